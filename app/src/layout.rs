@@ -1,0 +1,56 @@
+//! The frame of every page: navigation, theme switch, main area.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Navigation bar and the page's main content.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    mark_hydrated();
+    view! {
+        <header class="topbar">
+            <nav aria-label="Main">
+                <A href="/" attr:class="brand">"RunState"</A>
+                <ul class="nav-links">
+                    <li><A href="/signin">"Sign in"</A></li>
+                </ul>
+                <ThemeToggle/>
+            </nav>
+        </header>
+        <main id="content">{children()}</main>
+    }
+}
+
+/// Switches between light and dark. A click does something only once the
+/// page is hydrated, which the end-to-end tests rely on.
+#[component]
+fn ThemeToggle() -> impl IntoView {
+    let dark = RwSignal::new(false);
+    Effect::new(move |_| {
+        let theme = if dark.get() { "dark" } else { "light" };
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-theme", theme);
+        }
+    });
+    view! {
+        <button
+            type="button"
+            class="theme-toggle"
+            data-testid="theme-toggle"
+            aria-pressed=move || dark.get().to_string()
+            on:click=move |_| dark.update(|d| *d = !*d)
+        >
+            {move || if dark.get() { "Light theme" } else { "Dark theme" }}
+        </button>
+    }
+}
+
+/// Sets `data-hydrated` on `<body>` once the app runs in the browser.
+/// Effects never run during server rendering, so its presence proves hydration.
+fn mark_hydrated() {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

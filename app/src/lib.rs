@@ -1,0 +1,50 @@
+//! RunState's web UI, shared by server-side rendering (`ssr`) and the
+//! hydrated browser bundle (`hydrate`).
+
+mod layout;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" data-theme="light">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="runstate" href="/pkg/runstate.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Meta name="description" content="RunState: self-hosted uptime monitoring"/>
+        <Title formatter=|page: String| {
+            if page.is_empty() { "RunState".to_owned() } else { format!("{page} · RunState") }
+        }/>
+        <Router>
+            <layout::Layout>
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("") view=pages::Home/>
+                    <Route path=path!("/signin") view=pages::SignIn/>
+                </Routes>
+            </layout::Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,95 @@
+//! Opening the database: SQLite (embedded default) or Postgres, with the
+//! schema brought up to date.
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum DbOpenError {
+    #[error("unsupported database URL (use sqlite:// or postgres://): {0}")]
+    UnsupportedUrl(String),
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[source] DbErr),
+    #[error("cannot apply migrations: {0}")]
+    Migrate(#[source] DbErr),
+}
+
+/// Connects to `url` (sqlite:// or postgres://) with settings suited to each.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbOpenError> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        // One writer at a time is SQLite's nature: WAL lets readers run beside
+        // it, and the busy timeout queues writers instead of failing them.
+        opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        opts.max_connections(32).min_connections(1);
+    } else {
+        return Err(DbOpenError::UnsupportedUrl(redact(url)));
+    }
+    Database::connect(opts).await.map_err(DbOpenError::Connect)
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbOpenError> {
+    Migrator::up(db, None).await.map_err(DbOpenError::Migrate)
+}
+
+/// Connects and migrates: what `runstate all` and the tests do on start.
+pub async fn open(url: &str) -> Result<DatabaseConnection, DbOpenError> {
+    let db = connect(url).await?;
+    migrate(&db).await?;
+    Ok(db)
+}
+
+/// A cheap round trip, for readiness probes.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.execute_unprepared("SELECT 1").await.map(|_| ())
+}
+
+/// Which engine a connection talks to, for log lines and metrics.
+pub fn backend_name(db: &DatabaseConnection) -> &'static str {
+    match db.get_database_backend() {
+        DbBackend::Postgres => "postgres",
+        DbBackend::Sqlite => "sqlite",
+        _ => "other",
+    }
+}
+
+/// The URL without its password, safe to log or show.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            let user = creds.split(':').next().unwrap_or_default();
+            format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redact_hides_the_password_only() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/runstate"),
+            "postgres://app:***@db:5432/runstate"
+        );
+        assert_eq!(redact("sqlite://data/runstate.db"), "sqlite://data/runstate.db");
+    }
+}

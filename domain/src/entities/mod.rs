@@ -1,0 +1,15 @@
+//! SeaORM entities, one file a table. The migrations are the truth; these
+//! mirror them.
+
+pub mod audit_log;
+pub mod channels;
+pub mod checks;
+pub mod incident_events;
+pub mod incidents;
+pub mod monitor_channels;
+pub mod monitor_state;
+pub mod monitors;
+pub mod notifications;
+pub mod refresh_tokens;
+pub mod sessions;
+pub mod users;

@@ -1,0 +1,17 @@
+//! `monitor_channels`: which channels a monitor notifies.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "monitor_channels")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub monitor_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub channel_id: Uuid,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

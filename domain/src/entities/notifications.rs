@@ -1,0 +1,31 @@
+//! `notifications`: every notification and the outcome of its delivery.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "notifications")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub monitor_id: Uuid,
+    pub incident_id: Option<Uuid>,
+    pub channel_id: Option<Uuid>,
+    pub event: String,
+    pub prev_status: Option<String>,
+    pub current_status: Option<String>,
+    /// The channel's kind: slack, webhook or email.
+    pub channel: String,
+    pub recipient: String,
+    pub delivery_status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub region: String,
+    pub created_at: DateTimeUtc,
+    pub next_attempt_at: Option<DateTimeUtc>,
+    pub sent_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,9 @@
+//! RunState's domain: the entities and the services that the server, the
+//! workers and the UI's server side share. Nothing here knows about HTTP.
+
+pub mod db;
+pub mod entities;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use sea_orm::DatabaseConnection;

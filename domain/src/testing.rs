@@ -1,0 +1,59 @@
+//! Fresh, real databases for tests: a SQLite file in a temporary directory, or
+//! a new database on the Postgres server the test script started.
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+
+/// A database that lives as long as this value (the SQLite file's directory).
+pub struct TestDb {
+    pub db: DatabaseConnection,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A migrated SQLite database in a new temporary directory.
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}/runstate.db?mode=rwc", dir.path().display());
+    let db = crate::db::open(&url).await.expect("open SQLite");
+    TestDb { db, url, _dir: Some(dir) }
+}
+
+/// The Postgres server of the test run (`TEST_DATABASE_URL`), if any.
+///
+/// `make test` always sets it and also sets `RUNSTATE_REQUIRE_SERVICES=1`, so a
+/// missing server fails the run there instead of silently skipping.
+pub fn postgres_server() -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("RUNSTATE_REQUIRE_SERVICES").is_err(),
+                "TEST_DATABASE_URL is required when RUNSTATE_REQUIRE_SERVICES is set"
+            );
+            eprintln!("TEST_DATABASE_URL unset: skipping the Postgres variant");
+            None
+        }
+    }
+}
+
+/// A new, migrated database on the test Postgres server, or `None` without one.
+pub async fn postgres() -> Option<TestDb> {
+    let server = postgres_server()?;
+    let admin = Database::connect(&server).await.expect("connect to Postgres");
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    let (base, _) = server.rsplit_once('/').expect("database URL with a path");
+    let url = format!("{base}/{name}");
+    let db = crate::db::open(&url).await.expect("open Postgres");
+    Some(TestDb { db, url, _dir: None })
+}
+
+/// Every backend available to this run: SQLite always, Postgres when started.
+pub async fn all_backends() -> Vec<TestDb> {
+    let mut dbs = vec![sqlite().await];
+    dbs.extend(postgres().await);
+    dbs
+}

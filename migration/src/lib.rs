@@ -1,0 +1,17 @@
+//! RunState's schema. The migrations here are the one source of truth for the
+//! tables; the same code runs on SQLite (embedded mode) and Postgres.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_initial;
+mod tables;
+
+/// Applies RunState's migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_initial::Migration)]
+    }
+}

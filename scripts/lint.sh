@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Formatting and clippy, warnings as errors; `make test` and CI run this before the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/runstate/target}"
+
+cargo fmt --all --check
+# Host crates and the wasm crate separately: one invocation would unify app's ssr and
+# hydrate features, and frontend only builds for wasm32.
+cargo clippy -p domain -p jobs -p migration -p server -p app --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

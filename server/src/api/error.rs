@@ -1,0 +1,191 @@
+//! The one way the API says something went wrong: RunState's envelope
+//! (`success`, `error`, `code`) with the fields of RFC 9457 problem details
+//! beside it, so both RunState clients and problem+json clients understand it.
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// Every error an API handler can return. Internal causes are logged, never sent.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{message}")]
+    Unprocessable { field: String, message: String },
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("too many requests; retry after {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+/// The body of every error answer under `/api`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Always `false`.
+    pub success: bool,
+    /// A clear, human-readable reason.
+    pub error: String,
+    /// A stable machine code, e.g. `invalid_json`, `not_found`.
+    pub code: &'static str,
+    /// The field at fault, for validation errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// RFC 9457: the HTTP status.
+    pub status: u16,
+    /// RFC 9457: a short summary of the status.
+    pub title: &'static str,
+    /// RFC 9457: the same text as `error`.
+    pub detail: String,
+}
+
+impl ApiError {
+    /// The HTTP status this error is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The stable machine code clients can match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad_request",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound(_) => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::Unprocessable { .. } => "validation_failed",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Unavailable(_) => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// A 400 for a body that is not the JSON we expect.
+    pub fn invalid_json(detail: impl Into<String>) -> Self {
+        Self::BadRequest(detail.into())
+    }
+
+    /// Any infrastructure failure: logged here, a bare 500 for the client.
+    pub fn internal(err: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(err.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let Self::Internal(cause) = &self {
+            tracing::error!(error = ?cause, "request failed");
+        }
+        let field = match &self {
+            Self::Unprocessable { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        let message = self.to_string();
+        let body = ErrorBody {
+            success: false,
+            error: message.clone(),
+            code: self.code(),
+            field,
+            status: status.as_u16(),
+            title: status.canonical_reason().unwrap_or("Error"),
+            detail: message,
+        };
+        let mut response = (status, axum::Json(body)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Self::RateLimited { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => {
+                Self::BadRequest("expected a JSON body with Content-Type: application/json".into())
+            }
+            JsonRejection::JsonSyntaxError(err) => {
+                Self::BadRequest(format!("malformed JSON: {}", err.body_text()))
+            }
+            JsonRejection::JsonDataError(err) => {
+                Self::BadRequest(format!("invalid request body: {}", err.body_text()))
+            }
+            JsonRejection::BytesRejection(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::PayloadTooLarge { limit: crate::http::BODY_LIMIT }
+            }
+            other => Self::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::BadRequest(format!("invalid query string: {}", rejection.body_text()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_maps_to_its_status_and_a_stable_code() {
+        let cases = [
+            (ApiError::BadRequest("x".into()), 400, "bad_request"),
+            (ApiError::Unauthorized("x".into()), 401, "unauthorized"),
+            (ApiError::Forbidden("x".into()), 403, "forbidden"),
+            (ApiError::NotFound("x".into()), 404, "not_found"),
+            (ApiError::Conflict("x".into()), 409, "conflict"),
+            (
+                ApiError::Unprocessable { field: "url".into(), message: "x".into() },
+                422,
+                "validation_failed",
+            ),
+            (ApiError::PayloadTooLarge { limit: 1 }, 413, "payload_too_large"),
+            (ApiError::RateLimited { retry_after_secs: 3 }, 429, "rate_limited"),
+            (ApiError::internal(anyhow::anyhow!("db password leaked")), 500, "internal"),
+        ];
+        for (err, status, code) in cases {
+            assert_eq!(err.status().as_u16(), status);
+            assert_eq!(err.code(), code);
+        }
+    }
+
+    #[test]
+    fn internal_errors_never_show_their_cause() {
+        let err = ApiError::internal(anyhow::anyhow!("connection to 10.0.0.5 refused"));
+        assert_eq!(err.to_string(), "internal error");
+    }
+}

@@ -1,0 +1,71 @@
+//! The process commands of DESIGN.md: `all` (default), `serve`, `worker`,
+//! `scheduler`, `migrate` and `admin`.
+
+mod signal;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::{AdminCommand, Cli, Command, Config};
+use crate::http::ServeOptions;
+
+/// Runs the command the user asked for.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    crate::telemetry::init_logging(cli.config.log_format);
+    match cli.command.unwrap_or(Command::All) {
+        Command::All => serve_web(cli.config, true).await,
+        Command::Serve => {
+            let embedded = cli.config.database_url.is_none();
+            serve_web(cli.config, embedded).await
+        }
+        Command::Worker(_) | Command::Scheduler => idle_until_shutdown(cli.config).await,
+        Command::Migrate => migrate(cli.config).await,
+        Command::Admin(cmd) => admin(cli.config, cmd).await,
+    }
+}
+
+/// Serves the web app and API until SIGINT/SIGTERM.
+async fn serve_web(config: Config, migrate: bool) -> anyhow::Result<()> {
+    let bind = config.bind;
+    let site_root = config.site_root();
+    if !site_root.join("pkg").join(format!("{}.js", crate::web::OUTPUT_NAME)).exists() {
+        tracing::warn!(site_root = %site_root.display(),
+            "web assets not found: pages render but will not hydrate (build them with `make run`)");
+    }
+    let state = crate::build_state(config, migrate).await?;
+    tracing::info!(
+        database = domain::db::backend_name(&state.db),
+        queue = state.queue.name(),
+        "RunState is ready"
+    );
+    let listener = TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    tracing::info!(address = %format!("http://{bind}"), "listening");
+    crate::http::serve(listener, crate::app(state), ServeOptions::default(), signal::shutdown()).await;
+    Ok(())
+}
+
+/// Workers and the scheduler connect to their backends and wait; the
+/// monitoring pipeline gives them their queues.
+async fn idle_until_shutdown(config: Config) -> anyhow::Result<()> {
+    let migrate = config.database_url.is_none();
+    let state = crate::build_state(config, migrate).await?;
+    state.queue.ping().await?;
+    tracing::info!(queue = state.queue.name(), "connected; waiting for shutdown");
+    signal::shutdown().await;
+    Ok(())
+}
+
+async fn migrate(config: Config) -> anyhow::Result<()> {
+    let url = config.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)?;
+    }
+    let db = domain::db::connect(&url).await?;
+    domain::db::migrate(&db).await?;
+    tracing::info!(database = %domain::db::redact(&url), "migrations applied");
+    Ok(())
+}
+
+async fn admin(_config: Config, command: AdminCommand) -> anyhow::Result<()> {
+    anyhow::bail!("{command:?}: accounts are not available in this build yet")
+}

@@ -1,0 +1,213 @@
+//! The one typed configuration: flags and environment variables, read once at
+//! start-up and passed down. `runstate --help` documents every field.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ipnet::IpNet;
+
+/// RunState: a self-hosted uptime monitor.
+#[derive(Debug, Parser)]
+#[command(name = "runstate", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What this process runs.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Everything in one process: web, API, workers and scheduler (the default).
+    All,
+    /// The web UI, REST API and metrics.
+    Serve,
+    /// Queue consumers: checks, status changes, notifications.
+    Worker(WorkerArgs),
+    /// The pusher: enqueues due checks.
+    Scheduler,
+    /// Applies database migrations and exits.
+    Migrate,
+    /// Operator tasks.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// Options of `runstate worker`.
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// Queues to consume (comma-separated): checks, status, notifications.
+    #[arg(long, value_delimiter = ',', default_values_t = ["checks".to_owned(), "status".to_owned(), "notifications".to_owned()])]
+    pub queues: Vec<String>,
+    /// Jobs run at once per queue.
+    #[arg(long, env = "RUNSTATE_CONCURRENCY", default_value_t = 64)]
+    pub concurrency: usize,
+}
+
+/// Operator tasks run from the command line.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Creates a user (an admin with --admin).
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// The password; read from RUNSTATE_NEW_PASSWORD when omitted.
+        #[arg(long, env = "RUNSTATE_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Sets a new password for a user and ends their sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "RUNSTATE_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+/// Who may create an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignupPolicy {
+    /// Anyone may sign up.
+    Open,
+    /// Only with an invitation from an admin.
+    Invite,
+    /// No sign-up; admins create users.
+    Closed,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Settings shared by every subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address the web server listens on.
+    #[arg(long, env = "RUNSTATE_BIND", default_value = "127.0.0.1:3000", global = true)]
+    pub bind: SocketAddr,
+    /// Directory for the SQLite database, generated secrets and other state.
+    #[arg(long, env = "RUNSTATE_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+    /// Database URL (postgres://… or sqlite://…); a SQLite file in the data dir when unset.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
+    /// Redis URL for the job queues; embedded queues when unset.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true, global = true)]
+    pub redis_url: Option<String>,
+    /// Public base URL, used for links in alerts; derived from --bind when unset.
+    #[arg(long, env = "RUNSTATE_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Key that signs access tokens; generated and kept in the data dir when unset.
+    #[arg(long, env = "RUNSTATE_JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+    /// CIDRs exempt from the private-address guard on outbound requests (comma-separated).
+    #[arg(long, env = "RUNSTATE_ALLOW_TARGETS", value_delimiter = ',', global = true)]
+    pub allow_targets: Vec<IpNet>,
+    /// Who may sign up.
+    #[arg(long, env = "RUNSTATE_SIGNUP", value_enum, default_value = "open", global = true)]
+    pub signup: SignupPolicy,
+    /// Email of an admin to create on start-up if missing.
+    #[arg(long, env = "RUNSTATE_ADMIN_EMAIL", global = true)]
+    pub admin_email: Option<String>,
+    /// Password of that admin.
+    #[arg(long, env = "RUNSTATE_ADMIN_PASSWORD", hide_env_values = true, global = true)]
+    pub admin_password: Option<String>,
+    /// Name of the region this process checks from.
+    #[arg(long, env = "RUNSTATE_REGION", default_value = "default", global = true)]
+    pub region: String,
+    /// Origins allowed to call the API from a browser (comma-separated).
+    #[arg(long, env = "RUNSTATE_CORS_ORIGINS", value_delimiter = ',', global = true)]
+    pub cors_origins: Vec<String>,
+    /// SMTP server for email channels, e.g. smtp://user:pass@host:587.
+    #[arg(long, env = "RUNSTATE_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+    /// Sender address of email notifications.
+    #[arg(long, env = "RUNSTATE_SMTP_FROM", global = true)]
+    pub smtp_from: Option<String>,
+    /// Log line format.
+    #[arg(long, env = "RUNSTATE_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    pub log_format: LogFormat,
+    /// Directory of the built web assets (wasm, js, css).
+    #[arg(long, env = "RUNSTATE_SITE_ROOT", global = true)]
+    pub site_root: Option<PathBuf>,
+}
+
+impl Config {
+    /// The database URL: the configured one, or a SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("runstate.db").display()
+            ),
+        }
+    }
+
+    /// Where the web assets are: the flag, Leptos's own variable, or `target/site`.
+    pub fn site_root(&self) -> PathBuf {
+        self.site_root
+            .clone()
+            .or_else(|| std::env::var_os("LEPTOS_SITE_ROOT").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("target/site"))
+    }
+
+    /// The base URL used in links that leave the app (alerts, emails).
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+
+    /// Whether pages are served over HTTPS (decides Secure cookies and HSTS).
+    pub fn is_https(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("runstate").chain(args.iter().copied()))
+            .expect("valid arguments")
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_mode_on_loopback() {
+        let cli = parse(&[]);
+        assert!(cli.command.is_none());
+        assert_eq!(cli.config.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(cli.config.database_url(), "sqlite://./data/runstate.db?mode=rwc");
+        assert!(cli.config.redis_url.is_none());
+        assert_eq!(cli.config.signup, SignupPolicy::Open);
+        assert_eq!(cli.config.public_url(), "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn allow_targets_parse_as_cidrs_and_reject_garbage() {
+        let cli = parse(&["--allow-targets", "127.0.0.0/8,::1/128"]);
+        assert_eq!(cli.config.allow_targets.len(), 2);
+        let err = Cli::try_parse_from(["runstate", "--allow-targets", "not-a-cidr"]);
+        assert!(err.is_err());
+    }
+
+    #[test]
+    fn worker_takes_queues_and_global_flags_after_the_subcommand() {
+        let cli = parse(&["worker", "--queues", "checks", "--region", "eu"]);
+        match cli.command {
+            Some(Command::Worker(args)) => assert_eq!(args.queues, ["checks"]),
+            other => panic!("expected worker, got {other:?}"),
+        }
+        assert_eq!(cli.config.region, "eu");
+    }
+}

@@ -1,0 +1,8 @@
+//! The HTTP server: the router's layers and a hyper server that drops slow
+//! clients and shuts down gracefully.
+
+mod layers;
+mod serve;
+
+pub use layers::{apply_layers, BODY_LIMIT};
+pub use serve::{serve, ServeOptions};

@@ -1,0 +1,27 @@
+//! What every handler can reach: configuration, the database, the queues.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use jobs::QueueBackend;
+use leptos::config::LeptosOptions;
+use metrics_exporter_prometheus::PrometheusHandle;
+use sea_orm::DatabaseConnection;
+
+use crate::config::Config;
+
+/// Shared, cheaply cloned application state.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: DatabaseConnection,
+    pub queue: QueueBackend,
+    pub leptos: LeptosOptions,
+    pub metrics: PrometheusHandle,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}

@@ -1,0 +1,51 @@
+//! Logs (tracing) and the metrics recorder, set up once per process.
+
+use std::sync::OnceLock;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use tracing_subscriber::{fmt, prelude::*, EnvFilter};
+
+use crate::config::LogFormat;
+
+/// Starts structured logging; `RUST_LOG` refines the default `info` level.
+pub fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,tower_http=info"));
+    let registry = tracing_subscriber::registry().with(filter);
+    // A second call (tests start several apps) keeps the first subscriber.
+    let _ = match format {
+        LogFormat::Text => registry.with(fmt::layer()).try_init(),
+        LogFormat::Json => registry.with(fmt::layer().json().flatten_event(true)).try_init(),
+    };
+}
+
+/// The process-wide Prometheus recorder. The `metrics` facade is global by
+/// design, so every app in the process shares this one handle.
+pub fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new()
+                .set_buckets(&[
+                    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                ])
+                .map(PrometheusBuilder::build_recorder)
+                .unwrap_or_else(|_| PrometheusBuilder::new().build_recorder());
+            let handle = recorder.handle();
+            // Fails only if another recorder was installed first; then our
+            // handle still renders, just without the other's series.
+            let _ = metrics::set_global_recorder(recorder);
+            describe();
+            handle
+        })
+        .clone()
+}
+
+fn describe() {
+    metrics::describe_counter!("http_requests_total", "HTTP requests served, by route and status");
+    metrics::describe_histogram!(
+        "http_request_duration_seconds",
+        metrics::Unit::Seconds,
+        "HTTP request latency, by route"
+    );
+}

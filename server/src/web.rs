@@ -1,0 +1,56 @@
+//! The Leptos app: server-side rendering of every page, the static assets of
+//! the site root, and the page-only security headers.
+
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+
+use crate::config::Config;
+use crate::state::AppState;
+
+/// The name of the built wasm/js/css bundle (`pkg/runstate.*`).
+pub const OUTPUT_NAME: &str = "runstate";
+
+/// Leptos's options, from our typed configuration rather than its env vars.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(config.site_root().display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .build()
+}
+
+/// The page routes plus static files; anything unknown renders the 404 page.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let routes = generate_route_list(app::App);
+    let options = state.leptos.clone();
+    Router::new()
+        .leptos_routes_with_context(state, routes, set_content_security_policy, move || {
+            app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            set_content_security_policy,
+            app::shell,
+        ))
+}
+
+/// Allows our own scripts (the hydration script by its per-response nonce,
+/// the wasm module, echarts) and nothing from elsewhere.
+fn set_content_security_policy() {
+    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}

@@ -1,0 +1,99 @@
+//! The real app on a loopback port with a fresh database, for integration tests.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+use domain::testing::TestDb;
+use server::config::Cli;
+use server::http::ServeOptions;
+use tokio::sync::oneshot;
+
+/// A running RunState serving HTTP on 127.0.0.1.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    pub backend: &'static str,
+    _db: TestDb,
+    _data: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl TestApp {
+    /// `http://127.0.0.1:port` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Options for [`spawn`].
+#[derive(Default)]
+pub struct Spawn {
+    pub args: Vec<String>,
+    pub serve: Option<ServeOptions>,
+}
+
+/// Starts the app on SQLite with embedded queues.
+pub async fn spawn_sqlite(opts: Spawn) -> TestApp {
+    let db = domain::testing::sqlite().await;
+    spawn_on(db, None, "sqlite", opts).await
+}
+
+/// Starts the app on a fresh Postgres database with Redis queues, when the
+/// test run provides them.
+pub async fn spawn_postgres(opts: Spawn) -> Option<TestApp> {
+    let db = domain::testing::postgres().await?;
+    let redis = std::env::var("TEST_REDIS_URL").ok();
+    Some(spawn_on(db, redis, "postgres", opts).await)
+}
+
+/// Every backend this run has: SQLite always, Postgres + Redis when started.
+pub async fn spawn_all() -> Vec<TestApp> {
+    let mut apps = vec![spawn_sqlite(Spawn::default()).await];
+    apps.extend(spawn_postgres(Spawn::default()).await);
+    apps
+}
+
+async fn spawn_on(db: TestDb, redis: Option<String>, backend: &'static str, opts: Spawn) -> TestApp {
+    let data = tempfile::tempdir().expect("data dir");
+    let mut args = vec![
+        "runstate".to_owned(),
+        "--data-dir".to_owned(),
+        data.path().display().to_string(),
+        "--database-url".to_owned(),
+        db.url.clone(),
+        "--site-root".to_owned(),
+        data.path().join("site").display().to_string(),
+        "--allow-targets".to_owned(),
+        "127.0.0.0/8".to_owned(),
+    ];
+    if let Some(redis) = redis {
+        args.extend(["--redis-url".to_owned(), redis]);
+    }
+    args.extend(opts.args);
+    let cli = Cli::try_parse_from(args).expect("valid test arguments");
+    let state = server::build_state(cli.config, true).await.expect("app state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let (stop, stopped) = oneshot::channel::<()>();
+    let serve_opts = opts.serve.unwrap_or_default();
+    tokio::spawn(server::http::serve(listener, server::app(state), serve_opts, async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp { addr, client, backend, _db: db, _data: data, stop: Some(stop) }
+}
