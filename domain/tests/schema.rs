@@ -76,7 +76,10 @@ async fn migrations_apply_on_every_backend_and_roll_back_cleanly() {
         monitor(db, owner).await;
 
         Migrator::down(db, None).await.unwrap();
-        assert!(db.execute_unprepared("SELECT 1 FROM users").await.is_err(), "users survived down()");
+        assert!(
+            db.execute_unprepared("SELECT 1 FROM users").await.is_err(),
+            "users survived down()"
+        );
         Migrator::up(db, None).await.unwrap();
         user(db).await;
     }
@@ -93,7 +96,9 @@ async fn the_database_allows_at_most_one_open_incident_per_monitor() {
         assert!(second.is_err(), "a second open incident was accepted on {}", test_db.url);
 
         // Once the first is resolved, the next one may open.
-        db.execute_unprepared("UPDATE incidents SET resolved_at = CURRENT_TIMESTAMP").await.unwrap();
+        db.execute_unprepared("UPDATE incidents SET resolved_at = CURRENT_TIMESTAMP")
+            .await
+            .unwrap();
         incident(monitor_id, 2).insert(db).await.unwrap();
     }
 }

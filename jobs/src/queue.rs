@@ -45,10 +45,8 @@ impl QueueBackend {
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(Duration::from_secs(3)))
             .set_response_timeout(Some(Duration::from_secs(3)));
-        let manager = client
-            .get_connection_manager_with_config(config)
-            .await
-            .map_err(QueueError::Redis)?;
+        let manager =
+            client.get_connection_manager_with_config(config).await.map_err(QueueError::Redis)?;
         Ok(Self::Redis(manager))
     }
 

@@ -75,9 +75,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(index(Sessions::Table, "ix_sessions_user", &["user_id"]))
-            .await?;
+        manager.create_index(index(Sessions::Table, "ix_sessions_user", &["user_id"])).await?;
 
         manager
             .create_table(
@@ -97,11 +95,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index(
-                RefreshTokens::Table,
-                "ix_refresh_tokens_session",
-                &["session_id"],
-            ))
+            .create_index(index(RefreshTokens::Table, "ix_refresh_tokens_session", &["session_id"]))
             .await?;
 
         manager
@@ -137,11 +131,7 @@ impl MigrationTrait for Migration {
             ))
             .await?;
         manager
-            .create_index(index(
-                Monitors::Table,
-                "ix_monitors_due",
-                &["paused", "next_check_at"],
-            ))
+            .create_index(index(Monitors::Table, "ix_monitors_due", &["paused", "next_check_at"]))
             .await?;
 
         manager
@@ -270,9 +260,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(index(Channels::Table, "ix_channels_owner", &["owner_id"]))
-            .await?;
+        manager.create_index(index(Channels::Table, "ix_channels_owner", &["owner_id"])).await?;
 
         manager
             .create_table(
@@ -377,9 +365,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .create_index(index(AuditLog::Table, "ix_audit_log_at", &["at"]))
-            .await?;
+        manager.create_index(index(AuditLog::Table, "ix_audit_log_at", &["at"])).await?;
 
         let db = manager.get_connection();
         for sql in PARTIAL_INDEXES {
@@ -404,9 +390,7 @@ impl MigrationTrait for Migration {
             Sessions::Table.into_iden(),
             Users::Table.into_iden(),
         ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

@@ -40,7 +40,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
 /// Allows our own scripts (the hydration script by its per-response nonce,
 /// the wasm module, echarts) and nothing from elsewhere.
 fn set_content_security_policy() {
-    let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+    let (Some(nonce), Some(response)) =
+        (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
     else {
         return;
     };

@@ -14,7 +14,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 #[tokio::test]
 async fn health_ready_metrics_and_openapi_answer_on_every_backend() {
     for app in spawn_all().await {
-        let health: Value = app.client.get(app.url("/api/v1/health")).send().await.unwrap().json().await.unwrap();
+        let health: Value =
+            app.client.get(app.url("/api/v1/health")).send().await.unwrap().json().await.unwrap();
         assert_eq!(health["success"], true, "{}", app.backend);
         assert_eq!(health["data"]["status"], "ok");
 
@@ -34,7 +35,15 @@ async fn health_ready_metrics_and_openapi_answer_on_every_backend() {
         assert!(text.contains("http_requests_total"), "metrics lack request counts:\n{text}");
         assert!(text.contains("route=\"/api/v1/health\""));
 
-        let doc: Value = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+        let doc: Value = app
+            .client
+            .get(app.url("/api/v1/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
         assert!(doc["paths"]["/health"]["get"].is_object(), "health missing from {doc}");
     }
@@ -45,12 +54,17 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
     let app = spawn_sqlite(Spawn::default()).await;
     // A pool that can only connect lazily, to a port nothing listens on.
     let mut opts = sea_orm::ConnectOptions::new("postgres://nobody@127.0.0.1:9/none");
-    opts.connect_lazy(true).connect_timeout(Duration::from_millis(500)).acquire_timeout(Duration::from_secs(1));
+    opts.connect_lazy(true)
+        .connect_timeout(Duration::from_millis(500))
+        .acquire_timeout(Duration::from_secs(1));
     let dead = sea_orm::Database::connect(opts).await.expect("lazy pool");
     let data = tempfile::tempdir().unwrap();
     let cli = <server::config::Cli as clap::Parser>::try_parse_from([
-        "runstate", "--data-dir", data.path().to_str().unwrap(),
-    ]).unwrap();
+        "runstate",
+        "--data-dir",
+        data.path().to_str().unwrap(),
+    ])
+    .unwrap();
     let state = server::AppState {
         config: std::sync::Arc::new(cli.config.clone()),
         queue: jobs::QueueBackend::Embedded(dead.clone()),
@@ -132,8 +146,12 @@ async fn pages_carry_a_nonce_csp_and_security_headers() {
     assert!(headers.contains_key("x-request-id"));
     assert!(!headers.contains_key("strict-transport-security"), "HSTS over plain HTTP");
     let html = response.text().await.unwrap();
-    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce in the CSP");
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script lacks the CSP nonce");
+    let nonce =
+        csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce in the CSP");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script lacks the CSP nonce"
+    );
     assert!(html.contains("<nav"), "the layout's navigation is missing");
 }
 

@@ -40,7 +40,8 @@ mod tests {
             .header("content-type", content_type)
             .body(Body::from(body))
             .expect("request");
-        let response = Router::new().route("/", post(echo)).oneshot(request).await.expect("response");
+        let response =
+            Router::new().route("/", post(echo)).oneshot(request).await.expect("response");
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
         (status, serde_json::from_slice(&bytes).expect("a JSON body"))

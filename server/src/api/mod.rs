@@ -34,9 +34,7 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
 /// The `/api/v1` router; unknown paths get a 404 in the envelope.
 pub fn router() -> Router<AppState> {
     let (router, doc) = routes_with_docs().split_for_parts();
-    router
-        .route("/openapi.json", get(move || async move { Json(doc.clone()) }))
-        .fallback(not_found)
+    router.route("/openapi.json", get(move || async move { Json(doc.clone()) })).fallback(not_found)
 }
 
 /// Every unknown `/api` path.

@@ -38,9 +38,11 @@ async fn serve_web(config: Config, migrate: bool) -> anyhow::Result<()> {
         queue = state.queue.name(),
         "RunState is ready"
     );
-    let listener = TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
+    let listener =
+        TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!(address = %format!("http://{bind}"), "listening");
-    crate::http::serve(listener, crate::app(state), ServeOptions::default(), signal::shutdown()).await;
+    crate::http::serve(listener, crate::app(state), ServeOptions::default(), signal::shutdown())
+        .await;
     Ok(())
 }
 

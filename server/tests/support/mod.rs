@@ -64,7 +64,12 @@ pub async fn spawn_all() -> Vec<TestApp> {
     apps
 }
 
-async fn spawn_on(db: TestDb, redis: Option<String>, backend: &'static str, opts: Spawn) -> TestApp {
+async fn spawn_on(
+    db: TestDb,
+    redis: Option<String>,
+    backend: &'static str,
+    opts: Spawn,
+) -> TestApp {
     let data = tempfile::tempdir().expect("data dir");
     let mut args = vec![
         "runstate".to_owned(),
