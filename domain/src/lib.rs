@@ -1,6 +1,7 @@
 //! RunState's domain: the entities and the services that the server, the
 //! workers and the UI's server side share. Nothing here knows about HTTP.
 
+pub mod accounts;
 pub mod db;
 pub mod entities;
 #[cfg(feature = "testing")]

@@ -170,6 +170,16 @@ impl Config {
     }
 }
 
+impl From<SignupPolicy> for domain::accounts::SignupPolicy {
+    fn from(policy: SignupPolicy) -> Self {
+        match policy {
+            SignupPolicy::Open => Self::Open,
+            SignupPolicy::Invite => Self::Invite,
+            SignupPolicy::Closed => Self::Closed,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

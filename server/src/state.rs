@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use axum::extract::FromRef;
+use domain::accounts::AccountService;
 use jobs::QueueBackend;
 use leptos::config::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -18,6 +19,7 @@ pub struct AppState {
     pub queue: QueueBackend,
     pub leptos: LeptosOptions,
     pub metrics: PrometheusHandle,
+    pub accounts: AccountService,
 }
 
 impl FromRef<AppState> for LeptosOptions {

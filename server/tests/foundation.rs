@@ -68,9 +68,14 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
     let state = server::AppState {
         config: std::sync::Arc::new(cli.config.clone()),
         queue: jobs::QueueBackend::Embedded(dead.clone()),
-        db: dead,
+        db: dead.clone(),
         leptos: server::web::leptos_options(&cli.config),
         metrics: server::telemetry::metrics_handle(),
+        accounts: domain::accounts::AccountService::new(
+            dead.clone(),
+            domain::accounts::TokenKeys::from_secret(&[7u8; 32]).unwrap(),
+            domain::accounts::SignupPolicy::Open,
+        ),
     };
     let response = tower::ServiceExt::oneshot(
         server::app(state),

@@ -6,6 +6,7 @@ pub mod channels;
 pub mod checks;
 pub mod incident_events;
 pub mod incidents;
+pub mod invitations;
 pub mod monitor_channels;
 pub mod monitor_state;
 pub mod monitors;

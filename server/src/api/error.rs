@@ -2,9 +2,10 @@
 //! (`success`, `error`, `code`) with the fields of RFC 9457 problem details
 //! beside it, so both RunState clients and problem+json clients understand it.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use domain::accounts::AccountError;
 use serde::Serialize;
 
 /// Every error an API handler can return. Internal causes are logged, never sent.
@@ -18,6 +19,8 @@ pub enum ApiError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
     #[error("{0}")]
     Conflict(String),
     #[error("{message}")]
@@ -39,7 +42,7 @@ pub struct ErrorBody {
     pub success: bool,
     /// A clear, human-readable reason.
     pub error: String,
-    /// A stable machine code, e.g. `invalid_json`, `not_found`.
+    /// A stable machine code, e.g. `bad_request`, `not_found`.
     pub code: &'static str,
     /// The field at fault, for validation errors.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -60,6 +63,7 @@ impl ApiError {
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -76,6 +80,7 @@ impl ApiError {
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not_found",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::Conflict(_) => "conflict",
             Self::Unprocessable { .. } => "validation_failed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
@@ -83,11 +88,6 @@ impl ApiError {
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
         }
-    }
-
-    /// A 400 for a body that is not the JSON we expect.
-    pub fn invalid_json(detail: impl Into<String>) -> Self {
-        Self::BadRequest(detail.into())
     }
 
     /// Any infrastructure failure: logged here, a bare 500 for the client.
@@ -127,6 +127,26 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl From<AccountError> for ApiError {
+    fn from(err: AccountError) -> Self {
+        match err {
+            AccountError::InvalidInput(msg) => Self::BadRequest(msg),
+            AccountError::EmailTaken | AccountError::Conflict(_) => Self::Conflict(err.to_string()),
+            AccountError::WrongCredentials | AccountError::Unauthenticated(_) => {
+                Self::Unauthorized(err.to_string())
+            }
+            AccountError::Disabled
+            | AccountError::SignupClosed
+            | AccountError::InvitationRequired
+            | AccountError::Forbidden(_) => Self::Forbidden(err.to_string()),
+            AccountError::Throttled { retry_after_secs } => Self::RateLimited { retry_after_secs },
+            AccountError::UserNotFound => Self::NotFound(err.to_string()),
+            AccountError::Database(db) => Self::internal(db),
+            AccountError::Internal(msg) => Self::internal(anyhow::anyhow!(msg)),
+        }
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
@@ -144,6 +164,12 @@ impl From<JsonRejection> for ApiError {
             }
             other => Self::BadRequest(other.body_text()),
         }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::BadRequest(format!("invalid path parameter: {}", rejection.body_text()))
     }
 }
 

@@ -1,16 +1,22 @@
 //! The REST API under `/api/v1`: RunState's contract and our superset.
 
+mod admin;
+mod auth;
 pub mod envelope;
 pub mod error;
 pub mod extract;
 mod health;
 
+use axum::http::{header, HeaderValue, Method};
 use axum::routing::get;
 use axum::{Json, Router};
-use utoipa::OpenApi;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::config::Config;
 use crate::state::AppState;
 use error::ApiError;
 
@@ -19,8 +25,24 @@ use error::ApiError;
     info(title = "RunState API", description = "RunState's REST API: the RunState v1 contract and its superset."),
     servers((url = "/api/v1")),
     components(schemas(error::ErrorBody)),
+    modifiers(&BearerAuth),
 )]
 struct ApiDoc;
+
+/// Declares the `bearer` security scheme the routes refer to.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build(),
+            ),
+        );
+    }
+}
 
 /// The OpenAPI document of every route below, generated from the code.
 pub fn openapi() -> utoipa::openapi::OpenApi {
@@ -28,16 +50,48 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 }
 
 fn routes_with_docs() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).routes(routes!(health::health))
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::health))
+        .routes(routes!(auth::signup))
+        .routes(routes!(auth::signin))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::refresh))
+        .routes(routes!(auth::logout))
+        .routes(routes!(admin::list_users))
+        .routes(routes!(admin::update_user, admin::delete_user))
+        .routes(routes!(admin::invite))
 }
 
-/// The `/api/v1` router; unknown paths get a 404 in the envelope.
-pub fn router() -> Router<AppState> {
+/// The `/api/v1` router; unknown paths get a 404 and wrong methods a 405,
+/// both in the envelope.
+pub fn router(config: &Config) -> Router<AppState> {
     let (router, doc) = routes_with_docs().split_for_parts();
-    router.route("/openapi.json", get(move || async move { Json(doc.clone()) })).fallback(not_found)
+    router
+        .route("/openapi.json", get(move || async move { Json(doc.clone()) }))
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(not_found)
+        .layer(cors(&config.cors_origins))
+}
+
+/// Browsers on the configured origins may call the API with bearer tokens
+/// (no cookies cross-origin).
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(std::time::Duration::from_secs(3600))
 }
 
 /// Every unknown `/api` path.
 pub async fn not_found(uri: axum::http::Uri) -> ApiError {
     ApiError::NotFound(format!("no API route at {}", uri.path()))
+}
+
+async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> ApiError {
+    ApiError::MethodNotAllowed(format!("{method} is not allowed on {}", uri.path()))
 }

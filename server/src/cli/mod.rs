@@ -4,6 +4,7 @@
 mod signal;
 
 use anyhow::Context;
+use domain::accounts::Role;
 use tokio::net::TcpListener;
 
 use crate::config::{AdminCommand, Cli, Command, Config};
@@ -68,6 +69,20 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn admin(_config: Config, command: AdminCommand) -> anyhow::Result<()> {
-    anyhow::bail!("{command:?}: accounts are not available in this build yet")
+/// Operator tasks; they open the database like `serve` does.
+async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
+    let migrate = config.database_url.is_none();
+    let state = crate::build_state(config, migrate).await?;
+    match command {
+        AdminCommand::CreateUser { email, password, admin } => {
+            let role = if admin { Role::Admin } else { Role::User };
+            let user = state.accounts.create_user(&email, &password, role).await?;
+            println!("created {} ({}) with id {}", user.email, role.as_str(), user.id);
+        }
+        AdminCommand::ResetPassword { email, password } => {
+            state.accounts.reset_password(&email, &password).await?;
+            println!("password reset for {email}; their sessions have ended");
+        }
+    }
+    Ok(())
 }

@@ -16,7 +16,7 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub backend: &'static str,
-    _db: TestDb,
+    pub db: TestDb,
     _data: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
 }
@@ -25,6 +25,59 @@ impl TestApp {
     /// `http://127.0.0.1:port` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
+    }
+}
+
+impl TestApp {
+    /// POSTs JSON and returns the status and the JSON body.
+    pub async fn post(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+        token: Option<&str>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.client.post(self.url(path)).json(&body);
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        let response = req.send().await.expect("request");
+        (response.status().as_u16(), response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// GETs with an optional bearer token.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
+        let mut req = self.client.get(self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        let response = req.send().await.expect("request");
+        (response.status().as_u16(), response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// Signs up a user and returns their id.
+    pub async fn signup(&self, email: &str, password: &str) -> String {
+        let (status, body) = self
+            .post("/api/v1/signup", serde_json::json!({"email": email, "password": password}), None)
+            .await;
+        assert_eq!(status, 201, "signup failed: {body}");
+        body["data"]["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Signs in and returns (access token, refresh token).
+    pub async fn signin(&self, email: &str, password: &str) -> (String, String) {
+        let (status, body) = self
+            .post("/api/v1/signin", serde_json::json!({"email": email, "password": password}), None)
+            .await;
+        assert_eq!(status, 200, "signin failed: {body}");
+        (
+            body["data"]["access_token"].as_str().expect("access").to_owned(),
+            body["data"]["refresh_token"].as_str().expect("refresh").to_owned(),
+        )
+    }
+
+    /// The bootstrapped admin's access token.
+    pub async fn admin_token(&self) -> String {
+        self.signin(ADMIN_EMAIL, ADMIN_PASSWORD).await.0
     }
 }
 
@@ -37,7 +90,7 @@ impl Drop for TestApp {
 }
 
 /// Options for [`spawn`].
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Spawn {
     pub args: Vec<String>,
     pub serve: Option<ServeOptions>,
@@ -59,10 +112,21 @@ pub async fn spawn_postgres(opts: Spawn) -> Option<TestApp> {
 
 /// Every backend this run has: SQLite always, Postgres + Redis when started.
 pub async fn spawn_all() -> Vec<TestApp> {
-    let mut apps = vec![spawn_sqlite(Spawn::default()).await];
-    apps.extend(spawn_postgres(Spawn::default()).await);
+    spawn_each(Spawn::default()).await
+}
+
+/// Like [`spawn_all`], with options.
+pub async fn spawn_each(opts: Spawn) -> Vec<TestApp> {
+    let mut apps = vec![spawn_sqlite(opts.clone()).await];
+    apps.extend(spawn_postgres(opts).await);
     apps
 }
+
+/// The JWT secret test apps sign with, so tests can forge tokens.
+pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+/// The admin every test app bootstraps.
+pub const ADMIN_EMAIL: &str = "admin@example.org";
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
 
 async fn spawn_on(
     db: TestDb,
@@ -81,6 +145,12 @@ async fn spawn_on(
         data.path().join("site").display().to_string(),
         "--allow-targets".to_owned(),
         "127.0.0.0/8".to_owned(),
+        "--jwt-secret".to_owned(),
+        JWT_SECRET.to_owned(),
+        "--admin-email".to_owned(),
+        ADMIN_EMAIL.to_owned(),
+        "--admin-password".to_owned(),
+        ADMIN_PASSWORD.to_owned(),
     ];
     if let Some(redis) = redis {
         args.extend(["--redis-url".to_owned(), redis]);
@@ -100,5 +170,5 @@ async fn spawn_on(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    TestApp { addr, client, backend, _db: db, _data: data, stop: Some(stop) }
+    TestApp { addr, client, backend, db, _data: data, stop: Some(stop) }
 }

@@ -1,0 +1,32 @@
+//! What can go wrong with accounts, in terms the HTTP layer maps once.
+
+/// Account failures. Each maps to one status code in the API.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("wrong email or password")]
+    WrongCredentials,
+    #[error("this account is disabled")]
+    Disabled,
+    #[error("sign-up is closed on this server")]
+    SignupClosed,
+    #[error("sign-up needs a valid invitation on this server")]
+    InvitationRequired,
+    #[error("too many sign-in attempts; retry after {retry_after_secs} seconds")]
+    Throttled { retry_after_secs: u64 },
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("user not found")]
+    UserNotFound,
+    #[error("{0}")]
+    Conflict(&'static str),
+    #[error("database error")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("internal error: {0}")]
+    Internal(String),
+}

@@ -1,0 +1,20 @@
+//! Accounts: users, passwords, roles, access tokens, refresh-token sessions,
+//! sign-in throttling and the audit log.
+
+mod admin;
+pub mod audit;
+pub mod cookies;
+mod credentials;
+mod error;
+mod invitations;
+mod service;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+
+pub use admin::{AdminUserView, UserChanges};
+pub use credentials::{Email, Password, PasswordHasher, Role};
+pub use error::AccountError;
+pub use invitations::Invitation;
+pub use service::{AccountService, ClientInfo, Principal, SignupPolicy, TokenPair, UserView};
+pub use tokens::TokenKeys;

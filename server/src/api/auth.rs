@@ -1,0 +1,135 @@
+//! The RunState v1 account routes: sign-up, sign-in, me, refresh, logout.
+
+use domain::accounts::sessions::ReusePolicy;
+use domain::accounts::{TokenPair, UserView};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::envelope::Envelope;
+use super::error::ApiError;
+use super::extract::Json;
+use crate::auth::{Auth, Client};
+use crate::state::AppState;
+use axum::extract::State;
+
+/// Credentials for sign-up and sign-in.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+    /// Required when sign-up is invite-only.
+    #[serde(default)]
+    pub invitation: Option<String>,
+}
+
+/// A refresh token, for refresh and logout.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// A user as the RunState contract shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserBody {
+    pub id: uuid::Uuid,
+    pub email: String,
+    /// `USER` or `ADMIN`.
+    pub role: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<UserView> for UserBody {
+    fn from(user: UserView) -> Self {
+        Self {
+            id: user.id,
+            email: user.email,
+            role: user.role.as_str().to_owned(),
+            created_at: user.created_at,
+        }
+    }
+}
+
+/// A token pair, and on sign-in the user it belongs to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokensBody {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserBody>,
+}
+
+impl TokensBody {
+    fn new(pair: TokenPair, user: Option<UserView>) -> Self {
+        Self {
+            access_token: pair.access_token,
+            refresh_token: pair.refresh_token,
+            token_type: pair.token_type.to_owned(),
+            expires_in: pair.expires_in,
+            user: user.map(UserBody::from),
+        }
+    }
+}
+
+/// Creates an account.
+#[utoipa::path(post, path = "/signup", tag = "auth", request_body = Credentials,
+    responses((status = 201, body = UserBody), (status = 400, body = super::error::ErrorBody),
+              (status = 409, body = super::error::ErrorBody)))]
+pub async fn signup(
+    State(state): State<AppState>,
+    Json(body): Json<Credentials>,
+) -> Result<Envelope<UserBody>, ApiError> {
+    let user =
+        state.accounts.signup(&body.email, &body.password, body.invitation.as_deref()).await?;
+    Ok(Envelope::created(user.into()).with_message("account created"))
+}
+
+/// Signs in and returns a token pair.
+#[utoipa::path(post, path = "/signin", tag = "auth", request_body = Credentials,
+    responses((status = 200, body = TokensBody), (status = 401, body = super::error::ErrorBody),
+              (status = 429, body = super::error::ErrorBody)))]
+pub async fn signin(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Json(body): Json<Credentials>,
+) -> Result<Envelope<TokensBody>, ApiError> {
+    let (pair, user) = state.accounts.signin(&body.email, &body.password, &client).await?;
+    Ok(Envelope::ok(TokensBody::new(pair, Some(user))))
+}
+
+/// The caller's account.
+#[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = UserBody), (status = 401, body = super::error::ErrorBody)))]
+pub async fn me(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+) -> Result<Envelope<UserBody>, ApiError> {
+    Ok(Envelope::ok(state.accounts.me(&principal).await?.into()))
+}
+
+/// Spends a refresh token for a new pair. Presenting a spent token again is
+/// 401 and revokes its whole family.
+#[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = TokensBody), (status = 401, body = super::error::ErrorBody)))]
+pub async fn refresh(
+    State(state): State<AppState>,
+    Client(client): Client,
+    Json(body): Json<RefreshRequest>,
+) -> Result<Envelope<TokensBody>, ApiError> {
+    let pair = state.accounts.refresh(&body.refresh_token, ReusePolicy::Strict, &client).await?;
+    Ok(Envelope::ok(TokensBody::new(pair, None)))
+}
+
+/// Ends the session (family) of a refresh token.
+#[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200), (status = 401, body = super::error::ErrorBody)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    Json(body): Json<RefreshRequest>,
+) -> Result<Envelope<Option<()>>, ApiError> {
+    state.accounts.logout(&body.refresh_token).await?;
+    Ok(Envelope::ok(None).with_message("signed out"))
+}

@@ -1,0 +1,84 @@
+//! Extractors: [`Auth`] for any signed-in caller, [`Admin`] for admins,
+//! [`Client`] for where a request came from.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::{AUTHORIZATION, USER_AGENT};
+use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap};
+use domain::accounts::{ClientInfo, Principal};
+
+use crate::api::error::ApiError;
+use crate::state::AppState;
+
+/// A signed-in caller, by `Authorization: Bearer` or the session cookie.
+#[derive(Debug, Clone)]
+pub struct Auth(pub Principal);
+
+/// A signed-in admin; anyone else gets 403 (401 when not signed in).
+#[derive(Debug, Clone)]
+pub struct Admin(pub Principal);
+
+/// The caller's address and user agent.
+#[derive(Debug, Clone)]
+pub struct Client(pub ClientInfo);
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(header) = parts.headers.get(AUTHORIZATION) {
+            let token = header
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| {
+                    ApiError::Unauthorized(
+                        "the Authorization header must be `Bearer <token>`".into(),
+                    )
+                })?;
+            return Ok(Self(state.accounts.authenticate(token).await?));
+        }
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .map(Self)
+            .ok_or_else(|| ApiError::Unauthorized("sign in first: no access token was sent".into()))
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Auth(principal) = Auth::from_request_parts(parts, state).await?;
+        if !principal.is_admin() {
+            return Err(ApiError::Forbidden("this needs the ADMIN role".into()));
+        }
+        Ok(Self(principal))
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_info(&parts.headers, &parts.extensions)))
+    }
+}
+
+/// The peer address (the TCP peer: forwarded headers are not trusted) and
+/// the user agent.
+pub fn client_info(headers: &HeaderMap, extensions: &Extensions) -> ClientInfo {
+    ClientInfo {
+        ip: extensions.get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string()),
+        user_agent: headers
+            .get(USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(256).collect()),
+    }
+}

@@ -1,0 +1,73 @@
+//! The browser session: reads the session cookies, refreshes an expired
+//! access token transparently, and makes the caller known to handlers and
+//! pages through the request's extensions.
+
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use domain::accounts::sessions::ReusePolicy;
+use domain::accounts::{cookies, AccountError};
+
+use crate::state::AppState;
+
+/// Two tabs refreshing at once share one cookie jar: a reuse this recent is
+/// the other tab, not a thief.
+const TAB_GRACE: Duration = Duration::from_secs(10);
+
+/// Paths that never need to know the caller (static assets).
+fn is_static(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/echarts.min.js" || path.starts_with("/favicon")
+}
+
+/// Authenticates cookie-carrying requests and rotates their tokens when the
+/// access token has expired.
+pub async fn cookie_session(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let bearer = req.headers().contains_key(AUTHORIZATION);
+    let header =
+        req.headers().get(COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let access = cookies::find(&header, cookies::ACCESS_COOKIE);
+    let refresh = cookies::find(&header, cookies::REFRESH_COOKIE);
+    if bearer || is_static(req.uri().path()) || (access.is_none() && refresh.is_none()) {
+        return next.run(req).await;
+    }
+
+    let secure = state.config.is_https();
+    let mut set_cookies: Vec<String> = Vec::new();
+    let mut principal = match access {
+        Some(token) => state.accounts.authenticate(token).await.ok(),
+        None => None,
+    };
+    if let (None, Some(refresh)) = (&principal, refresh) {
+        let client = super::extract::client_info(req.headers(), req.extensions());
+        let grace = chrono::Duration::from_std(TAB_GRACE).unwrap_or_default();
+        match state.accounts.refresh(refresh, ReusePolicy::Grace(grace), &client).await {
+            Ok(pair) => {
+                principal = state.accounts.authenticate(&pair.access_token).await.ok();
+                set_cookies.extend(cookies::set(&pair, secure));
+            }
+            Err(AccountError::Database(err)) => {
+                tracing::error!(error = %err, "session refresh failed");
+            }
+            Err(_) => set_cookies.extend(cookies::clear(secure)),
+        }
+    }
+    if let Some(principal) = principal {
+        req.extensions_mut().insert(principal);
+    }
+
+    let mut response = next.run(req).await;
+    for cookie in set_cookies {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    response
+}
