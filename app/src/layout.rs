@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::state::Session;
+
 /// Navigation bar and the page's main content.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -12,12 +14,40 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav aria-label="Main">
                 <A href="/" attr:class="brand">"RunState"</A>
                 <ul class="nav-links">
-                    <li><A href="/signin">"Sign in"</A></li>
+                    <Transition fallback=|| ()>
+                        <SessionLinks/>
+                    </Transition>
                 </ul>
                 <ThemeToggle/>
             </nav>
         </header>
         <main id="content">{children()}</main>
+    }
+}
+
+/// "Sign in / Sign up" for visitors; the account and sign-out for users.
+#[component]
+fn SessionLinks() -> impl IntoView {
+    let session = Session::get();
+    move || {
+        Suspend::new(async move {
+            match session.user.await {
+                Ok(Some(user)) => view! {
+                    <li><A href="/account">{user.email}</A></li>
+                    <li>
+                        <ActionForm action=session.sign_out>
+                            <button type="submit" class="link-button">"Sign out"</button>
+                        </ActionForm>
+                    </li>
+                }
+                .into_any(),
+                _ => view! {
+                    <li><A href="/signin">"Sign in"</A></li>
+                    <li><A href="/signup">"Sign up"</A></li>
+                }
+                .into_any(),
+            }
+        })
     }
 }
 

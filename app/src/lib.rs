@@ -1,13 +1,22 @@
 //! RunState's web UI, shared by server-side rendering (`ssr`) and the
 //! hydrated browser bundle (`hydrate`).
 
+pub mod dto;
+pub mod error;
 mod layout;
 mod pages;
+pub mod session;
+mod state;
+
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+
+pub use state::Session;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -27,10 +36,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The application: layout and routes.
+/// The application: session state, layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    Session::provide();
     view! {
         <Stylesheet id="runstate" href="/pkg/runstate.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
@@ -43,6 +53,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("") view=pages::Home/>
                     <Route path=path!("/signin") view=pages::SignIn/>
+                    <Route path=path!("/signup") view=pages::SignUp/>
+                    <Route path=path!("/account") view=pages::Account/>
                 </Routes>
             </layout::Layout>
         </Router>

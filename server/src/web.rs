@@ -23,18 +23,32 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
-/// The page routes plus static files; anything unknown renders the 404 page.
+/// The page routes, server functions and static files; anything unknown
+/// renders the 404 page.
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(app::App);
     let options = state.leptos.clone();
+    let context = page_context(state);
     Router::new()
-        .leptos_routes_with_context(state, routes, set_content_security_policy, move || {
+        .leptos_routes_with_context(state, routes, context.clone(), move || {
             app::shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            set_content_security_policy,
+            context,
             app::shell,
         ))
+}
+
+/// What pages and server functions get from the server for each request:
+/// the domain services, session settings and the page's security policy.
+fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let accounts = state.accounts.clone();
+    let settings = app::server::SessionSettings { secure_cookies: state.config.is_https() };
+    move || {
+        provide_context(accounts.clone());
+        provide_context(settings);
+        set_content_security_policy();
+    }
 }
 
 /// Allows our own scripts (the hydration script by its per-response nonce,

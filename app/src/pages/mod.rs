@@ -1,9 +1,11 @@
 //! One module per page.
 
+mod account;
+mod auth_forms;
 mod home;
 mod not_found;
-mod signin;
 
+pub use account::Account;
+pub use auth_forms::{SignIn, SignUp};
 pub use home::Home;
 pub use not_found::NotFound;
-pub use signin::SignIn;

@@ -30,6 +30,8 @@ pub async fn cookie_session(
     mut req: Request,
     next: Next,
 ) -> Response {
+    let client = super::extract::client_info(req.headers(), req.extensions());
+    req.extensions_mut().insert(client.clone());
     let bearer = req.headers().contains_key(AUTHORIZATION);
     let header =
         req.headers().get(COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
@@ -46,7 +48,6 @@ pub async fn cookie_session(
         None => None,
     };
     if let (None, Some(refresh)) = (&principal, refresh) {
-        let client = super::extract::client_info(req.headers(), req.extensions());
         let grace = chrono::Duration::from_std(TAB_GRACE).unwrap_or_default();
         match state.accounts.refresh(refresh, ReusePolicy::Grace(grace), &client).await {
             Ok(pair) => {
