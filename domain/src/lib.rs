@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod db;
 pub mod entities;
+pub mod monitors;
 #[cfg(feature = "testing")]
 pub mod testing;
 

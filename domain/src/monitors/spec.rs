@@ -1,0 +1,292 @@
+//! What a monitor checks: one block per kind, stored as JSON in
+//! `monitors.config`. Parsing validates every field and names the one at
+//! fault; a parsed spec is always checkable.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Why a monitor's settings were refused: the field and the rule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct SpecError {
+    pub field: String,
+    pub message: String,
+}
+
+impl SpecError {
+    /// An error about `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// An inclusive range of acceptable HTTP status codes, e.g. `200-399` or `204`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct StatusRange {
+    pub low: u16,
+    pub high: u16,
+}
+
+impl StatusRange {
+    /// Whether `code` is in the range.
+    pub fn contains(self, code: u16) -> bool {
+        (self.low..=self.high).contains(&code)
+    }
+}
+
+impl TryFrom<String> for StatusRange {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, String> {
+        let parse =
+            |s: &str| {
+                s.trim().parse::<u16>().ok().filter(|c| (100..=599).contains(c)).ok_or_else(|| {
+                    format!("`{raw}` is not an HTTP status code or range like 200-399")
+                })
+            };
+        let (low, high) = match raw.split_once('-') {
+            Some((low, high)) => (parse(low)?, parse(high)?),
+            None => {
+                let code = parse(&raw)?;
+                (code, code)
+            }
+        };
+        if low > high {
+            return Err(format!("`{raw}`: the range is reversed"));
+        }
+        Ok(Self { low, high })
+    }
+}
+
+impl From<StatusRange> for String {
+    fn from(range: StatusRange) -> Self {
+        if range.low == range.high {
+            range.low.to_string()
+        } else {
+            format!("{}-{}", range.low, range.high)
+        }
+    }
+}
+
+/// An HTTP(S) check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpSpec {
+    pub url: String,
+    #[serde(default = "default_method")]
+    pub method: String,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default = "default_expected")]
+    pub expected_status: Vec<StatusRange>,
+    /// Text that must appear in the body (or must not, with `keyword_absent`).
+    #[serde(default)]
+    pub keyword: Option<String>,
+    #[serde(default)]
+    pub keyword_absent: bool,
+    /// Above this response time the status is `degraded`.
+    #[serde(default)]
+    pub degraded_after_ms: Option<u32>,
+    #[serde(default = "default_true")]
+    pub follow_redirects: bool,
+}
+
+/// A TCP connect check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TcpSpec {
+    pub host: String,
+    pub port: u16,
+}
+
+fn default_method() -> String {
+    "GET".into()
+}
+
+fn default_expected() -> Vec<StatusRange> {
+    vec![StatusRange { low: 200, high: 399 }]
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// The longest URL accepted (the RunState contract's limit).
+pub const MAX_URL_LEN: usize = 2048;
+const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+impl HttpSpec {
+    /// A GET of `url` expecting 200-399: what a RunState "website" is.
+    pub fn get(url: &str) -> Result<Self, SpecError> {
+        Self {
+            url: url.to_owned(),
+            method: default_method(),
+            headers: BTreeMap::new(),
+            body: None,
+            expected_status: default_expected(),
+            keyword: None,
+            keyword_absent: false,
+            degraded_after_ms: None,
+            follow_redirects: true,
+        }
+        .validated()
+    }
+
+    /// Checks every field and normalises the URL and method.
+    pub fn validated(mut self) -> Result<Self, SpecError> {
+        self.url = normalize_url(&self.url)?;
+        self.method = self.method.trim().to_uppercase();
+        if !METHODS.contains(&self.method.as_str()) {
+            return Err(SpecError::new(
+                "http.method",
+                format!("must be one of {}", METHODS.join(", ")),
+            ));
+        }
+        for (name, value) in &self.headers {
+            let valid_name = !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            if !valid_name {
+                return Err(SpecError::new(
+                    "http.headers",
+                    format!("`{name}` is not a valid header name"),
+                ));
+            }
+            if value.bytes().any(|b| b == b'\r' || b == b'\n' || b == 0) {
+                return Err(SpecError::new(
+                    "http.headers",
+                    format!("the value of `{name}` has a line break"),
+                ));
+            }
+            if name.eq_ignore_ascii_case("host") || name.eq_ignore_ascii_case("content-length") {
+                return Err(SpecError::new(
+                    "http.headers",
+                    format!("`{name}` is set by RunState itself"),
+                ));
+            }
+        }
+        if self.headers.len() > 50 {
+            return Err(SpecError::new("http.headers", "at most 50 headers"));
+        }
+        if self.body.as_ref().is_some_and(|b| b.len() > 64 * 1024) {
+            return Err(SpecError::new("http.body", "at most 64 KiB"));
+        }
+        if self.expected_status.is_empty() {
+            return Err(SpecError::new("http.expected_status", "give at least one code or range"));
+        }
+        if self.keyword.as_ref().is_some_and(|k| k.is_empty() || k.len() > 1024) {
+            return Err(SpecError::new("http.keyword", "must be 1 to 1024 characters"));
+        }
+        if self.keyword_absent && self.keyword.is_none() {
+            return Err(SpecError::new("http.keyword_absent", "needs a keyword"));
+        }
+        Ok(self)
+    }
+}
+
+/// Parses an http(s) URL of at most 2048 characters; the normalised form
+/// (lower-case scheme and host, explicit path) is what uniqueness compares.
+pub fn normalize_url(raw: &str) -> Result<String, SpecError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(SpecError::new("url", "is required"));
+    }
+    if raw.len() > MAX_URL_LEN {
+        return Err(SpecError::new("url", format!("is longer than {MAX_URL_LEN} characters")));
+    }
+    let url = url::Url::parse(raw)
+        .map_err(|e| SpecError::new("url", format!("is not a valid URL ({e})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(SpecError::new("url", "must start with http:// or https://"));
+    }
+    if url.host().is_none() {
+        return Err(SpecError::new("url", "has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(SpecError::new("url", "must not contain credentials; use a header instead"));
+    }
+    Ok(url.to_string())
+}
+
+impl TcpSpec {
+    /// Checks host and port.
+    pub fn validated(mut self) -> Result<Self, SpecError> {
+        self.host = self.host.trim().trim_start_matches('[').trim_end_matches(']').to_lowercase();
+        let valid = !self.host.is_empty()
+            && self.host.len() <= 253
+            && (self.host.parse::<std::net::IpAddr>().is_ok()
+                || self.host.split('.').all(|l| {
+                    !l.is_empty()
+                        && l.len() <= 63
+                        && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                }));
+        if !valid {
+            return Err(SpecError::new("tcp.host", "must be a host name or IP address"));
+        }
+        if self.port == 0 {
+            return Err(SpecError::new("tcp.port", "must be 1 to 65535"));
+        }
+        Ok(self)
+    }
+
+    /// `host:port`, with brackets around IPv6 addresses.
+    pub fn target(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_ranges_parse_single_codes_and_ranges() {
+        let range = StatusRange::try_from("200-299".to_owned()).expect("range");
+        assert!(range.contains(204) && !range.contains(300));
+        assert_eq!(String::from(StatusRange::try_from("204".to_owned()).expect("code")), "204");
+        for bad in ["", "abc", "99", "600", "300-200", "200-"] {
+            assert!(StatusRange::try_from(bad.to_owned()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls_are_normalised_and_bad_ones_name_the_rule() {
+        assert_eq!(normalize_url(" HTTPS://Example.ORG ").expect("ok"), "https://example.org/");
+        assert!(normalize_url("ftp://example.org").expect_err("scheme").message.contains("http"));
+        assert!(normalize_url("not a url").is_err());
+        assert!(normalize_url("https://user:pw@example.org").is_err());
+        let long = format!("https://example.org/{}", "a".repeat(MAX_URL_LEN));
+        assert!(normalize_url(&long).expect_err("long").message.contains("2048"));
+    }
+
+    #[test]
+    fn http_specs_refuse_bad_methods_and_headers() {
+        let mut spec = HttpSpec::get("https://example.org").expect("valid");
+        spec.method = "BREW".into();
+        assert_eq!(spec.clone().validated().expect_err("method").field, "http.method");
+        spec.method = "post".into();
+        assert_eq!(spec.clone().validated().expect("valid").method, "POST");
+        spec.headers.insert("X-Ok".into(), "a\r\nInjected: 1".into());
+        assert_eq!(spec.validated().expect_err("header").field, "http.headers");
+    }
+
+    #[test]
+    fn tcp_specs_need_a_host_and_a_port() {
+        let spec =
+            TcpSpec { host: " DB.example.org ".into(), port: 5432 }.validated().expect("valid");
+        assert_eq!(spec.target(), "db.example.org:5432");
+        assert!(TcpSpec { host: "db".into(), port: 0 }.validated().is_err());
+        assert!(TcpSpec { host: "bad host".into(), port: 1 }.validated().is_err());
+        assert_eq!(
+            TcpSpec { host: "[::1]".into(), port: 22 }.validated().expect("v6").target(),
+            "[::1]:22"
+        );
+    }
+}
