@@ -41,6 +41,7 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
         }
     }
     Ok(AppState {
+        monitors: domain::monitors::MonitorService::new(db.clone()),
         accounts,
         leptos: web::leptos_options(&config),
         config: Arc::new(config),

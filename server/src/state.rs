@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use domain::accounts::AccountService;
+use domain::monitors::MonitorService;
 use jobs::QueueBackend;
 use leptos::config::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -20,6 +21,7 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub metrics: PrometheusHandle,
     pub accounts: AccountService,
+    pub monitors: MonitorService,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,7 +1,13 @@
 //! Monitors: what to check, how often, and what their checks say.
 
+pub mod input;
+pub mod service;
 pub mod spec;
 pub mod status;
+pub mod view;
 
+pub use input::{MonitorInput, MonitorSettings, Target};
+pub use service::{MonitorError, MonitorService};
 pub use spec::{HttpSpec, SpecError, StatusRange, TcpSpec};
 pub use status::Status;
+pub use view::{MonitorFilter, MonitorPage, MonitorView};

@@ -6,6 +6,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::accounts::AccountError;
+use domain::monitors::MonitorError;
 use serde::Serialize;
 
 /// Every error an API handler can return. Internal causes are logged, never sent.
@@ -143,6 +144,34 @@ impl From<AccountError> for ApiError {
             AccountError::UserNotFound => Self::NotFound(err.to_string()),
             AccountError::Database(db) => Self::internal(db),
             AccountError::Internal(msg) => Self::internal(anyhow::anyhow!(msg)),
+        }
+    }
+}
+
+impl From<MonitorError> for ApiError {
+    fn from(err: MonitorError) -> Self {
+        match err {
+            MonitorError::Invalid(spec) => {
+                Self::Unprocessable { field: spec.field.clone(), message: spec.to_string() }
+            }
+            MonitorError::NotFound => Self::NotFound(err.to_string()),
+            MonitorError::Forbidden => Self::Forbidden(err.to_string()),
+            MonitorError::Conflict(msg) => Self::Conflict(msg),
+            MonitorError::Database(db) => Self::internal(db),
+        }
+    }
+}
+
+impl ApiError {
+    /// The RunState contract answers invalid input with 400, where our own
+    /// API uses 422: same body, the contract's status.
+    pub fn contract(err: MonitorError) -> Self {
+        match Self::from(err) {
+            Self::Unprocessable { field, message } => {
+                let _ = field;
+                Self::BadRequest(message)
+            }
+            other => other,
         }
     }
 }

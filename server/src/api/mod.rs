@@ -6,6 +6,8 @@ pub mod envelope;
 pub mod error;
 pub mod extract;
 mod health;
+mod monitors;
+mod websites;
 
 use axum::http::{header, HeaderValue, Method};
 use axum::routing::get;
@@ -60,6 +62,12 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::list_users))
         .routes(routes!(admin::update_user, admin::delete_user))
         .routes(routes!(admin::invite))
+        .routes(routes!(monitors::list, monitors::create))
+        .routes(routes!(monitors::get, monitors::update, monitors::delete))
+        .routes(routes!(monitors::pause))
+        .routes(routes!(monitors::resume))
+        .routes(routes!(websites::list, websites::create))
+        .routes(routes!(websites::get, websites::delete))
 }
 
 /// The `/api/v1` router; unknown paths get a 404 and wrong methods a 405,

@@ -1,0 +1,270 @@
+//! What a client may send to create or change a monitor, and its parsing
+//! into settings that are always valid.
+
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::spec::{HttpSpec, SpecError, TcpSpec};
+
+/// The kind of a monitor and its own settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Http(HttpSpec),
+    Tcp(TcpSpec),
+}
+
+impl Target {
+    /// The stored kind name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Http(_) => "http",
+            Self::Tcp(_) => "tcp",
+        }
+    }
+
+    /// The normalised target, for search and duplicate checks.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Http(spec) => spec.url.clone(),
+            Self::Tcp(spec) => spec.target(),
+        }
+    }
+
+    /// The settings as stored in `monitors.config`.
+    pub fn to_config(&self) -> String {
+        let value = match self {
+            Self::Http(spec) => serde_json::to_value(spec),
+            Self::Tcp(spec) => serde_json::to_value(spec),
+        };
+        value.map(|v| v.to_string()).unwrap_or_default()
+    }
+
+    /// Reads stored settings back.
+    pub fn from_config(kind: &str, config: &str) -> Result<Self, SpecError> {
+        let bad = |e: serde_json::Error| {
+            SpecError::new("config", format!("stored settings are unreadable: {e}"))
+        };
+        match kind {
+            "http" => Ok(Self::Http(serde_json::from_str(config).map_err(bad)?)),
+            "tcp" => Ok(Self::Tcp(serde_json::from_str(config).map_err(bad)?)),
+            other => Err(SpecError::new("kind", format!("unknown kind `{other}`"))),
+        }
+    }
+}
+
+/// A new monitor as the API receives it; the kind's block must match `kind`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorInput {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub interval_seconds: Option<i64>,
+    pub timeout_ms: Option<i64>,
+    pub confirmations: Option<i64>,
+    pub recoveries: Option<i64>,
+    pub channel_ids: Option<Vec<Uuid>>,
+    pub paused: Option<bool>,
+    pub http: Option<HttpSpec>,
+    pub tcp: Option<TcpSpec>,
+    /// Accepted and ignored on input: server-owned fields a client may echo back.
+    #[serde(default)]
+    pub id: Option<serde_json::Value>,
+    #[serde(default)]
+    pub status: Option<serde_json::Value>,
+    #[serde(default)]
+    pub status_since: Option<serde_json::Value>,
+    #[serde(default)]
+    pub last_checked_at: Option<serde_json::Value>,
+}
+
+/// Validated settings of a monitor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonitorSettings {
+    pub name: String,
+    pub target: Target,
+    pub interval_seconds: i32,
+    pub timeout_ms: i32,
+    pub confirmations: i32,
+    pub recoveries: i32,
+    pub channel_ids: Vec<Uuid>,
+    pub paused: bool,
+}
+
+/// Bounds of the numeric settings, and their defaults.
+pub const INTERVAL_SECONDS: (i64, i64, i64) = (1, 86_400, 60);
+pub const TIMEOUT_MS: (i64, i64, i64) = (100, 60_000, 10_000);
+pub const CONFIRMATIONS: (i64, i64, i64) = (1, 20, 2);
+pub const RECOVERIES: (i64, i64, i64) = (1, 20, 1);
+
+fn bounded(
+    field: &str,
+    value: Option<i64>,
+    (min, max, default): (i64, i64, i64),
+) -> Result<i32, SpecError> {
+    let value = value.unwrap_or(default);
+    if !(min..=max).contains(&value) {
+        return Err(SpecError::new(field, format!("must be between {min} and {max}")));
+    }
+    i32::try_from(value).map_err(|_| SpecError::new(field, "is out of range"))
+}
+
+impl MonitorInput {
+    /// Validates a create request.
+    pub fn into_settings(self) -> Result<MonitorSettings, SpecError> {
+        let target = match (self.kind.as_deref().map(str::trim), self.http, self.tcp) {
+            (Some("http") | None, Some(http), None) => Target::Http(http.validated()?),
+            (Some("tcp") | None, None, Some(tcp)) => Target::Tcp(tcp.validated()?),
+            (Some("http"), None, _) => {
+                return Err(SpecError::new("http", "is required for kind http"))
+            }
+            (Some("tcp"), _, None) => {
+                return Err(SpecError::new("tcp", "is required for kind tcp"))
+            }
+            (Some(kind), _, _) if kind != "http" && kind != "tcp" => {
+                return Err(SpecError::new("kind", "must be http or tcp"));
+            }
+            (None, None, None) => return Err(SpecError::new("kind", "is required (http or tcp)")),
+            _ => {
+                return Err(SpecError::new("kind", "give exactly the block that matches the kind"))
+            }
+        };
+        let interval_seconds =
+            bounded("interval_seconds", self.interval_seconds, INTERVAL_SECONDS)?;
+        let default_timeout = TIMEOUT_MS.2.min(i64::from(interval_seconds) * 1000);
+        let timeout_ms =
+            bounded("timeout_ms", Some(self.timeout_ms.unwrap_or(default_timeout)), TIMEOUT_MS)?;
+        let name = match self.name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) {
+            Some(name) if name.chars().count() > 200 => {
+                return Err(SpecError::new("name", "must be at most 200 characters"));
+            }
+            Some(name) => name,
+            None => default_name(&target),
+        };
+        Ok(MonitorSettings {
+            name,
+            target,
+            interval_seconds,
+            timeout_ms,
+            confirmations: bounded("confirmations", self.confirmations, CONFIRMATIONS)?,
+            recoveries: bounded("recoveries", self.recoveries, RECOVERIES)?,
+            channel_ids: dedup(self.channel_ids.unwrap_or_default()),
+            paused: self.paused.unwrap_or(false),
+        })
+    }
+
+    /// Applies a patch on top of `current`; absent fields stay as they are.
+    pub fn patch(self, current: &MonitorSettings) -> Result<MonitorSettings, SpecError> {
+        if let Some(kind) = self.kind.as_deref() {
+            if kind != current.target.kind() {
+                return Err(SpecError::new("kind", "cannot be changed; create a new monitor"));
+            }
+        }
+        let target = match (&current.target, self.http, self.tcp) {
+            (Target::Http(_), Some(http), None) => Target::Http(http.validated()?),
+            (Target::Tcp(_), None, Some(tcp)) => Target::Tcp(tcp.validated()?),
+            (target, None, None) => target.clone(),
+            _ => {
+                return Err(SpecError::new(
+                    "kind",
+                    "give only the block that matches the monitor's kind",
+                ))
+            }
+        };
+        let merged = MonitorInput {
+            name: Some(self.name.unwrap_or_else(|| current.name.clone())),
+            kind: None,
+            interval_seconds: Some(
+                self.interval_seconds.unwrap_or(current.interval_seconds.into()),
+            ),
+            timeout_ms: Some(self.timeout_ms.unwrap_or(current.timeout_ms.into())),
+            confirmations: Some(self.confirmations.unwrap_or(current.confirmations.into())),
+            recoveries: Some(self.recoveries.unwrap_or(current.recoveries.into())),
+            channel_ids: Some(self.channel_ids.unwrap_or_else(|| current.channel_ids.clone())),
+            paused: Some(self.paused.unwrap_or(current.paused)),
+            http: match &target {
+                Target::Http(spec) => Some(spec.clone()),
+                Target::Tcp(_) => None,
+            },
+            tcp: match &target {
+                Target::Tcp(spec) => Some(spec.clone()),
+                Target::Http(_) => None,
+            },
+            ..Default::default()
+        };
+        merged.into_settings()
+    }
+}
+
+fn default_name(target: &Target) -> String {
+    match target {
+        Target::Http(spec) => url::Url::parse(&spec.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| spec.url.clone()),
+        Target::Tcp(spec) => spec.target(),
+    }
+}
+
+fn dedup(mut ids: Vec<Uuid>) -> Vec<Uuid> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn http(url: &str) -> MonitorInput {
+        MonitorInput {
+            kind: Some("http".into()),
+            http: Some(HttpSpec::get("https://placeholder.example").expect("spec")).map(|mut s| {
+                s.url = url.into();
+                s
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn defaults_fill_in_and_the_name_comes_from_the_host() {
+        let settings = http("https://Status.Example.org/health").into_settings().expect("valid");
+        assert_eq!(settings.name, "status.example.org");
+        assert_eq!((settings.interval_seconds, settings.timeout_ms), (60, 10_000));
+        assert_eq!((settings.confirmations, settings.recoveries), (2, 1));
+    }
+
+    #[test]
+    fn the_timeout_defaults_to_at_most_the_interval() {
+        let mut input = http("https://example.org");
+        input.interval_seconds = Some(1);
+        assert_eq!(input.into_settings().expect("valid").timeout_ms, 1000);
+    }
+
+    #[test]
+    fn bad_numbers_and_blocks_name_the_field() {
+        let mut input = http("https://example.org");
+        input.interval_seconds = Some(0);
+        assert_eq!(input.into_settings().expect_err("interval").field, "interval_seconds");
+        let mut input = http("https://example.org");
+        input.interval_seconds = Some(86_401);
+        assert_eq!(input.into_settings().expect_err("interval").field, "interval_seconds");
+        let input = MonitorInput { kind: Some("tcp".into()), ..Default::default() };
+        assert_eq!(input.into_settings().expect_err("block").field, "tcp");
+        let input = MonitorInput { kind: Some("smoke-signal".into()), ..Default::default() };
+        assert_eq!(input.into_settings().expect_err("kind").field, "kind");
+        assert_eq!(http("gopher://x").into_settings().expect_err("url").field, "url");
+    }
+
+    #[test]
+    fn a_patch_keeps_what_it_does_not_name() {
+        let current = http("https://example.org").into_settings().expect("valid");
+        let patched = MonitorInput { paused: Some(true), ..Default::default() }
+            .patch(&current)
+            .expect("patched");
+        assert!(patched.paused);
+        assert_eq!(patched.target, current.target);
+        let wrong_kind = MonitorInput { kind: Some("tcp".into()), ..Default::default() };
+        assert_eq!(wrong_kind.patch(&current).expect_err("kind").field, "kind");
+    }
+}

@@ -1,0 +1,356 @@
+//! The monitor service: create, read, change, pause and delete monitors,
+//! owner or admin only. The RunState `websites` routes use it too.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+use sea_orm::sea_query::{Condition, Expr, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::input::{MonitorInput, MonitorSettings, Target};
+use super::view::{MonitorFilter, MonitorPage, MonitorView};
+use super::{SpecError, Status};
+use crate::accounts::Principal;
+use crate::entities::{channels, monitor_channels, monitor_state, monitors};
+
+/// Why a monitor operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum MonitorError {
+    #[error("{0}")]
+    Invalid(#[from] SpecError),
+    #[error("monitor not found")]
+    NotFound,
+    #[error("this monitor belongs to another user")]
+    Forbidden,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database error")]
+    Database(#[from] sea_orm::DbErr),
+}
+
+/// CRUD over monitors; cheap to clone.
+#[derive(Clone)]
+pub struct MonitorService {
+    db: DatabaseConnection,
+}
+
+/// First checks of new monitors are spread over this window so that many
+/// monitors created at once do not fire in the same second.
+const FIRST_CHECK_SPREAD_SECS: i64 = 60;
+
+impl MonitorService {
+    /// A service over `db`.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// Creates a monitor owned by the caller.
+    pub async fn create(
+        &self,
+        owner: &Principal,
+        input: MonitorInput,
+    ) -> Result<MonitorView, MonitorError> {
+        let settings = input.into_settings()?;
+        self.insert(owner.user_id, settings).await
+    }
+
+    /// The RunState contract's website: an HTTP GET monitor of `url`; the
+    /// same URL twice for one user is a conflict.
+    pub async fn create_website(
+        &self,
+        owner: &Principal,
+        url: &str,
+    ) -> Result<MonitorView, MonitorError> {
+        let spec = super::HttpSpec::get(url)?;
+        let existing = monitors::Entity::find()
+            .filter(monitors::Column::OwnerId.eq(owner.user_id))
+            .filter(monitors::Column::Kind.eq("http"))
+            .filter(monitors::Column::Target.eq(spec.url.as_str()))
+            .one(&self.db)
+            .await?;
+        if existing.is_some() {
+            return Err(MonitorError::Conflict("you already monitor this URL".into()));
+        }
+        let settings = MonitorInput { http: Some(spec), ..Default::default() }.into_settings()?;
+        self.insert(owner.user_id, settings).await
+    }
+
+    async fn insert(
+        &self,
+        owner_id: Uuid,
+        settings: MonitorSettings,
+    ) -> Result<MonitorView, MonitorError> {
+        let txn = self.db.begin().await?;
+        check_channels(&txn, owner_id, &settings.channel_ids).await?;
+        let now = Utc::now();
+        let spread = FIRST_CHECK_SPREAD_SECS.min(i64::from(settings.interval_seconds)) * 1000;
+        let first_check = now + Duration::milliseconds(rand::rng().random_range(0..spread.max(1)));
+        let id = Uuid::now_v7();
+        monitors::ActiveModel {
+            id: Set(id),
+            owner_id: Set(owner_id),
+            name: Set(settings.name.clone()),
+            kind: Set(settings.target.kind().to_owned()),
+            target: Set(settings.target.key()),
+            config: Set(settings.target.to_config()),
+            interval_seconds: Set(settings.interval_seconds),
+            timeout_ms: Set(settings.timeout_ms),
+            confirmations: Set(settings.confirmations),
+            recoveries: Set(settings.recoveries),
+            paused: Set(settings.paused),
+            next_check_at: Set(first_check),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        let status = if settings.paused { Status::Paused } else { Status::Unknown };
+        monitor_state::ActiveModel {
+            monitor_id: Set(id),
+            status: Set(status.as_str().to_owned()),
+            status_since: Set(now),
+            last_checked_at: Set(None),
+            last_latency_ms: Set(None),
+            last_error: Set(None),
+            consecutive_failures: Set(0),
+            consecutive_successes: Set(0),
+            last_check_seq: Set(0),
+        }
+        .insert(&txn)
+        .await?;
+        link_channels(&txn, id, &settings.channel_ids).await?;
+        txn.commit().await?;
+        self.get_unchecked(id).await
+    }
+
+    /// One monitor, for its owner or an admin.
+    pub async fn get(&self, caller: &Principal, id: Uuid) -> Result<MonitorView, MonitorError> {
+        let view = self.get_unchecked(id).await?;
+        authorize(caller, view.owner_id)?;
+        Ok(view)
+    }
+
+    async fn get_unchecked(&self, id: Uuid) -> Result<MonitorView, MonitorError> {
+        let monitor =
+            monitors::Entity::find_by_id(id).one(&self.db).await?.ok_or(MonitorError::NotFound)?;
+        let mut views = self.views(vec![monitor]).await?;
+        views.pop().ok_or(MonitorError::NotFound)
+    }
+
+    /// The caller's monitors (every user's with `all` for admins), newest
+    /// first, filtered, one page at a time.
+    pub async fn list(
+        &self,
+        caller: &Principal,
+        filter: &MonitorFilter,
+    ) -> Result<MonitorPage, MonitorError> {
+        use sea_orm::sea_query::ExprTrait;
+        let mut query = monitors::Entity::find();
+        if !(filter.all_users && caller.is_admin()) {
+            query = query.filter(monitors::Column::OwnerId.eq(caller.user_id));
+        }
+        if let Some(kind) = &filter.kind {
+            query = query.filter(monitors::Column::Kind.eq(kind.as_str()));
+        }
+        if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
+            query = query.filter(
+                Condition::any()
+                    .add(
+                        Expr::expr(Func::lower(Expr::col(monitors::Column::Name)))
+                            .like(pattern.clone()),
+                    )
+                    .add(
+                        Expr::expr(Func::lower(Expr::col(monitors::Column::Target))).like(pattern),
+                    ),
+            );
+        }
+        if let Some(status) = filter.status {
+            let ids = monitor_state::Entity::find()
+                .select_only()
+                .column(monitor_state::Column::MonitorId)
+                .filter(monitor_state::Column::Status.eq(status.as_str()));
+            query = query
+                .filter(monitors::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(ids)));
+        }
+        if let Some((created_at, id)) = filter.cursor.as_deref().and_then(decode_cursor) {
+            query = query.filter(
+                Condition::any().add(monitors::Column::CreatedAt.lt(created_at)).add(
+                    Condition::all()
+                        .add(monitors::Column::CreatedAt.eq(created_at))
+                        .add(monitors::Column::Id.lt(id)),
+                ),
+            );
+        }
+        let limit = filter.limit.clamp(1, 500);
+        let mut rows = query
+            .order_by_desc(monitors::Column::CreatedAt)
+            .order_by_desc(monitors::Column::Id)
+            .limit(limit + 1)
+            .all(&self.db)
+            .await?;
+        let next_cursor = if rows.len() as u64 > limit {
+            rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            rows.last().map(|m| encode_cursor(m.created_at, m.id))
+        } else {
+            None
+        };
+        Ok(MonitorPage { monitors: self.views(rows).await?, next_cursor })
+    }
+
+    /// Changes a monitor; absent fields stay. Pausing and resuming go here too.
+    pub async fn update(
+        &self,
+        caller: &Principal,
+        id: Uuid,
+        patch: MonitorInput,
+    ) -> Result<MonitorView, MonitorError> {
+        let current = self.get(caller, id).await?;
+        let settings = patch.patch(&current.settings()?)?;
+        let txn = self.db.begin().await?;
+        check_channels(&txn, current.owner_id, &settings.channel_ids).await?;
+        let now = Utc::now();
+        let mut model: monitors::ActiveModel =
+            monitors::Entity::find_by_id(id).one(&txn).await?.ok_or(MonitorError::NotFound)?.into();
+        let resumed = current.paused && !settings.paused;
+        model.name = Set(settings.name.clone());
+        model.target = Set(settings.target.key());
+        model.config = Set(settings.target.to_config());
+        model.interval_seconds = Set(settings.interval_seconds);
+        model.timeout_ms = Set(settings.timeout_ms);
+        model.confirmations = Set(settings.confirmations);
+        model.recoveries = Set(settings.recoveries);
+        model.paused = Set(settings.paused);
+        model.updated_at = Set(now);
+        if resumed {
+            model.next_check_at = Set(now);
+        }
+        model.update(&txn).await?;
+        if current.paused != settings.paused {
+            let status = if settings.paused { Status::Paused } else { Status::Unknown };
+            monitor_state::Entity::update_many()
+                .col_expr(monitor_state::Column::Status, Expr::value(status.as_str()))
+                .col_expr(monitor_state::Column::StatusSince, Expr::value(now))
+                .col_expr(monitor_state::Column::ConsecutiveFailures, Expr::value(0))
+                .col_expr(monitor_state::Column::ConsecutiveSuccesses, Expr::value(0))
+                .filter(monitor_state::Column::MonitorId.eq(id))
+                .exec(&txn)
+                .await?;
+        }
+        monitor_channels::Entity::delete_many()
+            .filter(monitor_channels::Column::MonitorId.eq(id))
+            .exec(&txn)
+            .await?;
+        link_channels(&txn, id, &settings.channel_ids).await?;
+        txn.commit().await?;
+        self.get_unchecked(id).await
+    }
+
+    /// Deletes a monitor with its history.
+    pub async fn delete(&self, caller: &Principal, id: Uuid) -> Result<(), MonitorError> {
+        let view = self.get(caller, id).await?;
+        monitors::Entity::delete_by_id(view.id).exec(&self.db).await?;
+        Ok(())
+    }
+
+    async fn views(&self, rows: Vec<monitors::Model>) -> Result<Vec<MonitorView>, MonitorError> {
+        let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+        let states: HashMap<Uuid, monitor_state::Model> = monitor_state::Entity::find()
+            .filter(monitor_state::Column::MonitorId.is_in(ids.clone()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|s| (s.monitor_id, s))
+            .collect();
+        let mut links: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+        for link in monitor_channels::Entity::find()
+            .filter(monitor_channels::Column::MonitorId.is_in(ids))
+            .all(&self.db)
+            .await?
+        {
+            links.entry(link.monitor_id).or_default().push(link.channel_id);
+        }
+        rows.into_iter()
+            .map(|m| {
+                let state = states.get(&m.id);
+                let channel_ids = links.remove(&m.id).unwrap_or_default();
+                MonitorView::build(m, state, channel_ids)
+            })
+            .collect()
+    }
+}
+
+fn authorize(caller: &Principal, owner: Uuid) -> Result<(), MonitorError> {
+    if caller.user_id == owner || caller.is_admin() {
+        Ok(())
+    } else {
+        Err(MonitorError::Forbidden)
+    }
+}
+
+/// Channels must exist and belong to the monitor's owner.
+async fn check_channels(
+    db: &impl sea_orm::ConnectionTrait,
+    owner: Uuid,
+    ids: &[Uuid],
+) -> Result<(), MonitorError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let found = channels::Entity::find()
+        .filter(channels::Column::Id.is_in(ids.to_vec()))
+        .filter(channels::Column::OwnerId.eq(owner))
+        .all(db)
+        .await?;
+    if found.len() != ids.len() {
+        return Err(SpecError::new(
+            "channel_ids",
+            "every channel must exist and belong to the monitor's owner",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+async fn link_channels(
+    db: &impl sea_orm::ConnectionTrait,
+    monitor: Uuid,
+    ids: &[Uuid],
+) -> Result<(), MonitorError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let links = ids.iter().map(|channel| monitor_channels::ActiveModel {
+        monitor_id: Set(monitor),
+        channel_id: Set(*channel),
+    });
+    monitor_channels::Entity::insert_many(links).exec(db).await?;
+    Ok(())
+}
+
+fn encode_cursor(created_at: DateTime<Utc>, id: Uuid) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(format!("{}|{id}", created_at.timestamp_micros()))
+}
+
+fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, Uuid)> {
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let raw = String::from_utf8(raw).ok()?;
+    let (micros, id) = raw.split_once('|')?;
+    Some((DateTime::from_timestamp_micros(micros.parse().ok()?)?, id.parse().ok()?))
+}
+
+impl From<Target> for MonitorInput {
+    fn from(target: Target) -> Self {
+        match target {
+            Target::Http(spec) => Self { http: Some(spec), ..Default::default() },
+            Target::Tcp(spec) => Self { tcp: Some(spec), ..Default::default() },
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! How monitors are shown: settings, current state and the kind's block.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::input::{MonitorSettings, Target};
+use super::{HttpSpec, SpecError, Status, TcpSpec};
+use crate::entities::{monitor_state, monitors};
+
+/// A monitor with its current state, as the API and UI show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonitorView {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub name: String,
+    pub kind: String,
+    /// The normalised URL or host:port.
+    pub target: String,
+    pub interval_seconds: i32,
+    pub timeout_ms: i32,
+    pub confirmations: i32,
+    pub recoveries: i32,
+    pub channel_ids: Vec<Uuid>,
+    pub paused: bool,
+    pub status: Status,
+    pub status_since: DateTime<Utc>,
+    pub last_checked_at: Option<DateTime<Utc>>,
+    pub latest_response_time_ms: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tcp: Option<TcpSpec>,
+}
+
+impl MonitorView {
+    /// Joins a monitor row with its state row.
+    pub fn build(
+        m: monitors::Model,
+        state: Option<&monitor_state::Model>,
+        channel_ids: Vec<Uuid>,
+    ) -> Result<Self, super::service::MonitorError> {
+        let target = Target::from_config(&m.kind, &m.config)?;
+        let (http, tcp) = match target {
+            Target::Http(spec) => (Some(spec), None),
+            Target::Tcp(spec) => (None, Some(spec)),
+        };
+        Ok(Self {
+            id: m.id,
+            owner_id: m.owner_id,
+            name: m.name,
+            kind: m.kind,
+            target: m.target,
+            interval_seconds: m.interval_seconds,
+            timeout_ms: m.timeout_ms,
+            confirmations: m.confirmations,
+            recoveries: m.recoveries,
+            channel_ids,
+            paused: m.paused,
+            status: state.map_or(Status::Unknown, |s| Status::from_stored(&s.status)),
+            status_since: state.map_or(m.created_at, |s| s.status_since),
+            last_checked_at: state.and_then(|s| s.last_checked_at),
+            latest_response_time_ms: state.and_then(|s| s.last_latency_ms),
+            last_error: state.and_then(|s| s.last_error.clone()),
+            created_at: m.created_at,
+            http,
+            tcp,
+        })
+    }
+
+    /// The settings this view was built from, for patching.
+    pub fn settings(&self) -> Result<MonitorSettings, SpecError> {
+        let target = match (&self.http, &self.tcp) {
+            (Some(spec), _) => Target::Http(spec.clone()),
+            (_, Some(spec)) => Target::Tcp(spec.clone()),
+            _ => return Err(SpecError::new("kind", "the monitor has no settings")),
+        };
+        Ok(MonitorSettings {
+            name: self.name.clone(),
+            target,
+            interval_seconds: self.interval_seconds,
+            timeout_ms: self.timeout_ms,
+            confirmations: self.confirmations,
+            recoveries: self.recoveries,
+            channel_ids: self.channel_ids.clone(),
+            paused: self.paused,
+        })
+    }
+}
+
+/// Which monitors a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct MonitorFilter {
+    pub status: Option<Status>,
+    pub kind: Option<String>,
+    pub search: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: u64,
+    /// Admins only: every user's monitors.
+    pub all_users: bool,
+}
+
+/// One page of monitors.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonitorPage {
+    pub monitors: Vec<MonitorView>,
+    pub next_cursor: Option<String>,
+}
