@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod db;
 pub mod entities;
 pub mod monitors;
+pub mod pipeline;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_initial;
 mod m20261122_000002_invitations;
+mod m20261122_000010_status_changes;
 mod tables;
 
 /// Applies RunState's migrations in order.
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_initial::Migration),
             Box::new(m20261122_000002_invitations::Migration),
+            Box::new(m20261122_000010_status_changes::Migration),
         ]
     }
 }

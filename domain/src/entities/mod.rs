@@ -13,4 +13,5 @@ pub mod monitors;
 pub mod notifications;
 pub mod refresh_tokens;
 pub mod sessions;
+pub mod status_changes;
 pub mod users;

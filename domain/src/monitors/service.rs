@@ -104,7 +104,7 @@ impl MonitorService {
             confirmations: Set(settings.confirmations),
             recoveries: Set(settings.recoveries),
             paused: Set(settings.paused),
-            next_check_at: Set(first_check),
+            next_check_at: Set(crate::pipeline::scheduling::to_millis(first_check)),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -229,7 +229,7 @@ impl MonitorService {
         model.paused = Set(settings.paused);
         model.updated_at = Set(now);
         if resumed {
-            model.next_check_at = Set(now);
+            model.next_check_at = Set(crate::pipeline::scheduling::to_millis(now));
         }
         model.update(&txn).await?;
         if current.paused != settings.paused {

@@ -1,0 +1,185 @@
+//! Turning a status change into incident work: open an incident when a
+//! monitor goes down, resolve it when it comes back, write the timeline and
+//! one notification per linked channel. The database guarantees at most one
+//! open incident per monitor and one notification per (incident, channel,
+//! event), so a redelivered job can never double either.
+
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, Set, SqlErr, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::entities::{
+    channels, incident_events, incidents, monitor_channels, notifications, status_changes,
+};
+use crate::monitors::Status;
+
+/// Applies a status change once; returns the notifications to deliver.
+pub async fn apply_status_change(
+    db: &sea_orm::DatabaseConnection,
+    change_id: Uuid,
+) -> Result<Vec<Uuid>, DbErr> {
+    let txn = db.begin().await?;
+    // Claim the change first: of two workers, only one gets past this.
+    let claimed = status_changes::Entity::update_many()
+        .col_expr(status_changes::Column::ProcessedAt, Expr::value(Utc::now()))
+        .filter(status_changes::Column::Id.eq(change_id))
+        .filter(status_changes::Column::ProcessedAt.is_null())
+        .exec(&txn)
+        .await?;
+    let change = status_changes::Entity::find_by_id(change_id).one(&txn).await?;
+    let Some(change) = change.filter(|_| claimed.rows_affected == 1) else {
+        txn.rollback().await?;
+        return Ok(Vec::new());
+    };
+    let to = Status::from_stored(&change.to_status);
+    let from = Status::from_stored(&change.from_status);
+    let created = if to == Status::Down {
+        open(&txn, &change).await?
+    } else if from == Status::Down {
+        resolve(&txn, &change).await?
+    } else {
+        Vec::new()
+    };
+    txn.commit().await?;
+    Ok(created)
+}
+
+async fn open(
+    txn: &DatabaseTransaction,
+    change: &status_changes::Model,
+) -> Result<Vec<Uuid>, DbErr> {
+    let last: Option<i32> = incidents::Entity::find()
+        .select_only()
+        .column_as(incidents::Column::Number.max(), "max")
+        .filter(incidents::Column::MonitorId.eq(change.monitor_id))
+        .filter(incidents::Column::Subject.eq(""))
+        .into_tuple::<Option<i32>>()
+        .one(txn)
+        .await?
+        .flatten();
+    let id = Uuid::now_v7();
+    let cause = change.cause.clone().unwrap_or_else(|| "the check failed".into());
+    let inserted = incidents::ActiveModel {
+        id: Set(id),
+        monitor_id: Set(change.monitor_id),
+        subject: Set(String::new()),
+        number: Set(last.unwrap_or(0) + 1),
+        started_at: Set(change.at),
+        resolved_at: Set(None),
+        cause: Set(cause.clone()),
+        acknowledged_at: Set(None),
+        acknowledged_by: Set(None),
+    }
+    .insert(txn)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        // An incident is already open: the database refused a second one.
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Ok(Vec::new())
+        }
+        Err(err) => return Err(err),
+    }
+    timeline(txn, id, change, "opened", format!("Went down: {cause}")).await?;
+    notify(txn, id, change, "down").await
+}
+
+async fn resolve(
+    txn: &DatabaseTransaction,
+    change: &status_changes::Model,
+) -> Result<Vec<Uuid>, DbErr> {
+    let Some(incident) = incidents::Entity::find()
+        .filter(incidents::Column::MonitorId.eq(change.monitor_id))
+        .filter(incidents::Column::Subject.eq(""))
+        .filter(incidents::Column::ResolvedAt.is_null())
+        .one(txn)
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    incidents::Entity::update_many()
+        .col_expr(incidents::Column::ResolvedAt, Expr::value(change.at))
+        .filter(incidents::Column::Id.eq(incident.id))
+        .exec(txn)
+        .await?;
+    timeline(txn, incident.id, change, "resolved", format!("Back {}", change.to_status)).await?;
+    notify(txn, incident.id, change, "up").await
+}
+
+async fn timeline(
+    txn: &DatabaseTransaction,
+    incident: Uuid,
+    change: &status_changes::Model,
+    kind: &str,
+    message: String,
+) -> Result<(), DbErr> {
+    incident_events::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        incident_id: Set(incident),
+        at: Set(change.at),
+        kind: Set(kind.to_owned()),
+        message: Set(message),
+    }
+    .insert(txn)
+    .await
+    .map(|_| ())
+}
+
+/// One pending notification per channel of the monitor.
+async fn notify(
+    txn: &DatabaseTransaction,
+    incident: Uuid,
+    change: &status_changes::Model,
+    event: &str,
+) -> Result<Vec<Uuid>, DbErr> {
+    let linked: Vec<Uuid> = monitor_channels::Entity::find()
+        .filter(monitor_channels::Column::MonitorId.eq(change.monitor_id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|l| l.channel_id)
+        .collect();
+    let channels =
+        channels::Entity::find().filter(channels::Column::Id.is_in(linked)).all(txn).await?;
+    let mut created = Vec::with_capacity(channels.len());
+    for channel in channels {
+        let id = Uuid::now_v7();
+        let rows = notifications::Entity::insert(notifications::ActiveModel {
+            id: Set(id),
+            monitor_id: Set(change.monitor_id),
+            incident_id: Set(Some(incident)),
+            channel_id: Set(Some(channel.id)),
+            event: Set(event.to_owned()),
+            prev_status: Set(Some(change.from_status.clone())),
+            current_status: Set(Some(change.to_status.clone())),
+            channel: Set(channel.kind.clone()),
+            recipient: Set(channel.name.clone()),
+            delivery_status: Set(super::notifications::PENDING.to_owned()),
+            attempts: Set(0),
+            last_error: Set(None),
+            region: Set(change.region.clone()),
+            created_at: Set(Utc::now()),
+            next_attempt_at: Set(Some(Utc::now())),
+            sent_at: Set(None),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                notifications::Column::IncidentId,
+                notifications::Column::ChannelId,
+                notifications::Column::Event,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(txn)
+        .await?;
+        if rows == 1 {
+            created.push(id);
+        }
+    }
+    Ok(created)
+}

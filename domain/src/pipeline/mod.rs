@@ -1,0 +1,13 @@
+//! The monitoring pipeline's database side: claiming due checks, recording
+//! results, turning status changes into incidents and notifications, and the
+//! notification log. The workers in `jobs` call these; every step is
+//! idempotent, since jobs are delivered at least once.
+
+pub mod incidents;
+pub mod notifications;
+pub mod results;
+pub mod scheduling;
+pub mod transitions;
+
+pub use results::{record_result, CheckResult, Recorded};
+pub use scheduling::{claim_due, DueCheck};

@@ -1,0 +1,134 @@
+//! The notification log: every delivery attempt is written before it is
+//! made and its outcome after, so a crash in between is retried, not lost,
+//! and a delivered notification is never sent again.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::entities::{notifications, status_changes};
+
+/// Waiting for its first attempt.
+pub const PENDING: &str = "pending";
+/// An attempt is under way (or its worker died: the lease runs out).
+pub const SENDING: &str = "sending";
+/// Failed, another attempt is scheduled.
+pub const RETRYING: &str = "retrying";
+/// The channel accepted it.
+pub const DELIVERED: &str = "delivered";
+/// Every attempt failed, or the failure cannot be retried.
+pub const FAILED: &str = "failed";
+
+/// How long an attempt may take before the sweeper hands it out again.
+pub const ATTEMPT_LEASE: Duration = Duration::minutes(2);
+
+/// How an attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Delivered,
+    /// Try again at `at`.
+    Retry {
+        error: String,
+        at: DateTime<Utc>,
+    },
+    /// Give up.
+    Failed {
+        error: String,
+    },
+}
+
+/// Marks an attempt as started and returns the notification, or `None` when
+/// it was already delivered or failed (a duplicate job sends nothing).
+pub async fn begin_attempt(
+    db: &DatabaseConnection,
+    id: Uuid,
+) -> Result<Option<notifications::Model>, DbErr> {
+    let now = Utc::now();
+    let started = notifications::Entity::update_many()
+        .col_expr(notifications::Column::DeliveryStatus, Expr::value(SENDING))
+        .col_expr(
+            notifications::Column::Attempts,
+            Expr::col(notifications::Column::Attempts).add(1),
+        )
+        .col_expr(notifications::Column::NextAttemptAt, Expr::value(now + ATTEMPT_LEASE))
+        .filter(notifications::Column::Id.eq(id))
+        .filter(notifications::Column::DeliveryStatus.is_in([PENDING, RETRYING, SENDING]))
+        .exec(db)
+        .await?;
+    if started.rows_affected == 0 {
+        return Ok(None);
+    }
+    notifications::Entity::find_by_id(id).one(db).await
+}
+
+/// Records how an attempt ended.
+pub async fn finish_attempt(
+    db: &DatabaseConnection,
+    id: Uuid,
+    outcome: &Outcome,
+) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let update = notifications::Entity::update_many().filter(notifications::Column::Id.eq(id));
+    let update = match outcome {
+        Outcome::Delivered => update
+            .col_expr(notifications::Column::DeliveryStatus, Expr::value(DELIVERED))
+            .col_expr(notifications::Column::SentAt, Expr::value(now))
+            .col_expr(
+                notifications::Column::NextAttemptAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(notifications::Column::LastError, Expr::value(Option::<String>::None)),
+        Outcome::Retry { error, at } => update
+            .col_expr(notifications::Column::DeliveryStatus, Expr::value(RETRYING))
+            .col_expr(notifications::Column::NextAttemptAt, Expr::value(*at))
+            .col_expr(notifications::Column::LastError, Expr::value(error.clone())),
+        Outcome::Failed { error } => update
+            .col_expr(notifications::Column::DeliveryStatus, Expr::value(FAILED))
+            .col_expr(
+                notifications::Column::NextAttemptAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(notifications::Column::LastError, Expr::value(error.clone())),
+    };
+    update.exec(db).await.map(|_| ())
+}
+
+/// Notifications whose next attempt is due (new, retrying, or with an
+/// expired lease), oldest first.
+pub async fn due(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Uuid>, DbErr> {
+    notifications::Entity::find()
+        .select_only()
+        .column(notifications::Column::Id)
+        .filter(notifications::Column::DeliveryStatus.is_in([PENDING, RETRYING, SENDING]))
+        .filter(notifications::Column::NextAttemptAt.lte(now))
+        .order_by_asc(notifications::Column::NextAttemptAt)
+        .limit(limit)
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await
+}
+
+/// Status changes still unprocessed after `older_than`: their job was lost.
+pub async fn stuck_changes(
+    db: &DatabaseConnection,
+    older_than: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<Uuid>, DbErr> {
+    status_changes::Entity::find()
+        .select_only()
+        .column(status_changes::Column::Id)
+        .filter(status_changes::Column::ProcessedAt.is_null())
+        .filter(status_changes::Column::At.lte(older_than))
+        .order_by_asc(status_changes::Column::At)
+        .limit(limit)
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await
+}

@@ -1,0 +1,67 @@
+//! Claiming due checks. Each monitor's next slot is advanced with a
+//! compare-and-set on its current value, so of several schedulers racing
+//! for the same row exactly one wins, on SQLite and Postgres alike.
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::entities::monitors;
+
+/// A check to run: which monitor, for which slot (its scheduled time, unix ms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct DueCheck {
+    pub monitor_id: Uuid,
+    pub slot: i64,
+}
+
+/// Times are kept to the millisecond so that the value read back compares
+/// equal to the one written, on every backend.
+pub fn to_millis(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.duration_trunc(Duration::milliseconds(1)).unwrap_or(t)
+}
+
+/// Claims up to `limit` monitors due at `now` and advances each to its next
+/// slot. A monitor far behind (the scheduler was down) gets one check now,
+/// not one per missed slot.
+pub async fn claim_due(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<DueCheck>, DbErr> {
+    let due = monitors::Entity::find()
+        .select_only()
+        .columns([
+            monitors::Column::Id,
+            monitors::Column::NextCheckAt,
+            monitors::Column::IntervalSeconds,
+        ])
+        .filter(monitors::Column::Paused.eq(false))
+        .filter(monitors::Column::NextCheckAt.lte(now))
+        .order_by_asc(monitors::Column::NextCheckAt)
+        .limit(limit)
+        .into_tuple::<(Uuid, DateTime<Utc>, i32)>()
+        .all(db)
+        .await?;
+    let mut claimed = Vec::with_capacity(due.len());
+    for (id, slot, interval) in due {
+        let interval = Duration::seconds(i64::from(interval));
+        let mut next = slot + interval;
+        if next <= now {
+            next = now + interval;
+        }
+        let result = monitors::Entity::update_many()
+            .col_expr(monitors::Column::NextCheckAt, Expr::value(to_millis(next)))
+            .filter(monitors::Column::Id.eq(id))
+            .filter(monitors::Column::NextCheckAt.eq(slot))
+            .exec(db)
+            .await?;
+        if result.rows_affected == 1 {
+            claimed.push(DueCheck { monitor_id: id, slot: slot.timestamp_millis() });
+        }
+    }
+    Ok(claimed)
+}

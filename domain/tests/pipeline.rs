@@ -1,0 +1,280 @@
+//! The pipeline's database invariants on SQLite and Postgres: each slot is
+//! claimed once, results are idempotent and ordered, confirmations gate
+//! incidents, and incident work happens once per status change.
+
+#![allow(clippy::unwrap_used)]
+
+use chrono::{Duration, Utc};
+use domain::entities::{
+    channels, incidents, monitor_channels, monitor_state, monitors, notifications, users,
+};
+use domain::monitors::Status;
+use domain::pipeline::incidents::apply_status_change;
+use domain::pipeline::notifications::{begin_attempt, finish_attempt, Outcome};
+use domain::pipeline::{claim_due, record_result, CheckResult};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
+};
+use uuid::Uuid;
+
+async fn owner(db: &DatabaseConnection) -> Uuid {
+    let id = Uuid::new_v4();
+    users::ActiveModel {
+        id: Set(id),
+        email: Set(format!("{id}@example.org")),
+        password_hash: Set("x".into()),
+        role: Set("USER".into()),
+        disabled: Set(false),
+        token_version: Set(0),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    id
+}
+
+/// A monitor due now with two channels, confirmations 2, recoveries 1.
+async fn monitor(db: &DatabaseConnection, owner: Uuid, channels_n: usize) -> Uuid {
+    let id = Uuid::now_v7();
+    let now = domain::pipeline::scheduling::to_millis(Utc::now() - Duration::seconds(1));
+    monitors::ActiveModel {
+        id: Set(id),
+        owner_id: Set(owner),
+        name: Set("site".into()),
+        kind: Set("http".into()),
+        target: Set("https://example.org/".into()),
+        config: Set(r#"{"url":"https://example.org/"}"#.into()),
+        interval_seconds: Set(60),
+        timeout_ms: Set(1000),
+        confirmations: Set(2),
+        recoveries: Set(1),
+        paused: Set(false),
+        next_check_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    monitor_state::ActiveModel {
+        monitor_id: Set(id),
+        status: Set("up".into()),
+        status_since: Set(now),
+        last_checked_at: Set(None),
+        last_latency_ms: Set(None),
+        last_error: Set(None),
+        consecutive_failures: Set(0),
+        consecutive_successes: Set(0),
+        last_check_seq: Set(0),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    for n in 0..channels_n {
+        let channel = Uuid::new_v4();
+        channels::ActiveModel {
+            id: Set(channel),
+            owner_id: Set(owner),
+            name: Set(format!("channel {n}")),
+            kind: Set("webhook".into()),
+            secret: Set("sealed".into()),
+            display: Set("{}".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        monitor_channels::ActiveModel { monitor_id: Set(id), channel_id: Set(channel) }
+            .insert(db)
+            .await
+            .unwrap();
+    }
+    id
+}
+
+fn result(monitor_id: Uuid, slot: i64, status: Status) -> CheckResult {
+    CheckResult {
+        monitor_id,
+        slot,
+        checked_at: Utc::now(),
+        status,
+        latency_ms: Some(12),
+        http_status: Some(if status == Status::Down { 503 } else { 200 }),
+        error: (status == Status::Down).then(|| "HTTP 503".to_owned()),
+        region: "default".into(),
+    }
+}
+
+async fn status_of(db: &DatabaseConnection, id: Uuid) -> String {
+    monitor_state::Entity::find_by_id(id).one(db).await.unwrap().unwrap().status
+}
+
+#[tokio::test]
+async fn two_schedulers_claim_each_slot_once() {
+    for test_db in domain::testing::all_backends().await {
+        let db = test_db.db.clone();
+        let user = owner(&db).await;
+        for _ in 0..60 {
+            monitor(&db, user, 0).await;
+        }
+        let now = Utc::now();
+        let (a, b) = tokio::join!(claim_due(&db, now, 1000), claim_due(&db, now, 1000));
+        let mut all: Vec<_> =
+            a.unwrap().into_iter().chain(b.unwrap()).map(|c| c.monitor_id).collect();
+        let total = all.len();
+        all.sort();
+        all.dedup();
+        assert_eq!(total, 60, "every due monitor claimed exactly once on {}", test_db.url);
+        assert_eq!(all.len(), 60);
+        assert!(claim_due(&db, now, 1000).await.unwrap().is_empty(), "nothing is due twice");
+        let later = claim_due(&db, now + Duration::seconds(61), 1000).await.unwrap();
+        assert_eq!(later.len(), 60, "the next slot comes one interval later");
+    }
+}
+
+#[tokio::test]
+async fn a_target_going_down_opens_one_incident_after_the_confirmations() {
+    for test_db in domain::testing::all_backends().await {
+        let db = &test_db.db;
+        let id = monitor(db, owner(db).await, 2).await;
+        let first = record_result(db, &result(id, 1_000, Status::Down)).await.unwrap();
+        assert_eq!(first.change, None, "one failure is not yet down");
+        assert_eq!(status_of(db, id).await, "up");
+        let second = record_result(db, &result(id, 2_000, Status::Down)).await.unwrap();
+        let change = second.change.expect("down after two failures");
+        assert_eq!(status_of(db, id).await, "down");
+
+        let sent = apply_status_change(db, change).await.unwrap();
+        assert_eq!(sent.len(), 2, "one notification per channel");
+        assert!(
+            apply_status_change(db, change).await.unwrap().is_empty(),
+            "a redelivered change does nothing"
+        );
+        let open = incidents::Entity::find()
+            .filter(incidents::Column::MonitorId.eq(id))
+            .all(db)
+            .await
+            .unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!((open[0].number, open[0].resolved_at), (1, None));
+
+        // Recovery resolves it and notifies "up".
+        let up = record_result(db, &result(id, 3_000, Status::Up)).await.unwrap();
+        let sent = apply_status_change(db, up.change.expect("up again")).await.unwrap();
+        assert_eq!(sent.len(), 2);
+        let incident = incidents::Entity::find_by_id(open[0].id).one(db).await.unwrap().unwrap();
+        assert!(incident.resolved_at.is_some());
+        let events: Vec<String> = notifications::Entity::find()
+            .filter(notifications::Column::MonitorId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| n.event)
+            .collect();
+        assert_eq!(events.iter().filter(|e| *e == "down").count(), 2);
+        assert_eq!(events.iter().filter(|e| *e == "up").count(), 2);
+
+        // The next outage is number 2.
+        record_result(db, &result(id, 4_000, Status::Down)).await.unwrap();
+        let change =
+            record_result(db, &result(id, 5_000, Status::Down)).await.unwrap().change.unwrap();
+        apply_status_change(db, change).await.unwrap();
+        let numbers: Vec<i32> = incidents::Entity::find()
+            .filter(incidents::Column::MonitorId.eq(id))
+            .all(db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| i.number)
+            .collect();
+        assert_eq!(numbers.len(), 2);
+        assert!(numbers.contains(&2));
+    }
+}
+
+#[tokio::test]
+async fn the_same_result_twice_records_once_and_old_results_never_overwrite_state() {
+    for test_db in domain::testing::all_backends().await {
+        let db = &test_db.db;
+        let id = monitor(db, owner(db).await, 1).await;
+        record_result(db, &result(id, 1_000, Status::Down)).await.unwrap();
+        let down = record_result(db, &result(id, 2_000, Status::Down)).await.unwrap();
+        let again = record_result(db, &result(id, 2_000, Status::Down)).await.unwrap();
+        assert!(again.duplicate);
+        assert_eq!(
+            again.change, down.change,
+            "the pending change is handed back for re-enqueueing"
+        );
+        let checks = domain::entities::checks::Entity::find()
+            .filter(domain::entities::checks::Column::MonitorId.eq(id))
+            .count(db)
+            .await
+            .unwrap();
+        assert_eq!(checks, 2);
+
+        let late = record_result(db, &result(id, 1_500, Status::Up)).await.unwrap();
+        assert!(late.stale, "an older slot arrives after a newer one");
+        assert_eq!(late.change, None);
+        assert_eq!(status_of(db, id).await, "down", "the late success did not resolve anything");
+    }
+}
+
+#[tokio::test]
+async fn flapping_below_the_confirmation_count_opens_nothing() {
+    for test_db in domain::testing::all_backends().await {
+        let db = &test_db.db;
+        let id = monitor(db, owner(db).await, 1).await;
+        for (n, status) in
+            [Status::Down, Status::Up, Status::Down, Status::Up, Status::Down, Status::Up]
+                .into_iter()
+                .enumerate()
+        {
+            let recorded =
+                record_result(db, &result(id, (n as i64 + 1) * 1_000, status)).await.unwrap();
+            assert_eq!(recorded.change, None);
+        }
+        assert_eq!(
+            incidents::Entity::find()
+                .filter(incidents::Column::MonitorId.eq(id))
+                .count(db)
+                .await
+                .unwrap(),
+            0
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_delivered_notification_is_never_attempted_again() {
+    for test_db in domain::testing::all_backends().await {
+        let db = &test_db.db;
+        let id = monitor(db, owner(db).await, 1).await;
+        record_result(db, &result(id, 1_000, Status::Down)).await.unwrap();
+        let change =
+            record_result(db, &result(id, 2_000, Status::Down)).await.unwrap().change.unwrap();
+        let notification = apply_status_change(db, change).await.unwrap()[0];
+
+        let first = begin_attempt(db, notification).await.unwrap().expect("first attempt");
+        assert_eq!((first.attempts, first.delivery_status.as_str()), (1, "sending"));
+        let retry_at = Utc::now() + Duration::seconds(5);
+        finish_attempt(
+            db,
+            notification,
+            &Outcome::Retry { error: "HTTP 500".into(), at: retry_at },
+        )
+        .await
+        .unwrap();
+        let second = begin_attempt(db, notification).await.unwrap().expect("a retry");
+        assert_eq!(second.attempts, 2);
+        finish_attempt(db, notification, &Outcome::Delivered).await.unwrap();
+        assert!(begin_attempt(db, notification).await.unwrap().is_none(), "delivered means done");
+        let row = notifications::Entity::find_by_id(notification).one(db).await.unwrap().unwrap();
+        assert_eq!(row.delivery_status, "delivered");
+        assert!(row.sent_at.is_some());
+    }
+}
