@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod db;
 pub mod entities;
+pub mod history;
 pub mod monitors;
 pub mod pipeline;
 #[cfg(feature = "testing")]

@@ -6,6 +6,8 @@ pub mod envelope;
 pub mod error;
 pub mod extract;
 mod health;
+mod history;
+mod incidents;
 mod monitors;
 mod websites;
 
@@ -68,6 +70,17 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(monitors::resume))
         .routes(routes!(websites::list, websites::create))
         .routes(routes!(websites::get, websites::delete))
+        .routes(routes!(websites::checks))
+        .routes(routes!(websites::response_times))
+        .routes(routes!(websites::incidents))
+        .routes(routes!(websites::notifications))
+        .routes(routes!(history::checks))
+        .routes(routes!(history::stats))
+        .routes(routes!(history::incidents))
+        .routes(routes!(history::notifications))
+        .routes(routes!(incidents::list))
+        .routes(routes!(incidents::get))
+        .routes(routes!(incidents::acknowledge))
 }
 
 /// The `/api/v1` router; unknown paths get a 404 and wrong methods a 405,

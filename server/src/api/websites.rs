@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
+use domain::history::{self, region_id, IncidentFilter, IncidentRow};
 use domain::monitors::{MonitorFilter, MonitorView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -10,7 +11,7 @@ use uuid::Uuid;
 
 use super::envelope::Envelope;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{Json, Path};
+use super::extract::{Json, Path, Query};
 use crate::auth::Auth;
 use crate::state::AppState;
 
@@ -102,7 +103,14 @@ pub async fn get(
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<WebsiteDetail>, ApiError> {
     let monitor = state.monitors.get(&caller, id).await?;
-    Ok(Envelope::ok(WebsiteDetail { website: monitor.into(), active_incident: None }))
+    let filter =
+        IncidentFilter { monitor: Some(id), open: Some(true), limit: 1, ..Default::default() };
+    let open = history::incidents::list(&state.db, &filter).await.map_err(ApiError::internal)?;
+    let active_incident = open.into_iter().next().map(|i| {
+        serde_json::to_value(ContractIncident::from_row(i, &monitor.status.to_string()))
+            .unwrap_or_default()
+    });
+    Ok(Envelope::ok(WebsiteDetail { website: monitor.into(), active_incident }))
 }
 
 /// Stops monitoring a website and deletes its history.
@@ -115,4 +123,202 @@ pub async fn delete(
 ) -> Result<Envelope<Option<()>>, ApiError> {
     state.monitors.delete(&caller, id).await?;
     Ok(Envelope::ok(None).with_message("website deleted"))
+}
+
+/// `?limit=` of the contract's history routes.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct Limit {
+    pub limit: Option<u64>,
+}
+
+/// One check, the RunState way.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContractCheck {
+    pub id: Uuid,
+    pub website_id: Uuid,
+    pub region_id: Uuid,
+    pub status: String,
+    pub response_time_ms: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub region_name: String,
+}
+
+/// `data` of the checks route.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContractChecks {
+    pub checks: Vec<ContractCheck>,
+}
+
+/// A website's latest checks, newest first.
+#[utoipa::path(get, path = "/websites/{id}/checks", tag = "websites", params(Limit), security(("bearer" = [])),
+    responses((status = 200, body = ContractChecks), (status = 403, body = ErrorBody)))]
+pub async fn checks(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<Uuid>,
+    Query(limit): Query<Limit>,
+) -> Result<Envelope<ContractChecks>, ApiError> {
+    state.monitors.get(&caller, id).await?;
+    let page = history::checks::page(&state.db, id, None, limit.limit.unwrap_or(20))
+        .await
+        .map_err(ApiError::internal)?;
+    let checks = page
+        .checks
+        .into_iter()
+        .map(|c| ContractCheck {
+            id: c.id,
+            website_id: c.monitor_id,
+            region_id: region_id(&c.region),
+            status: c.status,
+            response_time_ms: c.latency_ms,
+            created_at: c.checked_at,
+            region_name: c.region,
+        })
+        .collect();
+    Ok(Envelope::ok(ContractChecks { checks }))
+}
+
+/// One chart point, the RunState way.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContractPoint {
+    pub timestamp: DateTime<Utc>,
+    pub response_time_ms: Option<i32>,
+    pub status: String,
+    pub region_id: Uuid,
+    pub region_name: String,
+}
+
+/// `data` of the response-times route.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContractPoints {
+    pub points: Vec<ContractPoint>,
+}
+
+/// A website's latest response times, oldest first (for charts).
+#[utoipa::path(get, path = "/websites/{id}/response-times", tag = "websites", params(Limit), security(("bearer" = [])),
+    responses((status = 200, body = ContractPoints), (status = 403, body = ErrorBody)))]
+pub async fn response_times(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<Uuid>,
+    Query(limit): Query<Limit>,
+) -> Result<Envelope<ContractPoints>, ApiError> {
+    state.monitors.get(&caller, id).await?;
+    let rows = history::checks::latest_oldest_first(&state.db, id, limit.limit.unwrap_or(50))
+        .await
+        .map_err(ApiError::internal)?;
+    let points = rows
+        .into_iter()
+        .map(|c| ContractPoint {
+            timestamp: c.checked_at,
+            response_time_ms: c.latency_ms,
+            status: c.status,
+            region_id: region_id(&c.region),
+            region_name: c.region,
+        })
+        .collect();
+    Ok(Envelope::ok(ContractPoints { points }))
+}
+
+/// One incident, the RunState way.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContractIncident {
+    pub id: Uuid,
+    pub website_id: Uuid,
+    pub region_id: Uuid,
+    pub started_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub is_active: bool,
+    pub current_status: String,
+    pub duration_seconds: i64,
+}
+
+impl ContractIncident {
+    fn from_row(i: IncidentRow, current_status: &str) -> Self {
+        Self {
+            id: i.id,
+            website_id: i.monitor_id,
+            region_id: region_id("default"),
+            started_at: i.started_at,
+            resolved_at: i.resolved_at,
+            is_active: i.is_active,
+            current_status: if i.is_active { "down".into() } else { current_status.to_owned() },
+            duration_seconds: i.duration_seconds,
+        }
+    }
+}
+
+/// `data` of the incidents route.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContractIncidents {
+    pub incidents: Vec<ContractIncident>,
+}
+
+/// A website's incidents, newest first.
+#[utoipa::path(get, path = "/websites/{id}/incidents", tag = "websites", params(Limit), security(("bearer" = [])),
+    responses((status = 200, body = ContractIncidents), (status = 403, body = ErrorBody)))]
+pub async fn incidents(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<Uuid>,
+    Query(limit): Query<Limit>,
+) -> Result<Envelope<ContractIncidents>, ApiError> {
+    let monitor = state.monitors.get(&caller, id).await?;
+    let filter = IncidentFilter {
+        monitor: Some(id),
+        limit: limit.limit.unwrap_or(20),
+        ..Default::default()
+    };
+    let rows = history::incidents::list(&state.db, &filter).await.map_err(ApiError::internal)?;
+    let status = monitor.status.to_string();
+    let incidents = rows.into_iter().map(|i| ContractIncident::from_row(i, &status)).collect();
+    Ok(Envelope::ok(ContractIncidents { incidents }))
+}
+
+/// One notification, the RunState way.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContractNotification {
+    pub id: Uuid,
+    pub channel: String,
+    pub recipient: String,
+    pub prev_status: Option<String>,
+    pub current_status: Option<String>,
+    pub delivery_status: String,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub region_id: Uuid,
+}
+
+/// `data` of the notifications route.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContractNotifications {
+    pub items: Vec<ContractNotification>,
+}
+
+/// A website's notifications and their delivery, newest first.
+#[utoipa::path(get, path = "/websites/{id}/notifications", tag = "websites", params(Limit), security(("bearer" = [])),
+    responses((status = 200, body = ContractNotifications), (status = 403, body = ErrorBody)))]
+pub async fn notifications(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<Uuid>,
+    Query(limit): Query<Limit>,
+) -> Result<Envelope<ContractNotifications>, ApiError> {
+    state.monitors.get(&caller, id).await?;
+    let rows = history::checks::notifications(&state.db, id, limit.limit.unwrap_or(20))
+        .await
+        .map_err(ApiError::internal)?;
+    let items = rows
+        .into_iter()
+        .map(|n| ContractNotification {
+            id: n.id,
+            channel: n.channel,
+            recipient: n.recipient,
+            prev_status: n.prev_status,
+            current_status: n.current_status,
+            delivery_status: n.delivery_status,
+            sent_at: n.sent_at,
+            region_id: region_id(&n.region),
+        })
+        .collect();
+    Ok(Envelope::ok(ContractNotifications { items }))
 }

@@ -1,0 +1,136 @@
+//! Check history, newest first with a cursor, and the notification log.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::entities::{checks, notifications};
+
+/// One check as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckRow {
+    pub id: Uuid,
+    pub monitor_id: Uuid,
+    pub checked_at: DateTime<Utc>,
+    pub status: String,
+    pub latency_ms: Option<i32>,
+    pub http_status: Option<i16>,
+    pub error: Option<String>,
+    pub region: String,
+}
+
+impl From<checks::Model> for CheckRow {
+    fn from(c: checks::Model) -> Self {
+        Self {
+            id: c.id,
+            monitor_id: c.monitor_id,
+            checked_at: c.checked_at,
+            status: c.status,
+            latency_ms: c.latency_ms,
+            http_status: c.http_status,
+            error: c.error,
+            region: c.region,
+        }
+    }
+}
+
+/// One page of checks.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckPage {
+    pub checks: Vec<CheckRow>,
+    /// Pass back as `cursor` for the next (older) page.
+    pub next_cursor: Option<String>,
+}
+
+/// Checks of a monitor, newest first. Check ids are time-ordered (their
+/// slot is their timestamp), so the cursor is simply the last id seen.
+pub async fn page(
+    db: &DatabaseConnection,
+    monitor_id: Uuid,
+    cursor: Option<Uuid>,
+    limit: u64,
+) -> Result<CheckPage, DbErr> {
+    let limit = limit.clamp(1, 1000);
+    let mut query = checks::Entity::find().filter(checks::Column::MonitorId.eq(monitor_id));
+    if let Some(cursor) = cursor {
+        query = query.filter(checks::Column::Id.lt(cursor));
+    }
+    let mut rows = query.order_by_desc(checks::Column::Id).limit(limit + 1).all(db).await?;
+    let next_cursor = if rows.len() as u64 > limit {
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        rows.last().map(|c| c.id.to_string())
+    } else {
+        None
+    };
+    Ok(CheckPage { checks: rows.into_iter().map(CheckRow::from).collect(), next_cursor })
+}
+
+/// The latest `limit` checks, oldest first (for charts).
+pub async fn latest_oldest_first(
+    db: &DatabaseConnection,
+    monitor_id: Uuid,
+    limit: u64,
+) -> Result<Vec<CheckRow>, DbErr> {
+    let mut rows = page(db, monitor_id, None, limit).await?.checks;
+    rows.reverse();
+    Ok(rows)
+}
+
+/// One notification as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotificationRow {
+    pub id: Uuid,
+    pub monitor_id: Uuid,
+    pub incident_id: Option<Uuid>,
+    pub channel_id: Option<Uuid>,
+    /// The channel's kind: slack, webhook or email.
+    pub channel: String,
+    pub recipient: String,
+    pub event: String,
+    pub prev_status: Option<String>,
+    pub current_status: Option<String>,
+    /// pending, sending, retrying, delivered or failed.
+    pub delivery_status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub region: String,
+}
+
+/// A monitor's notifications, newest first.
+pub async fn notifications(
+    db: &DatabaseConnection,
+    monitor_id: Uuid,
+    limit: u64,
+) -> Result<Vec<NotificationRow>, DbErr> {
+    let rows = notifications::Entity::find()
+        .filter(notifications::Column::MonitorId.eq(monitor_id))
+        .order_by_desc(notifications::Column::CreatedAt)
+        .limit(limit.clamp(1, 1000))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|n| NotificationRow {
+            id: n.id,
+            monitor_id: n.monitor_id,
+            incident_id: n.incident_id,
+            channel_id: n.channel_id,
+            channel: n.channel,
+            recipient: n.recipient,
+            event: n.event,
+            prev_status: n.prev_status,
+            current_status: n.current_status,
+            delivery_status: n.delivery_status,
+            attempts: n.attempts,
+            last_error: n.last_error,
+            created_at: n.created_at,
+            sent_at: n.sent_at,
+            region: n.region,
+        })
+        .collect())
+}

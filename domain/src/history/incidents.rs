@@ -1,0 +1,174 @@
+//! Incidents: lists with filters, one incident with its timeline, and
+//! acknowledging.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::entities::{incident_events, incidents, monitors};
+
+/// One incident as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentRow {
+    pub id: Uuid,
+    pub monitor_id: Uuid,
+    pub monitor_name: String,
+    pub number: i32,
+    /// The runner's name for runner monitors; empty otherwise.
+    pub subject: String,
+    pub started_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub is_active: bool,
+    pub cause: String,
+    pub duration_seconds: i64,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+}
+
+/// One timeline entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub kind: String,
+    pub message: String,
+}
+
+/// An incident and its timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentTimeline {
+    #[serde(flatten)]
+    pub incident: IncidentRow,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// Which incidents a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct IncidentFilter {
+    /// Only these owners' monitors (`None`: everyone's, for admins).
+    pub owner: Option<Uuid>,
+    pub monitor: Option<Uuid>,
+    /// `Some(true)` open only, `Some(false)` resolved only.
+    pub open: Option<bool>,
+    pub limit: u64,
+}
+
+fn row(i: incidents::Model, monitor_name: String, now: DateTime<Utc>) -> IncidentRow {
+    let end = i.resolved_at.unwrap_or(now);
+    IncidentRow {
+        id: i.id,
+        monitor_id: i.monitor_id,
+        monitor_name,
+        number: i.number,
+        subject: i.subject,
+        started_at: i.started_at,
+        resolved_at: i.resolved_at,
+        is_active: i.resolved_at.is_none(),
+        cause: i.cause,
+        duration_seconds: (end - i.started_at).num_seconds().max(0),
+        acknowledged_at: i.acknowledged_at,
+    }
+}
+
+/// Incidents, newest first.
+pub async fn list(
+    db: &DatabaseConnection,
+    filter: &IncidentFilter,
+) -> Result<Vec<IncidentRow>, DbErr> {
+    let mut query = incidents::Entity::find();
+    if let Some(monitor) = filter.monitor {
+        query = query.filter(incidents::Column::MonitorId.eq(monitor));
+    }
+    if let Some(owner) = filter.owner {
+        let owned = monitors::Entity::find()
+            .select_only()
+            .column(monitors::Column::Id)
+            .filter(monitors::Column::OwnerId.eq(owner));
+        query = query.filter(
+            incidents::Column::MonitorId.in_subquery(sea_orm::QueryTrait::into_query(owned)),
+        );
+    }
+    match filter.open {
+        Some(true) => query = query.filter(incidents::Column::ResolvedAt.is_null()),
+        Some(false) => query = query.filter(incidents::Column::ResolvedAt.is_not_null()),
+        None => {}
+    }
+    let rows = query
+        .order_by_desc(incidents::Column::StartedAt)
+        .limit(filter.limit.clamp(1, 500))
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|i| i.monitor_id).collect();
+    let names: std::collections::HashMap<Uuid, String> = monitors::Entity::find()
+        .filter(monitors::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    let now = Utc::now();
+    Ok(rows
+        .into_iter()
+        .map(|i| {
+            let name = names.get(&i.monitor_id).cloned().unwrap_or_default();
+            row(i, name, now)
+        })
+        .collect())
+}
+
+/// The incident and its monitor's owner, for authorisation.
+pub async fn find(
+    db: &DatabaseConnection,
+    id: Uuid,
+) -> Result<Option<(IncidentTimeline, Uuid)>, DbErr> {
+    let Some(incident) = incidents::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let Some(monitor) = monitors::Entity::find_by_id(incident.monitor_id).one(db).await? else {
+        return Ok(None);
+    };
+    let timeline = incident_events::Entity::find()
+        .filter(incident_events::Column::IncidentId.eq(id))
+        .order_by_asc(incident_events::Column::At)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| TimelineEntry { at: e.at, kind: e.kind, message: e.message })
+        .collect();
+    Ok(Some((
+        IncidentTimeline { incident: row(incident, monitor.name, Utc::now()), timeline },
+        monitor.owner_id,
+    )))
+}
+
+/// Marks an incident acknowledged by `user` (once) and adds it to the timeline.
+pub async fn acknowledge(
+    db: &DatabaseConnection,
+    id: Uuid,
+    user: Uuid,
+    who: &str,
+) -> Result<(), DbErr> {
+    let now = Utc::now();
+    let updated = incidents::Entity::update_many()
+        .col_expr(incidents::Column::AcknowledgedAt, Expr::value(now))
+        .col_expr(incidents::Column::AcknowledgedBy, Expr::value(user))
+        .filter(incidents::Column::Id.eq(id))
+        .filter(incidents::Column::AcknowledgedAt.is_null())
+        .exec(db)
+        .await?;
+    if updated.rows_affected == 1 {
+        use sea_orm::ActiveModelTrait;
+        incident_events::ActiveModel {
+            id: sea_orm::Set(Uuid::now_v7()),
+            incident_id: sea_orm::Set(id),
+            at: sea_orm::Set(now),
+            kind: sea_orm::Set("acknowledged".into()),
+            message: sea_orm::Set(format!("Acknowledged by {who}")),
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,20 @@
+//! The read side of monitoring: check history, response times, statistics,
+//! incidents with their timelines, and the notification log.
+
+pub mod checks;
+pub mod incidents;
+pub mod stats;
+
+pub use checks::{CheckPage, CheckRow, NotificationRow};
+pub use incidents::{IncidentFilter, IncidentRow, IncidentTimeline};
+pub use stats::{Stats, Window};
+
+/// A stable UUID for a region name: the RunState contract gives regions
+/// UUID ids, ours are named by configuration.
+pub fn region_id(name: &str) -> uuid::Uuid {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("runstate-region:{name}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_custom_bytes(bytes).into_uuid()
+}

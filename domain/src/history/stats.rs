@@ -1,0 +1,212 @@
+//! Statistics over a window: uptime, latency percentiles and a bucketed
+//! series for charts, with the down periods marked.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::entities::checks;
+
+/// A statistics window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    Hour,
+    Day,
+    Week,
+    Month,
+    Quarter,
+}
+
+impl Window {
+    /// Parses `1h`, `24h`, `7d`, `30d` or `90d`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        Some(match raw {
+            "1h" => Self::Hour,
+            "24h" | "1d" => Self::Day,
+            "7d" => Self::Week,
+            "30d" => Self::Month,
+            "90d" => Self::Quarter,
+            _ => return None,
+        })
+    }
+
+    /// The window's length.
+    pub fn duration(self) -> Duration {
+        match self {
+            Self::Hour => Duration::hours(1),
+            Self::Day => Duration::hours(24),
+            Self::Week => Duration::days(7),
+            Self::Month => Duration::days(30),
+            Self::Quarter => Duration::days(90),
+        }
+    }
+
+    /// Chart buckets: 60 per window.
+    pub fn bucket(self) -> Duration {
+        self.duration() / 60
+    }
+}
+
+/// One chart bucket.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Bucket {
+    pub start: DateTime<Utc>,
+    pub checks: u32,
+    pub up: u32,
+    /// Average latency of the bucket's checks that answered.
+    pub avg_latency_ms: Option<u32>,
+    pub max_latency_ms: Option<u32>,
+    /// Whether any check in the bucket was down.
+    pub down: bool,
+}
+
+/// Statistics of one monitor over one window.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Stats {
+    pub window: String,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub checks: u32,
+    /// Share of healthy checks, 0-100; `None` without checks.
+    pub uptime_percent: Option<f64>,
+    pub p50_latency_ms: Option<u32>,
+    pub p95_latency_ms: Option<u32>,
+    pub max_latency_ms: Option<u32>,
+    pub series: Vec<Bucket>,
+}
+
+/// Computes statistics for `window` ending at `now`.
+pub async fn compute(
+    db: &DatabaseConnection,
+    monitor_id: Uuid,
+    window: Window,
+    label: &str,
+    now: DateTime<Utc>,
+) -> Result<Stats, DbErr> {
+    let from = now - window.duration();
+    let rows: Vec<(DateTime<Utc>, String, Option<i32>)> = checks::Entity::find()
+        .select_only()
+        .columns([checks::Column::CheckedAt, checks::Column::Status, checks::Column::LatencyMs])
+        .filter(checks::Column::MonitorId.eq(monitor_id))
+        .filter(checks::Column::CheckedAt.gt(from))
+        .filter(checks::Column::CheckedAt.lte(now))
+        .order_by_asc(checks::Column::CheckedAt)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(summarize(&rows, window, label, from, now))
+}
+
+fn summarize(
+    rows: &[(DateTime<Utc>, String, Option<i32>)],
+    window: Window,
+    label: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Stats {
+    let bucket = window.bucket();
+    let mut series: Vec<Bucket> = (0..60)
+        .map(|i| Bucket {
+            start: from + bucket * i,
+            checks: 0,
+            up: 0,
+            avg_latency_ms: None,
+            max_latency_ms: None,
+            down: false,
+        })
+        .collect();
+    let mut sums = vec![(0u64, 0u32); 60];
+    let mut latencies: Vec<u32> = Vec::with_capacity(rows.len());
+    let mut healthy = 0u32;
+    for (at, status, latency) in rows {
+        let index =
+            ((*at - from).num_milliseconds() / bucket.num_milliseconds().max(1)).clamp(0, 59);
+        let slot = &mut series[usize::try_from(index).unwrap_or(59)];
+        slot.checks += 1;
+        let ok = status == "up" || status == "degraded";
+        if ok {
+            healthy += 1;
+            slot.up += 1;
+        } else {
+            slot.down = true;
+        }
+        if let Some(latency) = latency.and_then(|l| u32::try_from(l).ok()).filter(|_| ok) {
+            latencies.push(latency);
+            let sum = &mut sums[usize::try_from(index).unwrap_or(59)];
+            sum.0 += u64::from(latency);
+            sum.1 += 1;
+            slot.max_latency_ms = Some(slot.max_latency_ms.map_or(latency, |m| m.max(latency)));
+        }
+    }
+    for (slot, (sum, n)) in series.iter_mut().zip(sums) {
+        if n > 0 {
+            slot.avg_latency_ms = u32::try_from(sum / u64::from(n)).ok();
+        }
+    }
+    latencies.sort_unstable();
+    let total = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    Stats {
+        window: label.to_owned(),
+        from,
+        to,
+        checks: total,
+        uptime_percent: (total > 0).then(|| f64::from(healthy) * 100.0 / f64::from(total)),
+        p50_latency_ms: percentile(&latencies, 50),
+        p95_latency_ms: percentile(&latencies, 95),
+        max_latency_ms: latencies.last().copied(),
+        series,
+    }
+}
+
+/// The nearest-rank percentile of sorted values.
+fn percentile(sorted: &[u32], p: usize) -> Option<u32> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = (p * sorted.len()).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        let values: Vec<u32> = (1..=100).collect();
+        assert_eq!(percentile(&values, 50), Some(50));
+        assert_eq!(percentile(&values, 95), Some(95));
+        assert_eq!(percentile(&[7], 95), Some(7));
+        assert_eq!(percentile(&[], 50), None);
+    }
+
+    #[test]
+    fn uptime_and_buckets_follow_the_checks() {
+        let to = Utc::now();
+        let from = to - Duration::hours(1);
+        let rows = vec![
+            (from + Duration::minutes(1), "up".to_owned(), Some(100)),
+            (from + Duration::minutes(2), "down".to_owned(), None),
+            (from + Duration::minutes(3), "up".to_owned(), Some(300)),
+            (from + Duration::minutes(59), "degraded".to_owned(), Some(900)),
+        ];
+        let stats = summarize(&rows, Window::Hour, "1h", from, to);
+        assert_eq!(stats.checks, 4);
+        assert_eq!(stats.uptime_percent, Some(75.0));
+        assert_eq!(stats.max_latency_ms, Some(900));
+        assert_eq!(stats.p50_latency_ms, Some(300));
+        assert_eq!(stats.series.len(), 60);
+        assert!(stats.series[2].down, "the minute with the failure is marked down");
+        assert_eq!(stats.series[1].avg_latency_ms, Some(100));
+    }
+
+    #[test]
+    fn windows_parse_the_documented_names_only() {
+        assert_eq!(Window::parse("24h"), Some(Window::Day));
+        assert_eq!(Window::parse("90d"), Some(Window::Quarter));
+        assert_eq!(Window::parse("2y"), None);
+    }
+}
