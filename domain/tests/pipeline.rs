@@ -261,15 +261,20 @@ async fn a_delivered_notification_is_never_attempted_again() {
 
         let first = begin_attempt(db, notification).await.unwrap().expect("first attempt");
         assert_eq!((first.attempts, first.delivery_status.as_str()), (1, "sending"));
-        let retry_at = Utc::now() + Duration::seconds(5);
-        finish_attempt(
-            db,
-            notification,
-            &Outcome::Retry { error: "HTTP 500".into(), at: retry_at },
-        )
-        .await
-        .unwrap();
-        let second = begin_attempt(db, notification).await.unwrap().expect("a retry");
+        assert!(
+            begin_attempt(db, notification).await.unwrap().is_none(),
+            "a second worker waits for the first one's lease"
+        );
+        let later = Utc::now() + Duration::seconds(5);
+        let retry = Outcome::Retry { error: "HTTP 500".into(), at: later };
+        finish_attempt(db, notification, &retry).await.unwrap();
+        assert!(
+            begin_attempt(db, notification).await.unwrap().is_none(),
+            "not before its retry time"
+        );
+        let retry = Outcome::Retry { error: "HTTP 500".into(), at: Utc::now() };
+        finish_attempt(db, notification, &retry).await.unwrap();
+        let second = begin_attempt(db, notification).await.unwrap().expect("a due retry");
         assert_eq!(second.attempts, 2);
         finish_attempt(db, notification, &Outcome::Delivered).await.unwrap();
         assert!(begin_attempt(db, notification).await.unwrap().is_none(), "delivered means done");

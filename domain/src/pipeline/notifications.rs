@@ -41,7 +41,9 @@ pub enum Outcome {
 }
 
 /// Marks an attempt as started and returns the notification, or `None` when
-/// it was already delivered or failed (a duplicate job sends nothing).
+/// it is not due: delivered, failed, waiting for its retry time, or being
+/// attempted by another worker whose lease has not run out. So a duplicate
+/// job sends nothing.
 pub async fn begin_attempt(
     db: &DatabaseConnection,
     id: Uuid,
@@ -56,6 +58,7 @@ pub async fn begin_attempt(
         .col_expr(notifications::Column::NextAttemptAt, Expr::value(now + ATTEMPT_LEASE))
         .filter(notifications::Column::Id.eq(id))
         .filter(notifications::Column::DeliveryStatus.is_in([PENDING, RETRYING, SENDING]))
+        .filter(notifications::Column::NextAttemptAt.lte(now))
         .exec(db)
         .await?;
     if started.rows_affected == 0 {
