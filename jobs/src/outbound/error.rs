@@ -136,11 +136,13 @@ fn describe_tls(err: &rustls::Error) -> String {
             C::NotValidYet | C::NotValidYetContext { .. } => {
                 "the certificate is not valid yet".into()
             }
-            C::NotValidForNameContext { expected, presented } => format!(
-                "the certificate is not valid for {} (it names {})",
-                expected.to_str(),
-                presented.join(", ")
-            ),
+            C::NotValidForNameContext { expected, presented } => {
+                format!(
+                    "the certificate is not valid for {}{}",
+                    expected.to_str(),
+                    names(presented)
+                )
+            }
             C::NotValidForName => "the certificate is not valid for this host name".into(),
             C::UnknownIssuer => {
                 "the certificate is not trusted (self-signed or from an unknown authority)".into()
@@ -152,6 +154,25 @@ fn describe_tls(err: &rustls::Error) -> String {
         rustls::Error::AlertReceived(alert) => format!("the server sent the alert {alert:?}"),
         other => other.to_string(),
     }
+}
+
+/// " (it names a, b)": the names a certificate presents, reduced from
+/// webpki's debug form (`DnsName("a")`), at most three: the list is the
+/// server's to make as long as it likes.
+fn names(presented: &[String]) -> String {
+    const SHOWN: usize = 3;
+    if presented.is_empty() {
+        return String::new();
+    }
+    let plain = |raw: &String| {
+        let inner = raw.split_once('(').and_then(|(_, rest)| rest.strip_suffix(')'));
+        inner.map_or(raw.as_str(), |n| n.trim_matches('"')).to_owned()
+    };
+    let mut list: Vec<String> = presented.iter().take(SHOWN).map(plain).collect();
+    if presented.len() > SHOWN {
+        list.push(format!("{} more", presented.len() - SHOWN));
+    }
+    format!(" (it names {})", list.join(", "))
 }
 
 /// "1 MiB" rather than "1048576".
@@ -179,6 +200,14 @@ mod tests {
         );
         assert_eq!(human_size(64 * 1024), "64 KiB");
         assert_eq!(human_size(1000), "1000 bytes");
+    }
+
+    #[test]
+    fn presented_names_are_listed_plainly_and_briefly() {
+        let raw = |n: &[&str]| n.iter().map(|s| format!("DnsName(\"{s}\")")).collect::<Vec<_>>();
+        assert_eq!(names(&raw(&["other.example"])), " (it names other.example)");
+        assert_eq!(names(&raw(&["a", "b", "c", "d", "e"])), " (it names a, b, c, 2 more)");
+        assert_eq!(names(&[]), "");
     }
 
     #[test]
