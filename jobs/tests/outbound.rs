@@ -85,8 +85,8 @@ async fn loopback_in_every_spelling_is_refused_without_a_connection() {
     for host in ["::1", "[::1]"] {
         assert_loopback_refused(out.connect_tcp(host, p6, REQUEST_TIMEOUT).await, host);
     }
-    assert_eq!(v4.connections(), 0, "no connection may reach a refused target");
-    assert_eq!(v6.connections(), 0, "no connection may reach a refused target");
+    assert_eq!(v4.connections().await, 0, "no connection may reach a refused target");
+    assert_eq!(v6.connections().await, 0, "no connection may reach a refused target");
 
     // The control: allowed, the same spellings do reach the counting server.
     let allowed = outbound(&["127.0.0.0/8"]);
@@ -94,7 +94,7 @@ async fn loopback_in_every_spelling_is_refused_without_a_connection() {
         let response = get(&allowed, url).await.expect("allowed target answers");
         assert_eq!(response.status(), 200);
     }
-    assert_eq!(v4.connections(), 6);
+    assert_eq!(v4.connections().await, 6);
 }
 
 #[tokio::test]
@@ -114,8 +114,8 @@ async fn a_redirect_into_a_refused_target_is_stopped_before_connecting() {
     for path in ["/literal", "/name", "/decimal", "/mapped"] {
         assert_loopback_refused(get(&out, &allowed.url(path)).await, path);
     }
-    assert_eq!(allowed.connections(), 4, "the allowed target itself is reached");
-    assert_eq!(refused.connections(), 0, "the redirect target is never connected to");
+    assert_eq!(allowed.connections().await, 4, "the allowed target itself is reached");
+    assert_eq!(refused.connections().await, 0, "the redirect target is never connected to");
 }
 
 #[tokio::test]
@@ -132,7 +132,7 @@ async fn redirects_to_other_schemes_are_not_followed() {
     // A location without a host is not even a URL to follow: the 3xx comes back as it is.
     let response = get(&out, &server.url("/file")).await.expect("3xx");
     assert_eq!(response.status(), 302);
-    assert_eq!(server.connections(), 2);
+    assert_eq!(server.connections().await, 2);
 }
 
 #[tokio::test]
@@ -165,7 +165,7 @@ async fn a_redirect_loop_ends_with_too_many_redirects() {
     let err = get(&out, &server.url("/loop")).await.expect_err("loop");
     assert!(matches!(err, OutboundError::TooManyRedirects), "{err:?}");
     assert_eq!(err.to_string(), "too many redirects (more than 10)");
-    assert_eq!(server.connections(), MAX_REDIRECTS + 1, "the first request plus ten hops");
+    assert_eq!(server.connections().await, MAX_REDIRECTS + 1, "the first request plus ten hops");
 }
 
 #[tokio::test]
@@ -303,5 +303,5 @@ async fn clones_share_the_guard() {
     let server = Server::counting("127.0.0.1").await;
     let out = outbound(&[]).clone();
     assert_loopback_refused(get(&out, &server.url("/")).await, "clone");
-    assert_eq!(server.connections(), 0);
+    assert_eq!(server.connections().await, 0);
 }

@@ -11,7 +11,12 @@ use super::MAX_REDIRECTS;
 pub enum OutboundError {
     /// The target is on the deny list; no connection was attempted.
     #[error("refused {addr}: {rule} (allow it with --allow-targets)")]
-    Denied { addr: IpAddr, rule: &'static str },
+    Denied {
+        /// The refused address (a resolved one, for a host name).
+        addr: IpAddr,
+        /// Which rule refused it, e.g. "loopback address".
+        rule: &'static str,
+    },
     /// The URL (or a redirect's) cannot be requested.
     #[error("invalid URL: {0}")]
     InvalidUrl(String),
@@ -32,7 +37,10 @@ pub enum OutboundError {
     TooManyRedirects,
     /// The (decoded) body went past the cap; reading stopped there.
     #[error("the response body is larger than {}", human_size(*limit))]
-    BodyTooLarge { limit: usize },
+    BodyTooLarge {
+        /// The cap, in bytes.
+        limit: usize,
+    },
     /// Anything else that went wrong in the HTTP exchange.
     #[error("request failed: {0}")]
     Http(String),
@@ -51,7 +59,8 @@ impl OutboundError {
             return Self::TooManyRedirects;
         }
         if err.is_builder() {
-            return Self::InvalidUrl(root_cause(&err));
+            // A bad URL was recognised above; this is a bad header or the like.
+            return Self::Http(format!("invalid request: {}", root_cause(&err)));
         }
         if err.is_connect() {
             return Self::Connect(root_cause(&err));

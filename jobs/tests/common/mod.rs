@@ -151,8 +151,11 @@ impl Server {
         Self { addr, connections, requests, task }
     }
 
-    /// How many TCP connections were accepted.
-    pub fn connections(&self) -> usize {
+    /// How many TCP connections were accepted. It waits a moment first: a
+    /// connection the kernel completed may not have been accepted yet, and a
+    /// count of zero must not pass for that reason.
+    pub async fn connections(&self) -> usize {
+        tokio::time::sleep(Duration::from_millis(50)).await;
         self.connections.load(Ordering::SeqCst)
     }
 
