@@ -1,0 +1,137 @@
+//! The one guarded way out: every request and connection RunState makes to a
+//! target or a notification service goes through [`Outbound`]. It resolves the
+//! name, checks every address against the deny list (see `guard`), and connects
+//! to the address it checked. Redirects are checked hop by hop.
+
+mod body;
+mod client;
+mod error;
+mod guard;
+mod resolver;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use tokio::net::TcpStream;
+
+pub use body::read_capped;
+pub use error::OutboundError;
+pub use guard::deny_rule;
+
+use guard::Guard;
+
+/// How many redirects a request follows before giving up.
+pub const MAX_REDIRECTS: usize = 10;
+
+/// Settings for outbound traffic, read once at start-up.
+#[derive(Debug, Clone)]
+pub struct OutboundOptions {
+    /// Ranges exempt from the deny list (`--allow-targets`).
+    pub allow: Vec<ipnet::IpNet>,
+    /// Extra trusted root certificates (PEM), for targets behind a private CA.
+    pub extra_roots_pem: Vec<Vec<u8>>,
+    /// The User-Agent header sent with every request.
+    pub user_agent: String,
+}
+
+impl Default for OutboundOptions {
+    fn default() -> Self {
+        Self {
+            allow: Vec::new(),
+            extra_roots_pem: Vec::new(),
+            user_agent: format!("RunState/{}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// The guarded clients; cheap to clone.
+#[derive(Clone)]
+pub struct Outbound {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    guard: Arc<Guard>,
+    client: reqwest::Client,
+    no_redirects: reqwest::Client,
+}
+
+impl Outbound {
+    /// Builds the guarded clients (and installs the TLS crypto provider).
+    pub fn new(opts: OutboundOptions) -> Result<Self, OutboundError> {
+        install_crypto_provider();
+        let guard = Arc::new(Guard::new(opts.allow.clone()));
+        let roots = client::parse_roots(&opts.extra_roots_pem)?;
+        let client = client::build(&opts, &guard, &roots, true)?;
+        let no_redirects = client::build(&opts, &guard, &roots, false)?;
+        Ok(Self { inner: Arc::new(Inner { guard, client, no_redirects }) })
+    }
+
+    /// The guarded client, following up to [`MAX_REDIRECTS`] checked redirects.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.inner.client
+    }
+
+    /// The guarded client that returns redirects instead of following them.
+    pub fn client_no_redirects(&self) -> &reqwest::Client {
+        &self.inner.no_redirects
+    }
+
+    /// Sends a request built from [`Outbound::client`] or
+    /// [`Outbound::client_no_redirects`]; an IP-literal URL is checked here,
+    /// since reqwest connects to those without asking the resolver.
+    pub async fn send(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<reqwest::Response, OutboundError> {
+        let (client, request) = req.build_split();
+        let request = request.map_err(OutboundError::from_reqwest)?;
+        resolver::check_url(&self.inner.guard, request.url())?;
+        client.execute(request).await.map_err(OutboundError::from_reqwest)
+    }
+
+    /// Opens a TCP connection to a checked address of `host`, within `timeout`.
+    pub async fn connect_tcp(
+        &self,
+        host: &str,
+        port: u16,
+        timeout: Duration,
+    ) -> Result<TcpStream, OutboundError> {
+        let attempt = async {
+            let mut last_error = None;
+            for addr in self.resolve_checked(host, port).await? {
+                match TcpStream::connect(addr).await {
+                    Ok(stream) => return Ok(stream),
+                    Err(e) => last_error = Some(e),
+                }
+            }
+            Err(last_error.map_or_else(
+                || OutboundError::Dns(format!("{host} has no addresses")),
+                |e| OutboundError::from_io(&e),
+            ))
+        };
+        tokio::time::timeout(timeout, attempt).await.map_err(|_| OutboundError::Timeout)?
+    }
+
+    /// Resolves `host` (a name or an IP address in any spelling) and checks
+    /// every address; refuses the host if any address is denied.
+    pub async fn resolve_checked(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> Result<Vec<SocketAddr>, OutboundError> {
+        resolver::resolve_checked(&self.inner.guard, host, port).await
+    }
+}
+
+/// Makes aws-lc-rs the process's rustls crypto provider. Two providers are
+/// linked (aws-lc-rs via reqwest, ring via sqlx), and with two rustls cannot
+/// pick one by itself and panics; calling this again is harmless.
+pub fn install_crypto_provider() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        // Err means another provider was installed first, which is fine too.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    });
+}

@@ -1,0 +1,279 @@
+//! HTTP and TCP checks against real servers on loopback: what a user sees for
+//! each kind of answer.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::tls::TestCa;
+use common::{tls, Reply, Server};
+use domain::monitors::{HttpSpec, Status, StatusRange, TcpSpec};
+use jobs::checks::{check_http, check_tcp, CheckOutcome};
+use jobs::outbound::{Outbound, OutboundOptions};
+
+const TIMEOUT: Duration = Duration::from_secs(2);
+
+fn allowing_loopback() -> Outbound {
+    Outbound::new(OutboundOptions {
+        allow: vec!["127.0.0.0/8".parse().expect("CIDR")],
+        ..OutboundOptions::default()
+    })
+    .expect("outbound")
+}
+
+fn spec(url: &str) -> HttpSpec {
+    HttpSpec::get(url).expect("valid spec")
+}
+
+fn ranges(raw: &[&str]) -> Vec<StatusRange> {
+    raw.iter().map(|r| StatusRange::try_from((*r).to_owned()).expect("range")).collect()
+}
+
+fn assert_down(outcome: &CheckOutcome, error: &str) {
+    assert_eq!(outcome.status, Status::Down, "{outcome:?}");
+    assert_eq!(outcome.error.as_deref(), Some(error), "{outcome:?}");
+}
+
+#[tokio::test]
+async fn an_expected_status_is_up_with_its_latency() {
+    let server = Server::start("127.0.0.1", |_| Reply::ok("fine")).await;
+    let outcome = check_http(&allowing_loopback(), &spec(&server.url("/")), TIMEOUT).await;
+    assert_eq!(outcome.status, Status::Up, "{outcome:?}");
+    assert_eq!(outcome.http_status, Some(200));
+    assert!(outcome.latency_ms.is_some_and(|ms| ms < 1000), "{outcome:?}");
+    assert_eq!(outcome.error, None);
+}
+
+#[tokio::test]
+async fn a_status_outside_the_expected_ranges_is_down_and_says_which() {
+    let server = Server::start("127.0.0.1", |req| match req.path.as_str() {
+        "/busy" => Reply::status(503),
+        _ => Reply::status(404),
+    })
+    .await;
+    let out = allowing_loopback();
+
+    let outcome = check_http(&out, &spec(&server.url("/busy")), TIMEOUT).await;
+    assert_down(&outcome, "HTTP 503 is not in the expected 200-399");
+    assert_eq!(outcome.http_status, Some(503));
+    assert!(outcome.latency_ms.is_some());
+
+    let mut custom = spec(&server.url("/missing"));
+    custom.expected_status = ranges(&["200-299", "301"]);
+    assert_down(
+        &check_http(&out, &custom, TIMEOUT).await,
+        "HTTP 404 is not in the expected 200-299, 301",
+    );
+
+    custom.expected_status = ranges(&["404"]);
+    assert_eq!(check_http(&out, &custom, TIMEOUT).await.status, Status::Up);
+}
+
+#[tokio::test]
+async fn a_keyword_must_be_present_or_absent_as_configured() {
+    let server = Server::start("127.0.0.1", |_| Reply::ok("<p>status: healthy</p>")).await;
+    let out = allowing_loopback();
+    let mut check = spec(&server.url("/"));
+
+    check.keyword = Some("healthy".into());
+    assert_eq!(check_http(&out, &check, TIMEOUT).await.status, Status::Up);
+
+    check.keyword = Some("maintenance".into());
+    assert_down(
+        &check_http(&out, &check, TIMEOUT).await,
+        "keyword \"maintenance\" was not found in the response",
+    );
+
+    check.keyword_absent = true;
+    assert_eq!(check_http(&out, &check, TIMEOUT).await.status, Status::Up);
+
+    check.keyword = Some("healthy".into());
+    assert_down(
+        &check_http(&out, &check, TIMEOUT).await,
+        "keyword \"healthy\" was found in the response",
+    );
+}
+
+#[tokio::test]
+async fn a_slow_answer_is_degraded_above_the_threshold() {
+    let server =
+        Server::start("127.0.0.1", |_| Reply::ok("late").after(Duration::from_millis(300))).await;
+    let out = allowing_loopback();
+    let mut check = spec(&server.url("/"));
+
+    check.degraded_after_ms = Some(100);
+    let outcome = check_http(&out, &check, TIMEOUT).await;
+    assert_eq!(outcome.status, Status::Degraded, "{outcome:?}");
+    assert!(outcome.latency_ms.is_some_and(|ms| ms >= 300), "{outcome:?}");
+    assert_eq!(outcome.error, None);
+
+    check.degraded_after_ms = Some(1500);
+    assert_eq!(check_http(&out, &check, TIMEOUT).await.status, Status::Up);
+}
+
+#[tokio::test]
+async fn without_following_redirects_the_3xx_is_what_counts() {
+    let server = Server::start("127.0.0.1", |req| match req.path.as_str() {
+        "/start" => Reply::redirect("/end"),
+        _ => Reply::ok("end"),
+    })
+    .await;
+    let out = allowing_loopback();
+    let mut check = spec(&server.url("/start"));
+
+    let followed = check_http(&out, &check, TIMEOUT).await;
+    assert_eq!((followed.status, followed.http_status), (Status::Up, Some(200)));
+
+    check.follow_redirects = false;
+    let unfollowed = check_http(&out, &check, TIMEOUT).await;
+    assert_eq!((unfollowed.status, unfollowed.http_status), (Status::Up, Some(302)));
+
+    check.expected_status = ranges(&["200"]);
+    assert_down(&check_http(&out, &check, TIMEOUT).await, "HTTP 302 is not in the expected 200");
+    assert_eq!(server.requests().iter().filter(|r| r.path == "/end").count(), 1);
+}
+
+#[tokio::test]
+async fn the_method_headers_and_body_are_sent_as_configured() {
+    let server = Server::start("127.0.0.1", |_| Reply::status(201)).await;
+    let mut check = spec(&server.url("/hook"));
+    check.method = "POST".into();
+    check.headers.insert("X-Check".into(), "yes".into());
+    check.body = Some("ping".into());
+
+    assert_eq!(check_http(&allowing_loopback(), &check, TIMEOUT).await.status, Status::Up);
+    let requests = server.requests();
+    let request = requests.first().expect("one request");
+    assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", "/hook"));
+    assert_eq!(request.header("x-check"), Some("yes"));
+    assert!(request.header("user-agent").is_some_and(|ua| ua.starts_with("RunState/")));
+    assert_eq!(request.body, b"ping");
+}
+
+#[tokio::test]
+async fn an_endless_body_with_a_keyword_is_down_as_too_large() {
+    let server = Server::start("127.0.0.1", |_| Reply::Endless).await;
+    let mut check = spec(&server.url("/"));
+    check.keyword = Some("never there".into());
+    let started = Instant::now();
+    let outcome = check_http(&allowing_loopback(), &check, TIMEOUT).await;
+    assert_down(&outcome, "the response body is larger than 1 MiB");
+    assert_eq!(outcome.http_status, Some(200));
+    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn the_body_is_not_read_without_a_keyword() {
+    let server = Server::start("127.0.0.1", |_| Reply::Endless).await;
+    let started = Instant::now();
+    let outcome = check_http(&allowing_loopback(), &spec(&server.url("/")), TIMEOUT).await;
+    assert_eq!(outcome.status, Status::Up, "{outcome:?}");
+    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_silent_target_is_down_when_the_timeout_ends() {
+    let server = Server::start("127.0.0.1", |_| Reply::Silent).await;
+    let timeout = Duration::from_secs(1);
+    let started = Instant::now();
+    let outcome = check_http(&allowing_loopback(), &spec(&server.url("/")), timeout).await;
+    assert_down(&outcome, "timed out after 1000 ms");
+    assert!(
+        started.elapsed() < timeout + Duration::from_millis(500),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn a_slow_target_does_not_delay_another_check() {
+    let slow = Server::start("127.0.0.1", |_| Reply::Silent).await;
+    let fast = Server::start("127.0.0.1", |_| Reply::ok("quick")).await;
+    let out = allowing_loopback();
+    let (slow_spec, fast_spec) = (spec(&slow.url("/")), spec(&fast.url("/")));
+
+    let started = Instant::now();
+    let (slow_outcome, (fast_outcome, fast_elapsed)) =
+        tokio::join!(check_http(&out, &slow_spec, TIMEOUT), async {
+            // Let the slow check start first, so it is in flight.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let begun = Instant::now();
+            (check_http(&out, &fast_spec, TIMEOUT).await, begun.elapsed())
+        });
+    assert_eq!(fast_outcome.status, Status::Up, "{fast_outcome:?}");
+    assert!(fast_elapsed < Duration::from_millis(750), "the fast check took {fast_elapsed:?}");
+    assert_down(&slow_outcome, "timed out after 2000 ms");
+    assert!(started.elapsed() < TIMEOUT + Duration::from_millis(500));
+}
+
+#[tokio::test]
+async fn a_refused_target_is_down_with_the_rule_and_never_contacted() {
+    let server = Server::counting("127.0.0.1").await;
+    let out = Outbound::new(OutboundOptions::default()).expect("outbound");
+    for url in [server.url("/"), format!("http://localhost:{}/", server.addr.port())] {
+        let outcome = check_http(&out, &spec(&url), TIMEOUT).await;
+        assert_down(
+            &outcome,
+            "refused 127.0.0.1: loopback address (allow it with --allow-targets)",
+        );
+        assert_eq!((outcome.http_status, outcome.latency_ms), (None, None));
+    }
+    assert_eq!(server.connections().await, 0);
+}
+
+#[tokio::test]
+async fn a_bad_certificate_is_down_with_the_reason() {
+    let ca = TestCa::new();
+    let server =
+        Server::start_tls("127.0.0.1", tls::acceptor(ca.expired_leaf(&["127.0.0.1"])), |_| {
+            Reply::ok("no")
+        })
+        .await;
+    let out = Outbound::new(OutboundOptions {
+        allow: vec!["127.0.0.0/8".parse().expect("CIDR")],
+        extra_roots_pem: vec![ca.pem.clone()],
+        ..OutboundOptions::default()
+    })
+    .expect("outbound");
+    let outcome = check_http(&out, &spec(&server.https_url("/")), TIMEOUT).await;
+    assert_down(&outcome, "TLS handshake failed: the certificate has expired");
+}
+
+fn tcp(host: &str, port: u16) -> TcpSpec {
+    TcpSpec { host: host.into(), port }.validated().expect("valid spec")
+}
+
+#[tokio::test]
+async fn an_open_port_is_up() {
+    let server = Server::counting("127.0.0.1").await;
+    let outcome =
+        check_tcp(&allowing_loopback(), &tcp("127.0.0.1", server.addr.port()), TIMEOUT).await;
+    assert_eq!(outcome.status, Status::Up, "{outcome:?}");
+    assert!(outcome.latency_ms.is_some());
+    assert_eq!((outcome.http_status, outcome.error), (None, None));
+    assert_eq!(server.connections().await, 1);
+}
+
+#[tokio::test]
+async fn a_closed_port_is_down_with_connection_refused() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let outcome = check_tcp(&allowing_loopback(), &tcp("127.0.0.1", port), TIMEOUT).await;
+    assert_down(&outcome, "could not connect: connection refused");
+}
+
+#[tokio::test]
+async fn a_refused_tcp_host_is_down_and_never_contacted() {
+    let server = Server::counting("127.0.0.1").await;
+    let out = Outbound::new(OutboundOptions::default()).expect("outbound");
+    for host in ["127.0.0.1", "localhost", "2130706433"] {
+        let outcome = check_tcp(&out, &tcp(host, server.addr.port()), TIMEOUT).await;
+        assert_down(
+            &outcome,
+            "refused 127.0.0.1: loopback address (allow it with --allow-targets)",
+        );
+    }
+    assert_eq!(server.connections().await, 0);
+}
