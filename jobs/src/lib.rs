@@ -2,6 +2,7 @@
 //! the workers. In distributed mode the queues live in Redis; in embedded mode
 //! they live in the database, so one process needs nothing else.
 
+pub mod notify;
 pub mod queue;
 
 pub use queue::{QueueBackend, QueueError};
