@@ -147,8 +147,12 @@ async fn slack_receives_block_kit_with_header_fields_and_a_link_back() {
     let blocks = message["blocks"].as_array().unwrap();
     assert_eq!(blocks[0]["type"], "header");
     assert_eq!(blocks[0]["text"]["text"], "🔴 Homepage is down");
-    let fields: Vec<&str> =
-        blocks[1]["fields"].as_array().unwrap().iter().map(|f| f["text"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = blocks[1]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["text"].as_str().unwrap())
+        .collect();
     for expected in [
         "*Monitor*\nHomepage",
         "*Target*\nhttps://example.com",
@@ -346,7 +350,9 @@ async fn email_arrives_over_smtp_as_multipart_text_and_html() {
     };
     assert_eq!(header("Subject"), "[RunState] Homepage is down");
     assert_eq!(header("From"), "RunState <alerts@runstate.test>");
-    assert!(header("To").contains("ops@example.org") && header("To").contains("oncall@example.org"));
+    assert!(
+        header("To").contains("ops@example.org") && header("To").contains("oncall@example.org")
+    );
     assert_eq!(header("Message-ID"), "<msg_9@runstate>");
     assert_eq!(parsed.ctype.mimetype, "multipart/alternative");
     let part = |mime: &str| {
@@ -366,13 +372,15 @@ async fn email_arrives_over_smtp_as_multipart_text_and_html() {
 #[tokio::test]
 async fn an_smtp_5xx_refusal_is_permanent_and_a_4xx_is_retryable() {
     let (port, _) = smtp_stand_in("550 no such user").await;
-    let err =
-        deliver(&http(), Some(&smtp(port)), &email_channel(), &down_alert(), "m").await.unwrap_err();
+    let err = deliver(&http(), Some(&smtp(port)), &email_channel(), &down_alert(), "m")
+        .await
+        .unwrap_err();
     assert!(matches!(err, DeliveryError::Permanent { status_code: Some(550), .. }), "{err:?}");
 
     let (port, _) = smtp_stand_in("451 try again later").await;
-    let err =
-        deliver(&http(), Some(&smtp(port)), &email_channel(), &down_alert(), "m").await.unwrap_err();
+    let err = deliver(&http(), Some(&smtp(port)), &email_channel(), &down_alert(), "m")
+        .await
+        .unwrap_err();
     assert!(matches!(err, DeliveryError::Retryable { status_code: Some(451), .. }), "{err:?}");
 }
 
@@ -381,7 +389,8 @@ async fn an_unreachable_smtp_server_is_retryable() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let err =
-        deliver(&http(), Some(&smtp(port)), &email_channel(), &down_alert(), "m").await.unwrap_err();
+    let err = deliver(&http(), Some(&smtp(port)), &email_channel(), &down_alert(), "m")
+        .await
+        .unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
 }

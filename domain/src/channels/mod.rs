@@ -4,14 +4,19 @@
 //! [`ChannelService::load_for_delivery`].
 
 mod crypto;
+mod fields;
 mod service;
 mod spec;
 
 pub use crypto::{EncryptionKey, KeyError, OpenError};
+pub use fields::{
+    channel_name, generate_webhook_secret, mask_secret, mask_url, MAX_NAME_CHARS, MAX_RECIPIENTS,
+    MAX_URL_LEN, SECRET_PREFIX,
+};
 pub use service::{ChannelScope, ChannelService, ChannelView, DeliveryChannel};
 pub use spec::{
-    generate_webhook_secret, mask_secret, mask_url, ChannelDisplay, ChannelInput, ChannelKind,
-    ChannelPatch, EmailInput, SlackInput, SlackPatch, Target, WebhookInput, WebhookPatch,
+    ChannelDisplay, ChannelInput, ChannelKind, ChannelPatch, EmailInput, SlackInput, SlackPatch,
+    Target, WebhookInput, WebhookPatch,
 };
 
 /// What can go wrong with channels, in terms the HTTP layer maps once.

@@ -11,7 +11,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::crypto::{EncryptionKey, Sealer};
-use super::spec::{channel_name, ChannelDisplay, ChannelInput, ChannelKind, ChannelPatch, Target};
+use super::fields::channel_name;
+use super::spec::{ChannelDisplay, ChannelInput, ChannelKind, ChannelPatch, Target};
 use super::ChannelError;
 use crate::accounts::audit::{self, AuditEntry};
 use crate::accounts::{AccountError, Principal};

@@ -1,3 +1,6 @@
+use base64::Engine;
+
+use super::super::fields::channel_name;
 use super::*;
 
 const SLACK: &str = "https://hooks.slack.com/services/T0001/B0002/abcdefghijklmnopXXXX";
@@ -125,6 +128,10 @@ fn a_patch_cannot_change_the_kind() {
         ..Default::default()
     };
     assert_eq!(field_of(target.patched(&patch)), "email");
+    let patch = ChannelPatch { kind: Some(ChannelKind::Webhook), ..Default::default() };
+    assert_eq!(field_of(target.patched(&patch)), "kind");
+    let same = ChannelPatch { kind: Some(ChannelKind::Slack), ..Default::default() };
+    assert_eq!(target.patched(&same).unwrap(), target);
 }
 
 #[test]
