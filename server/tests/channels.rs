@@ -337,6 +337,14 @@ async fn the_openapi_document_describes_the_channel_routes() {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
     assert!(doc["paths"]["/channels/{id}"].get("patch").is_some());
+    let id = &doc["paths"]["/channels/{id}/test"]["post"]["parameters"][0];
+    assert_eq!((&id["name"], &id["in"]), (&json!("id"), &json!("path")), "{id}");
+    let params = &doc["paths"]["/channels"]["get"]["parameters"];
+    assert_eq!(params[0]["name"], "all", "{params}");
+    assert_eq!(params[0]["in"], "query", "{params}");
+    assert_eq!(params[0]["required"], false, "{params}");
+    let kinds = &doc["components"]["schemas"]["Kind"]["enum"];
+    assert_eq!(kinds, &json!(["slack", "webhook", "email"]));
 }
 
 /// HMAC-SHA256, written out so the test does not trust the sender's code.

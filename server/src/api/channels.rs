@@ -158,9 +158,11 @@ pub struct ChannelList {
 
 /// Which channels to list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Every user's channels (ADMIN only).
     #[serde(default)]
+    #[param(required = false)]
     pub all: bool,
 }
 
@@ -225,6 +227,7 @@ pub async fn create_channel(
 
 /// One channel, secrets masked.
 #[utoipa::path(get, path = "/channels/{id}", tag = "channels", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The channel's id")),
     responses((status = 200, body = ChannelBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub async fn get_channel(
@@ -237,6 +240,7 @@ pub async fn get_channel(
 
 /// Renames a channel or replaces its settings; its kind cannot change.
 #[utoipa::path(patch, path = "/channels/{id}", tag = "channels", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The channel's id")),
     request_body = ChannelChanges,
     responses((status = 200, body = ChannelBody), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -258,6 +262,7 @@ pub async fn update_channel(
 
 /// Deletes a channel; monitors stop notifying it.
 #[utoipa::path(delete, path = "/channels/{id}", tag = "channels", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The channel's id")),
     responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_channel(
     State(state): State<AppState>,
@@ -271,6 +276,7 @@ pub async fn delete_channel(
 /// Sends a test message now (not through the queue). A receiver that fails
 /// is still a 200, with `delivered: false` and the reason.
 #[utoipa::path(post, path = "/channels/{id}/test", tag = "channels", security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The channel's id")),
     responses((status = 200, body = TestOutcome), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub async fn test_channel(
