@@ -2,6 +2,7 @@
 //! workers and the UI's server side share. Nothing here knows about HTTP.
 
 pub mod accounts;
+pub mod channels;
 pub mod db;
 pub mod entities;
 pub mod history;

@@ -3,6 +3,7 @@
 //! they live in the database, so one process needs nothing else.
 
 pub mod checks;
+pub mod notify;
 pub mod outbound;
 pub mod queue;
 

@@ -107,6 +107,10 @@ pub struct Config {
     /// Key that signs access tokens; generated and kept in the data dir when unset.
     #[arg(long, env = "RUNSTATE_JWT_SECRET", hide_env_values = true, global = true)]
     pub jwt_secret: Option<String>,
+    /// Key that encrypts stored channel secrets (base64 of 32 bytes); generated and kept in
+    /// the data dir as data.key when unset. Every process of one installation needs the same.
+    #[arg(long, env = "RUNSTATE_ENCRYPTION_KEY", hide_env_values = true, global = true)]
+    pub encryption_key: Option<String>,
     /// CIDRs exempt from the private-address guard on outbound requests (comma-separated).
     #[arg(long, env = "RUNSTATE_ALLOW_TARGETS", value_delimiter = ',', global = true)]
     pub allow_targets: Vec<IpNet>,
@@ -125,7 +129,8 @@ pub struct Config {
     /// Origins allowed to call the API from a browser (comma-separated).
     #[arg(long, env = "RUNSTATE_CORS_ORIGINS", value_delimiter = ',', global = true)]
     pub cors_origins: Vec<String>,
-    /// SMTP server for email channels, e.g. smtp://user:pass@host:587.
+    /// SMTP server for email channels: smtp://user:pass@host:25 (no TLS), smtps://…:465
+    /// (TLS) or smtp+starttls://…:587 (STARTTLS required).
     #[arg(long, env = "RUNSTATE_SMTP_URL", hide_env_values = true, global = true)]
     pub smtp_url: Option<String>,
     /// Sender address of email notifications.
@@ -198,6 +203,13 @@ mod tests {
         assert!(cli.config.redis_url.is_none());
         assert_eq!(cli.config.signup, SignupPolicy::Open);
         assert_eq!(cli.config.public_url(), "http://127.0.0.1:3000");
+        assert!(cli.config.encryption_key.is_none());
+    }
+
+    #[test]
+    fn the_encryption_key_is_a_flag_too() {
+        let cli = parse(&["--encryption-key", "a2V5"]);
+        assert_eq!(cli.config.encryption_key.as_deref(), Some("a2V5"));
     }
 
     #[test]

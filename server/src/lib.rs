@@ -35,6 +35,15 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
         secrets::load_or_create(&config.data_dir, "jwt.key", config.jwt_secret.as_deref())?;
     let keys = domain::accounts::TokenKeys::from_secret(&secret)?;
     let accounts = domain::accounts::AccountService::new(db.clone(), keys, config.signup.into());
+    let key = secrets::encryption_key(&config.data_dir, config.encryption_key.as_deref())?;
+    if config.redis_url.is_some() && config.encryption_key.is_none() {
+        tracing::warn!(
+            "RUNSTATE_ENCRYPTION_KEY is unset: channel secrets use this machine's data.key, \
+             which processes on other machines cannot read; set the same key everywhere"
+        );
+    }
+    let channels = domain::channels::ChannelService::new(db.clone(), &key);
+    let smtp = smtp_config(&config)?.map(Arc::new);
     if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) {
         if accounts.ensure_admin(email, password).await? {
             tracing::info!(email = %email, "created the configured admin account");
@@ -43,12 +52,37 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
     Ok(AppState {
         monitors: domain::monitors::MonitorService::new(db.clone()),
         accounts,
+        channels,
+        notify_http: notify_client()?,
+        smtp,
         leptos: web::leptos_options(&config),
         config: Arc::new(config),
         db,
         queue,
         metrics: telemetry::metrics_handle(),
     })
+}
+
+/// SMTP settings from `--smtp-url` and `--smtp-from`; a URL without a sender
+/// is a start-up error rather than failing every email later.
+fn smtp_config(config: &Config) -> anyhow::Result<Option<jobs::notify::SmtpConfig>> {
+    let Some(url) = &config.smtp_url else {
+        return Ok(None);
+    };
+    let from = config
+        .smtp_from
+        .as_deref()
+        .ok_or_else(|| anyhow::anyhow!("RUNSTATE_SMTP_FROM is required with RUNSTATE_SMTP_URL"))?;
+    Ok(Some(jobs::notify::SmtpConfig::parse(url, from)?))
+}
+
+/// A plain client with a 10 s limit for channel test messages; the
+/// notification pipeline swaps in the guarded outbound client.
+fn notify_client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?)
 }
 
 /// The whole HTTP application: API, probes and pages, with every layer.

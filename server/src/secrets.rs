@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use base64::Engine;
+use domain::channels::EncryptionKey;
 use rand::RngCore;
 
 /// The configured secret, or the one stored at `data_dir/name`, created with
@@ -18,6 +19,24 @@ pub fn load_or_create(
     if let Some(secret) = configured {
         return Ok(secret.as_bytes().to_vec());
     }
+    stored_or_generated(data_dir, name, 64)
+}
+
+/// The key that encrypts stored channel secrets: the configured one (base64
+/// of 32 bytes), or `data_dir/data.key`, generated in that same format so an
+/// operator can copy it into `RUNSTATE_ENCRYPTION_KEY` for other machines.
+pub fn encryption_key(data_dir: &Path, configured: Option<&str>) -> anyhow::Result<EncryptionKey> {
+    if let Some(encoded) = configured {
+        return EncryptionKey::from_base64(encoded).context("invalid RUNSTATE_ENCRYPTION_KEY");
+    }
+    let bytes = stored_or_generated(data_dir, "data.key", EncryptionKey::LEN)?;
+    EncryptionKey::from_bytes(&bytes)
+        .with_context(|| format!("{} is not a valid key", data_dir.join("data.key").display()))
+}
+
+/// The base64 secret stored at `data_dir/name`, or `len` new random bytes
+/// written there (owner-only) first.
+fn stored_or_generated(data_dir: &Path, name: &str, len: usize) -> anyhow::Result<Vec<u8>> {
     let path = data_dir.join(name);
     if let Ok(stored) = std::fs::read_to_string(&path) {
         return base64::engine::general_purpose::STANDARD
@@ -26,7 +45,7 @@ pub fn load_or_create(
     }
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-    let mut secret = vec![0u8; 64];
+    let mut secret = vec![0u8; len];
     rand::rng().fill_bytes(&mut secret);
     let encoded = base64::engine::general_purpose::STANDARD.encode(&secret);
     let mut options = std::fs::OpenOptions::new();
@@ -41,7 +60,7 @@ pub fn load_or_create(
         }
         // Another process created it first: use theirs.
         Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
-            load_or_create(data_dir, name, None)
+            stored_or_generated(data_dir, name, len)
         }
         Err(err) => Err(err).with_context(|| format!("cannot write {}", path.display())),
     }
@@ -65,6 +84,18 @@ mod tests {
                 std::fs::metadata(dir.path().join("jwt.key")).expect("meta").permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn the_encryption_key_is_generated_once_as_base64_of_32_bytes() {
+        let dir = tempfile::tempdir().expect("dir");
+        encryption_key(dir.path(), None).expect("generated");
+        let stored = std::fs::read_to_string(dir.path().join("data.key")).expect("data.key");
+        assert!(EncryptionKey::from_base64(&stored).is_ok(), "usable as the setting");
+        encryption_key(dir.path(), None).expect("read back");
+        assert!(encryption_key(dir.path(), Some(stored.trim())).is_ok());
+        let err = encryption_key(dir.path(), Some("c2hvcnQ=")).expect_err("16 bytes is too short");
+        assert!(format!("{err:#}").contains("RUNSTATE_ENCRYPTION_KEY"), "{err:#}");
     }
 
     #[test]

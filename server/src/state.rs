@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use domain::accounts::AccountService;
+use domain::channels::ChannelService;
 use domain::monitors::MonitorService;
+use jobs::notify::SmtpConfig;
 use jobs::QueueBackend;
 use leptos::config::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -22,6 +24,12 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     pub accounts: AccountService,
     pub monitors: MonitorService,
+    pub channels: ChannelService,
+    /// The client for channel test messages. The notification pipeline
+    /// replaces it with the guarded outbound client.
+    pub notify_http: reqwest::Client,
+    /// SMTP settings for email channels, when configured.
+    pub smtp: Option<Arc<SmtpConfig>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

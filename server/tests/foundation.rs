@@ -77,6 +77,12 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
             domain::accounts::TokenKeys::from_secret(&[7u8; 32]).unwrap(),
             domain::accounts::SignupPolicy::Open,
         ),
+        channels: domain::channels::ChannelService::new(
+            dead.clone(),
+            &domain::channels::EncryptionKey::generate(),
+        ),
+        notify_http: reqwest::Client::new(),
+        smtp: None,
     };
     let response = tower::ServiceExt::oneshot(
         server::app(state),

@@ -6,6 +6,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::accounts::AccountError;
+use domain::channels::ChannelError;
 use domain::monitors::MonitorError;
 use serde::Serialize;
 
@@ -176,6 +177,21 @@ impl ApiError {
     }
 }
 
+impl From<ChannelError> for ApiError {
+    fn from(err: ChannelError) -> Self {
+        match err {
+            ChannelError::Invalid { field, message } => {
+                Self::Unprocessable { message: format!("{field}: {message}"), field }
+            }
+            ChannelError::NotFound => Self::NotFound(err.to_string()),
+            ChannelError::Forbidden(_) => Self::Forbidden(err.to_string()),
+            ChannelError::Undecryptable(cause) => Self::internal(cause),
+            ChannelError::Database(db) => Self::internal(db),
+            ChannelError::Internal(msg) => Self::internal(anyhow::anyhow!(msg)),
+        }
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
@@ -233,6 +249,21 @@ mod tests {
             assert_eq!(err.status().as_u16(), status);
             assert_eq!(err.code(), code);
         }
+    }
+
+    #[test]
+    fn channel_errors_map_to_422_403_404_and_a_silent_500() {
+        let invalid = ApiError::from(ChannelError::invalid("slack.webhook_url", "must be https"));
+        assert_eq!(invalid.status().as_u16(), 422);
+        assert_eq!(invalid.to_string(), "slack.webhook_url: must be https");
+        assert!(
+            matches!(&invalid, ApiError::Unprocessable { field, .. } if field == "slack.webhook_url")
+        );
+        assert_eq!(ApiError::from(ChannelError::Forbidden("no")).status().as_u16(), 403);
+        assert_eq!(ApiError::from(ChannelError::NotFound).status().as_u16(), 404);
+        let internal = ApiError::from(ChannelError::Internal("key mismatch".into()));
+        assert_eq!(internal.status().as_u16(), 500);
+        assert_eq!(internal.to_string(), "internal error");
     }
 
     #[test]

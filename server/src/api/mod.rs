@@ -2,6 +2,7 @@
 
 mod admin;
 mod auth;
+mod channels;
 pub mod envelope;
 pub mod error;
 pub mod extract;
@@ -81,6 +82,9 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::list))
         .routes(routes!(incidents::get))
         .routes(routes!(incidents::acknowledge))
+        .routes(routes!(channels::list_channels, channels::create_channel))
+        .routes(routes!(channels::get_channel, channels::update_channel, channels::delete_channel))
+        .routes(routes!(channels::test_channel))
 }
 
 /// The `/api/v1` router; unknown paths get a 404 and wrong methods a 405,

@@ -1,0 +1,152 @@
+//! Slack incoming webhooks: a Block Kit message (header, a section of
+//! facts, a button back to RunState, a context line) and a plain `text`
+//! fallback for notifications and old clients.
+
+use serde_json::{json, Value};
+
+use super::text::{self, Fact};
+use super::{Alert, AlertEvent, Delivered, DeliveryError};
+
+// Block Kit's limits: longer texts are refused with 400 invalid_blocks.
+const HEADER_MAX: usize = 150;
+const FIELD_MAX: usize = 2000;
+const FIELDS_MAX: usize = 10;
+
+/// Posts `alert` to a Slack incoming webhook.
+pub async fn send(
+    http: &reqwest::Client,
+    webhook_url: &str,
+    alert: &Alert,
+) -> Result<Delivered, DeliveryError> {
+    super::http::send(http.post(webhook_url).json(&payload(alert))).await
+}
+
+/// The Block Kit message for `alert`.
+pub fn payload(alert: &Alert) -> Value {
+    let headline = text::headline(alert);
+    let mut blocks = vec![json!({
+        "type": "header",
+        "text": {"type": "plain_text", "text": text::truncate(&headline, HEADER_MAX), "emoji": true},
+    })];
+    let facts = text::facts(alert);
+    if alert.event == AlertEvent::Test {
+        blocks
+            .push(json!({"type": "section", "text": {"type": "mrkdwn", "text": text::TEST_BODY}}));
+    } else {
+        let fields: Vec<Value> = facts.iter().take(FIELDS_MAX).map(field).collect();
+        blocks.push(json!({"type": "section", "fields": fields}));
+    }
+    blocks.push(json!({
+        "type": "actions",
+        "elements": [{
+            "type": "button",
+            "text": {"type": "plain_text", "text": "Open in RunState"},
+            "url": alert.link,
+        }],
+    }));
+    let context = match alert.incident_number {
+        Some(number) => format!("RunState · incident #{number} · <{}|details>", alert.link),
+        None => format!("RunState · <{}|details>", alert.link),
+    };
+    blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]}));
+    json!({ "text": fallback(alert, &headline), "blocks": blocks })
+}
+
+/// One labelled fact; times render in each reader's own time zone.
+fn field(fact: &Fact) -> Value {
+    let value = match fact.at {
+        Some(at) => format!(
+            "<!date^{}^{{date_short_pretty}} at {{time_secs}}|{}>",
+            at.timestamp(),
+            escape(&fact.value)
+        ),
+        None => escape(&fact.value),
+    };
+    let text = format!("*{}*\n{}", fact.label, value);
+    json!({"type": "mrkdwn", "text": text::truncate(&text, FIELD_MAX)})
+}
+
+/// The notification text: the headline and, when known, the cause.
+fn fallback(alert: &Alert, headline: &str) -> String {
+    match alert.cause.as_deref().filter(|c| !c.is_empty()) {
+        Some(cause) => format!("{headline}: {}", escape(cause)),
+        None => headline.to_owned(),
+    }
+}
+
+/// Slack's mrkdwn treats `&`, `<` and `>` as control characters.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+
+    fn at(rfc3339: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(rfc3339).unwrap().to_utc()
+    }
+
+    fn down() -> Alert {
+        Alert {
+            event: AlertEvent::Down,
+            monitor_name: "Homepage".into(),
+            monitor_target: "https://example.com/?a=1&b=<2>".into(),
+            status: "down".into(),
+            previous_status: Some("up".into()),
+            cause: Some("HTTP 503".into()),
+            incident_number: Some(4),
+            started_at: Some(at("2026-11-22T10:00:00Z")),
+            resolved_at: None,
+            link: "https://status.example.org/monitors/abc".into(),
+        }
+    }
+
+    #[test]
+    fn a_down_alert_has_a_header_facts_a_button_and_a_fallback() {
+        let message = payload(&down());
+        assert_eq!(message["text"], "🔴 Homepage is down: HTTP 503");
+        let blocks = message["blocks"].as_array().unwrap();
+        let kinds: Vec<_> = blocks.iter().map(|b| b["type"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["header", "section", "actions", "context"]);
+        assert_eq!(blocks[0]["text"]["text"], "🔴 Homepage is down");
+        let fields: Vec<&str> = blocks[1]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields[0], "*Monitor*\nHomepage");
+        assert_eq!(fields[1], "*Target*\nhttps://example.com/?a=1&amp;b=&lt;2&gt;");
+        assert_eq!(fields[2], "*Status*\ndown (was up)");
+        assert!(fields[4].starts_with("*Started*\n<!date^1795341600^"), "{}", fields[4]);
+        assert_eq!(fields[5], "*Incident #*\n4");
+        assert_eq!(blocks[2]["elements"][0]["url"], "https://status.example.org/monitors/abc");
+    }
+
+    #[test]
+    fn a_recovery_says_up_again_with_its_duration() {
+        let up = Alert {
+            event: AlertEvent::Up,
+            status: "up".into(),
+            previous_status: Some("down".into()),
+            cause: None,
+            resolved_at: Some(at("2026-11-22T10:12:05Z")),
+            ..down()
+        };
+        let message = payload(&up);
+        assert_eq!(message["blocks"][0]["text"]["text"], "✅ Homepage is up again");
+        let fields = message["blocks"][1]["fields"].to_string();
+        assert!(fields.contains("*Duration*\\n12m 5s"), "{fields}");
+    }
+
+    #[test]
+    fn long_names_are_cut_to_block_kit_limits() {
+        let alert = Alert { monitor_name: "x".repeat(500), ..down() };
+        let message = payload(&alert);
+        let header = message["blocks"][0]["text"]["text"].as_str().unwrap();
+        assert_eq!(header.chars().count(), HEADER_MAX);
+    }
+}

@@ -1,0 +1,154 @@
+//! Wording shared by every provider, so Slack, email and webhooks say the
+//! same thing: the title, its emoji, and the labelled facts of an alert.
+
+use chrono::{DateTime, Utc};
+
+use super::{Alert, AlertEvent};
+
+/// A colour cue for the title.
+pub(crate) fn emoji(alert: &Alert) -> &'static str {
+    match alert.event {
+        AlertEvent::Down if alert.status == "degraded" => "🟠",
+        AlertEvent::Down => "🔴",
+        AlertEvent::Up => "✅",
+        AlertEvent::Test => "🧪",
+    }
+}
+
+/// "Homepage is down", "Homepage is up again", "Test notification for Ops".
+pub(crate) fn title(alert: &Alert) -> String {
+    match alert.event {
+        AlertEvent::Down => format!("{} is {}", alert.monitor_name, alert.status),
+        AlertEvent::Up => format!("{} is up again", alert.monitor_name),
+        AlertEvent::Test => format!("Test notification for {}", alert.monitor_name),
+    }
+}
+
+/// The title with its emoji.
+pub(crate) fn headline(alert: &Alert) -> String {
+    format!("{} {}", emoji(alert), title(alert))
+}
+
+/// What a test message says instead of facts.
+pub(crate) const TEST_BODY: &str =
+    "RunState can deliver to this channel. Alerts will arrive here when monitors change status.";
+
+/// One labelled fact; `at` marks times so providers can render them natively.
+pub(crate) struct Fact {
+    pub label: &'static str,
+    pub value: String,
+    pub at: Option<DateTime<Utc>>,
+}
+
+/// The facts of an alert, in display order; absent ones are left out.
+pub(crate) fn facts(alert: &Alert) -> Vec<Fact> {
+    if alert.event == AlertEvent::Test {
+        return Vec::new();
+    }
+    let fact = |label, value: String| Fact { label, value, at: None };
+    let mut facts = vec![fact("Monitor", alert.monitor_name.clone())];
+    if !alert.monitor_target.is_empty() {
+        facts.push(fact("Target", alert.monitor_target.clone()));
+    }
+    let status = match &alert.previous_status {
+        Some(previous) => format!("{} (was {previous})", alert.status),
+        None => alert.status.clone(),
+    };
+    facts.push(fact("Status", status));
+    if let Some(cause) = alert.cause.as_ref().filter(|c| !c.is_empty()) {
+        facts.push(fact("Cause", cause.clone()));
+    }
+    if let Some(started) = alert.started_at {
+        facts.push(Fact { label: "Started", value: timestamp(started), at: Some(started) });
+    }
+    if alert.event == AlertEvent::Up {
+        if let Some(duration) = alert.duration() {
+            facts.push(fact("Duration", human_duration(duration)));
+        }
+    }
+    if let Some(number) = alert.incident_number {
+        facts.push(fact("Incident #", number.to_string()));
+    }
+    facts
+}
+
+/// `2026-11-22 10:00:00 UTC`.
+pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// The two largest units: `45s`, `12m 5s`, `3h 20m`, `2d 4h`.
+pub(crate) fn human_duration(duration: chrono::Duration) -> String {
+    let secs = duration.num_seconds().max(0);
+    let (days, hours, minutes, seconds) =
+        (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{seconds}s"),
+        (0, 0, _) => format!("{minutes}m {seconds}s"),
+        (0, _, _) => format!("{hours}h {minutes}m"),
+        _ => format!("{days}d {hours}h"),
+    }
+}
+
+/// At most `max` characters, with `…` when cut.
+pub(crate) fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn down() -> Alert {
+        Alert {
+            event: AlertEvent::Down,
+            monitor_name: "Homepage".into(),
+            monitor_target: "https://example.com".into(),
+            status: "down".into(),
+            previous_status: Some("up".into()),
+            cause: Some("connection refused".into()),
+            incident_number: Some(3),
+            started_at: Some(Utc::now()),
+            resolved_at: None,
+            link: "http://runstate.local/monitors/1".into(),
+        }
+    }
+
+    #[test]
+    fn headlines_say_what_happened() {
+        assert_eq!(headline(&down()), "🔴 Homepage is down");
+        let up = Alert { event: AlertEvent::Up, status: "up".into(), ..down() };
+        assert_eq!(headline(&up), "✅ Homepage is up again");
+        let degraded = Alert { status: "degraded".into(), ..down() };
+        assert_eq!(headline(&degraded), "🟠 Homepage is degraded");
+    }
+
+    #[test]
+    fn facts_follow_the_alert_and_skip_what_is_unknown() {
+        let labels: Vec<_> = facts(&down()).iter().map(|f| f.label).collect();
+        assert_eq!(labels, ["Monitor", "Target", "Status", "Cause", "Started", "Incident #"]);
+        let bare = Alert { cause: None, incident_number: None, started_at: None, ..down() };
+        let labels: Vec<_> = facts(&bare).iter().map(|f| f.label).collect();
+        assert_eq!(labels, ["Monitor", "Target", "Status"]);
+        assert_eq!(facts(&down())[2].value, "down (was up)");
+    }
+
+    #[test]
+    fn durations_use_the_two_largest_units() {
+        assert_eq!(human_duration(chrono::Duration::seconds(45)), "45s");
+        assert_eq!(human_duration(chrono::Duration::seconds(725)), "12m 5s");
+        assert_eq!(human_duration(chrono::Duration::minutes(200)), "3h 20m");
+        assert_eq!(human_duration(chrono::Duration::hours(52)), "2d 4h");
+    }
+
+    #[test]
+    fn truncation_marks_the_cut() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+    }
+}
