@@ -55,7 +55,9 @@ fn parse_url(field: &str, raw: &str, schemes: &[&str]) -> Result<url::Url, Chann
 
 /// Slack only accepts incoming webhooks over HTTPS.
 pub(super) fn slack_url(raw: &str) -> Result<String, ChannelError> {
-    Ok(parse_url("slack.webhook_url", raw, &["https"])?.to_string())
+    // http too: Slack-compatible servers (Mattermost, Rocket.Chat) often run
+    // on internal networks; the outbound guard still decides who is reachable.
+    Ok(parse_url("slack.webhook_url", raw, &["https", "http"])?.to_string())
 }
 
 pub(super) fn webhook_url(raw: &str) -> Result<String, ChannelError> {

@@ -1,0 +1,88 @@
+//! The scheduler: claims due monitors and enqueues their checks; sweeps the
+//! outbox for status changes and notifications whose jobs were lost or whose
+//! retry time has come. Several schedulers may run: claims never overlap.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use domain::pipeline::claim_due;
+use domain::pipeline::notifications::{due, stuck_changes};
+
+use crate::payloads::{CheckJob, NotificationJob, StatusChangeJob, QUEUES};
+use crate::queue::QueueError;
+use crate::workers::PipelineContext;
+
+/// How often due monitors are claimed.
+const TICK: Duration = Duration::from_millis(200);
+/// Claims per statement batch.
+const BATCH: u64 = 1000;
+/// Every this many ticks, the outbox is swept and queue depths measured.
+const SWEEP_EVERY: u32 = 5;
+
+/// Runs until `shutdown` completes.
+pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut ticks: u32 = 0;
+    loop {
+        tokio::select! {
+            () = &mut shutdown => break,
+            _ = tick.tick() => {}
+        }
+        if let Err(err) = schedule(&ctx).await {
+            tracing::warn!(error = %err, "scheduling failed; retrying next tick");
+        }
+        ticks = ticks.wrapping_add(1);
+        if ticks % SWEEP_EVERY == 0 {
+            if let Err(err) = sweep(&ctx).await {
+                tracing::warn!(error = %err, "outbox sweep failed; retrying");
+            }
+        }
+    }
+}
+
+/// Claims everything due now and enqueues it.
+async fn schedule(ctx: &PipelineContext) -> Result<(), QueueError> {
+    loop {
+        let now = Utc::now();
+        let due = claim_due(&ctx.db, now, BATCH).await.map_err(QueueError::Database)?;
+        if let Some(oldest) = due.iter().map(|d| d.slot).min() {
+            let lag = (now.timestamp_millis() - oldest).max(0);
+            metrics::histogram!("scheduler_lag_seconds").record(lag as f64 / 1000.0);
+        }
+        let claimed = due.len();
+        let jobs: Vec<CheckJob> =
+            due.into_iter().map(|d| CheckJob { monitor_id: d.monitor_id, slot: d.slot }).collect();
+        if !jobs.is_empty() {
+            ctx.queues.push_many(jobs).await?;
+        }
+        if (claimed as u64) < BATCH {
+            return Ok(());
+        }
+    }
+}
+
+/// Re-enqueues lost status changes and due notifications; reports depths.
+async fn sweep(ctx: &PipelineContext) -> Result<(), QueueError> {
+    let now = Utc::now();
+    let changes = stuck_changes(&ctx.db, now - chrono::Duration::seconds(30), 500)
+        .await
+        .map_err(QueueError::Database)?;
+    if !changes.is_empty() {
+        tracing::info!(count = changes.len(), "re-enqueueing status changes");
+        ctx.queues.push_many(changes.into_iter().map(|change_id| StatusChangeJob { change_id }).collect()).await?;
+    }
+    // A grace of two seconds leaves fresh notifications to the status worker.
+    let notifications = due(&ctx.db, now - chrono::Duration::seconds(2), 500).await.map_err(QueueError::Database)?;
+    if !notifications.is_empty() {
+        let jobs = notifications.into_iter().map(|notification_id| NotificationJob { notification_id }).collect();
+        ctx.queues.push_many(jobs).await?;
+    }
+    for queue in QUEUES {
+        if let Ok(depth) = ctx.queues.depth(queue).await {
+            metrics::gauge!("queue_depth", "queue" => queue).set(depth as f64);
+        }
+    }
+    Ok(())
+}

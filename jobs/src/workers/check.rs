@@ -1,0 +1,55 @@
+//! The check worker: performs one check with bounded time and memory,
+//! records the result and, on a status change, enqueues the incident work.
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use domain::entities::monitors;
+use domain::monitors::Target;
+use domain::pipeline::{record_result, CheckResult};
+use sea_orm::EntityTrait;
+
+use super::{retry, PipelineContext};
+use crate::checks::{check_http, check_tcp, CheckOutcome};
+use crate::payloads::{CheckJob, StatusChangeJob};
+use crate::queue::JobError;
+
+/// Handles one check job; idempotent per (monitor, slot).
+pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError> {
+    let Some(monitor) = monitors::Entity::find_by_id(job.monitor_id).one(&ctx.db).await.map_err(retry)? else {
+        return Ok(()); // deleted since it was scheduled
+    };
+    if monitor.paused {
+        return Ok(());
+    }
+    let target = Target::from_config(&monitor.kind, &monitor.config)
+        .map_err(|e| JobError::Fatal(format!("monitor {}: {e}", monitor.id)))?;
+    let timeout = Duration::from_millis(u64::try_from(monitor.timeout_ms).unwrap_or(10_000));
+    let checked_at = Utc::now();
+    let started = Instant::now();
+    let outcome: CheckOutcome = match &target {
+        Target::Http(spec) => check_http(&ctx.outbound, spec, timeout).await,
+        Target::Tcp(spec) => check_tcp(&ctx.outbound, spec, timeout).await,
+    };
+    metrics::counter!("checks_total", "kind" => monitor.kind.clone(), "result" => outcome.status.as_str())
+        .increment(1);
+    metrics::histogram!("check_duration_seconds", "kind" => monitor.kind.clone())
+        .record(started.elapsed().as_secs_f64());
+
+    let result = CheckResult {
+        monitor_id: monitor.id,
+        slot: job.slot,
+        checked_at,
+        status: outcome.status,
+        latency_ms: outcome.latency_ms.and_then(|l| i32::try_from(l).ok()),
+        http_status: outcome.http_status.and_then(|s| i16::try_from(s).ok()),
+        error: outcome.error,
+        region: ctx.region.clone(),
+    };
+    let recorded = record_result(&ctx.db, &result).await.map_err(retry)?;
+    if let Some(change_id) = recorded.change {
+        tracing::info!(monitor_id = %monitor.id, %change_id, status = %result.status, "status changed");
+        ctx.queues.push(StatusChangeJob { change_id }).await.map_err(retry)?;
+    }
+    Ok(())
+}

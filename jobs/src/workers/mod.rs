@@ -1,0 +1,33 @@
+//! The pipeline's workers and the context they share: checks, status
+//! changes and notifications, each a thin handler over the domain.
+
+pub mod check;
+pub mod notification;
+pub mod status;
+
+use domain::channels::ChannelService;
+use sea_orm::DatabaseConnection;
+
+use crate::notify::SmtpConfig;
+use crate::outbound::Outbound;
+use crate::queue::{JobError, Queues};
+
+/// What every worker and the scheduler need.
+#[derive(Clone)]
+pub struct PipelineContext {
+    pub db: DatabaseConnection,
+    pub queues: Queues,
+    /// The one guarded way out, for checks and notifications.
+    pub outbound: Outbound,
+    pub channels: ChannelService,
+    pub smtp: Option<SmtpConfig>,
+    /// Where this process checks from.
+    pub region: String,
+    /// Base URL for links in alerts.
+    pub public_url: String,
+}
+
+/// Infrastructure failures are retried: the job is redelivered.
+pub(crate) fn retry(err: impl std::fmt::Display) -> JobError {
+    JobError::Retry(err.to_string())
+}
