@@ -4,4 +4,6 @@
 
 pub mod queue;
 
-pub use queue::{QueueBackend, QueueError};
+pub use queue::{
+    run_worker, Job, JobError, QueueBackend, QueueConfig, QueueError, Queues, WorkerOptions,
+};

@@ -30,7 +30,7 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
     if migrate {
         domain::db::migrate(&db).await?;
     }
-    let queue = jobs::QueueBackend::connect(config.redis_url.as_deref(), &db).await?;
+    let queue = jobs::Queues::connect(config.redis_url.as_deref(), &db).await?;
     let secret =
         secrets::load_or_create(&config.data_dir, "jwt.key", config.jwt_secret.as_deref())?;
     let keys = domain::accounts::TokenKeys::from_secret(&secret)?;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use domain::accounts::AccountService;
-use jobs::QueueBackend;
+use jobs::Queues;
 use leptos::config::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
@@ -16,7 +16,7 @@ use crate::config::Config;
 pub struct AppState {
     pub config: Arc<Config>,
     pub db: DatabaseConnection,
-    pub queue: QueueBackend,
+    pub queue: Queues,
     pub leptos: LeptosOptions,
     pub metrics: PrometheusHandle,
     pub accounts: AccountService,

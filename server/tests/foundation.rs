@@ -65,9 +65,12 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
         data.path().to_str().unwrap(),
     ])
     .unwrap();
+    // The queues need live tables to start; only the database is meant to be down.
+    let queue_db = domain::testing::sqlite().await;
+    let queue = jobs::Queues::connect(None, &queue_db.db).await.unwrap();
     let state = server::AppState {
         config: std::sync::Arc::new(cli.config.clone()),
-        queue: jobs::QueueBackend::Embedded(dead.clone()),
+        queue,
         db: dead.clone(),
         leptos: server::web::leptos_options(&cli.config),
         metrics: server::telemetry::metrics_handle(),
