@@ -5,6 +5,14 @@
 pub mod checks;
 pub mod notify;
 pub mod outbound;
+pub mod payloads;
 pub mod queue;
+pub mod runtime;
+pub mod scheduler;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod workers;
 
-pub use queue::{QueueBackend, QueueError};
+pub use queue::{
+    run_worker, Job, JobError, QueueBackend, QueueConfig, QueueError, Queues, WorkerOptions,
+};

@@ -28,13 +28,23 @@ impl Roles {
 
     /// Workers for the named queues (checks, status, notifications).
     pub fn workers(queues: &[String], concurrency: usize) -> Result<Self, String> {
-        let mut roles = Self { scheduler: false, checks: false, status: false, notifications: false, concurrency };
+        let mut roles = Self {
+            scheduler: false,
+            checks: false,
+            status: false,
+            notifications: false,
+            concurrency,
+        };
         for queue in queues {
             match queue.trim() {
                 "checks" => roles.checks = true,
                 "status" => roles.status = true,
                 "notifications" => roles.notifications = true,
-                other => return Err(format!("unknown queue `{other}`: use checks, status or notifications")),
+                other => {
+                    return Err(format!(
+                        "unknown queue `{other}`: use checks, status or notifications"
+                    ))
+                }
             }
         }
         Ok(roles)
@@ -55,14 +65,18 @@ impl Running {
         while let Some(result) = self.tasks.join_next().await {
             match result {
                 Ok(Err(err)) => tracing::error!(error = %err, "a pipeline task failed"),
-                Err(err) if err.is_panic() => tracing::error!(error = %err, "a pipeline task panicked"),
+                Err(err) if err.is_panic() => {
+                    tracing::error!(error = %err, "a pipeline task panicked")
+                }
                 _ => {}
             }
         }
     }
 }
 
-fn stopped(mut rx: watch::Receiver<bool>) -> impl std::future::Future<Output = ()> + Send + 'static {
+fn stopped(
+    mut rx: watch::Receiver<bool>,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
     async move {
         let _ = rx.wait_for(|stop| *stop).await;
     }
@@ -83,10 +97,24 @@ pub fn start(ctx: PipelineContext, roles: &Roles) -> Running {
         spawn_worker::<CheckJob, _, _>(&mut tasks, &ctx, roles.concurrency, 3, &rx, check::handle);
     }
     if roles.status {
-        spawn_worker::<StatusChangeJob, _, _>(&mut tasks, &ctx, roles.concurrency.min(16), 10, &rx, status::handle);
+        spawn_worker::<StatusChangeJob, _, _>(
+            &mut tasks,
+            &ctx,
+            roles.concurrency.min(16),
+            10,
+            &rx,
+            status::handle,
+        );
     }
     if roles.notifications {
-        spawn_worker::<NotificationJob, _, _>(&mut tasks, &ctx, roles.concurrency.min(32), 3, &rx, notification::handle);
+        spawn_worker::<NotificationJob, _, _>(
+            &mut tasks,
+            &ctx,
+            roles.concurrency.min(32),
+            3,
+            &rx,
+            notification::handle,
+        );
     }
     Running { stop, tasks }
 }
@@ -103,7 +131,11 @@ fn spawn_worker<J, F, Fut>(
     F: Fn(PipelineContext, J) -> Fut + Clone + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<(), JobError>> + Send + 'static,
 {
-    let opts = WorkerOptions { concurrency: concurrency.max(1), max_attempts, name: format!("runstate-{}", J::QUEUE) };
+    let opts = WorkerOptions {
+        concurrency: concurrency.max(1),
+        max_attempts,
+        name: format!("runstate-{}", J::QUEUE),
+    };
     let queues = ctx.queues.clone();
     let ctx = ctx.clone();
     let handler = move |job: J| handle(ctx.clone(), job);

@@ -71,12 +71,19 @@ async fn sweep(ctx: &PipelineContext) -> Result<(), QueueError> {
         .map_err(QueueError::Database)?;
     if !changes.is_empty() {
         tracing::info!(count = changes.len(), "re-enqueueing status changes");
-        ctx.queues.push_many(changes.into_iter().map(|change_id| StatusChangeJob { change_id }).collect()).await?;
+        ctx.queues
+            .push_many(changes.into_iter().map(|change_id| StatusChangeJob { change_id }).collect())
+            .await?;
     }
     // A grace of two seconds leaves fresh notifications to the status worker.
-    let notifications = due(&ctx.db, now - chrono::Duration::seconds(2), 500).await.map_err(QueueError::Database)?;
+    let notifications = due(&ctx.db, now - chrono::Duration::seconds(2), 500)
+        .await
+        .map_err(QueueError::Database)?;
     if !notifications.is_empty() {
-        let jobs = notifications.into_iter().map(|notification_id| NotificationJob { notification_id }).collect();
+        let jobs = notifications
+            .into_iter()
+            .map(|notification_id| NotificationJob { notification_id })
+            .collect();
         ctx.queues.push_many(jobs).await?;
     }
     for queue in QUEUES {

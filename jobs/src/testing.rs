@@ -99,7 +99,8 @@ async fn record(
         let mut script = recorder.script.lock().unwrap();
         (!script.is_empty()).then(|| script.remove(0))
     };
-    let (status, extra) = scripted.unwrap_or_else(|| (recorder.status.load(Ordering::SeqCst), Vec::new()));
+    let (status, extra) =
+        scripted.unwrap_or_else(|| (recorder.status.load(Ordering::SeqCst), Vec::new()));
     let mut out = HeaderMap::new();
     for (name, value) in extra {
         out.insert(name, value.parse().unwrap());
@@ -120,7 +121,10 @@ pub fn verify_standard_webhook(secret: &str, seen: &Seen) -> bool {
     );
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("any key length");
     mac.update(signed.as_bytes());
-    let expected = format!("v1,{}", base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()));
+    let expected = format!(
+        "v1,{}",
+        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    );
     seen.header("webhook-signature").split(' ').any(|sig| sig == expected)
 }
 

@@ -30,7 +30,7 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
     if migrate {
         domain::db::migrate(&db).await?;
     }
-    let queue = jobs::QueueBackend::connect(config.redis_url.as_deref(), &db).await?;
+    let queue = jobs::Queues::connect(config.redis_url.as_deref(), &db).await?;
     let secret =
         secrets::load_or_create(&config.data_dir, "jwt.key", config.jwt_secret.as_deref())?;
     let keys = domain::accounts::TokenKeys::from_secret(&secret)?;
@@ -53,7 +53,10 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
         monitors: domain::monitors::MonitorService::new(db.clone()),
         accounts,
         channels,
-        notify_http: notify_client()?,
+        outbound: jobs::outbound::Outbound::new(jobs::outbound::OutboundOptions {
+            allow: config.allow_targets.clone(),
+            ..Default::default()
+        })?,
         smtp,
         leptos: web::leptos_options(&config),
         config: Arc::new(config),
@@ -76,13 +79,17 @@ fn smtp_config(config: &Config) -> anyhow::Result<Option<jobs::notify::SmtpConfi
     Ok(Some(jobs::notify::SmtpConfig::parse(url, from)?))
 }
 
-/// A plain client with a 10 s limit for channel test messages; the
-/// notification pipeline swaps in the guarded outbound client.
-fn notify_client() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(10))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?)
+/// What the pipeline's workers and scheduler share, from the app's state.
+pub fn pipeline_context(state: &AppState) -> jobs::workers::PipelineContext {
+    jobs::workers::PipelineContext {
+        db: state.db.clone(),
+        queues: state.queue.clone(),
+        outbound: state.outbound.clone(),
+        channels: state.channels.clone(),
+        smtp: state.smtp.clone(),
+        region: state.config.region.clone(),
+        public_url: state.config.public_url(),
+    }
 }
 
 /// The whole HTTP application: API, probes and pages, with every layer.

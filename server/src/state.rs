@@ -7,7 +7,7 @@ use domain::accounts::AccountService;
 use domain::channels::ChannelService;
 use domain::monitors::MonitorService;
 use jobs::notify::SmtpConfig;
-use jobs::QueueBackend;
+use jobs::Queues;
 use leptos::config::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
@@ -19,15 +19,14 @@ use crate::config::Config;
 pub struct AppState {
     pub config: Arc<Config>,
     pub db: DatabaseConnection,
-    pub queue: QueueBackend,
+    pub queue: Queues,
     pub leptos: LeptosOptions,
     pub metrics: PrometheusHandle,
     pub accounts: AccountService,
     pub monitors: MonitorService,
     pub channels: ChannelService,
-    /// The client for channel test messages. The notification pipeline
-    /// replaces it with the guarded outbound client.
-    pub notify_http: reqwest::Client,
+    /// The one guarded way out: checks, channel tests, notifications.
+    pub outbound: jobs::outbound::Outbound,
     /// SMTP settings for email channels, when configured.
     pub smtp: Option<Arc<SmtpConfig>>,
 }

@@ -213,7 +213,7 @@ async fn refused_values_are_422_naming_the_field_and_bad_shapes_are_400() {
     let token = user(&app, "picky@example.org").await;
     let cases = [
         (
-            json!({"name": "x", "kind": "slack", "slack": {"webhook_url": "http://hooks.slack.com/x"}}),
+            json!({"name": "x", "kind": "slack", "slack": {"webhook_url": "ftp://hooks.slack.com/x"}}),
             "slack.webhook_url",
         ),
         (

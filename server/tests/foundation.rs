@@ -65,9 +65,12 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
         data.path().to_str().unwrap(),
     ])
     .unwrap();
+    // The queues need live tables to start; only the database is meant to be down.
+    let queue_db = domain::testing::sqlite().await;
+    let queue = jobs::Queues::connect(None, &queue_db.db).await.unwrap();
     let state = server::AppState {
         config: std::sync::Arc::new(cli.config.clone()),
-        queue: jobs::QueueBackend::Embedded(dead.clone()),
+        queue,
         db: dead.clone(),
         leptos: server::web::leptos_options(&cli.config),
         metrics: server::telemetry::metrics_handle(),
@@ -81,7 +84,7 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
             dead.clone(),
             &domain::channels::EncryptionKey::generate(),
         ),
-        notify_http: reqwest::Client::new(),
+        outbound: jobs::outbound::Outbound::new(Default::default()).unwrap(),
         smtp: None,
     };
     let response = tower::ServiceExt::oneshot(

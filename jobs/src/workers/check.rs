@@ -16,7 +16,9 @@ use crate::queue::JobError;
 
 /// Handles one check job; idempotent per (monitor, slot).
 pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError> {
-    let Some(monitor) = monitors::Entity::find_by_id(job.monitor_id).one(&ctx.db).await.map_err(retry)? else {
+    let Some(monitor) =
+        monitors::Entity::find_by_id(job.monitor_id).one(&ctx.db).await.map_err(retry)?
+    else {
         return Ok(()); // deleted since it was scheduled
     };
     if monitor.paused {

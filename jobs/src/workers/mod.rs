@@ -20,7 +20,7 @@ pub struct PipelineContext {
     /// The one guarded way out, for checks and notifications.
     pub outbound: Outbound,
     pub channels: ChannelService,
-    pub smtp: Option<SmtpConfig>,
+    pub smtp: Option<std::sync::Arc<SmtpConfig>>,
     /// Where this process checks from.
     pub region: String,
     /// Base URL for links in alerts.

@@ -19,7 +19,8 @@ const MAX_BACKOFF: Duration = Duration::hours(1);
 
 /// Handles one delivery attempt.
 pub async fn handle(ctx: PipelineContext, job: NotificationJob) -> Result<(), JobError> {
-    let Some(notification) = begin_attempt(&ctx.db, job.notification_id).await.map_err(retry)? else {
+    let Some(notification) = begin_attempt(&ctx.db, job.notification_id).await.map_err(retry)?
+    else {
         return Ok(()); // delivered, failed, or another worker holds it
     };
     let outcome = attempt(&ctx, &notification).await;
@@ -44,7 +45,7 @@ async fn attempt(ctx: &PipelineContext, notification: &notifications::Model) -> 
         Err(err) => return backoff(notification, format!("cannot read the incident: {err}"), None),
     };
     let message_id = format!("msg_{}", notification.id.simple());
-    match deliver(ctx.outbound.client(), ctx.smtp.as_ref(), &channel, &alert, &message_id).await {
+    match deliver(ctx.outbound.client(), ctx.smtp.as_deref(), &channel, &alert, &message_id).await {
         Ok(_) => Outcome::Delivered,
         Err(err) if err.is_retryable() => {
             let after = err.retry_after().and_then(|d| Duration::from_std(d).ok());
@@ -58,7 +59,9 @@ async fn attempt(ctx: &PipelineContext, notification: &notifications::Model) -> 
 /// asked, and failed once the attempts are used up.
 fn backoff(notification: &notifications::Model, error: String, asked: Option<Duration>) -> Outcome {
     if notification.attempts >= MAX_ATTEMPTS {
-        return Outcome::Failed { error: format!("{error} (gave up after {} attempts)", notification.attempts) };
+        return Outcome::Failed {
+            error: format!("{error} (gave up after {} attempts)", notification.attempts),
+        };
     }
     let exponential = Duration::seconds(1_i64 << notification.attempts.clamp(1, 12));
     let wait = asked.unwrap_or(exponential).min(MAX_BACKOFF);

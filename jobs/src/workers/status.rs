@@ -11,7 +11,10 @@ use crate::queue::JobError;
 pub async fn handle(ctx: PipelineContext, job: StatusChangeJob) -> Result<(), JobError> {
     let created = apply_status_change(&ctx.db, job.change_id).await.map_err(retry)?;
     if !created.is_empty() {
-        let jobs = created.into_iter().map(|notification_id| NotificationJob { notification_id }).collect();
+        let jobs = created
+            .into_iter()
+            .map(|notification_id| NotificationJob { notification_id })
+            .collect();
         // Should this push fail, the scheduler's sweep finds the pending rows.
         ctx.queues.push_many(jobs).await.map_err(retry)?;
     }

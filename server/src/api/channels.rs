@@ -289,7 +289,7 @@ pub async fn test_channel(
     let message_id = format!("msg_{}", Uuid::new_v4().simple());
     let started = Instant::now();
     let result = jobs::notify::deliver(
-        &state.notify_http,
+        state.outbound.client(),
         state.smtp.as_deref(),
         &channel,
         &alert,

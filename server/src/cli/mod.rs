@@ -5,6 +5,7 @@ mod signal;
 
 use anyhow::Context;
 use domain::accounts::Role;
+use jobs::runtime::Roles;
 use tokio::net::TcpListener;
 
 use crate::config::{AdminCommand, Cli, Command, Config};
@@ -14,19 +15,32 @@ use crate::http::ServeOptions;
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     crate::telemetry::init_logging(cli.config.log_format);
     match cli.command.unwrap_or(Command::All) {
-        Command::All => serve_web(cli.config, true).await,
+        Command::All => serve_web(cli.config, true, Some(Roles::all(DEFAULT_CONCURRENCY))).await,
         Command::Serve => {
             let embedded = cli.config.database_url.is_none();
-            serve_web(cli.config, embedded).await
+            serve_web(cli.config, embedded, None).await
         }
-        Command::Worker(_) | Command::Scheduler => idle_until_shutdown(cli.config).await,
+        Command::Worker(args) => {
+            let roles =
+                Roles::workers(&args.queues, args.concurrency).map_err(anyhow::Error::msg)?;
+            run_pipeline(cli.config, roles).await
+        }
+        Command::Scheduler => {
+            let roles =
+                Roles { scheduler: true, ..Roles::workers(&[], 1).map_err(anyhow::Error::msg)? };
+            run_pipeline(cli.config, roles).await
+        }
         Command::Migrate => migrate(cli.config).await,
         Command::Admin(cmd) => admin(cli.config, cmd).await,
     }
 }
 
-/// Serves the web app and API until SIGINT/SIGTERM.
-async fn serve_web(config: Config, migrate: bool) -> anyhow::Result<()> {
+/// Jobs at once per queue in the single-process mode.
+const DEFAULT_CONCURRENCY: usize = 64;
+
+/// Serves the web app and API until SIGINT/SIGTERM, with the pipeline's
+/// `roles` running beside it in this process.
+async fn serve_web(config: Config, migrate: bool, roles: Option<Roles>) -> anyhow::Result<()> {
     let bind = config.bind;
     let site_root = config.site_root();
     if !site_root.join("pkg").join(format!("{}.js", crate::web::OUTPUT_NAME)).exists() {
@@ -42,19 +56,24 @@ async fn serve_web(config: Config, migrate: bool) -> anyhow::Result<()> {
     let listener =
         TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!(address = %format!("http://{bind}"), "listening");
+    let pipeline = roles.map(|roles| jobs::runtime::start(crate::pipeline_context(&state), &roles));
     crate::http::serve(listener, crate::app(state), ServeOptions::default(), signal::shutdown())
         .await;
+    if let Some(pipeline) = pipeline {
+        pipeline.shutdown().await;
+    }
     Ok(())
 }
 
-/// Workers and the scheduler connect to their backends and wait; the
-/// monitoring pipeline gives them their queues.
-async fn idle_until_shutdown(config: Config) -> anyhow::Result<()> {
+/// Runs pipeline roles without the web server (`worker`, `scheduler`).
+async fn run_pipeline(config: Config, roles: Roles) -> anyhow::Result<()> {
     let migrate = config.database_url.is_none();
     let state = crate::build_state(config, migrate).await?;
     state.queue.ping().await?;
-    tracing::info!(queue = state.queue.name(), "connected; waiting for shutdown");
+    tracing::info!(queue = state.queue.name(), ?roles, "pipeline running");
+    let pipeline = jobs::runtime::start(crate::pipeline_context(&state), &roles);
     signal::shutdown().await;
+    pipeline.shutdown().await;
     Ok(())
 }
 

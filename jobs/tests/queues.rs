@@ -1,0 +1,288 @@
+//! The queues' promises, on real SQLite, Postgres and Redis: every job is
+//! handled, retries are bounded, a dead worker's job comes back, a restarted
+//! Redis is survived, and the probes answer quickly.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use jobs::{run_worker, Job, JobError, QueueConfig, QueueError, Queues, WorkerOptions};
+use serde::{Deserialize, Serialize};
+use support::{fast_config, on_each_backend, shutdown_signal, Ping, Recorder, RedisServer};
+
+fn options(concurrency: usize, max_attempts: u32) -> WorkerOptions {
+    WorkerOptions { concurrency, max_attempts, name: "test".to_owned() }
+}
+
+/// Runs a worker that records every `Ping` and succeeds; returns its stop switch.
+fn spawn_recording_worker(
+    queues: &Queues,
+    recorder: &Recorder,
+    concurrency: usize,
+) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<Result<(), QueueError>>) {
+    let (stop, signal) = shutdown_signal();
+    let seen = recorder.clone();
+    let handler = move |job: Ping| {
+        let seen = seen.clone();
+        async move {
+            seen.record(job.id);
+            Ok::<(), JobError>(())
+        }
+    };
+    let worker = tokio::spawn(run_worker(queues.clone(), options(concurrency, 3), handler, signal));
+    (stop, worker)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_pushed_job_is_handled_exactly_once() {
+    on_each_backend(fast_config(), |label, queues| async move {
+        let recorder = Recorder::default();
+        // Two competing workers: a job claimed by one must never reach the other.
+        let (stop_a, a) = spawn_recording_worker(&queues, &recorder, 8);
+        let (stop_b, worker_b2) = spawn_recording_worker(&queues, &recorder, 8);
+        for chunk in (0..200u32).collect::<Vec<_>>().chunks(50) {
+            queues.push_many(chunk.iter().map(|&id| Ping { id }).collect()).await.unwrap();
+        }
+        recorder.wait_until(Duration::from_secs(60), label, |r| r.distinct() == 200).await;
+        // Late duplicates would show up within a few polls.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let twice: Vec<_> = recorder.snapshot().into_iter().filter(|(_, n)| *n != 1).collect();
+        assert!(twice.is_empty(), "{}: handled more than once: {twice:?}", label);
+        assert_eq!(queues.depth(Ping::QUEUE).await.unwrap(), 0, "{}", label);
+        let _ = (stop_a.send(()), stop_b.send(()));
+        a.await.unwrap().unwrap();
+        worker_b2.await.unwrap().unwrap();
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_job_is_redelivered_until_it_succeeds_and_stops_after_max_attempts() {
+    on_each_backend(fast_config(), |label, queues| async move {
+        let recorder = Recorder::default();
+        let seen = recorder.clone();
+        // 1 fails twice then succeeds; 2 always asks to retry; 3 fails for good.
+        let handler = move |job: Ping| {
+            let seen = seen.clone();
+            async move {
+                let attempt = seen.record(job.id);
+                match job.id {
+                    1 if attempt < 3 => Err(JobError::Retry(format!("try {attempt}"))),
+                    2 => Err(JobError::Retry("still down".to_owned())),
+                    3 => Err(JobError::Fatal("bad target".to_owned())),
+                    _ => Ok(()),
+                }
+            }
+        };
+        let (stop, signal) = shutdown_signal();
+        let worker = tokio::spawn(run_worker(queues.clone(), options(4, 3), handler, signal));
+        queues.push_many(vec![Ping { id: 1 }, Ping { id: 2 }, Ping { id: 3 }]).await.unwrap();
+        recorder
+            .wait_until(Duration::from_secs(20), label, |r| r.count(1) == 3 && r.count(2) == 3)
+            .await;
+        // Longer than the next backoff (2 s): a 4th delivery would have happened.
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        let counts = (recorder.count(1), recorder.count(2), recorder.count(3));
+        assert_eq!(counts, (3, 3, 1), "{}: deliveries of jobs 1, 2, 3", label);
+        assert_eq!(queues.depth(Ping::QUEUE).await.unwrap(), 0, "{}", label);
+        let _ = stop.send(());
+        worker.await.unwrap().unwrap();
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_held_by_a_killed_worker_is_redelivered_to_another() {
+    on_each_backend(fast_config(), |label, queues| async move {
+        // Worker A finishes job 1, then hangs on job 2 until it is killed.
+        let first = Recorder::default();
+        let seen = first.clone();
+        let hanging = move |job: Ping| {
+            let seen = seen.clone();
+            async move {
+                seen.record(job.id);
+                if job.id == 2 {
+                    std::future::pending::<()>().await;
+                }
+                Ok::<(), JobError>(())
+            }
+        };
+        let worker_a = tokio::spawn(run_worker(
+            queues.clone(),
+            options(2, 3),
+            hanging,
+            std::future::pending(),
+        ));
+        queues.push(Ping { id: 1 }).await.unwrap();
+        first.wait_until(Duration::from_secs(10), label, |r| r.count(1) == 1).await;
+        queues.push(Ping { id: 2 }).await.unwrap();
+        first.wait_until(Duration::from_secs(10), label, |r| r.count(2) == 1).await;
+        // Killed: no graceful stop, no acknowledgement, no more heartbeats.
+        worker_a.abort();
+        let killed_at = Instant::now();
+
+        let second = Recorder::default();
+        let (stop, worker_b) = spawn_recording_worker(&queues, &second, 2);
+        second.wait_until(Duration::from_secs(20), label, |r| r.count(2) == 1).await;
+        let took = killed_at.elapsed();
+        assert!(took < Duration::from_secs(12), "{}: redelivered after {took:?}", label);
+        // Job 1 was acknowledged by A: it must not come back with A's death.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(second.count(1), 0, "{}: an acknowledged job was redelivered", label);
+        let _ = stop.send(());
+        worker_b.await.unwrap().unwrap();
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_resumes_by_itself_after_redis_restarts() {
+    let Some(mut redis) = RedisServer::start() else { return };
+    let db = domain::testing::sqlite().await;
+    let queues = Queues::connect_with(Some(&redis.url()), &db.db, fast_config()).await.unwrap();
+    let recorder = Recorder::default();
+    let (stop, worker) = spawn_recording_worker(&queues, &recorder, 4);
+    queues.push_many((0..20).map(|id| Ping { id }).collect()).await.unwrap();
+    recorder.wait_until(Duration::from_secs(20), "before restart", |r| r.distinct() == 20).await;
+
+    // Jobs nobody consumes yet must outlive the restart (append-only file).
+    queues.push_many(vec![Quiet, Quiet, Quiet]).await.unwrap();
+
+    redis.shutdown();
+    assert!(queues.push(Ping { id: 999 }).await.is_err(), "a push to a dead Redis must fail");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    redis.restart();
+
+    // The first commands after the restart may still fail while the
+    // connection manager reconnects: retry the push like a producer would.
+    let start = Instant::now();
+    while queues.push_many((20..40).map(|id| Ping { id }).collect()).await.is_err() {
+        assert!(start.elapsed() < Duration::from_secs(15), "Redis never accepted pushes again");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    recorder.wait_until(Duration::from_secs(30), "after restart", |r| r.distinct() == 40).await;
+    assert_eq!(queues.depth(Quiet::QUEUE).await.unwrap(), 3, "queued jobs lost in the restart");
+    let _ = stop.send(());
+    worker.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn depth_counts_pending_jobs_until_a_worker_takes_them() {
+    on_each_backend(fast_config(), |label, queues| async move {
+        assert_eq!(queues.depth(Ping::QUEUE).await.unwrap(), 0, "{}", label);
+        queues.push_many((0..5).map(|id| Ping { id }).collect()).await.unwrap();
+        assert_eq!(queues.depth(Ping::QUEUE).await.unwrap(), 5, "{}", label);
+        assert_eq!(queues.depth(Quiet::QUEUE).await.unwrap(), 0, "{}: other queue", label);
+        queues.ping().await.unwrap();
+
+        let recorder = Recorder::default();
+        let (stop, worker) = spawn_recording_worker(&queues, &recorder, 2);
+        recorder.wait_until(Duration::from_secs(10), label, |r| r.distinct() == 5).await;
+        assert_eq!(queues.depth(Ping::QUEUE).await.unwrap(), 0, "{}", label);
+        let _ = stop.send(());
+        worker.await.unwrap().unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn connecting_to_a_closed_redis_port_fails_fast() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let db = domain::testing::sqlite().await;
+    let start = Instant::now();
+    let url = format!("redis://127.0.0.1:{port}");
+    assert!(Queues::connect(Some(&url), &db.db).await.is_err());
+    assert!(start.elapsed() < Duration::from_secs(3), "took {:?}", start.elapsed());
+}
+
+#[tokio::test]
+async fn ping_fails_fast_once_redis_is_gone() {
+    let Some(mut redis) = RedisServer::start() else { return };
+    let db = domain::testing::sqlite().await;
+    let queues = Queues::connect(Some(&redis.url()), &db.db).await.unwrap();
+    queues.ping().await.unwrap();
+    assert_eq!(queues.name(), "redis");
+    redis.shutdown();
+    let start = Instant::now();
+    assert!(queues.ping().await.is_err(), "ping answered without Redis");
+    assert!(start.elapsed() < Duration::from_secs(3), "took {:?}", start.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_worker_takes_a_push_from_its_own_process_at_once() {
+    // Production timings: the pipeline must not wait a poll (or a heartbeat) per hop.
+    let config = QueueConfig { namespace: fast_config().namespace, ..QueueConfig::default() };
+    on_each_backend(config, |label, queues| async move {
+        let recorder = Recorder::default();
+        let (stop, worker) = spawn_recording_worker(&queues, &recorder, 2);
+        // Let the worker register and go idle first.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let start = Instant::now();
+        queues.push(Ping { id: 7 }).await.unwrap();
+        recorder.wait_until(Duration::from_secs(5), label, |r| r.count(7) == 1).await;
+        let took = start.elapsed();
+        assert!(took < Duration::from_millis(500), "{}: took {took:?}", label);
+        let _ = stop.send(());
+        worker.await.unwrap().unwrap();
+    })
+    .await;
+}
+
+/// A job of a queue that no test worker consumes.
+#[derive(Debug, Serialize, Deserialize)]
+struct Quiet;
+
+impl Job for Quiet {
+    const QUEUE: &'static str = "quiet";
+}
+
+/// A job type of `Ping`'s queue whose payload `Ping`'s is not.
+#[derive(Debug, Serialize, Deserialize)]
+struct Other {
+    name: String,
+}
+
+impl jobs::Job for Other {
+    const QUEUE: &'static str = "ping";
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_undecodable_job_is_dropped_and_the_worker_goes_on() {
+    on_each_backend(fast_config(), |label, queues| async move {
+        // An old payload shape left in the queue must not stall it.
+        queues.push(Other { name: "old shape".to_owned() }).await.unwrap();
+        let recorder = Recorder::default();
+        let (stop, worker) = spawn_recording_worker(&queues, &recorder, 1);
+        queues.push(Ping { id: 5 }).await.unwrap();
+        recorder.wait_until(Duration::from_secs(10), label, |r| r.count(5) == 1).await;
+        assert_eq!(recorder.distinct(), 1, "{}", label);
+        let _ = stop.send(());
+        worker.await.unwrap().unwrap();
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finished_jobs_are_purged_after_their_retention() {
+    let config = QueueConfig { keep_done: Duration::ZERO, ..fast_config() };
+    on_each_backend(config, |label, queues| async move {
+        let recorder = Recorder::default();
+        let (stop, worker) = spawn_recording_worker(&queues, &recorder, 2);
+        queues.push_many((0..5).map(|id| Ping { id }).collect()).await.unwrap();
+        recorder.wait_until(Duration::from_secs(10), label, |r| r.distinct() == 5).await;
+        let _ = stop.send(());
+        worker.await.unwrap().unwrap();
+        // Acknowledgements are written just after the handlers return.
+        let start = Instant::now();
+        let mut purged = 0;
+        while purged < 5 && start.elapsed() < Duration::from_secs(5) {
+            purged += queues.purge_finished(Ping::QUEUE).await.unwrap();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(purged, 5, "{}", label);
+        assert_eq!(queues.purge_finished(Ping::QUEUE).await.unwrap(), 0, "{}", label);
+    })
+    .await;
+}
