@@ -133,6 +133,10 @@ pub struct Config {
     /// (TLS) or smtp+starttls://…:587 (STARTTLS required).
     #[arg(long, env = "RUNSTATE_SMTP_URL", hide_env_values = true, global = true)]
     pub smtp_url: Option<String>,
+    /// Delivery attempts of a notification before it is marked failed.
+    #[arg(long, env = "RUNSTATE_NOTIFICATION_ATTEMPTS", default_value_t = 5,
+          value_parser = clap::value_parser!(i32).range(1..=20), global = true)]
+    pub notification_attempts: i32,
     /// Sender address of email notifications.
     #[arg(long, env = "RUNSTATE_SMTP_FROM", global = true)]
     pub smtp_from: Option<String>,

@@ -89,6 +89,7 @@ pub fn pipeline_context(state: &AppState) -> jobs::workers::PipelineContext {
         smtp: state.smtp.clone(),
         region: state.config.region.clone(),
         public_url: state.config.public_url(),
+        notification_attempts: state.config.notification_attempts,
     }
 }
 

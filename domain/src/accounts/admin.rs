@@ -5,10 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -66,7 +63,7 @@ impl AccountService {
         changes: UserChanges,
         client: &ClientInfo,
     ) -> Result<AdminUserView, AccountError> {
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let user =
             users::Entity::find_by_id(id).one(&txn).await?.ok_or(AccountError::UserNotFound)?;
         let role = changes.role.unwrap_or(Role::from_stored(&user.role));
@@ -127,7 +124,7 @@ impl AccountService {
         if actor.user_id == id {
             return Err(AccountError::Conflict("admins cannot delete their own account"));
         }
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let user =
             users::Entity::find_by_id(id).one(&txn).await?.ok_or(AccountError::UserNotFound)?;
         users::Entity::delete_by_id(id).exec(&txn).await?;
@@ -179,7 +176,7 @@ impl AccountService {
         let email = Email::parse(email)?;
         let password = Password::parse(password)?;
         let hash = self.hash(&password).await?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         let user = users::Entity::find()
             .filter(users::Column::Email.eq(email.as_str()))
             .one(&txn)

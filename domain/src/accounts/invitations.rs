@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -74,7 +74,7 @@ pub(super) async fn redeem(
     password: &Password,
 ) -> Result<UserView, AccountError> {
     let hash = service.hash(password).await?;
-    let txn = service.db.begin().await?;
+    let txn = crate::db::begin_write(&service.db).await?;
     let now = Utc::now();
     let invitation = invitations::Entity::find()
         .filter(invitations::Column::TokenHash.eq(hash_token(token)))

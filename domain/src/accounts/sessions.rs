@@ -8,7 +8,7 @@ use rand::RngCore;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -78,7 +78,7 @@ pub async fn start(
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<(Uuid, String), AccountError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let session_id = Uuid::new_v4();
     sessions::ActiveModel {
         id: Set(session_id),
@@ -120,7 +120,7 @@ pub async fn rotate(
         return Err(invalid);
     }
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Spend it only if nobody else did: of two concurrent refreshes, one wins.
     let spent = refresh_tokens::Entity::update_many()
         .col_expr(refresh_tokens::Column::SpentAt, Expr::value(now))

@@ -9,7 +9,7 @@ use rand::Rng;
 use sea_orm::sea_query::{Condition, Expr, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -86,7 +86,7 @@ impl MonitorService {
         owner_id: Uuid,
         settings: MonitorSettings,
     ) -> Result<MonitorView, MonitorError> {
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         check_channels(&txn, owner_id, &settings.channel_ids).await?;
         let now = Utc::now();
         let spread = FIRST_CHECK_SPREAD_SECS.min(i64::from(settings.interval_seconds)) * 1000;
@@ -213,7 +213,7 @@ impl MonitorService {
     ) -> Result<MonitorView, MonitorError> {
         let current = self.get(caller, id).await?;
         let settings = patch.patch(&current.settings()?)?;
-        let txn = self.db.begin().await?;
+        let txn = crate::db::begin_write(&self.db).await?;
         check_channels(&txn, current.owner_id, &settings.channel_ids).await?;
         let now = Utc::now();
         let mut model: monitors::ActiveModel =

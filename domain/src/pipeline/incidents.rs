@@ -8,7 +8,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Set, SqlErr, TransactionTrait,
+    QuerySelect, Set, SqlErr,
 };
 use uuid::Uuid;
 
@@ -22,7 +22,7 @@ pub async fn apply_status_change(
     db: &sea_orm::DatabaseConnection,
     change_id: Uuid,
 ) -> Result<Vec<Uuid>, DbErr> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Claim the change first: of two workers, only one gets past this.
     let claimed = status_changes::Entity::update_many()
         .col_expr(status_changes::Column::ProcessedAt, Expr::value(Utc::now()))

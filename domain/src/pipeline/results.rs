@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -81,7 +80,7 @@ async fn try_record(
     let Some(monitor) = monitors::Entity::find_by_id(result.monitor_id).one(db).await? else {
         return Ok(Some(Recorded { gone: true, ..Default::default() }));
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let inserted = checks::Entity::insert(checks::ActiveModel {
         id: Set(check_id(result.monitor_id, result.slot)),
         monitor_id: Set(result.monitor_id),

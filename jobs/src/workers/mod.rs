@@ -25,6 +25,8 @@ pub struct PipelineContext {
     pub region: String,
     /// Base URL for links in alerts.
     pub public_url: String,
+    /// Delivery attempts before a notification is marked failed.
+    pub notification_attempts: i32,
 }
 
 /// Infrastructure failures are retried: the job is redelivered.

@@ -12,8 +12,6 @@ use crate::notify::{deliver, Alert, AlertEvent};
 use crate::payloads::NotificationJob;
 use crate::queue::JobError;
 
-/// Attempts after which a notification is marked failed.
-pub const MAX_ATTEMPTS: i32 = 5;
 /// The longest wait between attempts, whatever a server asks.
 const MAX_BACKOFF: Duration = Duration::hours(1);
 
@@ -42,14 +40,16 @@ async fn attempt(ctx: &PipelineContext, notification: &notifications::Model) -> 
     };
     let alert = match alert(ctx, notification).await {
         Ok(alert) => alert,
-        Err(err) => return backoff(notification, format!("cannot read the incident: {err}"), None),
+        Err(err) => {
+            return backoff(ctx, notification, format!("cannot read the incident: {err}"), None);
+        }
     };
     let message_id = format!("msg_{}", notification.id.simple());
     match deliver(ctx.outbound.client(), ctx.smtp.as_deref(), &channel, &alert, &message_id).await {
         Ok(_) => Outcome::Delivered,
         Err(err) if err.is_retryable() => {
             let after = err.retry_after().and_then(|d| Duration::from_std(d).ok());
-            backoff(notification, err.to_string(), after)
+            backoff(ctx, notification, err.to_string(), after)
         }
         Err(err) => Outcome::Failed { error: err.to_string() },
     }
@@ -57,8 +57,13 @@ async fn attempt(ctx: &PipelineContext, notification: &notifications::Model) -> 
 
 /// The next attempt: exponential (2 s, 4 s, 8 s, …) or what the server
 /// asked, and failed once the attempts are used up.
-fn backoff(notification: &notifications::Model, error: String, asked: Option<Duration>) -> Outcome {
-    if notification.attempts >= MAX_ATTEMPTS {
+fn backoff(
+    ctx: &PipelineContext,
+    notification: &notifications::Model,
+    error: String,
+    asked: Option<Duration>,
+) -> Outcome {
+    if notification.attempts >= ctx.notification_attempts {
         return Outcome::Failed {
             error: format!("{error} (gave up after {} attempts)", notification.attempts),
         };

@@ -19,6 +19,7 @@ pub struct TestApp {
     pub db: TestDb,
     _data: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
+    _pipeline: Option<jobs::runtime::Running>,
 }
 
 impl TestApp {
@@ -94,6 +95,10 @@ impl Drop for TestApp {
 pub struct Spawn {
     pub args: Vec<String>,
     pub serve: Option<ServeOptions>,
+    /// Run the scheduler and workers in the app, as `runstate all` does.
+    pub pipeline: bool,
+    /// Keep the default outbound guard: loopback targets are refused.
+    pub guard_loopback: bool,
 }
 
 /// Starts the app on SQLite with embedded queues.
@@ -143,8 +148,6 @@ async fn spawn_on(
         db.url.clone(),
         "--site-root".to_owned(),
         data.path().join("site").display().to_string(),
-        "--allow-targets".to_owned(),
-        "127.0.0.0/8".to_owned(),
         "--jwt-secret".to_owned(),
         JWT_SECRET.to_owned(),
         "--admin-email".to_owned(),
@@ -152,16 +155,24 @@ async fn spawn_on(
         "--admin-password".to_owned(),
         ADMIN_PASSWORD.to_owned(),
     ];
+    if !opts.guard_loopback {
+        args.extend(["--allow-targets".to_owned(), "127.0.0.0/8".to_owned()]);
+    }
     if let Some(redis) = redis {
         args.extend(["--redis-url".to_owned(), redis]);
     }
     args.extend(opts.args);
     let cli = Cli::try_parse_from(args).expect("valid test arguments");
+    // Logs show with `--nocapture`; RUST_LOG refines them.
+    server::telemetry::init_logging(cli.config.log_format);
     let state = server::build_state(cli.config, true).await.expect("app state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("address");
     let (stop, stopped) = oneshot::channel::<()>();
     let serve_opts = opts.serve.unwrap_or_default();
+    let pipeline = opts.pipeline.then(|| {
+        jobs::runtime::start(server::pipeline_context(&state), &jobs::runtime::Roles::all(8))
+    });
     tokio::spawn(server::http::serve(listener, server::app(state), serve_opts, async {
         let _ = stopped.await;
     }));
@@ -170,5 +181,5 @@ async fn spawn_on(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    TestApp { addr, client, backend, db, _data: data, stop: Some(stop) }
+    TestApp { addr, client, backend, db, _data: data, stop: Some(stop), _pipeline: pipeline }
 }

@@ -1,0 +1,254 @@
+//! The monitoring pipeline end to end, in the real app with its scheduler and
+//! workers, on SQLite with embedded queues and on Postgres + Redis: a local
+//! target goes down and comes back; Slack, webhook and SMTP stand-ins receive
+//! exactly one alert each way; the guard refuses loopback targets.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use jobs::testing::{smtp_stand_in, verify_standard_webhook, Recorder};
+use serde_json::{json, Value};
+use support::{spawn_each, spawn_sqlite, Spawn, TestApp};
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn user(app: &TestApp) -> String {
+    app.signup("ops@example.org", PASSWORD).await;
+    app.signin("ops@example.org", PASSWORD).await.0
+}
+
+/// Polls `path` until `done` holds for its `data`, or fails after `limit`.
+async fn wait_for(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    limit: Duration,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let started = Instant::now();
+    loop {
+        let (status, body) = app.get(path, Some(token)).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        if done(&body["data"]) {
+            return body["data"].clone();
+        }
+        assert!(started.elapsed() < limit, "timed out waiting on {path} ({}): {body}", app.backend);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+async fn create(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    let (status, answer) = app.post(path, body, Some(token)).await;
+    assert_eq!(status, 201, "{path}: {answer}");
+    answer["data"].clone()
+}
+
+fn delivered(data: &Value, event: &str) -> usize {
+    data["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["event"] == event && n["delivery_status"] == "delivered")
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_going_down_opens_one_incident_notifies_every_channel_and_recovers() {
+    let (smtp_port, mails) = smtp_stand_in("250 recipient ok").await;
+    let opts = Spawn {
+        pipeline: true,
+        args: vec![
+            "--smtp-url".into(),
+            format!("smtp://127.0.0.1:{smtp_port}"),
+            "--smtp-from".into(),
+            "RunState <alerts@runstate.test>".into(),
+        ],
+        ..Default::default()
+    };
+    for app in spawn_each(opts).await {
+        let target = Recorder::start("/health").await;
+        let slack = Recorder::start("/services/T000/B000/XXXX").await;
+        let hook = Recorder::start("/hooks/runstate").await;
+        let mails_before = mails.lock().unwrap().len();
+        let token = user(&app).await;
+
+        let slack_channel = create(
+            &app,
+            &token,
+            "/api/v1/channels",
+            json!({"name": "ops-slack", "kind": "slack", "slack": {"webhook_url": slack.url}}),
+        )
+        .await;
+        let hook_channel = create(
+            &app,
+            &token,
+            "/api/v1/channels",
+            json!({"name": "ops-hook", "kind": "webhook", "webhook": {"url": hook.url}}),
+        )
+        .await;
+        let secret = hook_channel["webhook"]["secret"].as_str().unwrap().to_owned();
+        let email_channel = create(
+            &app,
+            &token,
+            "/api/v1/channels",
+            json!({"name": "ops-mail", "kind": "email", "email": {"to": ["oncall@example.org"]}}),
+        )
+        .await;
+        let monitor = create(
+            &app,
+            &token,
+            "/api/v1/monitors",
+            json!({
+                "name": "Local target", "kind": "http", "interval_seconds": 1, "timeout_ms": 1000,
+                "confirmations": 2, "recoveries": 1,
+                "channel_ids": [slack_channel["id"], hook_channel["id"], email_channel["id"]],
+                "http": {"url": target.url}
+            }),
+        )
+        .await;
+        let id = monitor["id"].as_str().unwrap();
+        let path = format!("/api/v1/monitors/{id}");
+        let limit = Duration::from_secs(30);
+
+        wait_for(&app, &token, &path, limit, |m| m["status"] == "up").await;
+        target.set_status(503);
+        let down = wait_for(&app, &token, &path, limit, |m| m["status"] == "down").await;
+        assert!(down["last_error"].as_str().unwrap().contains("503"), "{down}");
+        let notifications = format!("{path}/notifications");
+        wait_for(&app, &token, &notifications, limit, |d| delivered(d, "down") == 3).await;
+
+        let incidents = wait_for(&app, &token, &format!("{path}/incidents"), limit, |d| {
+            d["incidents"].as_array().is_some_and(|i| !i.is_empty())
+        })
+        .await;
+        assert_eq!(incidents["incidents"].as_array().unwrap().len(), 1, "exactly one incident");
+        assert_eq!(incidents["incidents"][0]["is_active"], true);
+        let (_, contract) = app.get(&format!("/api/v1/websites/{id}"), Some(&token)).await;
+        assert_eq!(contract["data"]["active_incident"]["is_active"], true, "{contract}");
+
+        target.set_status(200);
+        wait_for(&app, &token, &path, limit, |m| m["status"] == "up").await;
+        let log = wait_for(&app, &token, &notifications, limit, |d| delivered(d, "up") == 3).await;
+        assert_eq!(delivered(&log, "down"), 3, "nothing was sent twice: {log}");
+        assert_eq!(log["items"].as_array().unwrap().len(), 6);
+        let incidents = wait_for(&app, &token, &format!("{path}/incidents"), limit, |d| {
+            d["incidents"][0]["is_active"] == false
+        })
+        .await;
+        assert_eq!(incidents["incidents"].as_array().unwrap().len(), 1);
+
+        // Each stand-in got one alert each way, in its own protocol.
+        let slack_seen = slack.seen();
+        assert_eq!(slack_seen.len(), 2, "{}", app.backend);
+        assert_eq!(slack_seen[0].json()["blocks"][0]["type"], "header");
+        let hooks = hook.seen();
+        assert_eq!(hooks.len(), 2);
+        for seen in &hooks {
+            assert!(verify_standard_webhook(&secret, seen), "bad signature: {seen:?}");
+        }
+        assert_eq!(hooks[0].json()["type"], "monitor.down");
+        assert_eq!(hooks[1].json()["type"], "monitor.up");
+        let mails = mails.lock().unwrap()[mails_before..].to_vec();
+        assert_eq!(mails.len(), 2, "two emails on {}", app.backend);
+        assert!(mails[0].to.iter().any(|to| to.contains("oncall@example.org")));
+
+        // The history routes see the checks.
+        let (_, checks) =
+            app.get(&format!("/api/v1/websites/{id}/checks?limit=5"), Some(&token)).await;
+        assert!(!checks["data"]["checks"].as_array().unwrap().is_empty());
+        let (status, stats) = app.get(&format!("{path}/stats?window=1h"), Some(&token)).await;
+        assert_eq!(status, 200);
+        let uptime = stats["data"]["uptime_percent"].as_f64().unwrap();
+        assert!(uptime > 0.0 && uptime < 100.0, "{stats}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_channel_failing_once_is_retried_and_one_always_failing_is_marked_failed() {
+    let app = spawn_sqlite(Spawn {
+        pipeline: true,
+        args: vec!["--notification-attempts".into(), "2".into()],
+        ..Default::default()
+    })
+    .await;
+    let target = Recorder::start("/").await;
+    let flaky = Recorder::start("/flaky").await;
+    flaky.script(vec![(500, vec![])]);
+    let broken = Recorder::start("/broken").await;
+    broken.set_status(502);
+    let token = user(&app).await;
+    let flaky_channel = create(
+        &app,
+        &token,
+        "/api/v1/channels",
+        json!({"name": "flaky", "kind": "webhook", "webhook": {"url": flaky.url}}),
+    )
+    .await;
+    let broken_channel = create(
+        &app,
+        &token,
+        "/api/v1/channels",
+        json!({"name": "broken", "kind": "webhook", "webhook": {"url": broken.url}}),
+    )
+    .await;
+    let monitor = create(
+        &app,
+        &token,
+        "/api/v1/monitors",
+        json!({
+            "kind": "http", "interval_seconds": 1, "confirmations": 1, "timeout_ms": 1000,
+            "channel_ids": [flaky_channel["id"], broken_channel["id"]], "http": {"url": target.url}
+        }),
+    )
+    .await;
+    let path = format!("/api/v1/monitors/{}", monitor["id"].as_str().unwrap());
+    wait_for(&app, &token, &path, Duration::from_secs(20), |m| m["status"] == "up").await;
+    target.set_status(500);
+    let log =
+        wait_for(&app, &token, &format!("{path}/notifications"), Duration::from_secs(40), |d| {
+            let items = d["items"].as_array().unwrap();
+            items.len() == 2
+                && items.iter().all(|n| {
+                    n["delivery_status"] == "delivered" || n["delivery_status"] == "failed"
+                })
+        })
+        .await;
+    let by_name = |name: &str| {
+        log["items"].as_array().unwrap().iter().find(|n| n["recipient"] == name).unwrap().clone()
+    };
+    let flaky_row = by_name("flaky");
+    assert_eq!(flaky_row["delivery_status"], "delivered", "{log}");
+    assert_eq!(flaky_row["attempts"], 2, "one failure, one retry");
+    let broken_row = by_name("broken");
+    assert_eq!(broken_row["delivery_status"], "failed");
+    assert_eq!(broken_row["attempts"], 2);
+    assert!(broken_row["last_error"].as_str().unwrap().contains("502"), "{broken_row}");
+    assert_eq!(flaky.hits(), 2);
+    assert_eq!(broken.hits(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_loopback_target_that_is_not_allowed_is_refused_without_a_connection() {
+    let app =
+        spawn_sqlite(Spawn { pipeline: true, guard_loopback: true, ..Default::default() }).await;
+    let target = Recorder::start("/private").await;
+    let token = user(&app).await;
+    let monitor = create(
+        &app,
+        &token,
+        "/api/v1/monitors",
+        json!({
+            "kind": "http", "interval_seconds": 1, "confirmations": 1, "http": {"url": target.url}
+        }),
+    )
+    .await;
+    let path = format!("/api/v1/monitors/{}", monitor["id"].as_str().unwrap());
+    let down =
+        wait_for(&app, &token, &path, Duration::from_secs(20), |m| m["status"] == "down").await;
+    let error = down["last_error"].as_str().unwrap();
+    assert!(error.contains("refused 127.0.0.1") && error.contains("loopback"), "{error}");
+    assert_eq!(target.hits(), 0, "no request reached the target");
+}
