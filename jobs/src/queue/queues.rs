@@ -184,8 +184,9 @@ impl Queues {
 
     async fn push_tasks(&self, queue: &str, tasks: Vec<Task<Value>>) -> Result<(), QueueError> {
         let stream = futures::stream::iter(tasks);
+        // Pushing never fetches, so the batch size does not matter here.
         let batch = 1;
-        let result = match &self.store {
+        match &self.store {
             Store::Redis(conn) => {
                 let config = self.config.redis(queue, batch);
                 let mut storage = RedisStorage::<Value>::new(conn.clone()).with_config(config);
@@ -201,8 +202,7 @@ impl Queues {
                 let mut storage = PostgresStorage::<Value>::new(pool).with_config(config);
                 storage.push_all(stream).await.map_err(storage_error)
             }
-        };
-        result
+        }
     }
 }
 

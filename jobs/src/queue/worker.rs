@@ -139,8 +139,8 @@ where
 {
     let config = &queues.config;
     let wakeup = Wakeup::new(queues.waker(queue), config.poll_interval);
-    // One batch fills the free slots and no more: jobs fetched beyond them
-    // would sit reserved here while another worker could run them.
+    // A fetch takes at most `concurrency` jobs: more would sit reserved in
+    // this worker's buffer while another worker could run them.
     let limit = ConcurrencyLimitLayer::new(concurrency);
     match &queues.store {
         Store::Redis(conn) => {
