@@ -86,6 +86,9 @@ async fn sweep(ctx: &PipelineContext) -> Result<(), QueueError> {
             .collect();
         ctx.queues.push_many(jobs).await?;
     }
+    if let Ok(open) = domain::history::incidents::count_open(&ctx.db).await {
+        metrics::gauge!("incidents_open").set(open as f64);
+    }
     for queue in QUEUES {
         if let Ok(depth) = ctx.queues.depth(queue).await {
             metrics::gauge!("queue_depth", "queue" => queue).set(depth as f64);

@@ -163,6 +163,19 @@ async fn a_target_going_down_opens_one_incident_notifies_every_channel_and_recov
         assert_eq!(status, 200);
         let uptime = stats["data"]["uptime_percent"].as_f64().unwrap();
         assert!(uptime > 0.0 && uptime < 100.0, "{stats}");
+
+        let metrics =
+            app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        for series in [
+            "checks_total",
+            "check_duration_seconds",
+            "notifications_total",
+            "queue_depth",
+            "incidents_open",
+            "scheduler_lag_seconds",
+        ] {
+            assert!(metrics.contains(series), "/metrics lacks {series}");
+        }
     }
 }
 

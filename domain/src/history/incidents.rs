@@ -172,3 +172,9 @@ pub async fn acknowledge(
     }
     Ok(())
 }
+
+/// How many incidents are open now, for the metrics gauge.
+pub async fn count_open(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    incidents::Entity::find().filter(incidents::Column::ResolvedAt.is_null()).count(db).await
+}

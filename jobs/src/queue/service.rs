@@ -70,14 +70,17 @@ where
             match run_handler(handler, job).await {
                 Ok(()) => Ok(()),
                 Err(JobError::Fatal(reason)) => {
+                    metrics::counter!("jobs_dead_total", "queue" => queue).increment(1);
                     tracing::error!(queue, task_id, attempt, %reason, "job failed for good");
                     Err(abort(reason))
                 }
                 Err(JobError::Retry(reason)) if attempt >= max_attempts => {
+                    metrics::counter!("jobs_dead_total", "queue" => queue).increment(1);
                     tracing::error!(queue, task_id, attempt, %reason, "job out of attempts");
                     Err(abort(reason))
                 }
                 Err(JobError::Retry(reason)) => {
+                    metrics::counter!("jobs_retried_total", "queue" => queue).increment(1);
                     let delay = queues.config.retry_delay(attempt);
                     tracing::warn!(queue, task_id, attempt, ?delay, %reason, "job will be retried");
                     // If even the push fails, a plain error leaves the job to
