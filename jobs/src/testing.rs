@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
@@ -47,6 +47,7 @@ pub struct Recorder {
     status: Arc<AtomicU16>,
     script: Arc<Mutex<Vec<(u16, Vec<(&'static str, String)>)>>>,
     hits: Arc<AtomicUsize>,
+    delay_ms: Arc<AtomicU64>,
 }
 
 impl Recorder {
@@ -60,10 +61,16 @@ impl Recorder {
             status: Arc::new(AtomicU16::new(200)),
             script: Arc::default(),
             hits: Arc::default(),
+            delay_ms: Arc::default(),
         };
         let app = axum::Router::new().fallback(record).with_state(recorder.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         recorder
+    }
+
+    /// Waits this long before answering each later request.
+    pub fn set_delay(&self, delay: std::time::Duration) {
+        self.delay_ms.store(u64::try_from(delay.as_millis()).unwrap_or(u64::MAX), Ordering::SeqCst);
     }
 
     /// Answers every later request with `status`.
@@ -94,6 +101,10 @@ async fn record(
     body: Bytes,
 ) -> impl IntoResponse {
     recorder.hits.fetch_add(1, Ordering::SeqCst);
+    let delay = recorder.delay_ms.load(Ordering::SeqCst);
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
     recorder.seen.lock().unwrap().push(Seen { path: uri.path().to_owned(), headers, body });
     let scripted = {
         let mut script = recorder.script.lock().unwrap();

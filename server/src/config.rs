@@ -133,6 +133,14 @@ pub struct Config {
     /// (TLS) or smtp+starttls://…:587 (STARTTLS required).
     #[arg(long, env = "RUNSTATE_SMTP_URL", hide_env_values = true, global = true)]
     pub smtp_url: Option<String>,
+    /// Prefix of the queue keys in Redis: installations sharing one Redis
+    /// need different ones.
+    #[arg(long, env = "RUNSTATE_QUEUE_NAMESPACE", default_value = "runstate", global = true)]
+    pub queue_namespace: String,
+    /// Seconds after which a job held by a silent worker is handed to another.
+    #[arg(long, env = "RUNSTATE_QUEUE_ORPHAN_AFTER", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(5..=3600), global = true)]
+    pub queue_orphan_after: u64,
     /// Delivery attempts of a notification before it is marked failed.
     #[arg(long, env = "RUNSTATE_NOTIFICATION_ATTEMPTS", default_value_t = 5,
           value_parser = clap::value_parser!(i32).range(1..=20), global = true)]

@@ -30,7 +30,13 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
     if migrate {
         domain::db::migrate(&db).await?;
     }
-    let queue = jobs::Queues::connect(config.redis_url.as_deref(), &db).await?;
+    let queue_config = jobs::QueueConfig {
+        namespace: config.queue_namespace.clone(),
+        orphan_after: std::time::Duration::from_secs(config.queue_orphan_after),
+        heartbeat: std::time::Duration::from_secs((config.queue_orphan_after / 6).max(1)),
+        ..Default::default()
+    };
+    let queue = jobs::Queues::connect_with(config.redis_url.as_deref(), &db, queue_config).await?;
     let secret =
         secrets::load_or_create(&config.data_dir, "jwt.key", config.jwt_secret.as_deref())?;
     let keys = domain::accounts::TokenKeys::from_secret(&secret)?;

@@ -159,7 +159,9 @@ async fn spawn_on(
         args.extend(["--allow-targets".to_owned(), "127.0.0.0/8".to_owned()]);
     }
     if let Some(redis) = redis {
-        args.extend(["--redis-url".to_owned(), redis]);
+        // Tests share one Redis: each app gets its own queues.
+        let namespace = format!("test-{}", uuid::Uuid::new_v4().simple());
+        args.extend(["--redis-url".to_owned(), redis, "--queue-namespace".to_owned(), namespace]);
     }
     args.extend(opts.args);
     let cli = Cli::try_parse_from(args).expect("valid test arguments");

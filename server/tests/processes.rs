@@ -1,0 +1,170 @@
+//! Many machines, simulated with processes: two `runstate scheduler`s and two
+//! `runstate worker`s on one Postgres and one Redis. Each slot is checked
+//! once, the work is shared, and when a worker is killed the rest carry on.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use chrono::Utc;
+use domain::accounts::{Principal, Role};
+use domain::entities::{checks, users};
+use domain::monitors::{HttpSpec, MonitorInput, MonitorService};
+use jobs::testing::Recorder;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+const BIN: &str = env!("CARGO_BIN_EXE_runstate");
+
+/// Child processes, killed when the test ends, however it ends.
+struct Fleet(Vec<Child>);
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn runstate(
+    db_url: &str,
+    redis: &str,
+    namespace: &str,
+    data: &std::path::Path,
+    args: &[&str],
+) -> Child {
+    Command::new(BIN)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", db_url)
+        .env("REDIS_URL", redis)
+        .env("RUNSTATE_QUEUE_NAMESPACE", namespace)
+        .env("RUNSTATE_QUEUE_ORPHAN_AFTER", "5")
+        .env("RUNSTATE_ALLOW_TARGETS", "127.0.0.0/8")
+        .env("RUNSTATE_DATA_DIR", data)
+        .env("RUNSTATE_ENCRYPTION_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+        .env("RUNSTATE_JWT_SECRET", "processes-test-secret-processes-test-secret")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log_file(data, args))
+        .spawn()
+        .unwrap()
+}
+
+/// Each process logs to a file in the data dir, for a failing test to show.
+fn log_file(data: &std::path::Path, args: &[&str]) -> Stdio {
+    let name = format!("{}-{}.log", args.join("-").replace(' ', "_"), Uuid::new_v4().simple());
+    std::fs::File::create(data.join(name)).map(Stdio::from).unwrap_or_else(|_| Stdio::null())
+}
+
+fn logs(data: &std::path::Path) -> String {
+    let mut out = String::new();
+    for entry in std::fs::read_dir(data).into_iter().flatten().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "log") {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            let tail: Vec<&str> = text.lines().rev().take(15).collect();
+            out.push_str(&format!(
+                "== {}\n{}\n",
+                entry.path().display(),
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            ));
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
+    let Some(test_db) = domain::testing::postgres().await else { return };
+    let Ok(redis) = std::env::var("TEST_REDIS_URL") else {
+        assert!(std::env::var("RUNSTATE_REQUIRE_SERVICES").is_err(), "TEST_REDIS_URL is required");
+        return;
+    };
+    let db = test_db.db.clone();
+    let owner = Uuid::new_v4();
+    users::ActiveModel {
+        id: Set(owner),
+        email: Set("fleet@example.org".into()),
+        password_hash: Set("x".into()),
+        role: Set("USER".into()),
+        disabled: Set(false),
+        token_version: Set(0),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    let principal = Principal {
+        user_id: owner,
+        email: "fleet@example.org".into(),
+        role: Role::User,
+        session_id: Uuid::new_v4(),
+    };
+    let target = Recorder::start("/").await;
+    // Slow answers: 12 checks a second need more than one worker's two slots.
+    target.set_delay(Duration::from_millis(300));
+    let monitors = MonitorService::new(db.clone());
+    let mut paths = HashMap::new();
+    for i in 0..12 {
+        let spec = HttpSpec::get(&format!("{}m{i}", target.url)).unwrap();
+        let input =
+            MonitorInput { interval_seconds: Some(1), http: Some(spec), ..Default::default() };
+        let monitor = monitors.create(&principal, input).await.unwrap();
+        paths.insert(monitor.id, format!("/m{i}"));
+    }
+
+    let data = tempfile::tempdir().unwrap();
+    let namespace = format!("fleet-{}", Uuid::new_v4().simple());
+    let run = |args: &[&str]| runstate(&test_db.url, &redis, &namespace, data.path(), args);
+    let mut fleet = Fleet(vec![
+        run(&["scheduler"]),
+        run(&["scheduler"]),
+        run(&["worker", "--region", "east", "--concurrency", "2"]),
+        run(&["worker", "--region", "west", "--concurrency", "2"]),
+    ]);
+    tokio::time::sleep(Duration::from_secs(8)).await;
+
+    // Kill the east worker the hard way; the west worker carries on.
+    let east = &mut fleet.0[2];
+    east.kill().unwrap();
+    east.wait().unwrap();
+    let killed_at = Utc::now();
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    drop(fleet);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let rows = checks::Entity::find()
+        .filter(checks::Column::MonitorId.is_in(paths.keys().copied().collect::<Vec<_>>()))
+        .all(&db)
+        .await
+        .unwrap();
+    let seen = target.seen();
+    let mut regions = std::collections::HashSet::new();
+    for (id, path) in &paths {
+        let stored: Vec<_> = rows.iter().filter(|c| c.monitor_id == *id).collect();
+        let requests = seen.iter().filter(|s| &s.path == path).count();
+        assert!(stored.len() >= 8, "monitor {path} was checked only {} times", stored.len());
+        // A slot checked twice would reach the target twice but store one row.
+        assert_eq!(
+            requests,
+            stored.len(),
+            "{path}: {requests} requests for {} stored checks",
+            stored.len()
+        );
+        assert!(
+            stored.iter().any(|c| c.checked_at > killed_at),
+            "{path} was not checked after the kill"
+        );
+        regions.extend(stored.iter().map(|c| c.region.clone()));
+    }
+    assert!(
+        regions.contains("east") && regions.contains("west"),
+        "work was not shared: {regions:?}"
+    );
+}
