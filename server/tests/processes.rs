@@ -136,8 +136,14 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
     east.wait().unwrap();
     let killed_at = Utc::now();
     tokio::time::sleep(Duration::from_secs(8)).await;
+    // A graceful stop lets running checks finish and be recorded.
+    for child in &fleet.0 {
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    }
+    for child in &mut fleet.0 {
+        let _ = child.wait();
+    }
     drop(fleet);
-    tokio::time::sleep(Duration::from_millis(300)).await;
 
     let rows = checks::Entity::find()
         .filter(checks::Column::MonitorId.is_in(paths.keys().copied().collect::<Vec<_>>()))
@@ -150,10 +156,11 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
         let stored: Vec<_> = rows.iter().filter(|c| c.monitor_id == *id).collect();
         let requests = seen.iter().filter(|s| &s.path == path).count();
         assert!(stored.len() >= 8, "monitor {path} was checked only {} times", stored.len());
-        // A slot checked twice would reach the target twice but store one row.
-        assert_eq!(
-            requests,
-            stored.len(),
+        // Rows are unique per slot, so a slot scheduled twice would reach the
+        // target twice for one row. The only extra request allowed is a check
+        // the killed worker had in flight, which the other worker redoes.
+        assert!(
+            requests >= stored.len() && requests <= stored.len() + 1,
             "{path}: {requests} requests for {} stored checks",
             stored.len()
         );
