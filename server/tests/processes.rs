@@ -172,6 +172,7 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
     }
     assert!(
         regions.contains("east") && regions.contains("west"),
-        "work was not shared: {regions:?}"
+        "work was not shared: {regions:?}\n{}",
+        logs(data.path())
     );
 }
