@@ -16,9 +16,9 @@ use chrono::{DateTime, Utc};
 use domain::channels::{DeliveryChannel, Target};
 use hmac::{Hmac, Mac};
 use jobs::notify::{deliver, Alert, AlertEvent, DeliveryError, SmtpConfig};
+use jobs::testing::smtp_stand_in;
 use serde_json::Value;
 use sha2::Sha256;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -248,79 +248,6 @@ async fn a_closed_port_is_retryable_and_the_error_never_shows_the_url() {
     let err = deliver(&http(), None, &slack, &down_alert(), "msg_1").await.unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
     assert!(!err.to_string().contains("topsecret"), "{err}");
-}
-
-/// A message the SMTP stand-in accepted.
-#[derive(Clone, Debug, Default)]
-struct Mail {
-    from: String,
-    to: Vec<String>,
-    data: String,
-}
-
-/// A minimal SMTP server: greets, answers EHLO, MAIL, RCPT (with
-/// `rcpt_reply`), DATA and QUIT, and records each accepted message.
-async fn smtp_stand_in(rcpt_reply: &'static str) -> (u16, Arc<Mutex<Vec<Mail>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mails = Arc::new(Mutex::new(Vec::new()));
-    let store = mails.clone();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            let store = store.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = socket.into_split();
-                let mut lines = BufReader::new(read);
-                let mut mail = Mail::default();
-                write.write_all(b"220 stand-in ESMTP ready\r\n").await.unwrap();
-                let mut line = String::new();
-                loop {
-                    line.clear();
-                    if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let command = line.trim_end().to_owned();
-                    let verb = command.split([' ', ':']).next().unwrap_or("").to_uppercase();
-                    let answer = match verb.as_str() {
-                        "EHLO" | "HELO" => "250 stand-in greets you".to_owned(),
-                        "MAIL" => {
-                            mail.from = command.clone();
-                            "250 sender ok".to_owned()
-                        }
-                        "RCPT" => {
-                            mail.to.push(command.clone());
-                            rcpt_reply.to_owned()
-                        }
-                        "RSET" | "NOOP" => "250 ok".to_owned(),
-                        "DATA" => {
-                            write.write_all(b"354 end with <CRLF>.<CRLF>\r\n").await.unwrap();
-                            let mut data = String::new();
-                            loop {
-                                let mut data_line = String::new();
-                                if lines.read_line(&mut data_line).await.unwrap_or(0) == 0 {
-                                    return;
-                                }
-                                if data_line == ".\r\n" {
-                                    break;
-                                }
-                                data.push_str(&data_line);
-                            }
-                            mail.data = data;
-                            store.lock().unwrap().push(std::mem::take(&mut mail));
-                            "250 queued as 1".to_owned()
-                        }
-                        "QUIT" => {
-                            write.write_all(b"221 bye\r\n").await.unwrap();
-                            return;
-                        }
-                        _ => "502 command not implemented".to_owned(),
-                    };
-                    write.write_all(format!("{answer}\r\n").as_bytes()).await.unwrap();
-                }
-            });
-        }
-    });
-    (port, mails)
 }
 
 fn smtp(port: u16) -> SmtpConfig {

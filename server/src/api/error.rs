@@ -168,10 +168,7 @@ impl ApiError {
     /// API uses 422: same body, the contract's status.
     pub fn contract(err: MonitorError) -> Self {
         match Self::from(err) {
-            Self::Unprocessable { field, message } => {
-                let _ = field;
-                Self::BadRequest(message)
-            }
+            Self::Unprocessable { message, .. } => Self::BadRequest(message),
             other => other,
         }
     }
