@@ -283,3 +283,80 @@ async fn a_delivered_notification_is_never_attempted_again() {
         assert!(row.sent_at.is_some());
     }
 }
+
+#[tokio::test]
+async fn status_changes_applied_out_of_order_still_open_and_resolve_in_order() {
+    for test_db in domain::testing::all_backends().await {
+        let db = &test_db.db;
+        let id = monitor(db, owner(db).await, 1).await;
+        record_result(db, &result(id, 1_000, Status::Down)).await.unwrap();
+        let down =
+            record_result(db, &result(id, 2_000, Status::Down)).await.unwrap().change.unwrap();
+        let up = record_result(db, &result(id, 3_000, Status::Up)).await.unwrap().change.unwrap();
+
+        // The "up" job is handled first: the "down" before it is applied too.
+        let sent = apply_status_change(db, up).await.unwrap();
+        assert_eq!(sent.len(), 2, "a down and an up notification");
+        assert!(apply_status_change(db, down).await.unwrap().is_empty(), "already applied");
+        let all = incidents::Entity::find()
+            .filter(incidents::Column::MonitorId.eq(id))
+            .all(db)
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 1);
+        assert!(all[0].resolved_at.is_some(), "the incident was resolved, not left open");
+    }
+}
+
+#[tokio::test]
+async fn a_down_change_with_an_incident_already_open_is_consumed_without_a_second_one() {
+    for test_db in domain::testing::all_backends().await {
+        let db = &test_db.db;
+        let id = monitor(db, owner(db).await, 1).await;
+        record_result(db, &result(id, 1_000, Status::Down)).await.unwrap();
+        let change =
+            record_result(db, &result(id, 2_000, Status::Down)).await.unwrap().change.unwrap();
+        incidents::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            monitor_id: Set(id),
+            subject: Set(String::new()),
+            number: Set(7),
+            started_at: Set(Utc::now()),
+            resolved_at: Set(None),
+            cause: Set("opened elsewhere".into()),
+            acknowledged_at: Set(None),
+            acknowledged_by: Set(None),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+        assert!(apply_status_change(db, change).await.unwrap().is_empty());
+        let pending =
+            domain::pipeline::notifications::stuck_changes(db, Utc::now() + Duration::hours(1), 10)
+                .await
+                .unwrap();
+        assert!(pending.is_empty(), "the change was consumed on {}, not left to loop", test_db.url);
+        assert_eq!(
+            incidents::Entity::find()
+                .filter(incidents::Column::MonitorId.eq(id))
+                .count(db)
+                .await
+                .unwrap(),
+            1
+        );
+    }
+}
+
+#[tokio::test]
+async fn released_claims_are_claimed_again_with_the_same_slots() {
+    for test_db in domain::testing::all_backends().await {
+        let db = &test_db.db;
+        monitor(db, owner(db).await, 0).await;
+        let now = Utc::now();
+        let first = claim_due(db, now, 10).await.unwrap();
+        assert_eq!(first.len(), 1);
+        domain::pipeline::scheduling::release(db, &first).await.unwrap();
+        let again = claim_due(db, now, 10).await.unwrap();
+        assert_eq!(again, first, "the same slot, not a skipped one");
+    }
+}

@@ -53,9 +53,15 @@ async fn schedule(ctx: &PipelineContext) -> Result<(), QueueError> {
         }
         let claimed = due.len();
         let jobs: Vec<CheckJob> =
-            due.into_iter().map(|d| CheckJob { monitor_id: d.monitor_id, slot: d.slot }).collect();
+            due.iter().map(|d| CheckJob { monitor_id: d.monitor_id, slot: d.slot }).collect();
         if !jobs.is_empty() {
-            ctx.queues.push_many(jobs).await?;
+            if let Err(err) = ctx.queues.push_many(jobs).await {
+                // The queue is down: hand the slots back rather than skip them.
+                domain::pipeline::scheduling::release(&ctx.db, &due)
+                    .await
+                    .map_err(QueueError::Database)?;
+                return Err(err);
+            }
         }
         if (claimed as u64) < BATCH {
             return Ok(());

@@ -155,7 +155,12 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
     for (id, path) in &paths {
         let stored: Vec<_> = rows.iter().filter(|c| c.monitor_id == *id).collect();
         let requests = seen.iter().filter(|s| &s.path == path).count();
-        assert!(stored.len() >= 8, "monitor {path} was checked only {} times", stored.len());
+        assert!(
+            stored.len() >= 8,
+            "monitor {path} was checked only {} times\n{}",
+            stored.len(),
+            logs(data.path())
+        );
         // Rows are unique per slot, so a slot scheduled twice would reach the
         // target twice for one row. The only extra request allowed is a check
         // the killed worker had in flight, which the other worker redoes.

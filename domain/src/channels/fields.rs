@@ -53,7 +53,7 @@ fn parse_url(field: &str, raw: &str, schemes: &[&str]) -> Result<url::Url, Chann
     Ok(url)
 }
 
-/// Slack only accepts incoming webhooks over HTTPS.
+/// An incoming-webhook URL of Slack or a Slack-compatible server.
 pub(super) fn slack_url(raw: &str) -> Result<String, ChannelError> {
     // http too: Slack-compatible servers (Mattermost, Rocket.Chat) often run
     // on internal networks; the outbound guard still decides who is reachable.

@@ -8,7 +8,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Set, SqlErr,
+    QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -17,33 +17,45 @@ use crate::entities::{
 };
 use crate::monitors::Status;
 
-/// Applies a status change once; returns the notifications to deliver.
+/// Applies a status change once, after every earlier unapplied change of the
+/// same monitor (jobs may arrive out of order: an "up" handled before its
+/// "down" would leave an incident open forever); returns the notifications
+/// to deliver.
 pub async fn apply_status_change(
     db: &sea_orm::DatabaseConnection,
     change_id: Uuid,
 ) -> Result<Vec<Uuid>, DbErr> {
-    let txn = crate::db::begin_write(db).await?;
-    // Claim the change first: of two workers, only one gets past this.
-    let claimed = status_changes::Entity::update_many()
-        .col_expr(status_changes::Column::ProcessedAt, Expr::value(Utc::now()))
-        .filter(status_changes::Column::Id.eq(change_id))
-        .filter(status_changes::Column::ProcessedAt.is_null())
-        .exec(&txn)
-        .await?;
-    let change = status_changes::Entity::find_by_id(change_id).one(&txn).await?;
-    let Some(change) = change.filter(|_| claimed.rows_affected == 1) else {
-        txn.rollback().await?;
+    let Some(target) = status_changes::Entity::find_by_id(change_id).one(db).await? else {
         return Ok(Vec::new());
     };
-    let to = Status::from_stored(&change.to_status);
-    let from = Status::from_stored(&change.from_status);
-    let created = if to == Status::Down {
-        open(&txn, &change).await?
-    } else if from == Status::Down {
-        resolve(&txn, &change).await?
-    } else {
-        Vec::new()
-    };
+    let txn = crate::db::begin_write(db).await?;
+    let pending = status_changes::Entity::find()
+        .filter(status_changes::Column::MonitorId.eq(target.monitor_id))
+        .filter(status_changes::Column::Seq.lte(target.seq))
+        .filter(status_changes::Column::ProcessedAt.is_null())
+        .order_by_asc(status_changes::Column::Seq)
+        .all(&txn)
+        .await?;
+    let mut created = Vec::new();
+    for change in pending {
+        // Claim each change first: of two workers, only one gets past this.
+        let claimed = status_changes::Entity::update_many()
+            .col_expr(status_changes::Column::ProcessedAt, Expr::value(Utc::now()))
+            .filter(status_changes::Column::Id.eq(change.id))
+            .filter(status_changes::Column::ProcessedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        let to = Status::from_stored(&change.to_status);
+        let from = Status::from_stored(&change.from_status);
+        if to == Status::Down {
+            created.extend(open(&txn, &change).await?);
+        } else if from == Status::Down {
+            created.extend(resolve(&txn, &change).await?);
+        }
+    }
     txn.commit().await?;
     Ok(created)
 }
@@ -61,8 +73,20 @@ async fn open(
         .one(txn)
         .await?
         .flatten();
+    let already_open = incidents::Entity::find()
+        .filter(incidents::Column::MonitorId.eq(change.monitor_id))
+        .filter(incidents::Column::Subject.eq(""))
+        .filter(incidents::Column::ResolvedAt.is_null())
+        .one(txn)
+        .await?;
+    if already_open.is_some() {
+        return Ok(Vec::new());
+    }
     let id = Uuid::now_v7();
     let cause = change.cause.clone().unwrap_or_else(|| "the check failed".into());
+    // A savepoint: on Postgres a refused insert aborts the whole transaction,
+    // and the claim above must survive it.
+    let savepoint = txn.begin().await?;
     let inserted = incidents::ActiveModel {
         id: Set(id),
         monitor_id: Set(change.monitor_id),
@@ -74,13 +98,14 @@ async fn open(
         acknowledged_at: Set(None),
         acknowledged_by: Set(None),
     }
-    .insert(txn)
+    .insert(&savepoint)
     .await;
     match inserted {
-        Ok(_) => {}
+        Ok(_) => savepoint.commit().await?,
         // An incident is already open: the database refused a second one.
         Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Ok(Vec::new())
+            savepoint.rollback().await?;
+            return Ok(Vec::new());
         }
         Err(err) => return Err(err),
     }

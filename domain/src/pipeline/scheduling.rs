@@ -16,6 +16,8 @@ use crate::entities::monitors;
 pub struct DueCheck {
     pub monitor_id: Uuid,
     pub slot: i64,
+    /// The next slot the claim moved the monitor to (unix ms).
+    pub next: i64,
 }
 
 /// Times are kept to the millisecond so that the value read back compares
@@ -60,8 +62,29 @@ pub async fn claim_due(
             .exec(db)
             .await?;
         if result.rows_affected == 1 {
-            claimed.push(DueCheck { monitor_id: id, slot: slot.timestamp_millis() });
+            let next = to_millis(next).timestamp_millis();
+            claimed.push(DueCheck { monitor_id: id, slot: slot.timestamp_millis(), next });
         }
     }
     Ok(claimed)
+}
+
+/// Gives claims back (their jobs could not be enqueued), so the next
+/// scheduling round claims the same slots again instead of skipping them.
+pub async fn release(db: &DatabaseConnection, claims: &[DueCheck]) -> Result<(), DbErr> {
+    for claim in claims {
+        let (Some(slot), Some(next)) = (
+            DateTime::from_timestamp_millis(claim.slot),
+            DateTime::from_timestamp_millis(claim.next),
+        ) else {
+            continue;
+        };
+        monitors::Entity::update_many()
+            .col_expr(monitors::Column::NextCheckAt, Expr::value(slot))
+            .filter(monitors::Column::Id.eq(claim.monitor_id))
+            .filter(monitors::Column::NextCheckAt.eq(next))
+            .exec(db)
+            .await?;
+    }
+    Ok(())
 }
