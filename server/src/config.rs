@@ -133,6 +133,10 @@ pub struct Config {
     /// (TLS) or smtp+starttls://…:587 (STARTTLS required).
     #[arg(long, env = "RUNSTATE_SMTP_URL", hide_env_values = true, global = true)]
     pub smtp_url: Option<String>,
+    /// Where `worker` and `scheduler` processes serve /metrics, /healthz and
+    /// /readyz (they serve nothing when unset; `all` and `serve` use --bind).
+    #[arg(long, env = "RUNSTATE_METRICS_BIND", global = true)]
+    pub metrics_bind: Option<SocketAddr>,
     /// Prefix of the queue keys in Redis: installations sharing one Redis
     /// need different ones.
     #[arg(long, env = "RUNSTATE_QUEUE_NAMESPACE", default_value = "runstate", global = true)]

@@ -122,11 +122,14 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
     let data = tempfile::tempdir().unwrap();
     let namespace = format!("fleet-{}", Uuid::new_v4().simple());
     let run = |args: &[&str]| runstate(&test_db.url, &redis, &namespace, data.path(), args);
+    let metrics_port =
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let metrics_bind = format!("127.0.0.1:{metrics_port}");
     let mut fleet = Fleet(vec![
         run(&["scheduler"]),
         run(&["scheduler"]),
         run(&["worker", "--region", "east", "--concurrency", "2"]),
-        run(&["worker", "--region", "west", "--concurrency", "2"]),
+        run(&["worker", "--region", "west", "--concurrency", "2", "--metrics-bind", &metrics_bind]),
     ]);
     tokio::time::sleep(Duration::from_secs(8)).await;
 
@@ -136,6 +139,9 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
     east.wait().unwrap();
     let killed_at = Utc::now();
     tokio::time::sleep(Duration::from_secs(8)).await;
+    let metrics =
+        reqwest::get(format!("http://{metrics_bind}/metrics")).await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("checks_total"), "the worker exports its metrics:\n{metrics}");
     // A graceful stop lets running checks finish and be recorded.
     for child in &fleet.0 {
         let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();

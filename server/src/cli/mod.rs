@@ -72,7 +72,18 @@ async fn run_pipeline(config: Config, roles: Roles) -> anyhow::Result<()> {
     state.queue.ping().await?;
     tracing::info!(queue = state.queue.name(), ?roles, "pipeline running");
     let pipeline = jobs::runtime::start(crate::pipeline_context(&state), &roles);
-    signal::shutdown().await;
+    match state.config.metrics_bind {
+        Some(addr) => {
+            // Probes and metrics only: a worker has no pages or API to serve.
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
+            tracing::info!(address = %format!("http://{addr}/metrics"), "serving metrics");
+            let router = crate::http::apply_layers(crate::ops::router().with_state(state), false);
+            crate::http::serve(listener, router, ServeOptions::default(), signal::shutdown()).await;
+        }
+        None => signal::shutdown().await,
+    }
     pipeline.shutdown().await;
     Ok(())
 }
