@@ -9,8 +9,10 @@
 
 # Prints the first port from $1 upwards that nothing on 127.0.0.1 accepts connections on.
 free_port() {
+  # A port is free when binding it works: a connect test misses ports held by
+  # other sockets (e.g. TIME-WAIT client ports in the ephemeral range).
   local port=$1
-  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+  until python3 -c 'import socket,sys; socket.socket().bind(("127.0.0.1", int(sys.argv[1])))' "$port" 2>/dev/null; do
     port=$((port + 1))
   done
   echo "$port"
@@ -40,7 +42,7 @@ start_services() {
 
   # Postgres: initdb and pg_ctl refuse to run as root. trust is safe: loopback only, and
   # the cluster lives as long as the test run. Durability is traded for speed.
-  SERVICES_PG_PORT=$(free_port 55432)
+  SERVICES_PG_PORT=$(free_port 61432)
   _svc_run "$SERVICES_DIR/pg.log" runuser -u postgres -- "$pg_bin/initdb" -D "$SERVICES_DIR/pg/data" \
     -U postgres -A trust -E UTF8 --no-locale --no-sync || return 1
   cat >>"$SERVICES_DIR/pg/data/postgresql.conf" <<EOF
