@@ -91,16 +91,16 @@ fn Counts(counts: StatusCounts) -> impl IntoView {
     ];
     view! {
         <ul class="counts" aria-label="Monitors by status">
-            <li><A href="/dashboard">{format!("All {}", counts.total)}</A></li>
+            <li><a href="/dashboard">{format!("All {}", counts.total)}</a></li>
             {chips
                 .into_iter()
                 .map(|(status, label, n)| {
                     view! {
                         <li class=format!("count status-{status}") data-testid=format!("count-{status}")>
-                            <A href=format!("/dashboard?status={status}")>
+                            <a href=format!("/dashboard?status={status}")>
                                 <span class="dot" aria-hidden="true"></span>
                                 {format!("{label} {n}")}
-                            </A>
+                            </a>
                         </li>
                     }
                 })

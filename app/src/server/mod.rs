@@ -90,6 +90,8 @@ pub fn client() -> ClientInfo {
 
 /// Sets the HTTP status of a failed server-function call to match the
 /// error, so logs and proxies see a 4xx for a user's mistake, not a 500.
+/// A page render that calls the function in-process keeps its own status
+/// (a resource failing must not turn the page into an error response).
 pub fn with_status(err: AppError) -> AppError {
     let status = match &err {
         AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
@@ -100,8 +102,15 @@ pub fn with_status(err: AppError) -> AppError {
         AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+    let server_fn_call = use_context::<http::request::Parts>()
+        .is_some_and(|parts| parts.uri.path().starts_with(RPC_PREFIX));
+    if let (true, Some(response)) =
+        (server_fn_call, use_context::<leptos_axum::ResponseOptions>())
+    {
         response.set_status(status);
     }
     err
 }
+
+/// Where the server functions are mounted (`#[server(prefix = "/rpc")]`).
+const RPC_PREFIX: &str = "/rpc/";
