@@ -34,7 +34,7 @@ pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output
             tracing::warn!(error = %err, "scheduling failed; retrying next tick");
         }
         ticks = ticks.wrapping_add(1);
-        if ticks % SWEEP_EVERY == 0 {
+        if ticks.is_multiple_of(SWEEP_EVERY) {
             if let Err(err) = sweep(&ctx).await {
                 tracing::warn!(error = %err, "outbox sweep failed; retrying");
             }

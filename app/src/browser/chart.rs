@@ -3,8 +3,8 @@
 //! `/echarts.min.js`; when a client-side navigation got here before that
 //! script ran, drawing waits for its `load` event.
 
-use charming::datatype::DataPoint;
 use charming::component::{Axis, Grid};
+use charming::datatype::DataPoint;
 use charming::element::{AxisType, ItemStyle, MarkArea, MarkAreaData, Tooltip, Trigger};
 use charming::series::{Line, Scatter};
 use charming::{Chart, Echarts, WasmRenderer};
@@ -65,13 +65,15 @@ fn response_chart(stats: &StatsData) -> Chart {
         .down
         .iter()
         .zip(&stats.latency_ms)
-        .map(|(down, ms)| {
-            if *down {
-                DataPoint::from(i64::from(ms.unwrap_or(0)))
-            } else {
-                missing()
-            }
-        })
+        .map(
+            |(down, ms)| {
+                if *down {
+                    DataPoint::from(i64::from(ms.unwrap_or(0)))
+                } else {
+                    missing()
+                }
+            },
+        )
         .collect();
     let bands: Vec<(MarkAreaData, MarkAreaData)> = down_ranges(&stats.down)
         .into_iter()
@@ -103,10 +105,7 @@ fn response_chart(stats: &StatsData) -> Chart {
                 ),
         )
         .series(
-            Scatter::new()
-                .name("Down")
-                .item_style(ItemStyle::new().color(DOWN_COLOUR))
-                .data(down),
+            Scatter::new().name("Down").item_style(ItemStyle::new().color(DOWN_COLOUR)).data(down),
         )
 }
 

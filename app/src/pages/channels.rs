@@ -23,8 +23,12 @@ pub fn Channels() -> impl IntoView {
         move || (create.version().get(), update.version().get(), delete.version().get()),
         |_| list_channels(),
     );
-    toast_results(create.value(), |c: &ChannelCreated| Some(format!("Channel “{}” added", c.channel.name)));
-    toast_results(update.value(), |c: &ChannelCreated| Some(format!("Channel “{}” saved", c.channel.name)));
+    toast_results(create.value(), |c: &ChannelCreated| {
+        Some(format!("Channel “{}” added", c.channel.name))
+    });
+    toast_results(update.value(), |c: &ChannelCreated| {
+        Some(format!("Channel “{}” saved", c.channel.name))
+    });
     toast_results(delete.value(), |()| Some("Channel deleted".to_owned()));
     view! {
         <Title text="Channels"/>
@@ -168,7 +172,8 @@ fn ChannelCard(
 /// Changes to a channel; blank fields keep their current value.
 #[component]
 fn EditChannel(channel: ChannelItem, action: ServerAction<SaveChannel>) -> impl IntoView {
-    let error: Signal<Option<AppError>> = Signal::derive(move || action.value().get().and_then(Result::err));
+    let error: Signal<Option<AppError>> =
+        Signal::derive(move || action.value().get().and_then(Result::err));
     let prefix = format!("edit-{}", channel.id);
     let field_id = move |name: &str| format!("{prefix}-{name}");
     let (name_id, url_id, secret_id, to_id) =

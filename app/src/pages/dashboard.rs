@@ -58,7 +58,14 @@ pub fn Dashboard() -> impl IntoView {
 /// Status and search filters: a GET form, so the URL can be shared.
 #[component]
 fn Filters(status: Signal<String>, search: Signal<String>) -> impl IntoView {
-    let options = [("", "All"), ("up", "Up"), ("down", "Down"), ("degraded", "Degraded"), ("paused", "Paused"), ("unknown", "Unknown")];
+    let options = [
+        ("", "All"),
+        ("up", "Up"),
+        ("down", "Down"),
+        ("degraded", "Degraded"),
+        ("paused", "Paused"),
+        ("unknown", "Unknown"),
+    ];
     view! {
         <Form method="GET" action="/dashboard" attr:class="filters" attr:role="search">
             <label for="filter-status">"Status"</label>

@@ -14,7 +14,11 @@ pub async fn load_admin_users() -> Result<Vec<AdminUser>, AppError> {
 /// Changes a user's role (`USER`/`ADMIN`, empty: keep) or disabled flag
 /// (`true`/`false`, empty: keep).
 #[server(prefix = "/rpc", endpoint = "admin_update_user")]
-pub async fn update_user(id: String, role: String, disabled: String) -> Result<AdminUser, AppError> {
+pub async fn update_user(
+    id: String,
+    role: String,
+    disabled: String,
+) -> Result<AdminUser, AppError> {
     crate::server::admin::update_user(id, role, disabled).await.map_err(crate::server::with_status)
 }
 

@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::dto::{CheckPage, DashboardData, MonitorDetail, MonitorForm, MonitorFormData, StatsData};
+use crate::dto::{
+    CheckPage, DashboardData, MonitorDetail, MonitorForm, MonitorFormData, StatsData,
+};
 use crate::error::AppError;
 
 /// The caller's monitors, filtered by status and a search text, with counts.

@@ -35,7 +35,11 @@ pub async fn users() -> Result<Vec<AdminUser>, AppError> {
     Ok(accounts()?.list_users().await?.into_iter().map(user).collect())
 }
 
-pub async fn update_user(id: String, role: String, disabled: String) -> Result<AdminUser, AppError> {
+pub async fn update_user(
+    id: String,
+    role: String,
+    disabled: String,
+) -> Result<AdminUser, AppError> {
     let caller = admin()?;
     let role = match role.trim() {
         "" => None,
@@ -60,8 +64,7 @@ pub async fn update_user(id: String, role: String, disabled: String) -> Result<A
         }
     };
     let changes = UserChanges { role, disabled };
-    let view =
-        accounts()?.update_user(&caller, parse_id(&id, "user")?, changes, &client()).await?;
+    let view = accounts()?.update_user(&caller, parse_id(&id, "user")?, changes, &client()).await?;
     Ok(user(view))
 }
 
@@ -92,7 +95,11 @@ pub async fn overview() -> Result<AdminOverview, AppError> {
         regions: summary
             .regions
             .into_iter()
-            .map(|r| RegionSeen { region: r.region, checks: r.checks, last_seen: when(r.last_seen, now) })
+            .map(|r| RegionSeen {
+                region: r.region,
+                checks: r.checks,
+                last_seen: when(r.last_seen, now),
+            })
             .collect(),
         failures: summary
             .recent_failures

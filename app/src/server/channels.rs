@@ -36,7 +36,11 @@ fn some(text: &str) -> Option<String> {
 }
 
 fn recipients(text: &str) -> Vec<String> {
-    text.split([',', ';', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+    text.split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 pub async fn save(form: ChannelForm) -> Result<ChannelCreated, AppError> {
@@ -52,8 +56,10 @@ pub async fn save(form: ChannelForm) -> Result<ChannelCreated, AppError> {
             kind,
             slack: (kind == ChannelKind::Slack)
                 .then(|| SlackInput { webhook_url: form.url.trim().to_owned() }),
-            webhook: (kind == ChannelKind::Webhook)
-                .then(|| WebhookInput { url: form.url.trim().to_owned(), secret: some(&form.secret) }),
+            webhook: (kind == ChannelKind::Webhook).then(|| WebhookInput {
+                url: form.url.trim().to_owned(),
+                secret: some(&form.secret),
+            }),
             email: (kind == ChannelKind::Email).then(|| EmailInput { to: recipients(&form.to) }),
         };
         let (view, secret) = service.create(&caller, input).await?;

@@ -104,8 +104,7 @@ pub fn with_status(err: AppError) -> AppError {
     };
     let server_fn_call = use_context::<http::request::Parts>()
         .is_some_and(|parts| parts.uri.path().starts_with(RPC_PREFIX));
-    if let (true, Some(response)) =
-        (server_fn_call, use_context::<leptos_axum::ResponseOptions>())
+    if let (true, Some(response)) = (server_fn_call, use_context::<leptos_axum::ResponseOptions>())
     {
         response.set_status(status);
     }

@@ -90,7 +90,9 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
     let db = database()?;
     let now = Utc::now();
     let mut uptime = Vec::new();
-    for (label, length) in [("24 h", Duration::hours(24)), ("7 d", Duration::days(7)), ("30 d", Duration::days(30))] {
+    for (label, length) in
+        [("24 h", Duration::hours(24)), ("7 d", Duration::days(7)), ("30 d", Duration::days(30))]
+    {
         let u = summary::uptime(&db, &[id], now - length)
             .await
             .map_err(|e| internal("uptime", e))?
@@ -108,7 +110,8 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
     let notifications = history::checks::notifications(&db, id, HISTORY_LIMIT)
         .await
         .map_err(|e| internal("notifications", e))?;
-    let mut row = rows(&db, std::slice::from_ref(&view), now).await?.pop().ok_or(AppError::Internal)?;
+    let mut row =
+        rows(&db, std::slice::from_ref(&view), now).await?.pop().ok_or(AppError::Internal)?;
     row.uptime_24h = uptime.first().and_then(|u| u.percent);
     Ok(MonitorDetail {
         row,
@@ -166,7 +169,9 @@ fn form_of(view: &MonitorView) -> MonitorForm {
         url: http.map(|h| h.url.clone()).unwrap_or_default(),
         method: http.map_or_else(|| "GET".into(), |h| h.method.clone()),
         expected_status: http
-            .map(|h| h.expected_status.iter().map(|r| String::from(*r)).collect::<Vec<_>>().join(", "))
+            .map(|h| {
+                h.expected_status.iter().map(|r| String::from(*r)).collect::<Vec<_>>().join(", ")
+            })
             .unwrap_or_else(|| "200-399".into()),
         keyword: http.and_then(|h| h.keyword.clone()).unwrap_or_default(),
         host: tcp.map(|t| t.host.clone()).unwrap_or_default(),
@@ -205,14 +210,16 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
         channel_ids: Some(
             form.channel_ids
                 .iter()
-                .map(|raw| raw.parse().map_err(|_| invalid("channel_ids", "Channels: unknown channel")))
+                .map(|raw| {
+                    raw.parse().map_err(|_| invalid("channel_ids", "Channels: unknown channel"))
+                })
                 .collect::<Result<_, _>>()?,
         ),
         ..Default::default()
     };
     match kind.as_str() {
         "http" => {
-            let mut spec = current.and_then(|v| v.http.clone()).unwrap_or_else(|| blank_http());
+            let mut spec = current.and_then(|v| v.http.clone()).unwrap_or_else(blank_http);
             spec.url = form.url.trim().to_owned();
             spec.method =
                 if form.method.trim().is_empty() { "GET".into() } else { form.method.clone() };
@@ -261,7 +268,9 @@ fn number(field: &str, raw: &str) -> Result<Option<i64>, AppError> {
     if raw.is_empty() {
         return Ok(None);
     }
-    raw.parse().map(Some).map_err(|_| invalid(field, &format!("{} must be a whole number", label(field))))
+    raw.parse()
+        .map(Some)
+        .map_err(|_| invalid(field, &format!("{} must be a whole number", label(field))))
 }
 
 fn invalid(field: &str, message: &str) -> AppError {

@@ -101,8 +101,7 @@ fn Body(data: Overview) -> impl IntoView {
                                     <td data-label="Time"><time datetime=f.at.iso title=f.at.text>{f.at.ago}</time></td>
                                     <td data-label="Monitor"><A href=format!("/monitors/{}", f.monitor_id)>{f.monitor_name}</A></td>
                                     <td data-label="Error" class="error-text">
-                                        {f.http_status.map(|s| format!("HTTP {s} ")).unwrap_or_default()}
-                                        {f.error.unwrap_or_default()}
+                                        {f.error.or_else(|| f.http_status.map(|s| format!("HTTP {s}"))).unwrap_or_default()}
                                     </td>
                                     <td data-label="Region">{f.region}</td>
                                 </tr>

@@ -77,7 +77,11 @@ fn UserLine(
         let id = id.clone();
         move |_| {
             let role = if admin { "USER" } else { "ADMIN" };
-            update.dispatch(UpdateUser { id: id.clone(), role: role.into(), disabled: String::new() });
+            update.dispatch(UpdateUser {
+                id: id.clone(),
+                role: role.into(),
+                disabled: String::new(),
+            });
         }
     };
     let toggle_disabled = {

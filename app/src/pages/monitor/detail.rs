@@ -16,7 +16,9 @@ use crate::components::{
 };
 use crate::dto::MonitorDetail;
 use crate::pages::dashboard::{latency_text, percent_text};
-use crate::rpc::monitors::{load_checks, load_monitor, load_stats, DeleteMonitor, SetMonitorPaused};
+use crate::rpc::monitors::{
+    load_checks, load_monitor, load_stats, DeleteMonitor, SetMonitorPaused,
+};
 
 /// How often the page asks for fresh data.
 const REFRESH: Duration = Duration::from_secs(3);

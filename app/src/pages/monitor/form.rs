@@ -13,8 +13,19 @@ use crate::rpc::monitors::{load_monitor_form, SaveMonitor};
 
 /// The fields the form shows beside their inputs.
 const FIELDS: &[&str] = &[
-    "kind", "name", "url", "method", "expected_status", "keyword", "host", "port",
-    "interval_seconds", "timeout_ms", "confirmations", "recoveries", "channel_ids",
+    "kind",
+    "name",
+    "url",
+    "method",
+    "expected_status",
+    "keyword",
+    "host",
+    "port",
+    "interval_seconds",
+    "timeout_ms",
+    "confirmations",
+    "recoveries",
+    "channel_ids",
 ];
 
 /// `/monitors/new`.
@@ -70,7 +81,11 @@ fn Editor(id: String) -> impl IntoView {
 }
 
 #[component]
-fn Fields(form: MonitorForm, channels: Vec<ChannelOption>, action: ServerAction<SaveMonitor>) -> impl IntoView {
+fn Fields(
+    form: MonitorForm,
+    channels: Vec<ChannelOption>,
+    action: ServerAction<SaveMonitor>,
+) -> impl IntoView {
     let editing = !form.id.is_empty();
     let kind = RwSignal::new(form.kind.clone());
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
@@ -149,7 +164,11 @@ fn Fields(form: MonitorForm, channels: Vec<ChannelOption>, action: ServerAction<
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    if kind == "tcp" { "TCP port" } else { "HTTP(S) request" }
+    if kind == "tcp" {
+        "TCP port"
+    } else {
+        "HTTP(S) request"
+    }
 }
 
 /// A labelled text input named `form[<field>]`, with its error and hint.
