@@ -8,6 +8,7 @@ import { defineConfig } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { adminEmail, adminPassword } from './admin';
 
 const root = path.resolve(__dirname, '..');
 const port = Number(process.env.RUNSTATE_E2E_PORT ?? 3123);
@@ -66,6 +67,9 @@ export default defineConfig({
       RUNSTATE_SITE_ROOT: siteRoot,
       // The tests' own target servers listen on loopback, which the SSRF guard blocks.
       RUNSTATE_ALLOW_TARGETS: '127.0.0.0/8',
+      // The admin the admin-console tests sign in as (end2end/tests/webapp.spec.ts).
+      RUNSTATE_ADMIN_EMAIL: adminEmail,
+      RUNSTATE_ADMIN_PASSWORD: adminPassword,
     },
     url: `${baseURL}/healthz`,
     reuseExistingServer: false, // fail clearly if something else holds the port

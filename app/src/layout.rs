@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::ToastRegion;
 use crate::state::Session;
 
 /// Navigation bar and the page's main content.
@@ -22,10 +23,12 @@ pub fn Layout(children: Children) -> impl IntoView {
             </nav>
         </header>
         <main id="content">{children()}</main>
+        <ToastRegion/>
     }
 }
 
-/// "Sign in / Sign up" for visitors; the account and sign-out for users.
+/// "Sign in / Sign up" for visitors; the dashboard, channels, admin pages
+/// (admins only), the account and sign-out for users.
 #[component]
 fn SessionLinks() -> impl IntoView {
     let session = Session::get();
@@ -33,7 +36,10 @@ fn SessionLinks() -> impl IntoView {
         Suspend::new(async move {
             match session.user.await {
                 Ok(Some(user)) => view! {
-                    <li><A href="/account">{user.email}</A></li>
+                    <li><A href="/dashboard">"Dashboard"</A></li>
+                    <li><A href="/channels">"Channels"</A></li>
+                    {user.is_admin().then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
+                    <li class="nav-account"><A href="/account">{user.email}</A></li>
                     <li>
                         <ActionForm action=session.sign_out>
                             <button type="submit" class="link-button">"Sign out"</button>

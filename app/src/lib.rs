@@ -1,10 +1,18 @@
 //! RunState's web UI, shared by server-side rendering (`ssr`) and the
 //! hydrated browser bundle (`hydrate`).
 
+// Leptos's view types nest deeply; the monitor page's needs more than 128.
+#![recursion_limit = "256"]
+
+#[cfg(feature = "hydrate")]
+mod browser;
+mod components;
 pub mod dto;
 pub mod error;
 mod layout;
 mod pages;
+mod platform;
+pub mod rpc;
 pub mod session;
 mod state;
 
@@ -14,7 +22,7 @@ pub mod server;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 pub use state::Session;
 
@@ -36,11 +44,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The application: session state, layout and routes.
+/// The application: session state, toasts, layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     Session::provide();
+    components::Toasts::provide();
     view! {
         <Stylesheet id="runstate" href="/pkg/runstate.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
@@ -55,6 +64,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin") view=pages::SignIn/>
                     <Route path=path!("/signup") view=pages::SignUp/>
                     <Route path=path!("/account") view=pages::Account/>
+                    <Route path=path!("/dashboard") view=pages::Dashboard/>
+                    <Route path=path!("/monitors/new") view=pages::MonitorNew/>
+                    <Route path=path!("/monitors/:id") view=pages::MonitorPage/>
+                    <Route path=path!("/monitors/:id/edit") view=pages::MonitorEdit/>
+                    <Route path=path!("/channels") view=pages::Channels/>
+                    // Rendered whole before the status is sent, so a non-admin gets a real 403.
+                    <Route path=path!("/admin") view=pages::AdminOverview ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=pages::AdminUsers ssr=SsrMode::Async/>
                 </Routes>
             </layout::Layout>
         </Router>

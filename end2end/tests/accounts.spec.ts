@@ -25,9 +25,10 @@ async function signUp(page: Page, email: string) {
 test('sign up, stay signed in through HttpOnly cookies, sign out', async ({ page, context }) => {
   const email = uniqueEmail('cookie');
   await signUp(page, email);
-  await expect(page).toHaveURL(/\/account$/);
-  await expect(page.getByTestId('account-email')).toHaveText(email);
+  await expect(page).toHaveURL(/\/dashboard$/); // the landing page after sign-up
   await expect(page.locator('nav')).toContainText(email);
+  await page.goto('/account');
+  await expect(page.getByTestId('account-email')).toHaveText(email);
 
   const cookies = await context.cookies();
   for (const name of ['rs_access', 'rs_refresh']) {
@@ -59,7 +60,7 @@ test('sign up, stay signed in through HttpOnly cookies, sign out', async ({ page
 test('sign-up shows the server validation beside the field', async ({ page, context }) => {
   const email = uniqueEmail('dup');
   await signUp(page, email);
-  await expect(page).toHaveURL(/\/account$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
   await context.clearCookies();
 
   await signUp(page, email.toUpperCase());

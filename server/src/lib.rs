@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod ops;
+pub mod ports;
 pub mod secrets;
 pub mod state;
 pub mod telemetry;

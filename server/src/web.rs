@@ -1,6 +1,8 @@
 //! The Leptos app: server-side rendering of every page, the static assets of
 //! the site root, and the page-only security headers.
 
+use std::sync::Arc;
+
 use axum::http::{header, HeaderValue};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -8,6 +10,7 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
 
 use crate::config::Config;
+use crate::ports::WebPorts;
 use crate::state::AppState;
 
 /// The name of the built wasm/js/css bundle (`pkg/runstate.*`).
@@ -40,12 +43,22 @@ pub fn router(state: &AppState) -> Router<AppState> {
 }
 
 /// What pages and server functions get from the server for each request:
-/// the domain services, session settings and the page's security policy.
+/// the domain services, the database for history queries, the server's
+/// ports (queues, test messages), session settings and the page's security
+/// policy. All are cheap clones of shared handles.
 fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let accounts = state.accounts.clone();
+    let monitors = state.monitors.clone();
+    let channels = state.channels.clone();
+    let db = state.db.clone();
+    let ports = app::server::Ports(Arc::new(WebPorts(state.clone())));
     let settings = app::server::SessionSettings { secure_cookies: state.config.is_https() };
     move || {
         provide_context(accounts.clone());
+        provide_context(monitors.clone());
+        provide_context(channels.clone());
+        provide_context(db.clone());
+        provide_context(ports.clone());
         provide_context(settings);
         set_content_security_policy();
     }

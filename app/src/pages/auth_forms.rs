@@ -5,28 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::error::AppError;
+use crate::components::{FieldError, FormError};
 use crate::state::Session;
-
-/// An error message for one field, announced to screen readers.
-#[component]
-fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
-    move || {
-        error.get().and_then(|e| e.for_field(field)).map(|message| {
-            view! { <p class="field-error" role="alert" id=format!("{field}-error")>{message}</p> }
-        })
-    }
-}
-
-/// An error that belongs to no single field.
-#[component]
-fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
-    move || {
-        error.get().filter(|e| !matches!(e, AppError::Invalid { field: Some(_), .. })).map(|e| {
-            view! { <p class="form-error" role="alert">{e.to_string()}</p> }
-        })
-    }
-}
 
 /// The sign-in page.
 #[component]

@@ -1,11 +1,21 @@
 //! One module per page.
 
 mod account;
+mod admin;
 mod auth_forms;
+mod channels;
+pub(crate) mod dashboard;
+mod forbidden;
 mod home;
+mod monitor;
 mod not_found;
 
 pub use account::Account;
+pub use admin::{AdminOverview, AdminUsers};
 pub use auth_forms::{SignIn, SignUp};
+pub use channels::Channels;
+pub use dashboard::Dashboard;
+pub use forbidden::Forbidden;
 pub use home::Home;
+pub use monitor::{MonitorEdit, MonitorNew, MonitorPage};
 pub use not_found::NotFound;

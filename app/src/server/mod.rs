@@ -1,11 +1,25 @@
 //! The server side of the server functions (compiled with `ssr` only): reads
-//! what the request carries and calls the domain services.
+//! what the request carries, calls the domain services and turns their
+//! answers into the DTOs pages show.
 
+pub mod admin;
+pub mod channels;
+mod convert;
+mod errors;
+pub mod history;
+pub mod monitors;
+mod ports;
 pub mod session;
 
-use domain::accounts::{AccountError, AccountService, ClientInfo, Principal};
+use domain::accounts::{AccountService, ClientInfo, Principal};
+use domain::channels::ChannelService;
+use domain::monitors::MonitorService;
+use domain::DatabaseConnection;
 use http::StatusCode;
 use leptos::prelude::*;
+use uuid::Uuid;
+
+pub use ports::{Ports, ServerPorts};
 
 use crate::error::AppError;
 
@@ -21,10 +35,50 @@ pub fn accounts() -> Result<AccountService, AppError> {
     use_context::<AccountService>().ok_or(AppError::Internal)
 }
 
+/// The monitor service from the request's context.
+pub fn monitor_service() -> Result<MonitorService, AppError> {
+    use_context::<MonitorService>().ok_or(AppError::Internal)
+}
+
+/// The channel service from the request's context.
+pub fn channel_service() -> Result<ChannelService, AppError> {
+    use_context::<ChannelService>().ok_or(AppError::Internal)
+}
+
+/// The database, for the history queries.
+pub fn database() -> Result<DatabaseConnection, AppError> {
+    use_context::<DatabaseConnection>().ok_or(AppError::Internal)
+}
+
+/// What only the server binary can do (queues, sending test messages).
+pub fn ports() -> Result<Ports, AppError> {
+    use_context::<Ports>().ok_or(AppError::Internal)
+}
+
 /// The caller, as the session middleware found them.
 pub fn principal() -> Option<Principal> {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<Principal>().cloned())
+}
+
+/// The signed-in caller, or 401.
+pub fn signed_in() -> Result<Principal, AppError> {
+    principal().ok_or_else(|| AppError::Unauthorized("sign in to continue".into()))
+}
+
+/// The signed-in admin, or 401/403.
+pub fn admin() -> Result<Principal, AppError> {
+    let caller = signed_in()?;
+    if caller.is_admin() {
+        Ok(caller)
+    } else {
+        Err(AppError::Forbidden("this needs the ADMIN role".into()))
+    }
+}
+
+/// An id from the page's URL; a malformed one is simply not found.
+pub fn parse_id(raw: &str, what: &str) -> Result<Uuid, AppError> {
+    raw.trim().parse().map_err(|_| AppError::NotFound(format!("{what} not found")))
 }
 
 /// Where the request came from.
@@ -36,6 +90,8 @@ pub fn client() -> ClientInfo {
 
 /// Sets the HTTP status of a failed server-function call to match the
 /// error, so logs and proxies see a 4xx for a user's mistake, not a 500.
+/// A page render that calls the function in-process keeps its own status
+/// (a resource failing must not turn the page into an error response).
 pub fn with_status(err: AppError) -> AppError {
     let status = match &err {
         AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
@@ -46,35 +102,14 @@ pub fn with_status(err: AppError) -> AppError {
         AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+    let server_fn_call = use_context::<http::request::Parts>()
+        .is_some_and(|parts| parts.uri.path().starts_with(RPC_PREFIX));
+    if let (true, Some(response)) = (server_fn_call, use_context::<leptos_axum::ResponseOptions>())
+    {
         response.set_status(status);
     }
     err
 }
 
-impl From<AccountError> for AppError {
-    fn from(err: AccountError) -> Self {
-        let message = err.to_string();
-        match err {
-            AccountError::InvalidInput(_) => {
-                let field = if message.contains("email") { "email" } else { "password" };
-                Self::Invalid { field: Some(field.into()), message }
-            }
-            AccountError::EmailTaken => Self::Invalid { field: Some("email".into()), message },
-            AccountError::WrongCredentials | AccountError::Unauthenticated(_) => {
-                Self::Unauthorized(message)
-            }
-            AccountError::Disabled
-            | AccountError::SignupClosed
-            | AccountError::InvitationRequired
-            | AccountError::Forbidden(_) => Self::Forbidden(message),
-            AccountError::Throttled { .. } => Self::Throttled(message),
-            AccountError::UserNotFound => Self::NotFound(message),
-            AccountError::Conflict(_) => Self::Conflict(message),
-            AccountError::Database(_) | AccountError::Internal(_) => {
-                leptos::logging::error!("account service failed: {err:?}");
-                Self::Internal
-            }
-        }
-    }
-}
+/// Where the server functions are mounted (`#[server(prefix = "/rpc")]`).
+const RPC_PREFIX: &str = "/rpc/";

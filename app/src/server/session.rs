@@ -40,7 +40,7 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let (pair, _) = accounts()?.signin(&email, &password, &client()).await?;
     start_session(&pair);
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect("/dashboard");
     Ok(())
 }
 
@@ -49,7 +49,7 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
     accounts.signup(&email, &password, None).await?;
     let (pair, _) = accounts.signin(&email, &password, &client()).await?;
     start_session(&pair);
-    leptos_axum::redirect("/account");
+    leptos_axum::redirect("/dashboard");
     Ok(())
 }
 

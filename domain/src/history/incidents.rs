@@ -143,6 +143,31 @@ pub async fn find(
     )))
 }
 
+/// The timelines of the incidents `ids`, each oldest first.
+pub async fn timelines(
+    db: &DatabaseConnection,
+    ids: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<TimelineEntry>>, DbErr> {
+    let mut timelines: std::collections::HashMap<Uuid, Vec<TimelineEntry>> = Default::default();
+    if ids.is_empty() {
+        return Ok(timelines);
+    }
+    let events = incident_events::Entity::find()
+        .filter(incident_events::Column::IncidentId.is_in(ids.to_vec()))
+        .order_by_asc(incident_events::Column::At)
+        .order_by_asc(incident_events::Column::Id)
+        .all(db)
+        .await?;
+    for e in events {
+        timelines.entry(e.incident_id).or_default().push(TimelineEntry {
+            at: e.at,
+            kind: e.kind,
+            message: e.message,
+        });
+    }
+    Ok(timelines)
+}
+
 /// Marks an incident acknowledged by `user` (once) and adds it to the timeline.
 pub async fn acknowledge(
     db: &DatabaseConnection,

@@ -3,11 +3,15 @@
 
 pub mod checks;
 pub mod incidents;
+pub mod overview;
 pub mod stats;
+pub mod summary;
 
 pub use checks::{CheckPage, CheckRow, NotificationRow};
-pub use incidents::{IncidentFilter, IncidentRow, IncidentTimeline};
-pub use stats::{Stats, Window};
+pub use incidents::{IncidentFilter, IncidentRow, IncidentTimeline, TimelineEntry};
+pub use overview::{Failure, Overview, RegionSeen};
+pub use stats::{Bucket, Stats, Window};
+pub use summary::{StatusCounts, Uptime};
 
 /// A stable UUID for a region name: the RunState contract gives regions
 /// UUID ids, ours are named by configuration.

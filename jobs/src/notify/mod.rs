@@ -5,6 +5,7 @@
 pub mod email;
 mod http;
 pub mod slack;
+mod test_message;
 mod text;
 pub mod webhook;
 
@@ -14,6 +15,7 @@ use chrono::{DateTime, Utc};
 use domain::channels::{DeliveryChannel, Target};
 
 pub use email::{SmtpConfig, SmtpConfigError, SmtpTls};
+pub use test_message::{send_test, TestReport};
 
 /// What happened, as far as the channel is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

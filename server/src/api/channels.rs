@@ -2,14 +2,11 @@
 //! and their test message. Secrets are write-only: answers show them masked,
 //! except a generated webhook secret, shown once in the create answer.
 
-use std::time::Instant;
-
 use axum::extract::State;
 use domain::channels::{
     ChannelDisplay, ChannelInput, ChannelKind, ChannelPatch, ChannelScope, ChannelView, EmailInput,
     SlackInput, SlackPatch, WebhookInput, WebhookPatch,
 };
-use jobs::notify::{Alert, DeliveryError};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -285,40 +282,15 @@ pub async fn test_channel(
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<TestOutcome>, ApiError> {
     let channel = state.channels.delivery_for(&principal, id).await?;
-    let alert = Alert::test(&channel.name, format!("{}/channels", state.config.public_url()));
-    let message_id = format!("msg_{}", Uuid::new_v4().simple());
-    let started = Instant::now();
-    let result = jobs::notify::deliver(
-        state.outbound.client(),
-        state.smtp.as_deref(),
-        &channel,
-        &alert,
-        &message_id,
-    )
-    .await;
-    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let outcome = match &result {
-        Ok(delivered) => TestOutcome {
-            delivered: true,
-            status_code: delivered.status_code,
-            error: None,
-            duration_ms,
-        },
-        Err(err) => TestOutcome {
-            delivered: false,
-            status_code: err.status_code(),
-            error: Some(err.to_string()),
-            duration_ms,
-        },
+    let link = format!("{}/channels", state.config.public_url());
+    let report =
+        jobs::notify::send_test(state.outbound.client(), state.smtp.as_deref(), &channel, link)
+            .await;
+    let outcome = TestOutcome {
+        delivered: report.delivered,
+        status_code: report.status_code,
+        error: report.error,
+        duration_ms: report.duration_ms,
     };
-    tracing::info!(
-        channel_id = %id,
-        kind = channel.kind().as_str(),
-        delivered = outcome.delivered,
-        status_code = outcome.status_code,
-        retryable = result.as_ref().err().map(DeliveryError::is_retryable),
-        duration_ms,
-        "channel test message"
-    );
     Ok(Envelope::ok(outcome))
 }

@@ -10,6 +10,7 @@ mod health;
 mod history;
 mod incidents;
 mod monitors;
+mod overview;
 mod websites;
 
 use axum::http::{header, HeaderValue, Method};
@@ -65,6 +66,7 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::list_users))
         .routes(routes!(admin::update_user, admin::delete_user))
         .routes(routes!(admin::invite))
+        .routes(routes!(overview::overview))
         .routes(routes!(monitors::list, monitors::create))
         .routes(routes!(monitors::get, monitors::update, monitors::delete))
         .routes(routes!(monitors::pause))

@@ -1,0 +1,160 @@
+//! The response-time chart, drawn by ECharts through charming's
+//! `WasmRenderer` (browser build only). The global `echarts` comes from
+//! `/echarts.min.js`; when a client-side navigation got here before that
+//! script ran, drawing waits for its `load` event.
+
+use charming::component::{Axis, Grid};
+use charming::datatype::DataPoint;
+use charming::element::{AxisType, ItemStyle, MarkArea, MarkAreaData, Tooltip, Trigger};
+use charming::series::{Line, Scatter};
+use charming::{Chart, Echarts, WasmRenderer};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::dto::StatsData;
+
+const ECHARTS_SRC: &str = "/echarts.min.js";
+const DOWN_COLOUR: &str = "#cf222e";
+
+#[wasm_bindgen]
+extern "C" {
+    /// The chart already drawn in `element`, or `undefined`.
+    #[wasm_bindgen(js_namespace = echarts, js_name = getInstanceByDom)]
+    fn instance_by_dom(element: &web_sys::Element) -> JsValue;
+}
+
+/// Draws `stats` into the element with id `id` (replacing what was drawn),
+/// and records the number of points drawn in its `data-points` attribute.
+pub fn draw_response_chart(id: &'static str, stats: &StatsData) {
+    let stats = stats.clone();
+    when_echarts_loaded(move || {
+        if let Err(err) = draw(id, &stats) {
+            leptos::logging::warn!("response chart: {err}");
+        }
+    });
+}
+
+fn draw(id: &str, stats: &StatsData) -> Result<(), String> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    // The page may have moved on while echarts loaded.
+    let Some(element) = document.get_element_by_id(id) else { return Ok(()) };
+    let chart = response_chart(stats);
+    let existing = instance_by_dom(&element);
+    if existing.is_undefined() || existing.is_null() {
+        let echarts =
+            WasmRenderer::new_opt(None, None).render(id, &chart).map_err(|e| format!("{e:?}"))?;
+        resize_with_window(echarts);
+    } else {
+        // Same series in the same order each time, so merging replaces them.
+        WasmRenderer::update(existing.unchecked_ref::<Echarts>(), &chart);
+    }
+    let points = stats.latency_ms.iter().filter(|v| v.is_some()).count();
+    element.set_attribute("data-points", &points.to_string()).map_err(|e| format!("{e:?}"))
+}
+
+/// Response time per bucket as a line, down buckets as red points on a red
+/// band. No animation: updates every few seconds must not flicker.
+fn response_chart(stats: &StatsData) -> Chart {
+    let missing = || DataPoint::from("-");
+    let latency: Vec<DataPoint> = stats
+        .latency_ms
+        .iter()
+        .map(|v| v.map_or_else(missing, |ms| DataPoint::from(i64::from(ms))))
+        .collect();
+    let down: Vec<DataPoint> = stats
+        .down
+        .iter()
+        .zip(&stats.latency_ms)
+        .map(
+            |(down, ms)| {
+                if *down {
+                    DataPoint::from(i64::from(ms.unwrap_or(0)))
+                } else {
+                    missing()
+                }
+            },
+        )
+        .collect();
+    let bands: Vec<(MarkAreaData, MarkAreaData)> = down_ranges(&stats.down)
+        .into_iter()
+        .filter_map(|(from, to)| {
+            let end = (to + 1).min(stats.labels.len().saturating_sub(1));
+            Some((
+                MarkAreaData::new().x_axis(stats.labels.get(from)?.clone()),
+                MarkAreaData::new().x_axis(stats.labels.get(end)?.clone()),
+            ))
+        })
+        .collect();
+    Chart::new()
+        .animation(false)
+        .grid(Grid::new().left(56).right(16).top(28).bottom(28))
+        .tooltip(Tooltip::new().trigger(Trigger::Axis))
+        .x_axis(Axis::new().type_(AxisType::Category).data(stats.labels.clone()))
+        .y_axis(Axis::new().type_(AxisType::Value).name("ms"))
+        .series(
+            Line::new()
+                .name("Response time (ms)")
+                .show_symbol(true)
+                .connect_nulls(false)
+                .data(latency)
+                .mark_area(
+                    MarkArea::new()
+                        .silent(true)
+                        .item_style(ItemStyle::new().color("rgba(207, 34, 46, 0.15)"))
+                        .data(bands),
+                ),
+        )
+        .series(
+            Scatter::new().name("Down").item_style(ItemStyle::new().color(DOWN_COLOUR)).data(down),
+        )
+}
+
+/// Runs of consecutive `true`s, as inclusive index ranges.
+fn down_ranges(down: &[bool]) -> Vec<(usize, usize)> {
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for (i, _) in down.iter().enumerate().filter(|(_, d)| **d) {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == i => *end = i,
+            _ => ranges.push((i, i)),
+        }
+    }
+    ranges
+}
+
+fn resize_with_window(echarts: Echarts) {
+    let Some(window) = web_sys::window() else { return };
+    let resize = Closure::<dyn Fn()>::new(move || echarts.resize(JsValue::UNDEFINED));
+    let _ = window.add_event_listener_with_callback("resize", resize.as_ref().unchecked_ref());
+    // The chart lives as long as its element; a leaked listener per chart is fine.
+    resize.forget();
+}
+
+fn echarts_loaded() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("echarts"))
+        .is_ok_and(|v| !v.is_undefined())
+}
+
+/// Calls `draw` now if echarts is loaded, else once its script has loaded
+/// (adding the script when no one has yet).
+fn when_echarts_loaded(draw: impl FnOnce() + 'static) {
+    if echarts_loaded() {
+        draw();
+        return;
+    }
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let selector = format!("script[src='{ECHARTS_SRC}']");
+    let script = match document.query_selector(&selector).ok().flatten() {
+        Some(script) => script,
+        None => {
+            let Ok(script) = document.create_element("script") else { return };
+            let _ = script.set_attribute("src", ECHARTS_SRC);
+            let Some(root) = document.document_element() else { return };
+            if root.append_child(&script).is_err() {
+                return;
+            }
+            script
+        }
+    };
+    let on_load = Closure::once_into_js(draw);
+    let _ = script.add_event_listener_with_callback("load", on_load.unchecked_ref());
+}

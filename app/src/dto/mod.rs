@@ -1,0 +1,53 @@
+//! Data the server sends to pages, shared by both sides. Times arrive
+//! already formatted by the server, so both renders agree on the text.
+
+mod admin;
+mod channels;
+mod monitors;
+
+use serde::{Deserialize, Serialize};
+
+pub use admin::{AdminOverview, AdminUser, FailureItem, QueueDepth, RegionSeen};
+pub use channels::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
+pub use monitors::{
+    ChannelOption, CheckItem, CheckPage, DashboardData, IncidentItem, MonitorDetail, MonitorForm,
+    MonitorFormData, MonitorRow, NotificationItem, StatsData, StatusCounts, TimelineItem, Uptime,
+};
+
+/// The signed-in user, as the UI needs them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: String,
+    pub email: String,
+    /// `USER` or `ADMIN`.
+    pub role: String,
+}
+
+impl CurrentUser {
+    /// Whether admin pages are open to this user.
+    pub fn is_admin(&self) -> bool {
+        self.role == "ADMIN"
+    }
+}
+
+/// A moment, machine-readable and as people read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct When {
+    /// RFC 3339, for `<time datetime>`.
+    pub iso: String,
+    /// E.g. `2026-11-22 10:03:04 UTC`.
+    pub text: String,
+    /// E.g. `12 s ago`, relative to when the server answered.
+    pub ago: String,
+}
+
+/// The words for a status, so that colour never carries it alone.
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "up" => "Up",
+        "down" => "Down",
+        "degraded" => "Degraded",
+        "paused" => "Paused",
+        _ => "Unknown",
+    }
+}

@@ -1,0 +1,183 @@
+//! Monitors as pages show them: dashboard rows, the detail page, the form.
+
+use serde::{Deserialize, Serialize};
+
+use super::When;
+
+/// Counts of the user's monitors by status (over all of them, not the filter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct StatusCounts {
+    pub total: u64,
+    pub up: u64,
+    pub down: u64,
+    pub degraded: u64,
+    pub paused: u64,
+    pub unknown: u64,
+}
+
+/// One monitor on the dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonitorRow {
+    pub id: String,
+    pub name: String,
+    /// `http` or `tcp`.
+    pub kind: String,
+    /// The URL or host:port.
+    pub target: String,
+    /// `up`, `down`, `degraded`, `paused` or `unknown`.
+    pub status: String,
+    pub status_since: When,
+    pub latest_ms: Option<i32>,
+    pub last_checked: Option<When>,
+    /// Share of healthy checks over 24 hours, 0-100.
+    pub uptime_24h: Option<f64>,
+    /// Latest response times, oldest first (`None`: the check failed).
+    pub sparkline: Vec<Option<u32>>,
+    /// The owner's email (admin overview only).
+    pub owner: Option<String>,
+}
+
+/// What the dashboard shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardData {
+    pub monitors: Vec<MonitorRow>,
+    pub counts: StatusCounts,
+}
+
+/// Uptime over one window.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Uptime {
+    /// `24 h`, `7 d`, `30 d`.
+    pub label: String,
+    pub percent: Option<f64>,
+    pub checks: u64,
+}
+
+/// One step of an incident's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineItem {
+    pub at: When,
+    pub kind: String,
+    pub message: String,
+}
+
+/// An incident with its timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentItem {
+    pub id: String,
+    pub number: i32,
+    pub started: When,
+    pub resolved: Option<When>,
+    pub is_active: bool,
+    pub cause: String,
+    /// E.g. `3 min 5 s`.
+    pub duration: String,
+    pub timeline: Vec<TimelineItem>,
+}
+
+/// One notification and how its delivery went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationItem {
+    pub id: String,
+    /// slack, webhook or email.
+    pub channel: String,
+    pub recipient: String,
+    /// down, up or test.
+    pub event: String,
+    /// pending, sending, retrying, delivered or failed.
+    pub delivery_status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub at: When,
+}
+
+/// A monitor's page: settings, state, uptime, incidents, notifications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonitorDetail {
+    pub row: MonitorRow,
+    pub paused: bool,
+    pub interval_seconds: i32,
+    pub timeout_ms: i32,
+    pub confirmations: i32,
+    pub recoveries: i32,
+    pub last_error: Option<String>,
+    pub uptime: Vec<Uptime>,
+    pub incidents: Vec<IncidentItem>,
+    pub notifications: Vec<NotificationItem>,
+}
+
+/// One check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckItem {
+    pub id: String,
+    pub at: When,
+    pub status: String,
+    pub latency_ms: Option<i32>,
+    pub http_status: Option<i16>,
+    pub error: Option<String>,
+    pub region: String,
+}
+
+/// One page of checks, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckPage {
+    pub checks: Vec<CheckItem>,
+    /// The cursor of the next (older) page.
+    pub next_cursor: Option<String>,
+}
+
+/// A window's statistics and its chart series (one entry per bucket).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct StatsData {
+    pub window: String,
+    pub checks: u32,
+    pub uptime_percent: Option<f64>,
+    pub p50_ms: Option<u32>,
+    pub p95_ms: Option<u32>,
+    pub max_ms: Option<u32>,
+    /// Each bucket's start, as the axis shows it.
+    pub labels: Vec<String>,
+    /// Average response time per bucket.
+    pub latency_ms: Vec<Option<u32>>,
+    /// Whether a check in the bucket was down.
+    pub down: Vec<bool>,
+}
+
+/// The monitor form's fields, as the browser posts them (text, like the inputs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct MonitorForm {
+    /// Empty for a new monitor.
+    pub id: String,
+    /// `http` or `tcp`.
+    pub kind: String,
+    pub name: String,
+    pub url: String,
+    pub method: String,
+    /// Comma-separated codes or ranges, e.g. `200-299, 301`.
+    pub expected_status: String,
+    pub keyword: String,
+    pub host: String,
+    pub port: String,
+    pub interval_seconds: String,
+    pub timeout_ms: String,
+    pub confirmations: String,
+    pub recoveries: String,
+    /// Ids of the channels to notify (checkboxes named `form[channel_ids][]`).
+    pub channel_ids: Vec<String>,
+}
+
+/// A channel a monitor may notify.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelOption {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+}
+
+/// What the form starts with: current values (or defaults) and the channels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MonitorFormData {
+    pub form: MonitorForm,
+    pub channels: Vec<ChannelOption>,
+}

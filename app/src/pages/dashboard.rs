@@ -1,0 +1,194 @@
+//! The dashboard: the user's monitors with their status, latest response
+//! time, last check, 24-hour uptime and a sparkline; filters; live updates.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+
+use crate::components::{
+    use_tick, EmptyState, ErrorBox, Loading, SignedIn, Sparkline, StatusBadge,
+};
+use crate::dto::{MonitorRow, StatusCounts};
+use crate::rpc::monitors::load_dashboard;
+
+/// How often the dashboard asks for fresh statuses.
+const REFRESH: Duration = Duration::from_secs(3);
+
+/// `/dashboard`: the landing page after sign-in.
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let query = use_query_map();
+    let status = move || query.read().get("status").unwrap_or_default();
+    let search = move || query.read().get("q").unwrap_or_default();
+    let tick = use_tick(REFRESH);
+    let data = Resource::new(
+        move || (status(), search(), tick.get()),
+        |(status, search, _)| load_dashboard(status, search),
+    );
+    view! {
+        <Title text="Dashboard"/>
+        <SignedIn>
+            <div class="page-head">
+                <h1>"Your monitors"</h1>
+                <A href="/monitors/new" attr:class="button">"Add monitor"</A>
+            </div>
+            <Filters status=Signal::derive(status) search=Signal::derive(search)/>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => {
+                            let filtered = !status().is_empty() || !search().is_empty();
+                            view! {
+                                <Counts counts=data.counts/>
+                                <MonitorTable rows=data.monitors filtered total=data.counts.total/>
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <ErrorBox error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </SignedIn>
+    }
+}
+
+/// Status and search filters: a GET form, so the URL can be shared.
+#[component]
+fn Filters(status: Signal<String>, search: Signal<String>) -> impl IntoView {
+    let options = [
+        ("", "All"),
+        ("up", "Up"),
+        ("down", "Down"),
+        ("degraded", "Degraded"),
+        ("paused", "Paused"),
+        ("unknown", "Unknown"),
+    ];
+    view! {
+        <Form method="GET" action="/dashboard" attr:class="filters" attr:role="search">
+            <label for="filter-status">"Status"</label>
+            <select id="filter-status" name="status">
+                {options
+                    .into_iter()
+                    .map(|(value, label)| {
+                        view! {
+                            <option value=value selected=move || status.get() == value>{label}</option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <label for="filter-search">"Search"</label>
+            <input id="filter-search" name="q" type="search" placeholder="Name or URL"
+                value=move || search.get()/>
+            <button type="submit">"Filter"</button>
+        </Form>
+    }
+}
+
+/// Up, down and paused at a glance; each links to the filtered list.
+#[component]
+fn Counts(counts: StatusCounts) -> impl IntoView {
+    let chips = [
+        ("up", "Up", counts.up),
+        ("down", "Down", counts.down),
+        ("degraded", "Degraded", counts.degraded),
+        ("paused", "Paused", counts.paused),
+    ];
+    view! {
+        <ul class="counts" aria-label="Monitors by status">
+            <li><a href="/dashboard">{format!("All {}", counts.total)}</a></li>
+            {chips
+                .into_iter()
+                .map(|(status, label, n)| {
+                    view! {
+                        <li class=format!("count status-{status}") data-testid=format!("count-{status}")>
+                            <a href=format!("/dashboard?status={status}")>
+                                <span class="dot" aria-hidden="true"></span>
+                                {format!("{label} {n}")}
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// The monitors as a table (cards on narrow screens).
+#[component]
+fn MonitorTable(rows: Vec<MonitorRow>, filtered: bool, total: u64) -> impl IntoView {
+    if rows.is_empty() {
+        return if filtered && total > 0 {
+            view! {
+                <EmptyState>
+                    <p>"No monitor matches these filters."</p>
+                    <p><A href="/dashboard">"Show all monitors"</A></p>
+                </EmptyState>
+            }
+            .into_any()
+        } else {
+            view! {
+                <EmptyState>
+                    <p>"You have no monitors yet."</p>
+                    <p><A href="/monitors/new" attr:class="button">"Add your first monitor"</A></p>
+                </EmptyState>
+            }
+            .into_any()
+        };
+    }
+    view! {
+        <table class="monitors responsive">
+            <thead>
+                <tr>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Monitor"</th>
+                    <th scope="col">"Response"</th>
+                    <th scope="col">"Last check"</th>
+                    <th scope="col">"Uptime 24 h"</th>
+                    <th scope="col">"Recent"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.into_iter().map(|row| view! { <MonitorLine row/> }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// One monitor's row.
+#[component]
+pub fn MonitorLine(row: MonitorRow) -> impl IntoView {
+    let href = format!("/monitors/{}", row.id);
+    view! {
+        <tr data-testid="monitor-row" data-monitor-id=row.id.clone()>
+            <td data-label="Status"><StatusBadge status=row.status.clone()/></td>
+            <td data-label="Monitor">
+                <A href=href attr:class="monitor-name">{row.name.clone()}</A>
+                <span class="muted target">{row.target.clone()}</span>
+                {row.owner.clone().map(|owner| view! { <span class="muted owner">{owner}</span> })}
+            </td>
+            <td data-label="Response">{latency_text(row.latest_ms)}</td>
+            <td data-label="Last check">
+                {match row.last_checked.clone() {
+                    Some(at) => view! { <time datetime=at.iso title=at.text>{at.ago}</time> }.into_any(),
+                    None => view! { <span class="muted">"Not yet"</span> }.into_any(),
+                }}
+            </td>
+            <td data-label="Uptime 24 h">{percent_text(row.uptime_24h)}</td>
+            <td data-label="Recent"><Sparkline values=row.sparkline.clone()/></td>
+        </tr>
+    }
+}
+
+/// `123 ms`, or a dash before the first answer.
+pub fn latency_text(ms: Option<i32>) -> String {
+    ms.map_or_else(|| "—".to_owned(), |ms| format!("{ms} ms"))
+}
+
+/// `99.95 %`, or a dash without checks.
+pub fn percent_text(percent: Option<f64>) -> String {
+    percent.map_or_else(|| "—".to_owned(), |p| format!("{p:.2} %"))
+}

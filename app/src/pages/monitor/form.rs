@@ -1,0 +1,237 @@
+//! Creating and editing HTTP and TCP monitors. The server validates; its
+//! messages show beside the field they are about.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::components::{EmptyState, ErrorBox, FieldError, FormError, Loading, SignedIn, Toasts};
+use crate::dto::{ChannelOption, MonitorForm};
+use crate::error::AppError;
+use crate::rpc::monitors::{load_monitor_form, SaveMonitor};
+
+/// The fields the form shows beside their inputs.
+const FIELDS: &[&str] = &[
+    "kind",
+    "name",
+    "url",
+    "method",
+    "expected_status",
+    "keyword",
+    "host",
+    "port",
+    "interval_seconds",
+    "timeout_ms",
+    "confirmations",
+    "recoveries",
+    "channel_ids",
+];
+
+/// `/monitors/new`.
+#[component]
+pub fn MonitorNew() -> impl IntoView {
+    view! {
+        <Title text="Add monitor"/>
+        <SignedIn>
+            <Editor id=String::new()/>
+        </SignedIn>
+    }
+}
+
+/// `/monitors/:id/edit`.
+#[component]
+pub fn MonitorEdit() -> impl IntoView {
+    let params = use_params_map();
+    let id = params.read_untracked().get("id").unwrap_or_default();
+    view! {
+        <Title text="Edit monitor"/>
+        <SignedIn>
+            <Editor id=id.clone()/>
+        </SignedIn>
+    }
+}
+
+#[component]
+fn Editor(id: String) -> impl IntoView {
+    let editing = !id.is_empty();
+    let data = Resource::new(move || id.clone(), load_monitor_form);
+    let action = ServerAction::<SaveMonitor>::new();
+    let toasts = Toasts::get();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = action.value().get() {
+            toasts.ok(if editing { "Monitor saved" } else { "Monitor created" });
+            navigate(&format!("/monitors/{id}"), Default::default());
+        }
+    });
+    view! {
+        <section class="card form-card">
+            <h1>{if editing { "Edit monitor" } else { "Add a monitor" }}</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(data) => view! { <Fields form=data.form channels=data.channels action/> }.into_any(),
+                        Err(error) => view! { <ErrorBox error/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Fields(
+    form: MonitorForm,
+    channels: Vec<ChannelOption>,
+    action: ServerAction<SaveMonitor>,
+) -> impl IntoView {
+    let editing = !form.id.is_empty();
+    let kind = RwSignal::new(form.kind.clone());
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let cancel = if editing { format!("/monitors/{}", form.id) } else { "/dashboard".to_owned() };
+    let f = StoredValue::new(form);
+    let value = move |get: fn(&MonitorForm) -> &String| f.with_value(|form| get(form).clone());
+    view! {
+        <ActionForm action attr:class="stack monitor-form" attr:novalidate=true>
+            <input type="hidden" name="form[id]" value=value(|f| &f.id)/>
+            <label for="monitor-kind">"Kind"</label>
+            {if editing {
+                view! {
+                    <input type="hidden" name="form[kind]" value=move || kind.get()/>
+                    <select id="monitor-kind" disabled=true aria-describedby="kind-fixed">
+                        <option>{move || kind_label(&kind.get())}</option>
+                    </select>
+                    <p class="hint" id="kind-fixed">"The kind of a monitor cannot change."</p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <select id="monitor-kind" name="form[kind]" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <option value="http" selected=move || kind.get() == "http">"HTTP(S) request"</option>
+                        <option value="tcp" selected=move || kind.get() == "tcp">"TCP port"</option>
+                    </select>
+                }
+                .into_any()
+            }}
+            <FieldError error field="kind" id="monitor-kind"/>
+            <Input id="monitor-name" field="name" label="Name" value=value(|f| &f.name) error
+                hint="Optional: the host name when empty."/>
+            <Show when=move || kind.get() == "http">
+                <Input id="monitor-url" field="url" label="URL" value=value(|f| &f.url) error
+                    kind="url" placeholder="https://example.com/health"/>
+                <label for="monitor-method">"Method"</label>
+                <select id="monitor-method" name="form[method]">
+                    {["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+                        .into_iter()
+                        .map(|m| view! { <option value=m selected=value(|f| &f.method) == m>{m}</option> })
+                        .collect_view()}
+                </select>
+                <FieldError error field="method" id="monitor-method"/>
+                <Input id="monitor-expected" field="expected_status" label="Expected status"
+                    value=value(|f| &f.expected_status) error hint="Codes or ranges, e.g. 200-299, 301."/>
+                <Input id="monitor-keyword" field="keyword" label="Keyword" value=value(|f| &f.keyword)
+                    error hint="Optional: text the response body must contain."/>
+            </Show>
+            <Show when=move || kind.get() == "tcp">
+                <Input id="monitor-host" field="host" label="Host" value=value(|f| &f.host) error
+                    placeholder="db.example.com"/>
+                <Input id="monitor-port" field="port" label="Port" value=value(|f| &f.port) error kind="number"/>
+            </Show>
+            <div class="row">
+                <Input id="monitor-interval" field="interval_seconds" label="Interval (seconds)"
+                    value=value(|f| &f.interval_seconds) error kind="number"/>
+                <Input id="monitor-timeout" field="timeout_ms" label="Timeout (ms)"
+                    value=value(|f| &f.timeout_ms) error kind="number"/>
+            </div>
+            <div class="row">
+                <Input id="monitor-confirmations" field="confirmations" label="Failures before down"
+                    value=value(|f| &f.confirmations) error kind="number"/>
+                <Input id="monitor-recoveries" field="recoveries" label="Successes before up"
+                    value=value(|f| &f.recoveries) error kind="number"/>
+            </div>
+            <ChannelChoice channels selected=f.with_value(|f| f.channel_ids.clone())/>
+            <FieldError error field="channel_ids"/>
+            <FormError error fields=FIELDS/>
+            <div class="actions">
+                <button type="submit" disabled=move || action.pending().get()>
+                    {if editing { "Save changes" } else { "Create monitor" }}
+                </button>
+                <A href=cancel>"Cancel"</A>
+            </div>
+        </ActionForm>
+    }
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    if kind == "tcp" {
+        "TCP port"
+    } else {
+        "HTTP(S) request"
+    }
+}
+
+/// A labelled text input named `form[<field>]`, with its error and hint.
+#[component]
+fn Input(
+    id: &'static str,
+    field: &'static str,
+    label: &'static str,
+    value: String,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(default = "text")] kind: &'static str,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let described = move || {
+        let mut ids = Vec::new();
+        if hint.is_some() {
+            ids.push(format!("{id}-hint"));
+        }
+        if error.get().is_some_and(|e| e.for_field(field).is_some()) {
+            ids.push(format!("{id}-error"));
+        }
+        ids.join(" ")
+    };
+    let invalid = move || error.get().is_some_and(|e| e.for_field(field).is_some()).to_string();
+    view! {
+        <label for=id>{label}</label>
+        <input id=id name=format!("form[{field}]") type=kind value=value placeholder=placeholder
+            aria-describedby=described aria-invalid=invalid/>
+        {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+        <FieldError error field id/>
+    }
+}
+
+/// Which channels the monitor notifies.
+#[component]
+fn ChannelChoice(channels: Vec<ChannelOption>, selected: Vec<String>) -> impl IntoView {
+    if channels.is_empty() {
+        return view! {
+            <EmptyState>
+                <p>"No notification channels yet. " <A href="/channels">"Add one"</A>" to be alerted."</p>
+            </EmptyState>
+        }
+        .into_any();
+    }
+    view! {
+        <fieldset class="channels-choice">
+            <legend>"Notify these channels"</legend>
+            {channels
+                .into_iter()
+                .map(|c| {
+                    let checked = selected.contains(&c.id);
+                    let id = format!("channel-{}", c.id);
+                    view! {
+                        <label for=id class="check">
+                            <input type="checkbox" id=id.clone() name="form[channel_ids][]" value=c.id checked=checked/>
+                            {format!("{} ({})", c.name, c.kind)}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+    }
+    .into_any()
+}

@@ -1,0 +1,11 @@
+//! A monitor's pages: its detail page (state, chart, checks, incidents,
+//! notifications) and the create/edit form.
+
+mod chart;
+mod checks;
+mod detail;
+mod form;
+mod history;
+
+pub use detail::MonitorPage;
+pub use form::{MonitorEdit, MonitorNew};

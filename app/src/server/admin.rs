@@ -1,0 +1,118 @@
+//! The admin console and dashboard: users, and the whole installation at a
+//! glance. ADMIN only.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use domain::accounts::{AdminUserView, Role, UserChanges};
+use domain::history::overview;
+use domain::monitors::MonitorFilter;
+use uuid::Uuid;
+
+use super::convert::{self, when};
+use super::errors::internal;
+use super::monitors::rows;
+use super::{accounts, admin, client, database, monitor_service, parse_id, ports};
+use crate::dto::{AdminOverview, AdminUser, FailureItem, RegionSeen};
+use crate::error::AppError;
+
+/// Monitors listed on the admin dashboard.
+const OVERVIEW_MONITORS: u64 = 500;
+
+fn user(view: AdminUserView) -> AdminUser {
+    AdminUser {
+        id: view.id.to_string(),
+        email: view.email,
+        role: view.role.as_str().to_owned(),
+        disabled: view.disabled,
+        monitor_count: view.monitor_count,
+        created: when(view.created_at, Utc::now()),
+    }
+}
+
+pub async fn users() -> Result<Vec<AdminUser>, AppError> {
+    admin()?;
+    Ok(accounts()?.list_users().await?.into_iter().map(user).collect())
+}
+
+pub async fn update_user(
+    id: String,
+    role: String,
+    disabled: String,
+) -> Result<AdminUser, AppError> {
+    let caller = admin()?;
+    let role = match role.trim() {
+        "" => None,
+        "USER" => Some(Role::User),
+        "ADMIN" => Some(Role::Admin),
+        _ => {
+            return Err(AppError::Invalid {
+                field: Some("role".into()),
+                message: "Role must be USER or ADMIN".into(),
+            })
+        }
+    };
+    let disabled = match disabled.trim() {
+        "" => None,
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => {
+            return Err(AppError::Invalid {
+                field: Some("disabled".into()),
+                message: "Disabled must be true or false".into(),
+            })
+        }
+    };
+    let changes = UserChanges { role, disabled };
+    let view = accounts()?.update_user(&caller, parse_id(&id, "user")?, changes, &client()).await?;
+    Ok(user(view))
+}
+
+pub async fn delete_user(id: String) -> Result<(), AppError> {
+    let caller = admin()?;
+    accounts()?.delete_user(&caller, parse_id(&id, "user")?, &client()).await?;
+    Ok(())
+}
+
+pub async fn overview() -> Result<AdminOverview, AppError> {
+    let caller = admin()?;
+    let db = database()?;
+    let now = Utc::now();
+    let summary = overview::overview(&db, now).await.map_err(|e| internal("admin overview", e))?;
+    let filter = MonitorFilter { all_users: true, limit: OVERVIEW_MONITORS, ..Default::default() };
+    let views = monitor_service()?.list(&caller, &filter).await?.monitors;
+    let owners: HashMap<Uuid, String> =
+        accounts()?.list_users().await?.into_iter().map(|u| (u.id, u.email)).collect();
+    let mut monitors = rows(&db, &views, now).await?;
+    for (row, view) in monitors.iter_mut().zip(&views) {
+        row.owner = owners.get(&view.owner_id).cloned();
+    }
+    Ok(AdminOverview {
+        counts: convert::counts(summary.monitors),
+        open_incidents: summary.open_incidents,
+        checks_last_minute: summary.checks_last_minute,
+        queues: ports()?.0.queue_depths().await,
+        regions: summary
+            .regions
+            .into_iter()
+            .map(|r| RegionSeen {
+                region: r.region,
+                checks: r.checks,
+                last_seen: when(r.last_seen, now),
+            })
+            .collect(),
+        failures: summary
+            .recent_failures
+            .into_iter()
+            .map(|f| FailureItem {
+                monitor_id: f.monitor_id.to_string(),
+                monitor_name: f.monitor_name,
+                at: when(f.checked_at, now),
+                error: f.error,
+                http_status: f.http_status,
+                region: f.region,
+            })
+            .collect(),
+        monitors,
+    })
+}

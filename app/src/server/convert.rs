@@ -1,0 +1,173 @@
+//! Domain values as the DTOs pages show, with times formatted once, here.
+
+use chrono::{DateTime, Duration, Utc};
+use domain::history::{CheckRow, IncidentRow, NotificationRow, Stats, TimelineEntry, Window};
+use domain::monitors::MonitorView;
+
+use crate::dto::{
+    CheckItem, IncidentItem, MonitorRow, NotificationItem, StatsData, StatusCounts, TimelineItem,
+    When,
+};
+
+/// A moment as text, and how long before `now` it was.
+pub fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> When {
+    When {
+        iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        text: at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        ago: ago(now - at),
+    }
+}
+
+/// `just now`, `12 s ago`, `5 min ago`, `3 h ago`, `2 d ago`.
+pub fn ago(elapsed: Duration) -> String {
+    let secs = elapsed.num_seconds();
+    match secs {
+        ..5 => "just now".to_owned(),
+        5..60 => format!("{secs} s ago"),
+        60..3600 => format!("{} min ago", secs / 60),
+        3600..86_400 => format!("{} h ago", secs / 3600),
+        _ => format!("{} d ago", secs / 86_400),
+    }
+}
+
+/// A length of time in the two largest units: `45 s`, `3 min 5 s`, `2 h 3 min`, `1 d 4 h`.
+pub fn duration_text(secs: i64) -> String {
+    let secs = secs.max(0);
+    let (d, h, m, s) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s} s"),
+        (0, 0, _) => format!("{m} min {s} s"),
+        (0, _, _) => format!("{h} h {m} min"),
+        _ => format!("{d} d {h} h"),
+    }
+}
+
+/// A monitor as a dashboard row.
+pub fn monitor_row(
+    view: &MonitorView,
+    uptime_24h: Option<f64>,
+    sparkline: Vec<Option<u32>>,
+    now: DateTime<Utc>,
+) -> MonitorRow {
+    MonitorRow {
+        id: view.id.to_string(),
+        name: view.name.clone(),
+        kind: view.kind.clone(),
+        target: view.target.clone(),
+        status: view.status.as_str().to_owned(),
+        status_since: when(view.status_since, now),
+        latest_ms: view.latest_response_time_ms,
+        last_checked: view.last_checked_at.map(|at| when(at, now)),
+        uptime_24h,
+        sparkline,
+        owner: None,
+    }
+}
+
+/// Status counts as the UI shows them.
+pub fn counts(c: domain::history::StatusCounts) -> StatusCounts {
+    StatusCounts {
+        total: c.total,
+        up: c.up,
+        down: c.down,
+        degraded: c.degraded,
+        paused: c.paused,
+        unknown: c.unknown,
+    }
+}
+
+/// One check.
+pub fn check(c: CheckRow, now: DateTime<Utc>) -> CheckItem {
+    CheckItem {
+        id: c.id.to_string(),
+        at: when(c.checked_at, now),
+        status: c.status,
+        latency_ms: c.latency_ms,
+        http_status: c.http_status,
+        error: c.error,
+        region: c.region,
+    }
+}
+
+/// An incident and its timeline.
+pub fn incident(i: IncidentRow, timeline: Vec<TimelineEntry>, now: DateTime<Utc>) -> IncidentItem {
+    IncidentItem {
+        id: i.id.to_string(),
+        number: i.number,
+        started: when(i.started_at, now),
+        resolved: i.resolved_at.map(|at| when(at, now)),
+        is_active: i.is_active,
+        cause: i.cause,
+        duration: duration_text(i.duration_seconds),
+        timeline: timeline
+            .into_iter()
+            .map(|e| TimelineItem { at: when(e.at, now), kind: e.kind, message: e.message })
+            .collect(),
+    }
+}
+
+/// One notification.
+pub fn notification(n: NotificationRow, now: DateTime<Utc>) -> NotificationItem {
+    NotificationItem {
+        id: n.id.to_string(),
+        channel: n.channel,
+        recipient: n.recipient,
+        event: n.event,
+        delivery_status: n.delivery_status,
+        attempts: n.attempts,
+        last_error: n.last_error,
+        at: when(n.sent_at.unwrap_or(n.created_at), now),
+    }
+}
+
+/// Statistics with the chart's axis labels: times of day for short windows,
+/// dates too for long ones.
+pub fn stats(s: Stats, window: Window) -> StatsData {
+    let format = match window {
+        Window::Hour | Window::Day => "%H:%M",
+        Window::Week | Window::Month | Window::Quarter => "%m-%d %H:%M",
+    };
+    StatsData {
+        window: s.window,
+        checks: s.checks,
+        uptime_percent: s.uptime_percent,
+        p50_ms: s.p50_latency_ms,
+        p95_ms: s.p95_latency_ms,
+        max_ms: s.max_latency_ms,
+        labels: s.series.iter().map(|b| b.start.format(format).to_string()).collect(),
+        latency_ms: s.series.iter().map(|b| b.avg_latency_ms).collect(),
+        down: s.series.iter().map(|b| b.down).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elapsed_time_reads_in_one_unit() {
+        assert_eq!(ago(Duration::seconds(2)), "just now");
+        assert_eq!(ago(Duration::seconds(-3)), "just now");
+        assert_eq!(ago(Duration::seconds(42)), "42 s ago");
+        assert_eq!(ago(Duration::minutes(5)), "5 min ago");
+        assert_eq!(ago(Duration::hours(49)), "2 d ago");
+    }
+
+    #[test]
+    fn durations_read_in_two_units() {
+        assert_eq!(duration_text(45), "45 s");
+        assert_eq!(duration_text(185), "3 min 5 s");
+        assert_eq!(duration_text(7380), "2 h 3 min");
+        assert_eq!(duration_text(100_800), "1 d 4 h");
+    }
+
+    #[test]
+    fn moments_are_utc_text_and_rfc3339() {
+        let at = DateTime::parse_from_rfc3339("2026-11-22T10:03:04.5Z").map(|d| d.to_utc());
+        let at = at.expect("valid time");
+        let w = when(at, at + Duration::seconds(30));
+        assert_eq!(w.iso, "2026-11-22T10:03:04Z");
+        assert_eq!(w.text, "2026-11-22 10:03:04 UTC");
+        assert_eq!(w.ago, "30 s ago");
+    }
+}

@@ -1,0 +1,49 @@
+//! A monitor's history for its page: the chart's statistics and the checks,
+//! a page at a time. Owner or admin only, like the monitor.
+
+use chrono::Utc;
+use domain::history::{self, Window};
+
+use super::convert;
+use super::errors::internal;
+use super::{database, monitor_service, parse_id, signed_in};
+use crate::dto::{CheckPage, StatsData};
+use crate::error::AppError;
+
+/// Checks on one page of a monitor's history.
+pub const CHECKS_PER_PAGE: u64 = 10;
+
+pub async fn stats(id: String, window: String) -> Result<StatsData, AppError> {
+    let caller = signed_in()?;
+    let id = parse_id(&id, "monitor")?;
+    monitor_service()?.get(&caller, id).await?;
+    let parsed = Window::parse(&window).ok_or_else(|| AppError::Invalid {
+        field: Some("window".into()),
+        message: "the window must be 1h, 24h, 7d or 30d".into(),
+    })?;
+    let stats = history::stats::compute(&database()?, id, parsed, &window, Utc::now())
+        .await
+        .map_err(|e| internal("statistics", e))?;
+    Ok(convert::stats(stats, parsed))
+}
+
+pub async fn checks(id: String, cursor: String) -> Result<CheckPage, AppError> {
+    let caller = signed_in()?;
+    let id = parse_id(&id, "monitor")?;
+    monitor_service()?.get(&caller, id).await?;
+    let cursor = match cursor.trim() {
+        "" => None,
+        raw => Some(raw.parse().map_err(|_| AppError::Invalid {
+            field: Some("cursor".into()),
+            message: "this page of checks does not exist".into(),
+        })?),
+    };
+    let page = history::checks::page(&database()?, id, cursor, CHECKS_PER_PAGE)
+        .await
+        .map_err(|e| internal("checks", e))?;
+    let now = Utc::now();
+    Ok(CheckPage {
+        checks: page.checks.into_iter().map(|c| convert::check(c, now)).collect(),
+        next_cursor: page.next_cursor,
+    })
+}

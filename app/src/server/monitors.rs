@@ -1,0 +1,291 @@
+//! Monitors for pages: the dashboard rows, one monitor's page, the form
+//! (parsing its text fields into a `MonitorInput`), pause and delete.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use domain::channels::ChannelScope;
+use domain::history::{self, summary, IncidentFilter};
+use domain::monitors::input::{CONFIRMATIONS, INTERVAL_SECONDS, RECOVERIES, TIMEOUT_MS};
+use domain::monitors::{
+    HttpSpec, MonitorFilter, MonitorInput, MonitorView, Status, StatusRange, TcpSpec,
+};
+use domain::DatabaseConnection;
+use uuid::Uuid;
+
+use super::convert;
+use super::errors::{internal, label};
+use super::{channel_service, database, monitor_service, parse_id, signed_in};
+use crate::dto::{
+    ChannelOption, DashboardData, MonitorDetail, MonitorForm, MonitorFormData, MonitorRow, Uptime,
+};
+use crate::error::AppError;
+
+/// Response times shown in a dashboard sparkline.
+const SPARKLINE_POINTS: u32 = 30;
+/// Monitors on one dashboard.
+const DASHBOARD_LIMIT: u64 = 500;
+/// Incidents and notifications on a monitor's page.
+const HISTORY_LIMIT: u64 = 20;
+
+pub async fn dashboard(status: String, search: String) -> Result<DashboardData, AppError> {
+    let caller = signed_in()?;
+    let db = database()?;
+    let filter = MonitorFilter {
+        status: parse_status(&status)?,
+        search: Some(search).filter(|s| !s.trim().is_empty()),
+        limit: DASHBOARD_LIMIT,
+        ..Default::default()
+    };
+    let page = monitor_service()?.list(&caller, &filter).await?;
+    let counts = summary::status_counts(&db, Some(caller.user_id))
+        .await
+        .map_err(|e| internal("status counts", e))?;
+    Ok(DashboardData {
+        monitors: rows(&db, &page.monitors, Utc::now()).await?,
+        counts: convert::counts(counts),
+    })
+}
+
+/// Dashboard rows of `views`, with 24-hour uptime and sparklines (one query
+/// each for all of them).
+pub async fn rows(
+    db: &DatabaseConnection,
+    views: &[MonitorView],
+    now: DateTime<Utc>,
+) -> Result<Vec<MonitorRow>, AppError> {
+    let ids: Vec<Uuid> = views.iter().map(|v| v.id).collect();
+    let since = now - Duration::hours(24);
+    let uptime = summary::uptime(db, &ids, since).await.map_err(|e| internal("uptime", e))?;
+    let mut sparks = summary::recent_latencies(db, &ids, SPARKLINE_POINTS, since)
+        .await
+        .map_err(|e| internal("recent latencies", e))?;
+    Ok(views
+        .iter()
+        .map(|v| {
+            let up = uptime.get(&v.id).and_then(|u| u.percent());
+            convert::monitor_row(v, up, sparks.remove(&v.id).unwrap_or_default(), now)
+        })
+        .collect())
+}
+
+fn parse_status(raw: &str) -> Result<Option<Status>, AppError> {
+    match raw.trim() {
+        "" | "all" => Ok(None),
+        "unknown" => Ok(Some(Status::Unknown)),
+        other => match Status::from_stored(other) {
+            Status::Unknown => Err(AppError::Invalid {
+                field: Some("status".into()),
+                message: "status must be up, down, degraded, paused or unknown".into(),
+            }),
+            status => Ok(Some(status)),
+        },
+    }
+}
+
+pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
+    let caller = signed_in()?;
+    let id = parse_id(&id, "monitor")?;
+    let view = monitor_service()?.get(&caller, id).await?;
+    let db = database()?;
+    let now = Utc::now();
+    let mut uptime = Vec::new();
+    for (label, length) in
+        [("24 h", Duration::hours(24)), ("7 d", Duration::days(7)), ("30 d", Duration::days(30))]
+    {
+        let u = summary::uptime(&db, &[id], now - length)
+            .await
+            .map_err(|e| internal("uptime", e))?
+            .remove(&id)
+            .unwrap_or_default();
+        uptime.push(Uptime { label: label.into(), percent: u.percent(), checks: u.checks });
+    }
+    let filter = IncidentFilter { monitor: Some(id), limit: HISTORY_LIMIT, ..Default::default() };
+    let incidents =
+        history::incidents::list(&db, &filter).await.map_err(|e| internal("incidents", e))?;
+    let ids: Vec<Uuid> = incidents.iter().map(|i| i.id).collect();
+    let mut timelines = history::incidents::timelines(&db, &ids)
+        .await
+        .map_err(|e| internal("incident timelines", e))?;
+    let notifications = history::checks::notifications(&db, id, HISTORY_LIMIT)
+        .await
+        .map_err(|e| internal("notifications", e))?;
+    let mut row =
+        rows(&db, std::slice::from_ref(&view), now).await?.pop().ok_or(AppError::Internal)?;
+    row.uptime_24h = uptime.first().and_then(|u| u.percent);
+    Ok(MonitorDetail {
+        row,
+        paused: view.paused,
+        interval_seconds: view.interval_seconds,
+        timeout_ms: view.timeout_ms,
+        confirmations: view.confirmations,
+        recoveries: view.recoveries,
+        last_error: view.last_error.clone(),
+        uptime,
+        incidents: incidents
+            .into_iter()
+            .map(|i| {
+                let timeline = timelines.remove(&i.id).unwrap_or_default();
+                convert::incident(i, timeline, now)
+            })
+            .collect(),
+        notifications: notifications.into_iter().map(|n| convert::notification(n, now)).collect(),
+    })
+}
+
+pub async fn form_data(id: String) -> Result<MonitorFormData, AppError> {
+    let caller = signed_in()?;
+    let channels = channel_service()?
+        .list(&caller, ChannelScope::Own)
+        .await?
+        .into_iter()
+        .map(|c| ChannelOption { id: c.id.to_string(), name: c.name, kind: c.kind.as_str().into() })
+        .collect();
+    let form = if id.trim().is_empty() {
+        MonitorForm {
+            kind: "http".into(),
+            method: "GET".into(),
+            expected_status: "200-399".into(),
+            interval_seconds: INTERVAL_SECONDS.2.to_string(),
+            timeout_ms: TIMEOUT_MS.2.to_string(),
+            confirmations: CONFIRMATIONS.2.to_string(),
+            recoveries: RECOVERIES.2.to_string(),
+            ..Default::default()
+        }
+    } else {
+        let view = monitor_service()?.get(&caller, parse_id(&id, "monitor")?).await?;
+        form_of(&view)
+    };
+    Ok(MonitorFormData { form, channels })
+}
+
+fn form_of(view: &MonitorView) -> MonitorForm {
+    let http = view.http.as_ref();
+    let tcp = view.tcp.as_ref();
+    MonitorForm {
+        id: view.id.to_string(),
+        kind: view.kind.clone(),
+        name: view.name.clone(),
+        url: http.map(|h| h.url.clone()).unwrap_or_default(),
+        method: http.map_or_else(|| "GET".into(), |h| h.method.clone()),
+        expected_status: http
+            .map(|h| {
+                h.expected_status.iter().map(|r| String::from(*r)).collect::<Vec<_>>().join(", ")
+            })
+            .unwrap_or_else(|| "200-399".into()),
+        keyword: http.and_then(|h| h.keyword.clone()).unwrap_or_default(),
+        host: tcp.map(|t| t.host.clone()).unwrap_or_default(),
+        port: tcp.map(|t| t.port.to_string()).unwrap_or_default(),
+        interval_seconds: view.interval_seconds.to_string(),
+        timeout_ms: view.timeout_ms.to_string(),
+        confirmations: view.confirmations.to_string(),
+        recoveries: view.recoveries.to_string(),
+        channel_ids: view.channel_ids.iter().map(Uuid::to_string).collect(),
+    }
+}
+
+pub async fn save(form: MonitorForm) -> Result<String, AppError> {
+    let caller = signed_in()?;
+    let service = monitor_service()?;
+    let view = if form.id.trim().is_empty() {
+        service.create(&caller, input_of(&form, None)?).await?
+    } else {
+        let current = service.get(&caller, parse_id(&form.id, "monitor")?).await?;
+        service.update(&caller, current.id, input_of(&form, Some(&current))?).await?
+    };
+    Ok(view.id.to_string())
+}
+
+/// The form's text as a monitor input; an edit keeps what the form does
+/// not show (headers, body, redirects…).
+fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<MonitorInput, AppError> {
+    let kind = current.map_or_else(|| form.kind.trim().to_owned(), |v| v.kind.clone());
+    let mut input = MonitorInput {
+        name: Some(form.name.clone()),
+        kind: Some(kind.clone()),
+        interval_seconds: number("interval_seconds", &form.interval_seconds)?,
+        timeout_ms: number("timeout_ms", &form.timeout_ms)?,
+        confirmations: number("confirmations", &form.confirmations)?,
+        recoveries: number("recoveries", &form.recoveries)?,
+        channel_ids: Some(
+            form.channel_ids
+                .iter()
+                .map(|raw| {
+                    raw.parse().map_err(|_| invalid("channel_ids", "Channels: unknown channel"))
+                })
+                .collect::<Result<_, _>>()?,
+        ),
+        ..Default::default()
+    };
+    match kind.as_str() {
+        "http" => {
+            let mut spec = current.and_then(|v| v.http.clone()).unwrap_or_else(blank_http);
+            spec.url = form.url.trim().to_owned();
+            spec.method =
+                if form.method.trim().is_empty() { "GET".into() } else { form.method.clone() };
+            spec.expected_status = status_ranges(&form.expected_status)?;
+            spec.keyword = Some(form.keyword.clone()).filter(|k| !k.is_empty());
+            spec.keyword_absent &= spec.keyword.is_some();
+            input.http = Some(spec);
+        }
+        "tcp" => {
+            let port = form
+                .port
+                .trim()
+                .parse()
+                .map_err(|_| invalid("port", "Port must be a number from 1 to 65535"))?;
+            input.tcp = Some(TcpSpec { host: form.host.trim().to_owned(), port });
+        }
+        _ => return Err(invalid("kind", "Kind must be HTTP or TCP")),
+    }
+    Ok(input)
+}
+
+fn blank_http() -> HttpSpec {
+    HttpSpec {
+        url: String::new(),
+        method: "GET".into(),
+        headers: BTreeMap::new(),
+        body: None,
+        expected_status: Vec::new(),
+        keyword: None,
+        keyword_absent: false,
+        degraded_after_ms: None,
+        follow_redirects: true,
+    }
+}
+
+fn status_ranges(raw: &str) -> Result<Vec<StatusRange>, AppError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| StatusRange::try_from(s.to_owned()).map_err(|e| invalid("expected_status", &e)))
+        .collect()
+}
+
+fn number(field: &str, raw: &str) -> Result<Option<i64>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    raw.parse()
+        .map(Some)
+        .map_err(|_| invalid(field, &format!("{} must be a whole number", label(field))))
+}
+
+fn invalid(field: &str, message: &str) -> AppError {
+    AppError::Invalid { field: Some(field.to_owned()), message: message.to_owned() }
+}
+
+pub async fn set_paused(id: String, paused: bool) -> Result<bool, AppError> {
+    let caller = signed_in()?;
+    let input = MonitorInput { paused: Some(paused), ..Default::default() };
+    let view = monitor_service()?.update(&caller, parse_id(&id, "monitor")?, input).await?;
+    Ok(view.paused)
+}
+
+pub async fn delete(id: String) -> Result<(), AppError> {
+    let caller = signed_in()?;
+    monitor_service()?.delete(&caller, parse_id(&id, "monitor")?).await?;
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! Summaries of many monitors at once, for lists: status counts, uptime
+//! over a window and the latest response times. One query each, whatever
+//! the number of monitors.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, WindowStatement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::entities::{checks, monitor_state, monitors};
+use crate::monitors::Status;
+
+/// How many monitors are in each status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    pub total: u64,
+    pub up: u64,
+    pub down: u64,
+    pub degraded: u64,
+    pub paused: u64,
+    pub unknown: u64,
+}
+
+impl StatusCounts {
+    fn add(&mut self, status: Status, n: u64) {
+        self.total += n;
+        match status {
+            Status::Up => self.up += n,
+            Status::Down => self.down += n,
+            Status::Degraded => self.degraded += n,
+            Status::Paused => self.paused += n,
+            Status::Unknown => self.unknown += n,
+        }
+    }
+}
+
+/// Counts by status of one owner's monitors, or of everyone's with `None`.
+pub async fn status_counts(
+    db: &DatabaseConnection,
+    owner: Option<Uuid>,
+) -> Result<StatusCounts, DbErr> {
+    let mut query = monitor_state::Entity::find()
+        .select_only()
+        .column(monitor_state::Column::Status)
+        .column_as(monitor_state::Column::MonitorId.count(), "n")
+        .group_by(monitor_state::Column::Status);
+    if let Some(owner) = owner {
+        let owned = monitors::Entity::find()
+            .select_only()
+            .column(monitors::Column::Id)
+            .filter(monitors::Column::OwnerId.eq(owner));
+        query = query.filter(monitor_state::Column::MonitorId.in_subquery(owned.into_query()));
+    }
+    let mut counts = StatusCounts::default();
+    for (status, n) in query.into_tuple::<(String, i64)>().all(db).await? {
+        counts.add(Status::from_stored(&status), u64::try_from(n).unwrap_or(0));
+    }
+    Ok(counts)
+}
+
+/// Checks of one monitor in a window, and how many of them were healthy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Uptime {
+    pub checks: u64,
+    pub healthy: u64,
+}
+
+impl Uptime {
+    /// The healthy share, 0-100; `None` without checks.
+    pub fn percent(self) -> Option<f64> {
+        (self.checks > 0).then(|| self.healthy as f64 * 100.0 / self.checks as f64)
+    }
+}
+
+/// Uptime of each of `ids` over the checks after `since` (monitors without
+/// checks are absent).
+pub async fn uptime(
+    db: &DatabaseConnection,
+    ids: &[Uuid],
+    since: DateTime<Utc>,
+) -> Result<HashMap<Uuid, Uptime>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let healthy = Expr::case(
+        checks::Column::Status.is_in([Status::Up.as_str(), Status::Degraded.as_str()]),
+        1,
+    )
+    .finally(0);
+    let rows = checks::Entity::find()
+        .select_only()
+        .column(checks::Column::MonitorId)
+        .column_as(checks::Column::Id.count(), "checks")
+        .column_as(Expr::expr(healthy).sum(), "healthy")
+        .filter(checks::Column::MonitorId.is_in(ids.to_vec()))
+        .filter(checks::Column::CheckedAt.gt(since))
+        .group_by(checks::Column::MonitorId)
+        .into_tuple::<(Uuid, i64, i64)>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, checks, healthy)| {
+            let count = |n: i64| u64::try_from(n).unwrap_or(0);
+            (id, Uptime { checks: count(checks), healthy: count(healthy) })
+        })
+        .collect())
+}
+
+/// The latest `per_monitor` response times of each of `ids` after `since`,
+/// oldest first; `None` where the check failed.
+pub async fn recent_latencies(
+    db: &DatabaseConnection,
+    ids: &[Uuid],
+    per_monitor: u32,
+    since: DateTime<Utc>,
+) -> Result<HashMap<Uuid, Vec<Option<u32>>>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // Numbering each monitor's checks newest first keeps this one query for
+    // any number of monitors (window functions: SQLite 3.25+, Postgres).
+    let rank = Alias::new("rank");
+    let latest = Query::select()
+        .columns([
+            checks::Column::MonitorId,
+            checks::Column::Id,
+            checks::Column::Status,
+            checks::Column::LatencyMs,
+        ])
+        .expr_window_as(
+            Expr::cust("ROW_NUMBER()"),
+            WindowStatement::partition_by(checks::Column::MonitorId)
+                .order_by(checks::Column::Id, Order::Desc)
+                .to_owned(),
+            rank.clone(),
+        )
+        .from(checks::Entity)
+        .and_where(checks::Column::MonitorId.is_in(ids.to_vec()))
+        .and_where(checks::Column::CheckedAt.gt(since))
+        .to_owned();
+    let recent = Alias::new("recent");
+    let query = Query::select()
+        .columns([
+            checks::Column::MonitorId,
+            checks::Column::Id,
+            checks::Column::Status,
+            checks::Column::LatencyMs,
+        ])
+        .from_subquery(latest, recent)
+        .and_where(Expr::col(rank).lte(i64::from(per_monitor)))
+        .order_by(checks::Column::MonitorId, Order::Asc)
+        .order_by(checks::Column::Id, Order::Asc)
+        .to_owned();
+    let mut series: HashMap<Uuid, Vec<Option<u32>>> = HashMap::new();
+    for row in db.query_all(&query).await? {
+        let monitor: Uuid = row.try_get("", "monitor_id")?;
+        let status: String = row.try_get("", "status")?;
+        let latency: Option<i32> = row.try_get("", "latency_ms")?;
+        let value = latency
+            .and_then(|l| u32::try_from(l).ok())
+            .filter(|_| Status::from_stored(&status).is_healthy());
+        series.entry(monitor).or_default().push(value);
+    }
+    Ok(series)
+}

@@ -1,0 +1,206 @@
+// The web app against the real server and pipeline: a user adds a monitor of a local
+// target this test controls, watches it go down and recover without reloading, reads
+// the chart and the paged checks, tests a webhook channel; a user is kept out of the
+// admin pages; an admin changes a role. Screenshots go to end2end/screenshots/.
+import { expect, Page, test } from '@playwright/test';
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { adminEmail, adminPassword } from '../admin';
+
+const screenshots = path.join(__dirname, '..', 'screenshots');
+const password = 'correct horse battery';
+const userEmail = `webapp-${Date.now()}@example.org`;
+
+test.describe.configure({ mode: 'serial' });
+
+// The site the monitor checks: answers 200 or 503, as the test says.
+let targetStatus = 200;
+const target = http.createServer((_req, res) => {
+  res.writeHead(targetStatus, { 'content-type': 'text/plain' });
+  res.end(targetStatus === 200 ? 'ok' : 'unavailable');
+});
+// A webhook receiver: /ok accepts, anything else fails with 500.
+const hooks: { path: string; signature: string | undefined }[] = [];
+const receiver = http.createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    hooks.push({ path: req.url ?? '', signature: req.headers['webhook-signature'] as string | undefined });
+    res.writeHead(req.url === '/ok' ? 200 : 500);
+    res.end();
+  });
+});
+
+async function listen(server: http.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+let targetPort = 0;
+let receiverPort = 0;
+let monitorUrl = '';
+
+test.beforeAll(async () => {
+  targetPort = await listen(target);
+  receiverPort = await listen(receiver);
+});
+
+test.afterAll(async () => {
+  await new Promise((resolve) => target.close(resolve));
+  await new Promise((resolve) => receiver.close(resolve));
+});
+
+async function hydrated(page: Page) {
+  await page.waitForFunction(() => document.body.dataset.hydrated === 'true');
+}
+
+async function signIn(page: Page, email: string, secret: string) {
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(secret);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+test('a monitor goes down and recovers live, with chart, checks and incident', async ({ page }) => {
+  // Sign up: the dashboard is the landing page, empty at first.
+  await page.goto('/signup');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(userEmail);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId('empty')).toContainText('no monitors yet');
+
+  // Add an HTTP monitor checked every second, down after one failure.
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Add monitor' }).click();
+  await expect(page.getByRole('heading', { name: 'Add a monitor' })).toBeVisible();
+  await page.getByLabel('Name').fill('Local target');
+  await page.getByLabel('URL').fill(`http://127.0.0.1:${targetPort}/health`);
+  await page.getByLabel('Interval (seconds)').fill('0');
+  await page.getByRole('button', { name: 'Create monitor' }).click();
+  // The server's rule shows beside the field.
+  await expect(page.locator('#monitor-interval-error')).toContainText('between 1 and 86400');
+  await page.getByLabel('Interval (seconds)').fill('1');
+  await page.getByLabel('Failures before down').fill('1');
+  await page.getByRole('button', { name: 'Create monitor' }).click();
+  await expect(page).toHaveURL(/\/monitors\/[0-9a-f-]{36}$/);
+  monitorUrl = page.url();
+  await expect(page.getByTestId('toast').first()).toContainText('Monitor created');
+
+  // Everything below happens without a reload: the marker would be gone after one.
+  await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+  const status = page.locator('.monitor-summary [data-testid="status"]');
+  await expect(status).toHaveAttribute('data-status', 'up', { timeout: 20_000 });
+  await expect(status).toHaveText('Up');
+
+  targetStatus = 503;
+  await expect(status).toHaveAttribute('data-status', 'down', { timeout: 20_000 });
+  await expect(status).toHaveText('Down');
+  const incident = page.getByTestId('incident').first();
+  await expect(incident).toHaveAttribute('data-state', 'open', { timeout: 20_000 });
+  await expect(incident).toContainText('Incident #1');
+
+  targetStatus = 200;
+  await expect(status).toHaveAttribute('data-status', 'up', { timeout: 20_000 });
+  await expect(incident).toHaveAttribute('data-state', 'resolved', { timeout: 20_000 });
+  await expect(incident.getByTestId('incident-duration')).toHaveText(/\d+ s/);
+  await incident.getByText('Timeline').click();
+  await expect(incident.locator('.timeline li').first()).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+
+  // The chart: ECharts drew a canvas, and the option it was given had points.
+  await page.getByRole('button', { name: '1h', exact: true }).click();
+  const chart = page.getByTestId('response-chart');
+  await expect(chart.locator('canvas')).toHaveCount(1);
+  await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(0);
+  await page.screenshot({ path: path.join(screenshots, 'monitor.png'), fullPage: true });
+
+  // Checks come ten to a page; the next page holds older ones.
+  const rows = page.getByTestId('check-row');
+  await expect(page.getByRole('link', { name: 'Older checks →' })).toBeVisible({ timeout: 20_000 });
+  const newest = await rows.first().locator('time').getAttribute('datetime');
+  await page.getByRole('link', { name: 'Older checks →' }).click();
+  await expect(page).toHaveURL(/\?before=/);
+  await expect(page.getByRole('link', { name: '← Newest checks' })).toBeVisible();
+  const older = await rows.first().locator('time').getAttribute('datetime');
+  expect(Date.parse(older ?? '')).toBeLessThan(Date.parse(newest ?? ''));
+
+  // The dashboard: status as text and colour, response time, uptime, sparkline.
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  const row = page.getByTestId('monitor-row');
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('status')).toHaveText('Up');
+  await expect(row).toContainText(' ms');
+  await expect(row).toContainText('%');
+  await expect(row.locator('svg.sparkline polyline')).toHaveCount(1);
+  await expect(page.getByTestId('count-up')).toContainText('Up 1');
+  await page.getByLabel('Search').fill('no such monitor');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByTestId('empty')).toContainText('No monitor matches');
+  await page.getByLabel('Search').fill('local');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(row).toHaveCount(1);
+  await page.screenshot({ path: path.join(screenshots, 'dashboard.png'), fullPage: true });
+});
+
+test('a webhook channel test shows whether it was delivered', async ({ page }) => {
+  await signIn(page, userEmail, password);
+  await page.getByRole('link', { name: 'Channels' }).click();
+  await expect(page.getByTestId('empty')).toContainText('No channels yet');
+
+  await page.getByLabel('Name').fill('Receiver');
+  await page.getByLabel('Webhook URL').fill(`http://127.0.0.1:${receiverPort}/ok`);
+  await page.getByRole('button', { name: 'Add channel' }).click();
+  await expect(page.getByTestId('new-secret')).toContainText('whsec_');
+  const channel = page.getByTestId('channel').filter({ hasText: 'Receiver' });
+  await channel.getByRole('button', { name: 'Send test' }).click();
+  await expect(channel.getByTestId('test-outcome')).toContainText('Delivered (status 200)');
+  expect(hooks.some((h) => h.path === '/ok' && h.signature?.startsWith('v1,'))).toBe(true);
+
+  // Point it somewhere that fails: the outcome says so.
+  await channel.getByRole('button', { name: 'Edit' }).click();
+  await channel.getByLabel('New URL').fill(`http://127.0.0.1:${receiverPort}/broken`);
+  await channel.getByRole('button', { name: 'Save channel' }).click();
+  await expect(page.getByTestId('toast').filter({ hasText: 'saved' })).toBeVisible();
+  await channel.getByRole('button', { name: 'Send test' }).click();
+  await expect(channel.getByTestId('test-outcome')).toContainText('Not delivered (status 500)');
+});
+
+test('a user gets the 403 page on admin pages', async ({ page }) => {
+  await signIn(page, userEmail, password);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin', exact: true })).toHaveCount(0);
+  for (const url of ['/admin', '/admin/users']) {
+    const response = await page.goto(url);
+    expect(response?.status(), url).toBe(403);
+    await expect(page.getByTestId('forbidden')).toContainText('Not allowed');
+  }
+});
+
+test('an admin sees the overview, changes a role and signs out', async ({ page }) => {
+  await signIn(page, adminEmail, adminPassword);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Admin overview' })).toBeVisible();
+  await expect(page.getByTestId('queue-row')).toHaveCount(3);
+  await expect(page.getByTestId('region-row').first()).toContainText('default');
+  await expect(page.getByTestId('failure-row').first()).toContainText('Local target');
+  await expect(page.getByTestId('monitor-row').filter({ hasText: userEmail })).toHaveCount(1);
+  expect(Number(await page.getByTestId('checks-per-minute').textContent())).toBeGreaterThan(0);
+  await page.screenshot({ path: path.join(screenshots, 'admin.png'), fullPage: true });
+
+  await page.getByRole('link', { name: 'Users' }).click();
+  const user = page.getByTestId('user-row').filter({ hasText: userEmail });
+  await expect(user.getByTestId('user-role')).toHaveText('USER');
+  await expect(user).toContainText('1'); // one monitor
+  await user.getByRole('button', { name: 'Make admin' }).click();
+  await expect(user.getByTestId('user-role')).toHaveText('ADMIN');
+  await expect(page.getByTestId('toast').filter({ hasText: 'is now ADMIN' })).toBeVisible();
+  await page.screenshot({ path: path.join(screenshots, 'admin-users.png'), fullPage: true });
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  await page.goto('/dashboard');
+  await expect(page).toHaveURL(/\/signin$/);
+});

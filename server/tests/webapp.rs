@@ -1,0 +1,240 @@
+//! The web app's server side through HTTP, on SQLite and Postgres: pages are
+//! rendered with the user's data, admin pages answer 403 to users, server
+//! functions check the session and name the field at fault, and the admin
+//! overview API counts checks, queues, workers and failures.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use chrono::{Duration, Utc};
+use domain::entities::checks;
+use sea_orm::{ActiveModelTrait, Set};
+use serde_json::{json, Value};
+use support::{spawn_all, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use uuid::Uuid;
+
+const PASSWORD: &str = "correct horse battery";
+
+/// Signs up `name` and returns their access token.
+async fn user(app: &TestApp, name: &str) -> String {
+    let email = format!("{name}@example.org");
+    app.signup(&email, PASSWORD).await;
+    app.signin(&email, PASSWORD).await.0
+}
+
+/// A page as a signed-in browser gets it: status and HTML.
+async fn page(app: &TestApp, path: &str, access: &str) -> (u16, String) {
+    let response = app
+        .client
+        .get(app.url(path))
+        .header("cookie", format!("rs_access={access}"))
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// A server-function call as the hydrated page makes it.
+async fn rpc(
+    app: &TestApp,
+    name: &str,
+    form: &[(&str, &str)],
+    access: Option<&str>,
+) -> (u16, Value) {
+    let mut req = app
+        .client
+        .post(app.url(&format!("/rpc/{name}")))
+        .header("origin", format!("http://{}", app.addr))
+        .header("accept", "application/json")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(urlencoded(form));
+    if let Some(access) = access {
+        req = req.header("cookie", format!("rs_access={access}"));
+    }
+    let response = req.send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+/// `application/x-www-form-urlencoded`, as a browser encodes a form.
+fn urlencoded(form: &[(&str, &str)]) -> String {
+    let encode = |text: &str| {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    char::from(b).to_string()
+                }
+                b' ' => "+".to_owned(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+}
+
+async fn monitor(app: &TestApp, token: &str, name: &str) -> String {
+    let body = json!({"name": name, "kind": "http", "http": {"url": "https://shop.example.org/"}});
+    let (status, body) = app.post("/api/v1/monitors", body, Some(token)).await;
+    assert_eq!(status, 201, "{}: {body}", app.backend);
+    body["data"]["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_dashboard_is_rendered_on_the_server_with_the_users_own_monitors() {
+    for app in spawn_all().await {
+        let ann = user(&app, "ann").await;
+        let bob = user(&app, "bob").await;
+        monitor(&app, &ann, "Shop front").await;
+        monitor(&app, &bob, "Bob's blog").await;
+        let (status, html) = page(&app, "/dashboard", &ann).await;
+        assert_eq!(status, 200, "{}", app.backend);
+        assert!(html.contains("Shop front"), "{}: the user's monitor is in the HTML", app.backend);
+        assert!(html.contains(r#"data-testid="monitor-row""#));
+        assert!(!html.contains("Bob&#x27;s blog") && !html.contains("Bob's blog"));
+        assert!(html.contains("Unknown"), "the status is written out, not only coloured");
+    }
+}
+
+#[tokio::test]
+async fn admin_pages_are_403_for_users_and_open_for_admins() {
+    for app in spawn_all().await {
+        let ann = user(&app, "ann").await;
+        for path in ["/admin", "/admin/users"] {
+            let (status, html) = page(&app, path, &ann).await;
+            assert_eq!(status, 403, "{}: {path}", app.backend);
+            assert!(html.contains("Not allowed"), "{path}");
+        }
+        let admin = app.admin_token().await;
+        let (status, html) = page(&app, "/admin/users", &admin).await;
+        assert_eq!(status, 200, "{}", app.backend);
+        assert!(html.contains("ann@example.org"), "{}: users are listed", app.backend);
+        let (status, html) = page(&app, "/admin", &admin).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Admin overview"));
+    }
+}
+
+#[tokio::test]
+async fn server_functions_need_a_session_and_admin_ones_the_admin_role() {
+    for app in spawn_all().await {
+        let (status, body) = rpc(&app, "dashboard", &[("status", ""), ("search", "")], None).await;
+        assert_eq!(status, 401, "{}: {body}", app.backend);
+        assert!(body["Unauthorized"].is_string(), "{body}");
+        let ann = user(&app, "ann").await;
+        let (status, body) = rpc(&app, "admin_overview", &[], Some(&ann)).await;
+        assert_eq!(status, 403, "{}: {body}", app.backend);
+        let (status, body) =
+            rpc(&app, "dashboard", &[("status", "sideways"), ("search", "")], Some(&ann)).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["Invalid"]["field"], "status");
+    }
+}
+
+#[tokio::test]
+async fn saving_a_monitor_names_the_field_at_fault_then_creates_it() {
+    for app in spawn_all().await {
+        let ann = user(&app, "ann").await;
+        let cases: [(&[(&str, &str)], &str); 4] = [
+            (&[("form[kind]", "http"), ("form[url]", "ftp://example.org")], "url"),
+            (
+                &[
+                    ("form[kind]", "http"),
+                    ("form[url]", "https://example.org"),
+                    ("form[interval_seconds]", "often"),
+                ],
+                "interval_seconds",
+            ),
+            (
+                &[
+                    ("form[kind]", "http"),
+                    ("form[url]", "https://example.org"),
+                    ("form[expected_status]", "200-99x"),
+                ],
+                "expected_status",
+            ),
+            (
+                &[("form[kind]", "tcp"), ("form[host]", "db.example.org"), ("form[port]", "70000")],
+                "port",
+            ),
+        ];
+        for (form, field) in cases {
+            let (status, body) = rpc(&app, "save_monitor", form, Some(&ann)).await;
+            assert_eq!(status, 400, "{}: {body}", app.backend);
+            assert_eq!(body["Invalid"]["field"], field, "{body}");
+        }
+        let form = [
+            ("form[kind]", "http"),
+            ("form[name]", "Docs"),
+            ("form[url]", "https://docs.example.org"),
+            ("form[interval_seconds]", "30"),
+            ("form[expected_status]", "200-299, 301"),
+        ];
+        let (status, id) = rpc(&app, "save_monitor", &form, Some(&ann)).await;
+        assert_eq!(status, 200, "{}: {id}", app.backend);
+        let id = id.as_str().unwrap().to_owned();
+        let (status, detail) = rpc(&app, "monitor", &[("id", &id)], Some(&ann)).await;
+        assert_eq!(status, 200, "{detail}");
+        assert_eq!(detail["row"]["name"], "Docs");
+        assert_eq!(detail["interval_seconds"], 30);
+        let bob = user(&app, "bob").await;
+        let (status, _) = rpc(&app, "monitor", &[("id", &id)], Some(&bob)).await;
+        assert_eq!(status, 403, "another user's monitor is refused");
+    }
+}
+
+#[tokio::test]
+async fn the_admin_overview_api_counts_checks_queues_workers_and_failures() {
+    for app in spawn_all().await {
+        let ann = user(&app, "ann").await;
+        let id: Uuid = monitor(&app, &ann, "Shop front").await.parse().unwrap();
+        let now = Utc::now();
+        for (ago, status, region) in [
+            (5, "down", "eu-west"),
+            (15, "down", "eu-west"),
+            (25, "up", "us-east"),
+            (3600, "down", "eu-west"),
+        ] {
+            let at = now - Duration::seconds(ago);
+            checks::ActiveModel {
+                id: Set(domain::pipeline::results::check_id(id, at.timestamp_millis())),
+                monitor_id: Set(id),
+                checked_at: Set(at),
+                status: Set(status.into()),
+                latency_ms: Set(Some(120)),
+                http_status: Set(Some(if status == "down" { 503 } else { 200 })),
+                error: Set((status == "down").then(|| "HTTP 503".to_owned())),
+                region: Set(region.into()),
+            }
+            .insert(&app.db.db)
+            .await
+            .unwrap();
+        }
+        assert_eq!(app.get("/api/v1/admin/overview", Some(&ann)).await.0, 403);
+        assert_eq!(app.get("/api/v1/admin/overview", None).await.0, 401);
+        let admin = app.signin(ADMIN_EMAIL, ADMIN_PASSWORD).await.0;
+        let (status, body) = app.get("/api/v1/admin/overview", Some(&admin)).await;
+        assert_eq!(status, 200, "{}: {body}", app.backend);
+        let data = &body["data"];
+        assert_eq!(data["monitors"]["total"], 1, "{body}");
+        assert_eq!(data["monitors"]["unknown"], 1);
+        assert_eq!(data["open_incidents"], 0);
+        assert_eq!(data["checks_per_minute"], 3, "{}: {body}", app.backend);
+        let queues: Vec<&str> = data["queues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["queue"].as_str().unwrap())
+            .collect();
+        assert_eq!(queues, ["checks", "status", "notifications"]);
+        assert!(data["queues"][0]["depth"].is_u64(), "{body}");
+        assert_eq!(data["workers"][0]["region"], "eu-west", "the busiest region first: {body}");
+        assert_eq!(data["workers"][0]["checks"], 2, "the hour-old check is not recent: {body}");
+        assert_eq!(data["workers"][1]["region"], "us-east");
+        let failures = data["recent_failures"].as_array().unwrap();
+        assert_eq!(failures.len(), 3, "{body}");
+        assert_eq!(failures[0]["monitor_name"], "Shop front");
+        assert_eq!(failures[0]["http_status"], 503);
+        let (_, doc) = app.get("/api/v1/openapi.json", None).await;
+        assert!(doc["paths"]["/admin/overview"]["get"].is_object(), "documented in OpenAPI");
+    }
+}
