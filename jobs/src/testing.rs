@@ -38,6 +38,9 @@ impl Seen {
     }
 }
 
+/// Scripted replies: a status and extra headers each.
+type Script = Vec<(u16, Vec<(&'static str, String)>)>;
+
 /// An HTTP server that records every request and answers with the current
 /// status (200 unless changed), optionally after a script of replies.
 #[derive(Clone)]
@@ -45,7 +48,7 @@ pub struct Recorder {
     pub url: String,
     seen: Arc<Mutex<Vec<Seen>>>,
     status: Arc<AtomicU16>,
-    script: Arc<Mutex<Vec<(u16, Vec<(&'static str, String)>)>>>,
+    script: Arc<Mutex<Script>>,
     hits: Arc<AtomicUsize>,
 }
 
@@ -72,7 +75,7 @@ impl Recorder {
     }
 
     /// Answers the next requests with these replies, then the current status.
-    pub fn script(&self, replies: Vec<(u16, Vec<(&'static str, String)>)>) {
+    pub fn script(&self, replies: Script) {
         *self.script.lock().unwrap() = replies;
     }
 

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_initial;
 mod m20261122_000002_invitations;
 mod m20261122_000010_status_changes;
+mod m20261122_000020_github_runners;
 mod tables;
 
 /// Applies RunState's migrations in order.
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_initial::Migration),
             Box::new(m20261122_000002_invitations::Migration),
             Box::new(m20261122_000010_status_changes::Migration),
+            Box::new(m20261122_000020_github_runners::Migration),
         ]
     }
 }

@@ -1,8 +1,10 @@
 //! Turning a status change into incident work: open an incident when a
 //! monitor goes down, resolve it when it comes back, write the timeline and
-//! one notification per linked channel. The database guarantees at most one
-//! open incident per monitor and one notification per (incident, channel,
-//! event), so a redelivered job can never double either.
+//! one notification per linked channel. A change of one runner of a runner
+//! monitor (`subject` = its name) does the same for that runner's outages.
+//! The database guarantees at most one open incident per monitor (or
+//! runner) and one notification per (incident, channel, event), so a
+//! redelivered job can never double either.
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -16,6 +18,36 @@ use crate::entities::{
     channels, incident_events, incidents, monitor_channels, notifications, status_changes,
 };
 use crate::monitors::Status;
+use crate::runners::RunnerStatus;
+
+/// What a change means for incidents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effect {
+    Open,
+    Resolve,
+    Nothing,
+}
+
+/// A monitor's change opens when it goes down and resolves when it leaves
+/// down; a runner's opens when it becomes unhealthy (offline, unknown) and
+/// resolves when it is online again.
+fn effect(change: &status_changes::Model) -> Effect {
+    if change.subject.is_empty() {
+        let to = Status::from_stored(&change.to_status);
+        let from = Status::from_stored(&change.from_status);
+        if to == Status::Down {
+            Effect::Open
+        } else if from == Status::Down {
+            Effect::Resolve
+        } else {
+            Effect::Nothing
+        }
+    } else if RunnerStatus::from_stored(&change.to_status).is_healthy() {
+        Effect::Resolve
+    } else {
+        Effect::Open
+    }
+}
 
 /// Applies a status change once; returns the notifications to deliver.
 pub async fn apply_status_change(
@@ -35,14 +67,10 @@ pub async fn apply_status_change(
         txn.rollback().await?;
         return Ok(Vec::new());
     };
-    let to = Status::from_stored(&change.to_status);
-    let from = Status::from_stored(&change.from_status);
-    let created = if to == Status::Down {
-        open(&txn, &change).await?
-    } else if from == Status::Down {
-        resolve(&txn, &change).await?
-    } else {
-        Vec::new()
+    let created = match effect(&change) {
+        Effect::Open => open(&txn, &change).await?,
+        Effect::Resolve => resolve(&txn, &change).await?,
+        Effect::Nothing => Vec::new(),
     };
     txn.commit().await?;
     Ok(created)
@@ -56,7 +84,7 @@ async fn open(
         .select_only()
         .column_as(incidents::Column::Number.max(), "max")
         .filter(incidents::Column::MonitorId.eq(change.monitor_id))
-        .filter(incidents::Column::Subject.eq(""))
+        .filter(incidents::Column::Subject.eq(change.subject.as_str()))
         .into_tuple::<Option<i32>>()
         .one(txn)
         .await?
@@ -66,7 +94,7 @@ async fn open(
     let inserted = incidents::ActiveModel {
         id: Set(id),
         monitor_id: Set(change.monitor_id),
-        subject: Set(String::new()),
+        subject: Set(change.subject.clone()),
         number: Set(last.unwrap_or(0) + 1),
         started_at: Set(change.at),
         resolved_at: Set(None),
@@ -84,7 +112,8 @@ async fn open(
         }
         Err(err) => return Err(err),
     }
-    timeline(txn, id, change, "opened", format!("Went down: {cause}")).await?;
+    let opened = if change.subject.is_empty() { format!("Went down: {cause}") } else { cause };
+    timeline(txn, id, change, "opened", opened).await?;
     notify(txn, id, change, "down").await
 }
 
@@ -94,7 +123,7 @@ async fn resolve(
 ) -> Result<Vec<Uuid>, DbErr> {
     let Some(incident) = incidents::Entity::find()
         .filter(incidents::Column::MonitorId.eq(change.monitor_id))
-        .filter(incidents::Column::Subject.eq(""))
+        .filter(incidents::Column::Subject.eq(change.subject.as_str()))
         .filter(incidents::Column::ResolvedAt.is_null())
         .one(txn)
         .await?
@@ -106,7 +135,12 @@ async fn resolve(
         .filter(incidents::Column::Id.eq(incident.id))
         .exec(txn)
         .await?;
-    timeline(txn, incident.id, change, "resolved", format!("Back {}", change.to_status)).await?;
+    let message = if change.subject.is_empty() {
+        format!("Back {}", change.to_status)
+    } else {
+        format!("Runner {} is {} again", change.subject, change.to_status)
+    };
+    timeline(txn, incident.id, change, "resolved", message).await?;
     notify(txn, incident.id, change, "up").await
 }
 
