@@ -12,8 +12,8 @@ use domain::monitors::Status;
 use domain::pipeline::incidents::apply_status_change;
 use domain::pipeline::retention::{prune_batch, Retention};
 use domain::runners::{
-    list_runners, outages, record_listing, ListedRunner, ListingOutcome, ListingResult, PageTag,
-    RunnerStatus,
+    forget_runner, list_runners, outages, record_listing, ListedRunner, ListingOutcome,
+    ListingResult, PageTag, RunnerStatus,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -303,5 +303,27 @@ async fn the_monitor_is_unknown_until_a_listing_completes() {
         assert_eq!(status(db, monitor).await.0, Status::Unknown.as_str());
         check(db, monitor, 2, listed(vec![])).await;
         assert_eq!(status(db, monitor).await.0, "up", "no runners at all is not an outage");
+    }
+}
+
+#[tokio::test]
+async fn forgetting_a_runner_closes_its_outage_and_lists_in_full_next_time() {
+    use RunnerStatus::Online;
+    for test_db in domain::testing::all_backends().await {
+        let db = &test_db.db;
+        let monitor = runner_monitor(db, 1).await;
+        check(db, monitor, 1, listed(vec![runner("a", Online), runner("b", Online)])).await;
+        check(db, monitor, 2, listed(vec![runner("b", Online)])).await;
+        assert_eq!(status(db, monitor).await.0, "down", "a is missing");
+        assert!(forget_runner(db, monitor, "a").await.unwrap());
+        assert!(!forget_runner(db, monitor, "a").await.unwrap(), "already forgotten");
+        let a = outages(db, monitor, "a", 10).await.unwrap();
+        assert_eq!((a.len(), a[0].status), (1, "resolved"), "the history stays, closed");
+        let names: Vec<String> =
+            list_runners(db, monitor).await.unwrap().into_iter().map(|r| r.name).collect();
+        assert_eq!(names, ["b"]);
+        assert!(domain::runners::listing_state(db, monitor).await.unwrap().pages.is_empty());
+        check(db, monitor, 3, listed(vec![runner("b", Online)])).await;
+        assert_eq!(status(db, monitor).await.0, "up");
     }
 }

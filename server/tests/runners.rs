@@ -268,6 +268,12 @@ async fn runners_are_for_the_owner_or_an_admin_and_unknown_runners_are_404() {
     let (status, body) = app.get(&format!("{path}/nobody/outages"), Some(&owner)).await;
     assert_eq!(status, 404, "{body}");
     assert_eq!(app.get(&path, None).await.0, 401);
+    let forget = |token: String| {
+        let request = app.client.delete(app.url(&format!("{path}/nobody"))).bearer_auth(token);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(forget(owner.clone()).await, 404);
+    assert_eq!(forget(other.clone()).await, 403);
 
     // A patch without the token keeps it; a new API URL needs it again.
     let patched = app

@@ -35,6 +35,12 @@ pub struct SlackIntegrationInput {
     /// Accepted and ignored: server-owned fields a client may echo back.
     #[serde(default)]
     pub id: Option<serde_json::Value>,
+    #[serde(default)]
+    pub owner_id: Option<serde_json::Value>,
+    #[serde(default)]
+    pub created_at: Option<serde_json::Value>,
+    #[serde(default)]
+    pub updated_at: Option<serde_json::Value>,
 }
 
 /// An integration as the API shows it: the secret masked.

@@ -2,6 +2,7 @@
 
 pub mod github;
 pub mod input;
+mod secrets;
 pub mod service;
 pub mod spec;
 pub mod status;

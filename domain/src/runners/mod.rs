@@ -2,7 +2,7 @@
 //! ([`ListingOutcome`]), recording it ([`record_listing`]: runners, their
 //! confirmed health and per-runner status changes in one transaction), and
 //! the read side the API, Slack and the UI share ([`list_runners`],
-//! [`outages`]).
+//! [`outages`]), and forgetting decommissioned runners ([`forget_runner`]).
 //!
 //! A runner is healthy when GitHub says `online`; `offline`, and `unknown`
 //! (missing from a complete listing), are unhealthy. Each runner has its own
@@ -11,16 +11,18 @@
 //! listing itself failing (token rejected, API errors), so one runner going
 //! offline notifies once, not twice.
 
+mod forget;
 mod read;
 mod record;
+mod store;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use forget::{forget_all, forget_runner};
 pub use read::{
-    find_runner, forget_all, list_runners, listing_state, outages, ListingState, OutageView,
-    RunnerView,
+    find_runner, list_runners, listing_state, outages, ListingState, OutageView, RunnerView,
 };
 pub use record::{record_listing, RecordedListing};
 

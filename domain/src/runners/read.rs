@@ -1,21 +1,16 @@
 //! The read side of runners: the runners of a monitor and one runner's
-//! outages (for the API, Slack commands and the UI), the state of the last
-//! listing (for the checker), and forgetting runners when a monitor is
-//! pointed elsewhere.
+//! outages (for the API, Slack commands and the UI), and the state of the
+//! last listing (for the checker).
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use uuid::Uuid;
 
 use super::{PageTag, RunnerStatus};
-use crate::entities::{
-    github_listings, github_runners, incident_events, incidents, status_changes,
-};
+use crate::entities::{github_listings, github_runners, incidents};
 
 /// A runner as the API and UI show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -147,50 +142,4 @@ pub async fn listing_state(
             rate_limited_until: l.rate_limited_until,
         })
         .unwrap_or_default())
-}
-
-/// Forgets a monitor's runners and listing (its repository changed): their
-/// open outages are closed quietly, the history stays.
-pub async fn forget_all(
-    db: &impl ConnectionTrait,
-    monitor_id: Uuid,
-    reason: &str,
-) -> Result<(), DbErr> {
-    let now = Utc::now();
-    // Pending changes of the old runners must not open outages later.
-    status_changes::Entity::update_many()
-        .col_expr(status_changes::Column::ProcessedAt, Expr::value(now))
-        .filter(status_changes::Column::MonitorId.eq(monitor_id))
-        .filter(status_changes::Column::Subject.ne(""))
-        .filter(status_changes::Column::ProcessedAt.is_null())
-        .exec(db)
-        .await?;
-    let open = incidents::Entity::find()
-        .filter(incidents::Column::MonitorId.eq(monitor_id))
-        .filter(incidents::Column::Subject.ne(""))
-        .filter(incidents::Column::ResolvedAt.is_null())
-        .all(db)
-        .await?;
-    for incident in open {
-        incidents::Entity::update_many()
-            .col_expr(incidents::Column::ResolvedAt, Expr::value(now))
-            .filter(incidents::Column::Id.eq(incident.id))
-            .exec(db)
-            .await?;
-        incident_events::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            incident_id: Set(incident.id),
-            at: Set(now),
-            kind: Set("closed".into()),
-            message: Set(reason.to_owned()),
-        }
-        .insert(db)
-        .await?;
-    }
-    github_runners::Entity::delete_many()
-        .filter(github_runners::Column::MonitorId.eq(monitor_id))
-        .exec(db)
-        .await?;
-    github_listings::Entity::delete_by_id(monitor_id).exec(db).await?;
-    Ok(())
 }

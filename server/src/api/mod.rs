@@ -89,6 +89,7 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(channels::test_channel))
         .routes(routes!(runners::list))
         .routes(routes!(runners::outages))
+        .routes(routes!(runners::forget))
         .routes(routes!(slack::list, slack::create))
         .routes(routes!(slack::get, slack::update, slack::delete))
         .routes(routes!(slack::command))

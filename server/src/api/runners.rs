@@ -1,5 +1,5 @@
-//! A runner monitor's runners and one runner's outages: owner or admin
-//! only, like the monitor itself.
+//! A runner monitor's runners, one runner's outages, and forgetting a
+//! runner: owner or admin only, like the monitor itself.
 
 use axum::extract::State;
 use domain::runners::{self, OutageView, RunnerView};
@@ -68,4 +68,22 @@ pub async fn outages(
         .await
         .map_err(ApiError::internal)?;
     Ok(Envelope::ok(OutageList { outages, next_cursor: None }))
+}
+
+/// Forgets a decommissioned runner: its open outage is closed without an
+/// alert, its history stays; if GitHub still lists it, it comes back as new.
+#[utoipa::path(delete, path = "/monitors/{id}/runners/{name}", tag = "monitors",
+    params(("id" = Uuid, Path), ("name" = String, Path, description = "The runner's name")),
+    security(("bearer" = [])),
+    responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn forget(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path((id, name)): Path<(Uuid, String)>,
+) -> Result<Envelope<Option<()>>, ApiError> {
+    state.monitors.get(&caller, id).await?;
+    if !runners::forget_runner(&state.db, id, &name).await.map_err(ApiError::internal)? {
+        return Err(ApiError::NotFound(format!("this monitor has no runner named `{name}`")));
+    }
+    Ok(Envelope::ok(None).with_message("runner forgotten"))
 }
