@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/runstate/target}"
+# Incremental artefacts only help edit-compile loops, and they grow by
+# gigabytes per run: CI and test runs do without.
+export CARGO_INCREMENTAL=0
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
 

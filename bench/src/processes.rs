@@ -12,6 +12,8 @@ use uuid::Uuid;
 
 use crate::Args;
 
+/// The encryption key every process of the run shares.
+const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 const SECRET: &str = "bench-secret-bench-secret-bench-secret-0123";
 
 /// A running installation: its processes, database and API address.
@@ -60,7 +62,7 @@ pub async fn start(args: &Args) -> anyhow::Result<Run> {
             .env("RUNSTATE_BIND", format!("127.0.0.1:{port}"))
             .env("RUNSTATE_ALLOW_TARGETS", "127.0.0.0/8")
             .env("RUNSTATE_JWT_SECRET", SECRET)
-            .env("RUNSTATE_ENCRYPTION_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+            .env("RUNSTATE_ENCRYPTION_KEY", KEY)
             .env("RUNSTATE_QUEUE_NAMESPACE", &namespace)
             .env("RUNSTATE_CONCURRENCY", args.concurrency.to_string())
             .env("RUST_LOG", "warn")
@@ -128,7 +130,8 @@ impl Run {
     /// Creates the monitors through the monitor service, as the API would.
     pub async fn create_monitors(&self, args: &Args, target: &str) -> anyhow::Result<Vec<Uuid>> {
         let me = self.me().await?;
-        let service = MonitorService::new(self.db.clone());
+        let key = domain::channels::EncryptionKey::from_base64(KEY)?;
+        let service = MonitorService::new(self.db.clone(), &key);
         let mut ids = Vec::with_capacity(args.monitors);
         for i in 0..args.monitors {
             let input = MonitorInput {

@@ -6,8 +6,10 @@ pub mod channels;
 pub mod db;
 pub mod entities;
 pub mod history;
+pub mod integrations;
 pub mod monitors;
 pub mod pipeline;
+pub mod runners;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -42,7 +42,8 @@ async fn monitor(db: &DatabaseConnection, owner: &Principal, name: &str, paused:
         http: Some(HttpSpec::get("https://example.org/").unwrap()),
         ..Default::default()
     };
-    MonitorService::new(db.clone()).create(owner, input).await.unwrap().id
+    let key = domain::channels::EncryptionKey::generate();
+    MonitorService::new(db.clone(), &key).create(owner, input).await.unwrap().id
 }
 
 async fn check(db: &DatabaseConnection, monitor: Uuid, at: DateTime<Utc>, status: Status, ms: i32) {

@@ -45,6 +45,7 @@ async fn monitor(db: &DatabaseConnection, owner: Uuid) -> Uuid {
         next_check_at: Set(now),
         created_at: Set(now),
         updated_at: Set(now),
+        secret: Set(None),
     }
     .insert(db)
     .await

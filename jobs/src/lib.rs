@@ -7,6 +7,7 @@ pub mod notify;
 pub mod outbound;
 pub mod payloads;
 pub mod queue;
+pub mod retention;
 pub mod runtime;
 pub mod scheduler;
 #[cfg(feature = "testing")]

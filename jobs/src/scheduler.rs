@@ -1,6 +1,8 @@
 //! The scheduler: claims due monitors and enqueues their checks; sweeps the
 //! outbox for status changes and notifications whose jobs were lost or whose
 //! retry time has come. Several schedulers may run: claims never overlap.
+//! It also starts the retention pass at start and every hour, as a task of
+//! its own so that deleting old history never delays a check.
 
 use std::time::Duration;
 
@@ -18,17 +20,30 @@ const TICK: Duration = Duration::from_millis(200);
 const BATCH: u64 = 1000;
 /// Every this many ticks, the outbox is swept and queue depths measured.
 const SWEEP_EVERY: u32 = 5;
+/// How often old history is deleted.
+const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
 /// Runs until `shutdown` completes.
 pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output = ()>) {
     tokio::pin!(shutdown);
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // The first tick is immediate: a pass at start.
+    let mut prune = tokio::time::interval(RETENTION_EVERY);
+    prune.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut pruning: Option<tokio::task::JoinHandle<_>> = None;
     let mut ticks: u32 = 0;
     loop {
         tokio::select! {
             () = &mut shutdown => break,
             _ = tick.tick() => {}
+            _ = prune.tick() => {
+                if pruning.as_ref().is_none_or(|pass| pass.is_finished()) {
+                    let pass = crate::retention::run_pass(ctx.db.clone(), ctx.retention);
+                    pruning = Some(tokio::spawn(pass));
+                }
+                continue;
+            }
         }
         if let Err(err) = schedule(&ctx).await {
             tracing::warn!(error = %err, "scheduling failed; retrying next tick");
@@ -39,6 +54,9 @@ pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output
                 tracing::warn!(error = %err, "outbox sweep failed; retrying");
             }
         }
+    }
+    if let Some(pass) = pruning {
+        pass.abort();
     }
 }
 

@@ -121,6 +121,7 @@ fn down_alert() -> Alert {
         started_at: Some(at("2026-11-22T10:00:00Z")),
         resolved_at: None,
         link: "http://runstate.test/monitors/42".into(),
+        ..Default::default()
     }
 }
 

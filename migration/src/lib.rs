@@ -7,6 +7,7 @@ mod m20261122_000001_initial;
 mod m20261122_000002_invitations;
 mod m20261122_000010_status_changes;
 mod m20261122_000011_notification_due_index;
+mod m20261122_000020_github_runners;
 mod tables;
 
 /// Applies RunState's migrations in order.
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_invitations::Migration),
             Box::new(m20261122_000010_status_changes::Migration),
             Box::new(m20261122_000011_notification_due_index::Migration),
+            Box::new(m20261122_000020_github_runners::Migration),
         ]
     }
 }

@@ -107,7 +107,7 @@ pub struct Config {
     /// Key that signs access tokens; generated and kept in the data dir when unset.
     #[arg(long, env = "RUNSTATE_JWT_SECRET", hide_env_values = true, global = true)]
     pub jwt_secret: Option<String>,
-    /// Key that encrypts stored channel secrets (base64 of 32 bytes); generated and kept in
+    /// Key that encrypts stored secrets: channel targets, GitHub tokens, Slack signing secrets (base64 of 32 bytes); generated and kept in
     /// the data dir as data.key when unset. Every process of one installation needs the same.
     #[arg(long, env = "RUNSTATE_ENCRYPTION_KEY", hide_env_values = true, global = true)]
     pub encryption_key: Option<String>,
@@ -149,6 +149,15 @@ pub struct Config {
     #[arg(long, env = "RUNSTATE_NOTIFICATION_ATTEMPTS", default_value_t = 5,
           value_parser = clap::value_parser!(i32).range(1..=20), global = true)]
     pub notification_attempts: i32,
+    /// Days raw check results are kept (rollups and incidents outlive them).
+    #[arg(long, env = "RUNSTATE_CHECK_RETENTION_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
+    pub check_retention_days: u32,
+    /// Days resolved outages (incidents, runner outages) are kept; the newest
+    /// of each monitor and runner is always kept so numbering continues.
+    #[arg(long, env = "RUNSTATE_OUTAGE_RETENTION_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
+    pub outage_retention_days: u32,
     /// Sender address of email notifications.
     #[arg(long, env = "RUNSTATE_SMTP_FROM", global = true)]
     pub smtp_from: Option<String>,
@@ -182,6 +191,14 @@ impl Config {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{}", self.bind),
+        }
+    }
+
+    /// How long history is kept, for the retention pass.
+    pub fn retention(&self) -> domain::pipeline::retention::Retention {
+        domain::pipeline::retention::Retention {
+            checks: chrono::Duration::days(i64::from(self.check_retention_days)),
+            outages: chrono::Duration::days(i64::from(self.outage_retention_days)),
         }
     }
 
@@ -220,6 +237,17 @@ mod tests {
         assert_eq!(cli.config.signup, SignupPolicy::Open);
         assert_eq!(cli.config.public_url(), "http://127.0.0.1:3000");
         assert!(cli.config.encryption_key.is_none());
+    }
+
+    #[test]
+    fn retention_defaults_to_thirty_days_and_takes_flags() {
+        let defaults = parse(&[]).config.retention();
+        assert_eq!(defaults.checks, chrono::Duration::days(30));
+        assert_eq!(defaults.outages, chrono::Duration::days(30));
+        let cli = parse(&["--check-retention-days", "7", "--outage-retention-days", "90"]);
+        assert_eq!(cli.config.retention().checks, chrono::Duration::days(7));
+        assert_eq!(cli.config.retention().outages, chrono::Duration::days(90));
+        assert!(Cli::try_parse_from(["runstate", "--check-retention-days", "0"]).is_err());
     }
 
     #[test]

@@ -45,7 +45,7 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
     let key = secrets::encryption_key(&config.data_dir, config.encryption_key.as_deref())?;
     if config.redis_url.is_some() && config.encryption_key.is_none() {
         tracing::warn!(
-            "RUNSTATE_ENCRYPTION_KEY is unset: channel secrets use this machine's data.key, \
+            "RUNSTATE_ENCRYPTION_KEY is unset: stored secrets use this machine's data.key, \
              which processes on other machines cannot read; set the same key everywhere"
         );
     }
@@ -57,7 +57,8 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
         }
     }
     Ok(AppState {
-        monitors: domain::monitors::MonitorService::new(db.clone()),
+        monitors: domain::monitors::MonitorService::new(db.clone(), &key),
+        integrations: domain::integrations::SlackIntegrationService::new(db.clone(), &key),
         accounts,
         channels,
         outbound: jobs::outbound::Outbound::new(jobs::outbound::OutboundOptions {
@@ -93,10 +94,12 @@ pub fn pipeline_context(state: &AppState) -> jobs::workers::PipelineContext {
         queues: state.queue.clone(),
         outbound: state.outbound.clone(),
         channels: state.channels.clone(),
+        monitors: state.monitors.clone(),
         smtp: state.smtp.clone(),
         region: state.config.region.clone(),
         public_url: state.config.public_url(),
         notification_attempts: state.config.notification_attempts,
+        retention: state.config.retention(),
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use domain::accounts::AccountService;
 use domain::channels::ChannelService;
+use domain::integrations::SlackIntegrationService;
 use domain::monitors::MonitorService;
 use jobs::notify::SmtpConfig;
 use jobs::Queues;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub accounts: AccountService,
     pub monitors: MonitorService,
     pub channels: ChannelService,
+    /// Slack integrations: slash-command secrets and their monitors.
+    pub integrations: SlackIntegrationService,
     /// The one guarded way out: checks, channel tests, notifications.
     pub outbound: jobs::outbound::Outbound,
     /// SMTP settings for email channels, when configured.

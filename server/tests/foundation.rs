@@ -74,7 +74,14 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
         db: dead.clone(),
         leptos: server::web::leptos_options(&cli.config),
         metrics: server::telemetry::metrics_handle(),
-        monitors: domain::monitors::MonitorService::new(dead.clone()),
+        monitors: domain::monitors::MonitorService::new(
+            dead.clone(),
+            &domain::channels::EncryptionKey::generate(),
+        ),
+        integrations: domain::integrations::SlackIntegrationService::new(
+            dead.clone(),
+            &domain::channels::EncryptionKey::generate(),
+        ),
         accounts: domain::accounts::AccountService::new(
             dead.clone(),
             domain::accounts::TokenKeys::from_secret(&[7u8; 32]).unwrap(),

@@ -16,6 +16,8 @@ use jobs::testing::Recorder;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
+/// The encryption key every process of the run shares.
+const KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 const BIN: &str = env!("CARGO_BIN_EXE_runstate");
 
 /// Child processes, killed when the test ends, however it ends.
@@ -47,7 +49,7 @@ fn runstate(
         .env("RUNSTATE_QUEUE_ORPHAN_AFTER", "5")
         .env("RUNSTATE_ALLOW_TARGETS", "127.0.0.0/8")
         .env("RUNSTATE_DATA_DIR", data)
-        .env("RUNSTATE_ENCRYPTION_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+        .env("RUNSTATE_ENCRYPTION_KEY", KEY)
         .env("RUNSTATE_JWT_SECRET", "processes-test-secret-processes-test-secret")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -109,7 +111,8 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
     let target = Recorder::start("/").await;
     // Slow answers: 12 checks a second need more than one worker's two slots.
     target.set_delay(Duration::from_millis(300));
-    let monitors = MonitorService::new(db.clone());
+    let key = domain::channels::EncryptionKey::from_base64(KEY).unwrap();
+    let monitors = MonitorService::new(db.clone(), &key);
     let mut paths = HashMap::new();
     for i in 0..12 {
         let spec = HttpSpec::get(&format!("{}m{i}", target.url)).unwrap();

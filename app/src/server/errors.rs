@@ -55,7 +55,9 @@ impl From<MonitorError> for AppError {
             MonitorError::NotFound => Self::NotFound("monitor not found".into()),
             MonitorError::Forbidden => Self::Forbidden(err.to_string()),
             MonitorError::Conflict(message) => Self::Conflict(message),
-            MonitorError::Database(_) => internal("monitor service", err),
+            MonitorError::Database(_) | MonitorError::Undecryptable(_) => {
+                internal("monitor service", err)
+            }
         }
     }
 }

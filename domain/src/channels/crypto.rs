@@ -57,6 +57,13 @@ impl std::fmt::Debug for EncryptionKey {
 #[error("cannot decrypt a stored secret ({0}); was the encryption key changed?")]
 pub struct OpenError(&'static str);
 
+impl OpenError {
+    /// An error with a fixed reason.
+    pub(crate) fn from_static(reason: &'static str) -> Self {
+        Self(reason)
+    }
+}
+
 const VERSION: &str = "v1:";
 const NONCE_LEN: usize = 24;
 

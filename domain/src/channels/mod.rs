@@ -3,7 +3,7 @@
 //! ever shown masked; workers get them decrypted through
 //! [`ChannelService::load_for_delivery`].
 
-mod crypto;
+pub(crate) mod crypto;
 mod fields;
 mod service;
 mod spec;

@@ -4,6 +4,8 @@
 pub mod audit_log;
 pub mod channels;
 pub mod checks;
+pub mod github_listings;
+pub mod github_runners;
 pub mod incident_events;
 pub mod incidents;
 pub mod invitations;
@@ -13,5 +15,7 @@ pub mod monitors;
 pub mod notifications;
 pub mod refresh_tokens;
 pub mod sessions;
+pub mod slack_integration_monitors;
+pub mod slack_integrations;
 pub mod status_changes;
 pub mod users;

@@ -22,6 +22,8 @@ pub struct Model {
     pub next_check_at: DateTimeUtc,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// Kind-specific secrets (the GitHub token), sealed; never shown.
+    pub secret: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

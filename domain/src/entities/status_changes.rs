@@ -15,6 +15,8 @@ pub struct Model {
     pub cause: Option<String>,
     pub region: String,
     pub processed_at: Option<DateTimeUtc>,
+    /// A runner's name for a runner's change; empty for the monitor's own.
+    pub subject: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

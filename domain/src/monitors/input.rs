@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::github::{GithubRunnersInput, GithubRunnersSpec};
 use super::spec::{HttpSpec, SpecError, TcpSpec};
 
 /// The kind of a monitor and its own settings.
@@ -11,7 +12,11 @@ use super::spec::{HttpSpec, SpecError, TcpSpec};
 pub enum Target {
     Http(HttpSpec),
     Tcp(TcpSpec),
+    GithubRunners(GithubRunnersSpec),
 }
+
+/// Every kind, as clients name them.
+pub const KINDS: [&str; 3] = ["http", "tcp", "github_runners"];
 
 impl Target {
     /// The stored kind name.
@@ -19,6 +24,7 @@ impl Target {
         match self {
             Self::Http(_) => "http",
             Self::Tcp(_) => "tcp",
+            Self::GithubRunners(_) => "github_runners",
         }
     }
 
@@ -27,14 +33,16 @@ impl Target {
         match self {
             Self::Http(spec) => spec.url.clone(),
             Self::Tcp(spec) => spec.target(),
+            Self::GithubRunners(spec) => spec.target(),
         }
     }
 
-    /// The settings as stored in `monitors.config`.
+    /// The settings as stored in `monitors.config` (never a token).
     pub fn to_config(&self) -> String {
         let value = match self {
             Self::Http(spec) => serde_json::to_value(spec),
             Self::Tcp(spec) => serde_json::to_value(spec),
+            Self::GithubRunners(spec) => serde_json::to_value(spec),
         };
         value.map(|v| v.to_string()).unwrap_or_default()
     }
@@ -47,7 +55,17 @@ impl Target {
         match kind {
             "http" => Ok(Self::Http(serde_json::from_str(config).map_err(bad)?)),
             "tcp" => Ok(Self::Tcp(serde_json::from_str(config).map_err(bad)?)),
+            "github_runners" => Ok(Self::GithubRunners(serde_json::from_str(config).map_err(bad)?)),
             other => Err(SpecError::new("kind", format!("unknown kind `{other}`"))),
+        }
+    }
+
+    /// The default interval of this kind: a minute, five for GitHub (its
+    /// API has an hourly request budget).
+    fn default_interval(&self) -> i64 {
+        match self {
+            Self::GithubRunners(_) => 300,
+            Self::Http(_) | Self::Tcp(_) => INTERVAL_SECONDS.2,
         }
     }
 }
@@ -66,6 +84,7 @@ pub struct MonitorInput {
     pub paused: Option<bool>,
     pub http: Option<HttpSpec>,
     pub tcp: Option<TcpSpec>,
+    pub github_runners: Option<GithubRunnersInput>,
     /// Accepted and ignored on input: server-owned fields a client may echo back.
     #[serde(default)]
     pub id: Option<serde_json::Value>,
@@ -110,26 +129,52 @@ fn bounded(
 
 impl MonitorInput {
     /// Validates a create request.
-    pub fn into_settings(self) -> Result<MonitorSettings, SpecError> {
-        let target = match (self.kind.as_deref().map(str::trim), self.http, self.tcp) {
-            (Some("http") | None, Some(http), None) => Target::Http(http.validated()?),
-            (Some("tcp") | None, None, Some(tcp)) => Target::Tcp(tcp.validated()?),
-            (Some("http"), None, _) => {
-                return Err(SpecError::new("http", "is required for kind http"))
+    pub fn into_settings(mut self) -> Result<MonitorSettings, SpecError> {
+        let target = self.take_target()?;
+        self.settings_for(target)
+    }
+
+    /// The kind's block, validated; exactly one block, matching `kind`.
+    fn take_target(&mut self) -> Result<Target, SpecError> {
+        let given: Vec<&str> = [
+            ("http", self.http.is_some()),
+            ("tcp", self.tcp.is_some()),
+            ("github_runners", self.github_runners.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(kind, present)| present.then_some(kind))
+        .collect();
+        let kind = match (self.kind.as_deref().map(str::trim), given.as_slice()) {
+            (Some(kind), _) => kind.to_owned(),
+            (None, [one]) => (*one).to_owned(),
+            (None, []) => {
+                return Err(SpecError::new("kind", "is required (http, tcp or github_runners)"))
             }
-            (Some("tcp"), _, None) => {
-                return Err(SpecError::new("tcp", "is required for kind tcp"))
-            }
-            (Some(kind), _, _) if kind != "http" && kind != "tcp" => {
-                return Err(SpecError::new("kind", "must be http or tcp"));
-            }
-            (None, None, None) => return Err(SpecError::new("kind", "is required (http or tcp)")),
-            _ => {
+            (None, _) => {
                 return Err(SpecError::new("kind", "give exactly the block that matches the kind"))
             }
         };
-        let interval_seconds =
-            bounded("interval_seconds", self.interval_seconds, INTERVAL_SECONDS)?;
+        if !KINDS.contains(&kind.as_str()) {
+            return Err(SpecError::new("kind", "must be http, tcp or github_runners"));
+        }
+        if !given.contains(&kind.as_str()) {
+            return Err(SpecError::new(kind.clone(), format!("is required for kind {kind}")));
+        }
+        if given.len() > 1 {
+            return Err(SpecError::new("kind", "give exactly the block that matches the kind"));
+        }
+        match (self.http.take(), self.tcp.take(), self.github_runners.take()) {
+            (Some(http), _, _) => Ok(Target::Http(http.validated()?)),
+            (_, Some(tcp), _) => Ok(Target::Tcp(tcp.validated()?)),
+            (_, _, Some(github)) => Ok(Target::GithubRunners(github.validated()?)),
+            _ => Err(SpecError::new("kind", "give exactly the block that matches the kind")),
+        }
+    }
+
+    /// The settings around a validated target; defaults fill in what is absent.
+    fn settings_for(self, target: Target) -> Result<MonitorSettings, SpecError> {
+        let interval = self.interval_seconds.or(Some(target.default_interval()));
+        let interval_seconds = bounded("interval_seconds", interval, INTERVAL_SECONDS)?;
         let default_timeout = TIMEOUT_MS.2.min(i64::from(interval_seconds) * 1000);
         let timeout_ms =
             bounded("timeout_ms", Some(self.timeout_ms.unwrap_or(default_timeout)), TIMEOUT_MS)?;
@@ -153,16 +198,20 @@ impl MonitorInput {
     }
 
     /// Applies a patch on top of `current`; absent fields stay as they are.
+    /// A runner monitor's token stays stored unless a new one is given.
     pub fn patch(self, current: &MonitorSettings) -> Result<MonitorSettings, SpecError> {
         if let Some(kind) = self.kind.as_deref() {
             if kind != current.target.kind() {
                 return Err(SpecError::new("kind", "cannot be changed; create a new monitor"));
             }
         }
-        let target = match (&current.target, self.http, self.tcp) {
-            (Target::Http(_), Some(http), None) => Target::Http(http.validated()?),
-            (Target::Tcp(_), None, Some(tcp)) => Target::Tcp(tcp.validated()?),
-            (target, None, None) => target.clone(),
+        let target = match (&current.target, self.http, self.tcp, self.github_runners) {
+            (Target::Http(_), Some(http), None, None) => Target::Http(http.validated()?),
+            (Target::Tcp(_), None, Some(tcp), None) => Target::Tcp(tcp.validated()?),
+            (Target::GithubRunners(spec), None, None, Some(github)) => {
+                Target::GithubRunners(github.patched(spec)?)
+            }
+            (target, None, None, None) => target.clone(),
             _ => {
                 return Err(SpecError::new(
                     "kind",
@@ -172,7 +221,6 @@ impl MonitorInput {
         };
         let merged = MonitorInput {
             name: Some(self.name.unwrap_or_else(|| current.name.clone())),
-            kind: None,
             interval_seconds: Some(
                 self.interval_seconds.unwrap_or(current.interval_seconds.into()),
             ),
@@ -181,17 +229,9 @@ impl MonitorInput {
             recoveries: Some(self.recoveries.unwrap_or(current.recoveries.into())),
             channel_ids: Some(self.channel_ids.unwrap_or_else(|| current.channel_ids.clone())),
             paused: Some(self.paused.unwrap_or(current.paused)),
-            http: match &target {
-                Target::Http(spec) => Some(spec.clone()),
-                Target::Tcp(_) => None,
-            },
-            tcp: match &target {
-                Target::Tcp(spec) => Some(spec.clone()),
-                Target::Http(_) => None,
-            },
             ..Default::default()
         };
-        merged.into_settings()
+        merged.settings_for(target)
     }
 }
 
@@ -202,6 +242,7 @@ fn default_name(target: &Target) -> String {
             .and_then(|u| u.host_str().map(str::to_owned))
             .unwrap_or_else(|| spec.url.clone()),
         Target::Tcp(spec) => spec.target(),
+        Target::GithubRunners(spec) => format!("{} runners", spec.repository()),
     }
 }
 
@@ -254,6 +295,23 @@ mod tests {
         let input = MonitorInput { kind: Some("smoke-signal".into()), ..Default::default() };
         assert_eq!(input.into_settings().expect_err("kind").field, "kind");
         assert_eq!(http("gopher://x").into_settings().expect_err("url").field, "url");
+        let mut both = http("https://example.org");
+        both.tcp = Some(TcpSpec { host: "db".into(), port: 1 });
+        assert_eq!(both.into_settings().expect_err("two blocks").field, "kind");
+    }
+
+    #[test]
+    fn runner_monitors_check_every_five_minutes_by_default() {
+        let input: MonitorInput = serde_json::from_value(serde_json::json!({
+            "kind": "github_runners",
+            "github_runners": {"owner": "acme", "repo": "api", "token": "ghp_secret"}
+        }))
+        .expect("input");
+        let settings = input.into_settings().expect("valid");
+        assert_eq!(settings.interval_seconds, 300);
+        assert_eq!(settings.name, "acme/api runners");
+        assert_eq!(settings.target.key(), "github.com/acme/api");
+        assert!(!settings.target.to_config().contains("ghp_secret"));
     }
 
     #[test]

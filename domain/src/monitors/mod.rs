@@ -1,11 +1,14 @@
 //! Monitors: what to check, how often, and what their checks say.
 
+pub mod github;
 pub mod input;
+mod secrets;
 pub mod service;
 pub mod spec;
 pub mod status;
 pub mod view;
 
+pub use github::{GithubRunnersInput, GithubRunnersSpec, GithubRunnersView, GITHUB_API};
 pub use input::{MonitorInput, MonitorSettings, Target};
 pub use service::{MonitorError, MonitorService};
 pub use spec::{HttpSpec, SpecError, StatusRange, TcpSpec};

@@ -2,6 +2,7 @@
 //! owner or admin only. The RunState `websites` routes use it too.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use base64::Engine;
 use chrono::{DateTime, Duration, Utc};
@@ -17,6 +18,8 @@ use super::input::{MonitorInput, MonitorSettings, Target};
 use super::view::{MonitorFilter, MonitorPage, MonitorView};
 use super::{SpecError, Status};
 use crate::accounts::Principal;
+use crate::channels::crypto::Sealer;
+use crate::channels::{EncryptionKey, OpenError};
 use crate::entities::{channels, monitor_channels, monitor_state, monitors};
 
 /// Why a monitor operation failed.
@@ -30,14 +33,25 @@ pub enum MonitorError {
     Forbidden,
     #[error("{0}")]
     Conflict(String),
+    /// A stored secret no longer opens: the key changed or the row was altered.
+    #[error(transparent)]
+    Undecryptable(#[from] OpenError),
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
 }
 
-/// CRUD over monitors; cheap to clone.
+/// CRUD over monitors; cheap to clone. Kind-specific secrets (GitHub
+/// tokens) are sealed with the installation's encryption key.
 #[derive(Clone)]
 pub struct MonitorService {
     db: DatabaseConnection,
+    pub(super) sealer: Arc<Sealer>,
+}
+
+impl std::fmt::Debug for MonitorService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MonitorService").finish_non_exhaustive()
+    }
 }
 
 /// First checks of new monitors are spread over this window so that many
@@ -45,9 +59,9 @@ pub struct MonitorService {
 const FIRST_CHECK_SPREAD_SECS: i64 = 60;
 
 impl MonitorService {
-    /// A service over `db`.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// A service over `db` sealing secrets with `key`.
+    pub fn new(db: DatabaseConnection, key: &EncryptionKey) -> Self {
+        Self { db, sealer: Arc::new(Sealer::new(key)) }
     }
 
     /// Creates a monitor owned by the caller.
@@ -92,6 +106,10 @@ impl MonitorService {
         let spread = FIRST_CHECK_SPREAD_SECS.min(i64::from(settings.interval_seconds)) * 1000;
         let first_check = now + Duration::milliseconds(rand::rng().random_range(0..spread.max(1)));
         let id = Uuid::now_v7();
+        let secret = self.seal(id, &settings.target)?;
+        if matches!(settings.target, Target::GithubRunners(_)) && secret.is_none() {
+            return Err(SpecError::new("github_runners.token", "is required").into());
+        }
         monitors::ActiveModel {
             id: Set(id),
             owner_id: Set(owner_id),
@@ -107,6 +125,7 @@ impl MonitorService {
             next_check_at: Set(crate::pipeline::scheduling::to_millis(first_check)),
             created_at: Set(now),
             updated_at: Set(now),
+            secret: Set(secret),
         }
         .insert(&txn)
         .await?;
@@ -228,10 +247,21 @@ impl MonitorService {
         model.recoveries = Set(settings.recoveries);
         model.paused = Set(settings.paused);
         model.updated_at = Set(now);
+        if let Some(secret) = self.seal(id, &settings.target)? {
+            model.secret = Set(Some(secret));
+        }
         if resumed {
             model.next_check_at = Set(crate::pipeline::scheduling::to_millis(now));
         }
         model.update(&txn).await?;
+        if let (Target::GithubRunners(before), Target::GithubRunners(after)) =
+            (current.settings()?.target, &settings.target)
+        {
+            if before.runners_url() != after.runners_url() {
+                let reason = format!("The monitor now watches {}", after.repository());
+                crate::runners::forget_all(&txn, id, &reason).await?;
+            }
+        }
         if current.paused != settings.paused {
             let status = if settings.paused { Status::Paused } else { Status::Unknown };
             monitor_state::Entity::update_many()
@@ -351,6 +381,15 @@ impl From<Target> for MonitorInput {
         match target {
             Target::Http(spec) => Self { http: Some(spec), ..Default::default() },
             Target::Tcp(spec) => Self { tcp: Some(spec), ..Default::default() },
+            Target::GithubRunners(spec) => Self {
+                github_runners: Some(super::github::GithubRunnersInput {
+                    owner: Some(spec.owner),
+                    repo: Some(spec.repo),
+                    token: spec.token,
+                    api_url: Some(spec.api_url),
+                }),
+                ..Default::default()
+            },
         }
     }
 }

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::github::{GithubRunnersSpec, GithubRunnersView};
 use super::input::{MonitorSettings, Target};
 use super::{HttpSpec, SpecError, Status, TcpSpec};
 use crate::entities::{monitor_state, monitors};
@@ -15,7 +16,7 @@ pub struct MonitorView {
     pub owner_id: Uuid,
     pub name: String,
     pub kind: String,
-    /// The normalised URL or host:port.
+    /// The normalised URL, host:port, or host/owner/repo.
     pub target: String,
     pub interval_seconds: i32,
     pub timeout_ms: i32,
@@ -33,6 +34,12 @@ pub struct MonitorView {
     pub http: Option<HttpSpec>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tcp: Option<TcpSpec>,
+    /// The runner monitor's settings, its token masked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub github_runners: Option<GithubRunnersView>,
+    /// The stored settings of a runner monitor (the token hint included).
+    #[serde(skip)]
+    pub github_spec: Option<GithubRunnersSpec>,
 }
 
 impl MonitorView {
@@ -43,9 +50,10 @@ impl MonitorView {
         channel_ids: Vec<Uuid>,
     ) -> Result<Self, super::service::MonitorError> {
         let target = Target::from_config(&m.kind, &m.config)?;
-        let (http, tcp) = match target {
-            Target::Http(spec) => (Some(spec), None),
-            Target::Tcp(spec) => (None, Some(spec)),
+        let (http, tcp, github_spec) = match target {
+            Target::Http(spec) => (Some(spec), None, None),
+            Target::Tcp(spec) => (None, Some(spec), None),
+            Target::GithubRunners(spec) => (None, None, Some(spec)),
         };
         Ok(Self {
             id: m.id,
@@ -67,14 +75,17 @@ impl MonitorView {
             created_at: m.created_at,
             http,
             tcp,
+            github_runners: github_spec.as_ref().map(GithubRunnersSpec::view),
+            github_spec,
         })
     }
 
     /// The settings this view was built from, for patching.
     pub fn settings(&self) -> Result<MonitorSettings, SpecError> {
-        let target = match (&self.http, &self.tcp) {
-            (Some(spec), _) => Target::Http(spec.clone()),
-            (_, Some(spec)) => Target::Tcp(spec.clone()),
+        let target = match (&self.http, &self.tcp, &self.github_spec) {
+            (Some(spec), _, _) => Target::Http(spec.clone()),
+            (_, Some(spec), _) => Target::Tcp(spec.clone()),
+            (_, _, Some(spec)) => Target::GithubRunners(spec.clone()),
             _ => return Err(SpecError::new("kind", "the monitor has no settings")),
         };
         Ok(MonitorSettings {

@@ -1,8 +1,10 @@
 //! Turning a status change into incident work: open an incident when a
 //! monitor goes down, resolve it when it comes back, write the timeline and
-//! one notification per linked channel. The database guarantees at most one
-//! open incident per monitor and one notification per (incident, channel,
-//! event), so a redelivered job can never double either.
+//! one notification per linked channel. A change of one runner of a runner
+//! monitor (`subject` = its name) does the same for that runner's outages.
+//! The database guarantees at most one open incident per monitor (or
+//! runner) and one notification per (incident, channel, event), so a
+//! redelivered job can never double either.
 
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -16,6 +18,36 @@ use crate::entities::{
     channels, incident_events, incidents, monitor_channels, notifications, status_changes,
 };
 use crate::monitors::Status;
+use crate::runners::RunnerStatus;
+
+/// What a change means for incidents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effect {
+    Open,
+    Resolve,
+    Nothing,
+}
+
+/// A monitor's change opens when it goes down and resolves when it leaves
+/// down; a runner's opens when it becomes unhealthy (offline, unknown) and
+/// resolves when it is online again.
+fn effect(change: &status_changes::Model) -> Effect {
+    if change.subject.is_empty() {
+        let to = Status::from_stored(&change.to_status);
+        let from = Status::from_stored(&change.from_status);
+        if to == Status::Down {
+            Effect::Open
+        } else if from == Status::Down {
+            Effect::Resolve
+        } else {
+            Effect::Nothing
+        }
+    } else if RunnerStatus::from_stored(&change.to_status).is_healthy() {
+        Effect::Resolve
+    } else {
+        Effect::Open
+    }
+}
 
 /// Applies a status change once, after every earlier unapplied change of the
 /// same monitor (jobs may arrive out of order: an "up" handled before its
@@ -31,6 +63,7 @@ pub async fn apply_status_change(
     let txn = crate::db::begin_write(db).await?;
     let pending = status_changes::Entity::find()
         .filter(status_changes::Column::MonitorId.eq(target.monitor_id))
+        .filter(status_changes::Column::Subject.eq(target.subject.as_str()))
         .filter(status_changes::Column::Seq.lte(target.seq))
         .filter(status_changes::Column::ProcessedAt.is_null())
         .order_by_asc(status_changes::Column::Seq)
@@ -48,12 +81,10 @@ pub async fn apply_status_change(
         if claimed.rows_affected != 1 {
             continue;
         }
-        let to = Status::from_stored(&change.to_status);
-        let from = Status::from_stored(&change.from_status);
-        if to == Status::Down {
-            created.extend(open(&txn, &change).await?);
-        } else if from == Status::Down {
-            created.extend(resolve(&txn, &change).await?);
+        match effect(&change) {
+            Effect::Open => created.extend(open(&txn, &change).await?),
+            Effect::Resolve => created.extend(resolve(&txn, &change).await?),
+            Effect::Nothing => {}
         }
     }
     txn.commit().await?;
@@ -68,14 +99,14 @@ async fn open(
         .select_only()
         .column_as(incidents::Column::Number.max(), "max")
         .filter(incidents::Column::MonitorId.eq(change.monitor_id))
-        .filter(incidents::Column::Subject.eq(""))
+        .filter(incidents::Column::Subject.eq(change.subject.as_str()))
         .into_tuple::<Option<i32>>()
         .one(txn)
         .await?
         .flatten();
     let already_open = incidents::Entity::find()
         .filter(incidents::Column::MonitorId.eq(change.monitor_id))
-        .filter(incidents::Column::Subject.eq(""))
+        .filter(incidents::Column::Subject.eq(change.subject.as_str()))
         .filter(incidents::Column::ResolvedAt.is_null())
         .one(txn)
         .await?;
@@ -90,7 +121,7 @@ async fn open(
     let inserted = incidents::ActiveModel {
         id: Set(id),
         monitor_id: Set(change.monitor_id),
-        subject: Set(String::new()),
+        subject: Set(change.subject.clone()),
         number: Set(last.unwrap_or(0) + 1),
         started_at: Set(change.at),
         resolved_at: Set(None),
@@ -109,7 +140,8 @@ async fn open(
         }
         Err(err) => return Err(err),
     }
-    timeline(txn, id, change, "opened", format!("Went down: {cause}")).await?;
+    let opened = if change.subject.is_empty() { format!("Went down: {cause}") } else { cause };
+    timeline(txn, id, change, "opened", opened).await?;
     notify(txn, id, change, "down").await
 }
 
@@ -119,7 +151,7 @@ async fn resolve(
 ) -> Result<Vec<Uuid>, DbErr> {
     let Some(incident) = incidents::Entity::find()
         .filter(incidents::Column::MonitorId.eq(change.monitor_id))
-        .filter(incidents::Column::Subject.eq(""))
+        .filter(incidents::Column::Subject.eq(change.subject.as_str()))
         .filter(incidents::Column::ResolvedAt.is_null())
         .one(txn)
         .await?
@@ -131,7 +163,12 @@ async fn resolve(
         .filter(incidents::Column::Id.eq(incident.id))
         .exec(txn)
         .await?;
-    timeline(txn, incident.id, change, "resolved", format!("Back {}", change.to_status)).await?;
+    let message = if change.subject.is_empty() {
+        format!("Back {}", change.to_status)
+    } else {
+        format!("Runner {} is {} again", change.subject, change.to_status)
+    };
+    timeline(txn, incident.id, change, "resolved", message).await?;
     notify(txn, incident.id, change, "up").await
 }
 

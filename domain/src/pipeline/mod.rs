@@ -6,6 +6,7 @@
 pub mod incidents;
 pub mod notifications;
 pub mod results;
+pub mod retention;
 pub mod scheduling;
 pub mod transitions;
 

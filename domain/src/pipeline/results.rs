@@ -162,6 +162,7 @@ async fn try_record(
             cause: Set(result.error.clone()),
             region: Set(result.region.clone()),
             processed_at: Set(None),
+            subject: Set(String::new()),
         }
         .insert(&txn)
         .await?;

@@ -2,6 +2,7 @@
 //! check saw. They never fail: a failed check is a `Down` outcome with a short
 //! reason, and every one ends within its timeout.
 
+pub mod github;
 mod http;
 mod tcp;
 
@@ -11,6 +12,7 @@ use domain::monitors::Status;
 
 use crate::outbound::OutboundError;
 
+pub use github::list_runners;
 pub use http::{check_http, BODY_LIMIT};
 pub use tcp::check_tcp;
 

@@ -18,13 +18,14 @@ pub use email::{SmtpConfig, SmtpConfigError, SmtpTls};
 pub use test_message::{send_test, TestReport};
 
 /// What happened, as far as the channel is told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum AlertEvent {
-    /// The monitor went down (or degraded).
+    /// The monitor (or one of its runners) went down.
     Down,
-    /// The monitor recovered.
+    /// The monitor (or runner) recovered.
     Up,
     /// A test message asked for by a user.
+    #[default]
     Test,
 }
 
@@ -39,8 +40,10 @@ impl AlertEvent {
     }
 }
 
-/// One alert, in terms every provider can render.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One alert, in terms every provider can render. A runner's outage sets
+/// `repository` and `runner`; other fields default, so
+/// `Alert { …, ..Default::default() }` builds any alert.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Alert {
     pub event: AlertEvent,
     pub monitor_name: String,
@@ -53,6 +56,10 @@ pub struct Alert {
     pub resolved_at: Option<DateTime<Utc>>,
     /// Where to look in RunState (the monitor or incident page).
     pub link: String,
+    /// For a runner's outage: `owner/repo` or `owner (organisation)`.
+    pub repository: Option<String>,
+    /// For a runner's outage: the runner's name.
+    pub runner: Option<String>,
 }
 
 impl Alert {
@@ -69,6 +76,7 @@ impl Alert {
             started_at: None,
             resolved_at: None,
             link: link.into(),
+            ..Default::default()
         }
     }
 

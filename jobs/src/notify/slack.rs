@@ -44,9 +44,14 @@ pub fn payload(alert: &Alert) -> Value {
             "url": alert.link,
         }],
     }));
-    let context = match alert.incident_number {
-        Some(number) => format!("RunState · incident #{number} · <{}|details>", alert.link),
-        None => format!("RunState · <{}|details>", alert.link),
+    let context = match (alert.incident_number, &alert.runner) {
+        (Some(number), Some(runner)) => {
+            format!("RunState · outage #{number} of {} · <{}|details>", escape(runner), alert.link)
+        }
+        (Some(number), None) => {
+            format!("RunState · incident #{number} · <{}|details>", alert.link)
+        }
+        (None, _) => format!("RunState · <{}|details>", alert.link),
     };
     blocks.push(json!({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]}));
     json!({ "text": fallback(alert, &headline), "blocks": blocks })
@@ -101,6 +106,7 @@ mod tests {
             started_at: Some(at("2026-11-22T10:00:00Z")),
             resolved_at: None,
             link: "https://status.example.org/monitors/abc".into(),
+            ..Default::default()
         }
     }
 
@@ -140,6 +146,32 @@ mod tests {
         assert_eq!(message["blocks"][0]["text"]["text"], "✅ Homepage is up again");
         let fields = message["blocks"][1]["fields"].to_string();
         assert!(fields.contains("*Duration*\\n12m 5s"), "{fields}");
+    }
+
+    #[test]
+    fn a_runner_outage_has_repository_runner_status_and_outage_fields() {
+        let alert = Alert {
+            status: "offline".into(),
+            repository: Some("acme/api".into()),
+            runner: Some("ci-1".into()),
+            incident_number: Some(2),
+            ..down()
+        };
+        let message = payload(&alert);
+        assert_eq!(message["blocks"][0]["text"]["text"], "🔴 Runner ci-1 is offline");
+        let fields: Vec<&str> = message["blocks"][1]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            fields[..4],
+            ["*Repository*\nacme/api", "*Runner*\nci-1", "*Status*\noffline", "*Outage number*\n2"]
+        );
+        assert!(fields[4].starts_with("*Detected*\n<!date^"), "{}", fields[4]);
+        let context = message["blocks"][3]["elements"][0]["text"].as_str().unwrap();
+        assert!(context.contains("outage #2 of ci-1"), "{context}");
     }
 
     #[test]

@@ -15,8 +15,15 @@ pub(crate) fn emoji(alert: &Alert) -> &'static str {
     }
 }
 
-/// "Homepage is down", "Homepage is up again", "Test notification for Ops".
+/// "Homepage is down", "Homepage is up again", "Test notification for Ops";
+/// for a runner, "Runner ci-1 is offline", "Runner ci-1 is online again".
 pub(crate) fn title(alert: &Alert) -> String {
+    if let Some(runner) = &alert.runner {
+        return match alert.event {
+            AlertEvent::Up => format!("Runner {runner} is {} again", alert.status),
+            _ => format!("Runner {runner} is {}", alert.status),
+        };
+    }
     match alert.event {
         AlertEvent::Down => format!("{} is {}", alert.monitor_name, alert.status),
         AlertEvent::Up => format!("{} is up again", alert.monitor_name),
@@ -45,6 +52,9 @@ pub(crate) fn facts(alert: &Alert) -> Vec<Fact> {
     if alert.event == AlertEvent::Test {
         return Vec::new();
     }
+    if let Some(runner) = &alert.runner {
+        return runner_facts(alert, runner);
+    }
     let fact = |label, value: String| Fact { label, value, at: None };
     let mut facts = vec![fact("Monitor", alert.monitor_name.clone())];
     if !alert.monitor_target.is_empty() {
@@ -68,6 +78,32 @@ pub(crate) fn facts(alert: &Alert) -> Vec<Fact> {
     }
     if let Some(number) = alert.incident_number {
         facts.push(fact("Incident #", number.to_string()));
+    }
+    facts
+}
+
+/// A runner's outage: where, which, what, which outage, when, how long.
+fn runner_facts(alert: &Alert, runner: &str) -> Vec<Fact> {
+    let fact = |label, value: String| Fact { label, value, at: None };
+    let mut facts = Vec::new();
+    if let Some(repository) = &alert.repository {
+        facts.push(fact("Repository", repository.clone()));
+    }
+    facts.push(fact("Runner", runner.to_owned()));
+    facts.push(fact("Status", alert.status.clone()));
+    if let Some(number) = alert.incident_number {
+        facts.push(fact("Outage number", number.to_string()));
+    }
+    if let Some(started) = alert.started_at {
+        facts.push(Fact { label: "Detected", value: timestamp(started), at: Some(started) });
+    }
+    if alert.event == AlertEvent::Up {
+        if let Some(resolved) = alert.resolved_at {
+            facts.push(Fact { label: "Resolved", value: timestamp(resolved), at: Some(resolved) });
+        }
+        if let Some(duration) = alert.duration() {
+            facts.push(fact("Duration", human_duration(duration)));
+        }
     }
     facts
 }
@@ -116,6 +152,7 @@ mod tests {
             started_at: Some(Utc::now()),
             resolved_at: None,
             link: "http://runstate.local/monitors/1".into(),
+            ..Default::default()
         }
     }
 
@@ -136,6 +173,28 @@ mod tests {
         let labels: Vec<_> = facts(&bare).iter().map(|f| f.label).collect();
         assert_eq!(labels, ["Monitor", "Target", "Status"]);
         assert_eq!(facts(&down())[2].value, "down (was up)");
+    }
+
+    #[test]
+    fn a_runner_outage_names_repository_runner_status_and_outage() {
+        let alert = Alert {
+            runner: Some("ci-1".into()),
+            repository: Some("acme/api".into()),
+            status: "offline".into(),
+            ..down()
+        };
+        assert_eq!(headline(&alert), "🔴 Runner ci-1 is offline");
+        let labels: Vec<_> = facts(&alert).iter().map(|f| f.label).collect();
+        assert_eq!(labels, ["Repository", "Runner", "Status", "Outage number", "Detected"]);
+        let up = Alert {
+            event: AlertEvent::Up,
+            status: "online".into(),
+            resolved_at: alert.started_at.map(|s| s + chrono::Duration::minutes(3)),
+            ..alert
+        };
+        assert_eq!(headline(&up), "✅ Runner ci-1 is online again");
+        let labels: Vec<_> = facts(&up).iter().map(|f| f.label).collect();
+        assert_eq!(labels[5..], ["Resolved", "Duration"]);
     }
 
     #[test]

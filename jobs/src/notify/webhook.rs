@@ -66,6 +66,8 @@ pub fn payload(alert: &Alert) -> Value {
             "resolved_at": alert.resolved_at.map(rfc3339),
             "duration_seconds": alert.duration().map(|d| d.num_seconds()),
             "link": alert.link,
+            "repository": alert.repository,
+            "runner": alert.runner,
         },
     })
 }

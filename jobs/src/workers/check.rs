@@ -1,5 +1,6 @@
 //! The check worker: performs one check with bounded time and memory,
 //! records the result and, on a status change, enqueues the incident work.
+//! Runner monitors are listed and recorded by [`super::runners`].
 
 use std::time::{Duration, Instant};
 
@@ -32,6 +33,9 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
     let outcome: CheckOutcome = match &target {
         Target::Http(spec) => check_http(&ctx.outbound, spec, timeout).await,
         Target::Tcp(spec) => check_tcp(&ctx.outbound, spec, timeout).await,
+        Target::GithubRunners(spec) => {
+            return super::runners::handle(&ctx, &monitor, spec, job.slot, timeout).await
+        }
     };
     metrics::counter!("checks_total", "kind" => monitor.kind.clone(), "result" => outcome.status.as_str())
         .increment(1);

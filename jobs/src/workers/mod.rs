@@ -3,9 +3,12 @@
 
 pub mod check;
 pub mod notification;
+pub mod runners;
 pub mod status;
 
 use domain::channels::ChannelService;
+use domain::monitors::MonitorService;
+use domain::pipeline::retention::Retention;
 use sea_orm::DatabaseConnection;
 
 use crate::notify::SmtpConfig;
@@ -20,6 +23,8 @@ pub struct PipelineContext {
     /// The one guarded way out, for checks and notifications.
     pub outbound: Outbound,
     pub channels: ChannelService,
+    /// Monitors, for the stored secrets (GitHub tokens) checks need.
+    pub monitors: MonitorService,
     pub smtp: Option<std::sync::Arc<SmtpConfig>>,
     /// Where this process checks from.
     pub region: String,
@@ -27,6 +32,8 @@ pub struct PipelineContext {
     pub public_url: String,
     /// Delivery attempts before a notification is marked failed.
     pub notification_attempts: i32,
+    /// How long checks and outages are kept.
+    pub retention: Retention,
 }
 
 /// Infrastructure failures are retried: the job is redelivered.

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::entities::{incidents, monitors, notifications};
+use domain::monitors::Target;
 use domain::pipeline::notifications::{begin_attempt, finish_attempt, Outcome};
 use sea_orm::EntityTrait;
 
@@ -87,6 +88,15 @@ async fn alert(ctx: &PipelineContext, n: &notifications::Model) -> Result<Alert,
         Some(id) => incidents::Entity::find_by_id(id).one(&ctx.db).await?,
         None => None,
     };
+    // A runner's outage names its repository and runner.
+    let runner = incident.as_ref().map(|i| i.subject.clone()).filter(|s| !s.is_empty());
+    let repository = match (&runner, &monitor) {
+        (Some(_), Some(m)) => match Target::from_config(&m.kind, &m.config) {
+            Ok(Target::GithubRunners(spec)) => Some(spec.repository()),
+            _ => Some(m.target.clone()),
+        },
+        _ => None,
+    };
     let (name, target) = monitor.map(|m| (m.name, m.target)).unwrap_or_default();
     let started_at: Option<DateTime<Utc>> = incident.as_ref().map(|i| i.started_at);
     Ok(Alert {
@@ -100,5 +110,7 @@ async fn alert(ctx: &PipelineContext, n: &notifications::Model) -> Result<Alert,
         started_at,
         resolved_at: incident.and_then(|i| i.resolved_at),
         link: format!("{}/monitors/{}", ctx.public_url, n.monitor_id),
+        repository,
+        runner,
     })
 }

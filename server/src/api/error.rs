@@ -2,11 +2,12 @@
 //! (`success`, `error`, `code`) with the fields of RFC 9457 problem details
 //! beside it, so both RunState clients and problem+json clients understand it.
 
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::accounts::AccountError;
 use domain::channels::ChannelError;
+use domain::integrations::IntegrationError;
 use domain::monitors::MonitorError;
 use serde::Serialize;
 
@@ -158,6 +159,7 @@ impl From<MonitorError> for ApiError {
             MonitorError::NotFound => Self::NotFound(err.to_string()),
             MonitorError::Forbidden => Self::Forbidden(err.to_string()),
             MonitorError::Conflict(msg) => Self::Conflict(msg),
+            MonitorError::Undecryptable(cause) => Self::internal(cause),
             MonitorError::Database(db) => Self::internal(db),
         }
     }
@@ -189,6 +191,21 @@ impl From<ChannelError> for ApiError {
     }
 }
 
+impl From<IntegrationError> for ApiError {
+    fn from(err: IntegrationError) -> Self {
+        match err {
+            IntegrationError::Invalid { field, message } => {
+                Self::Unprocessable { message: format!("{field}: {message}"), field }
+            }
+            IntegrationError::NotFound => Self::NotFound(err.to_string()),
+            IntegrationError::Forbidden => Self::Forbidden(err.to_string()),
+            IntegrationError::Unverified(_) => Self::Unauthorized(err.to_string()),
+            IntegrationError::Undecryptable(cause) => Self::internal(cause),
+            IntegrationError::Database(db) => Self::internal(db),
+        }
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
@@ -205,6 +222,16 @@ impl From<JsonRejection> for ApiError {
                 Self::PayloadTooLarge { limit: crate::http::BODY_LIMIT }
             }
             other => Self::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(rejection: BytesRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::PayloadTooLarge { limit: crate::http::BODY_LIMIT }
+        } else {
+            Self::BadRequest(format!("cannot read the request body: {}", rejection.body_text()))
         }
     }
 }

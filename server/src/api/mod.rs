@@ -11,6 +11,8 @@ mod history;
 mod incidents;
 mod monitors;
 mod overview;
+mod runners;
+mod slack;
 mod websites;
 
 use axum::http::{header, HeaderValue, Method};
@@ -87,6 +89,12 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(channels::list_channels, channels::create_channel))
         .routes(routes!(channels::get_channel, channels::update_channel, channels::delete_channel))
         .routes(routes!(channels::test_channel))
+        .routes(routes!(runners::list))
+        .routes(routes!(runners::outages))
+        .routes(routes!(runners::forget))
+        .routes(routes!(slack::list, slack::create))
+        .routes(routes!(slack::get, slack::update, slack::delete))
+        .routes(routes!(slack::command))
 }
 
 /// The `/api/v1` router; unknown paths get a 404 and wrong methods a 405,

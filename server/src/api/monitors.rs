@@ -17,7 +17,7 @@ use crate::state::AppState;
 pub struct ListQuery {
     /// up, down, degraded, paused or unknown.
     pub status: Option<String>,
-    /// http or tcp.
+    /// http, tcp or github_runners.
     pub kind: Option<String>,
     /// Part of the name or target.
     pub search: Option<String>,
@@ -50,6 +50,10 @@ pub struct MonitorSchema {
     http: Option<serde_json::Value>,
     #[schema(value_type = Object)]
     tcp: Option<serde_json::Value>,
+    /// `{owner, repo, token (write-only, returned masked), api_url}`; `repo`
+    /// null means the organisation's runners.
+    #[schema(value_type = Object)]
+    github_runners: Option<serde_json::Value>,
 }
 
 fn parse_status(raw: Option<&str>) -> Result<Option<Status>, ApiError> {

@@ -1,0 +1,130 @@
+//! Retention: raw check results, processed status changes and resolved
+//! outages older than their configured period are deleted, a small batch at
+//! a time so that deleting never holds the database for long (on SQLite,
+//! one writer at a time: checks must keep being recorded meanwhile).
+//!
+//! The newest incident of each monitor and runner is kept whatever its age:
+//! numbering continues from it (outage 7 is followed by 8, not a second 1).
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Statement,
+};
+use uuid::Uuid;
+
+use crate::entities::{checks, incidents, status_changes};
+
+/// How long history is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Raw check results (and the processed status-change outbox).
+    pub checks: Duration,
+    /// Resolved incidents and runner outages.
+    pub outages: Duration,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self { checks: Duration::days(30), outages: Duration::days(30) }
+    }
+}
+
+/// Rows deleted by one batch of each kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pruned {
+    pub checks: u64,
+    pub status_changes: u64,
+    pub incidents: u64,
+}
+
+impl Pruned {
+    /// Whether a batch of `batch` came back full somewhere: there is more.
+    pub fn more(&self, batch: u64) -> bool {
+        self.checks >= batch || self.status_changes >= batch || self.incidents >= batch
+    }
+}
+
+/// Deletes at most `batch` rows of each kind that are past `retention` at `now`.
+pub async fn prune_batch(
+    db: &DatabaseConnection,
+    retention: Retention,
+    now: DateTime<Utc>,
+    batch: u64,
+) -> Result<Pruned, DbErr> {
+    let checks_before = now - retention.checks;
+    let ids: Vec<Uuid> = checks::Entity::find()
+        .select_only()
+        .column(checks::Column::Id)
+        .filter(checks::Column::CheckedAt.lt(checks_before))
+        .order_by_asc(checks::Column::CheckedAt)
+        .limit(batch)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let checks = delete_checks(db, ids).await?;
+
+    let ids: Vec<Uuid> = status_changes::Entity::find()
+        .select_only()
+        .column(status_changes::Column::Id)
+        .filter(status_changes::Column::ProcessedAt.lt(checks_before))
+        .limit(batch)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let status_changes = if ids.is_empty() {
+        0
+    } else {
+        status_changes::Entity::delete_many()
+            .filter(status_changes::Column::Id.is_in(ids))
+            .exec(db)
+            .await?
+            .rows_affected
+    };
+
+    let ids = old_incidents(db, now - retention.outages, batch).await?;
+    let incidents = if ids.is_empty() {
+        0
+    } else {
+        incidents::Entity::delete_many()
+            .filter(incidents::Column::Id.is_in(ids))
+            .exec(db)
+            .await?
+            .rows_affected
+    };
+    Ok(Pruned { checks, status_changes, incidents })
+}
+
+async fn delete_checks(db: &DatabaseConnection, ids: Vec<Uuid>) -> Result<u64, DbErr> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    Ok(checks::Entity::delete_many()
+        .filter(checks::Column::Id.is_in(ids))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Resolved before `before`, and not the newest of its monitor or runner.
+async fn old_incidents(
+    db: &DatabaseConnection,
+    before: DateTime<Utc>,
+    batch: u64,
+) -> Result<Vec<Uuid>, DbErr> {
+    const SQL: &str = "SELECT i.id AS id FROM incidents i \
+        WHERE i.resolved_at IS NOT NULL AND i.resolved_at < {1} \
+        AND i.number < (SELECT MAX(j.number) FROM incidents j \
+            WHERE j.monitor_id = i.monitor_id AND j.subject = i.subject) \
+        LIMIT {2}";
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => SQL.replace("{1}", "$1").replace("{2}", "$2"),
+        _ => SQL.replace("{1}", "?").replace("{2}", "?"),
+    };
+    let limit = i64::try_from(batch).unwrap_or(i64::MAX);
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, [before.into(), limit.into()]))
+        .await?;
+    rows.iter().map(|row| row.try_get::<Uuid>("", "id")).collect()
+}

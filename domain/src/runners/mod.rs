@@ -1,0 +1,134 @@
+//! GitHub Actions runners of `github_runners` monitors: what a listing saw
+//! ([`ListingOutcome`]), recording it ([`record_listing`]: runners, their
+//! confirmed health and per-runner status changes in one transaction), and
+//! the read side the API, Slack and the UI share ([`list_runners`],
+//! [`outages`]), and forgetting decommissioned runners ([`forget_runner`]).
+//!
+//! A runner is healthy when GitHub says `online`; `offline`, and `unknown`
+//! (missing from a complete listing), are unhealthy. Each runner has its own
+//! outages: incidents whose `subject` is the runner's name, numbered per
+//! runner. The monitor's own incident (`subject` = '') is reserved for the
+//! listing itself failing (token rejected, API errors), so one runner going
+//! offline notifies once, not twice.
+
+mod forget;
+mod read;
+mod record;
+mod store;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use forget::{forget_all, forget_runner};
+pub use read::{
+    find_runner, list_runners, listing_state, outages, ListingState, OutageView, RunnerView,
+};
+pub use record::{record_listing, RecordedListing};
+
+/// What GitHub (or its absence from a listing) says about a runner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunnerStatus {
+    Online,
+    Offline,
+    /// Missing from the last complete listing.
+    Unknown,
+}
+
+impl RunnerStatus {
+    /// The stored and serialised name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Online => "online",
+            Self::Offline => "offline",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Reads a stored status; anything unrecognised is `Unknown`.
+    pub fn from_stored(raw: &str) -> Self {
+        match raw {
+            "online" => Self::Online,
+            "offline" => Self::Offline,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// GitHub's status field: `online`, else `offline`.
+    pub fn from_github(raw: &str) -> Self {
+        if raw.eq_ignore_ascii_case("online") {
+            Self::Online
+        } else {
+            Self::Offline
+        }
+    }
+
+    /// Only an online runner is healthy.
+    pub fn is_healthy(self) -> bool {
+        self == Self::Online
+    }
+
+    /// Why a runner in this status is unhealthy, in a sentence.
+    pub fn describe(self, name: &str) -> String {
+        match self {
+            Self::Online => format!("Runner {name} is online"),
+            Self::Offline => format!("Runner {name} is offline"),
+            Self::Unknown => format!("Runner {name} is missing from GitHub's runner list"),
+        }
+    }
+}
+
+impl std::fmt::Display for RunnerStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One runner as a listing shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedRunner {
+    pub github_id: i64,
+    pub name: String,
+    /// Online or offline.
+    pub status: RunnerStatus,
+    pub busy: bool,
+    pub os: String,
+    pub labels: Vec<String>,
+}
+
+/// One page of a full listing: where it was and its ETag, for conditional
+/// requests next time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageTag {
+    pub url: String,
+    pub etag: Option<String>,
+}
+
+/// What one listing of a monitor's runners came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListingOutcome {
+    /// Every page was read: these are all the runners.
+    Listed { runners: Vec<ListedRunner>, pages: Vec<PageTag> },
+    /// Every page answered 304 Not Modified: the stored runners stand.
+    Unchanged,
+    /// GitHub's rate limit: nothing is known; check again after `until`.
+    RateLimited { until: DateTime<Utc>, error: String },
+    /// The listing failed: token rejected, not found, server or network error.
+    Failed { error: String },
+}
+
+/// The result of one listing of one slot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingResult {
+    pub monitor_id: Uuid,
+    /// The slot the check was scheduled for (unix ms): the result's identity.
+    pub slot: i64,
+    pub checked_at: DateTime<Utc>,
+    /// Time for the whole listing, every page.
+    pub latency_ms: Option<i32>,
+    /// The last HTTP status GitHub answered.
+    pub http_status: Option<i16>,
+    pub outcome: ListingOutcome,
+    pub region: String,
+}

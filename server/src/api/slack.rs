@@ -1,0 +1,133 @@
+//! Slack: the integrations that slash commands verify against
+//! (`/integrations/slack` CRUD, owner-scoped, the signing secret write-only)
+//! and the slash-command endpoint itself, which Slack calls.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use chrono::Utc;
+use domain::integrations::{self, SlackIntegrationInput, SlackIntegrationView, SlashCommand};
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::envelope::Envelope;
+use super::error::{ApiError, ErrorBody};
+use super::extract::{Json, Path};
+use crate::auth::Auth;
+use crate::state::AppState;
+
+/// A Slack integration (request and response).
+#[derive(Debug, ToSchema)]
+#[schema(as = SlackIntegration)]
+#[allow(dead_code)]
+pub struct IntegrationSchema {
+    id: Uuid,
+    name: String,
+    /// Write-only: the Slack app's signing secret; returned masked.
+    signing_secret: String,
+    /// The monitors this Slack workspace may query (the owner's).
+    monitor_ids: Vec<Uuid>,
+}
+
+/// `data` of the integration list.
+#[derive(Debug, Serialize)]
+pub struct IntegrationList {
+    pub integrations: Vec<SlackIntegrationView>,
+    pub next_cursor: Option<String>,
+}
+
+/// The caller's Slack integrations.
+#[utoipa::path(get, path = "/integrations/slack", tag = "integrations", security(("bearer" = [])),
+    responses((status = 200, description = "`{integrations: [SlackIntegration], next_cursor}`"), (status = 401, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+) -> Result<Envelope<IntegrationList>, ApiError> {
+    let integrations = state.integrations.list(&caller).await?;
+    Ok(Envelope::ok(IntegrationList { integrations, next_cursor: None }))
+}
+
+/// Adds a Slack integration: a signing secret and the monitors it may query.
+#[utoipa::path(post, path = "/integrations/slack", tag = "integrations", request_body = IntegrationSchema, security(("bearer" = [])),
+    responses((status = 201, body = IntegrationSchema), (status = 422, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Json(input): Json<SlackIntegrationInput>,
+) -> Result<Envelope<SlackIntegrationView>, ApiError> {
+    Ok(Envelope::created(state.integrations.create(&caller, input).await?))
+}
+
+/// One Slack integration.
+#[utoipa::path(get, path = "/integrations/slack/{id}", tag = "integrations", security(("bearer" = [])),
+    responses((status = 200, body = IntegrationSchema), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<Uuid>,
+) -> Result<Envelope<SlackIntegrationView>, ApiError> {
+    Ok(Envelope::ok(state.integrations.get(&caller, id).await?))
+}
+
+/// Changes a Slack integration; absent fields stay.
+#[utoipa::path(patch, path = "/integrations/slack/{id}", tag = "integrations", request_body = IntegrationSchema, security(("bearer" = [])),
+    responses((status = 200, body = IntegrationSchema), (status = 422, body = ErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<Uuid>,
+    Json(patch): Json<SlackIntegrationInput>,
+) -> Result<Envelope<SlackIntegrationView>, ApiError> {
+    Ok(Envelope::ok(state.integrations.update(&caller, id, patch).await?))
+}
+
+/// Deletes a Slack integration; its commands are refused from then on.
+#[utoipa::path(delete, path = "/integrations/slack/{id}", tag = "integrations", security(("bearer" = [])),
+    responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    Auth(caller): Auth,
+    Path(id): Path<Uuid>,
+) -> Result<Envelope<Option<()>>, ApiError> {
+    state.integrations.delete(&caller, id).await?;
+    Ok(Envelope::ok(None).with_message("integration deleted"))
+}
+
+/// Slack's slash commands (`/runner-history <runner>`, `/runner-status-all`).
+/// The raw body is verified against each integration's signing secret
+/// before anything is parsed; the answer is Slack's own JSON (not the API
+/// envelope), shown only to the person who asked.
+#[utoipa::path(post, path = "/integrations/slack/commands", tag = "integrations",
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "Slack's slash-command form, signed with X-Slack-Signature and X-Slack-Request-Timestamp"),
+    responses((status = 200, description = "`{response_type: \"ephemeral\", text, blocks}`"), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody)))]
+pub async fn command(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    let body = body?;
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let verified = state
+        .integrations
+        .verify(
+            header("x-slack-request-timestamp"),
+            header("x-slack-signature"),
+            &body,
+            Utc::now().timestamp(),
+        )
+        .await
+        .inspect_err(|err| tracing::warn!(error = %err, "refused a Slack command"))?;
+    let command = SlashCommand::parse(&body);
+    tracing::info!(integration_id = %verified.id, command = %command.command, "Slack command");
+    let answer = integrations::answer(
+        &state.db,
+        &verified.monitor_ids,
+        &command,
+        &state.config.public_url(),
+    )
+    .await
+    .map_err(ApiError::internal)?;
+    Ok(axum::Json(answer))
+}

@@ -1,0 +1,301 @@
+//! GitHub runner monitors end to end, in the real app with its scheduler
+//! and workers, against a local GitHub API stand-in: more than 100 runners
+//! over two pages, ETags and 304s, runners changing state (outages open,
+//! number and resolve; offline → missing opens nothing new), Slack alerts in
+//! Block Kit, rate limits backing off and a rejected token.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use jobs::testing::Recorder;
+use sea_orm::EntityTrait;
+use serde_json::{json, Value};
+use support::github::{runner_name, GithubStandIn};
+use support::{spawn_each, spawn_sqlite, Spawn, TestApp};
+
+const PASSWORD: &str = "correct horse battery";
+const TOKEN: &str = "ghp_standInToken0123456789abcdefWXYZ";
+const LIMIT: Duration = Duration::from_secs(40);
+
+async fn user(app: &TestApp, name: &str) -> String {
+    let email = format!("{name}@example.org");
+    app.signup(&email, PASSWORD).await;
+    app.signin(&email, PASSWORD).await.0
+}
+
+/// Polls `path` until `done` holds for its `data`, or fails after `LIMIT`.
+async fn wait_for(app: &TestApp, token: &str, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    loop {
+        let (status, body) = app.get(path, Some(token)).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        if done(&body["data"]) {
+            return body["data"].clone();
+        }
+        assert!(started.elapsed() < LIMIT, "timed out waiting on {path} ({}): {body}", app.backend);
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+async fn create(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    let (status, answer) = app.post(path, body, Some(token)).await;
+    assert_eq!(status, 201, "{path}: {answer}");
+    answer["data"].clone()
+}
+
+async fn runner_monitor(
+    app: &TestApp,
+    token: &str,
+    github: &GithubStandIn,
+    channels: Value,
+) -> String {
+    let monitor = create(
+        app,
+        token,
+        "/api/v1/monitors",
+        json!({
+            "name": "CI runners", "kind": "github_runners", "interval_seconds": 1,
+            "confirmations": 1, "recoveries": 1, "channel_ids": channels,
+            "github_runners": {"owner": "acme", "repo": "api", "token": TOKEN, "api_url": github.url}
+        }),
+    )
+    .await;
+    assert_eq!(monitor["github_runners"]["token"], "…WXYZ", "{monitor}");
+    assert!(!monitor.to_string().contains(TOKEN), "the token is never returned");
+    monitor["id"].as_str().unwrap().to_owned()
+}
+
+fn outage_numbers(data: &Value) -> Vec<(i64, String)> {
+    data["outages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["number"].as_i64().unwrap(), o["status"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+fn fields(message: &Value) -> Vec<String> {
+    message["blocks"][1]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["text"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runner_outages_open_number_and_resolve_and_alert_slack() {
+    for app in spawn_each(Spawn { pipeline: true, ..Default::default() }).await {
+        let github = GithubStandIn::start(TOKEN, 150).await;
+        let slack = Recorder::start("/services/T000/B000/XXXX").await;
+        let token = user(&app, "ops").await;
+        let channel = create(
+            &app,
+            &token,
+            "/api/v1/channels",
+            json!({"name": "ci-alerts", "kind": "slack", "slack": {"webhook_url": slack.url}}),
+        )
+        .await;
+        let id = runner_monitor(&app, &token, &github, json!([channel["id"]])).await;
+        let monitor_path = format!("/api/v1/monitors/{id}");
+        let runners_path = format!("{monitor_path}/runners");
+
+        // All 150 runners, over two pages.
+        let runners = wait_for(&app, &token, &runners_path, |d| {
+            d["runners"].as_array().unwrap().len() == 150
+        })
+        .await;
+        let first = &runners["runners"][0];
+        assert_eq!(first["name"], "runner-001");
+        assert_eq!(first["status"], "online");
+        assert_eq!(first["labels"], json!(["self-hosted", "Linux", "X64"]));
+        assert!(first["github_id"].is_i64() && first["first_seen_at"].is_string());
+        wait_for(&app, &token, &monitor_path, |m| m["status"] == "up").await;
+        let seen = github.requests();
+        assert!(seen.iter().any(|r| r.path_and_query.ends_with("per_page=100&page=2")));
+        let request = &seen[0];
+        assert_eq!(request.path_and_query, "/repos/acme/api/actions/runners?per_page=100");
+        assert_eq!(request.header("accept"), "application/vnd.github+json");
+        assert_eq!(request.header("x-github-api-version"), "2022-11-28");
+        assert_eq!(request.header("authorization"), format!("Bearer {TOKEN}"));
+        assert!(request.header("user-agent").starts_with("RunState/"));
+
+        // Nothing changed: conditional requests, answered 304 on both pages.
+        let started = Instant::now();
+        while github.requests().iter().filter(|r| r.status == 304).count() < 2 {
+            assert!(started.elapsed() < LIMIT, "no 304s on {}", app.backend);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let (_, runners) = app.get(&runners_path, Some(&token)).await;
+        assert_eq!(runners["data"]["runners"].as_array().unwrap().len(), 150);
+
+        // Runner A offline: outage 1.
+        let a = runner_name(1);
+        let outages_path = format!("{runners_path}/{a}/outages");
+        github.set_online(&a, false);
+        let data = wait_for(&app, &token, &outages_path, |d| !outage_numbers(d).is_empty()).await;
+        assert_eq!(outage_numbers(&data), [(1, "ongoing".to_owned())]);
+        assert_eq!(data["outages"][0]["description"], "Runner runner-001 is offline");
+        let down = wait_for(&app, &token, &monitor_path, |m| m["status"] == "down").await;
+        assert!(down["last_error"].as_str().unwrap().contains("runner-001 (offline)"));
+
+        // Missing from the listing: unknown, still the same outage.
+        github.remove(&a);
+        wait_for(&app, &token, &runners_path, |d| d["runners"][0]["status"] == "unknown").await;
+        // Online again: resolved, the monitor is up.
+        github.set_online(&a, true);
+        let data =
+            wait_for(&app, &token, &outages_path, |d| d["outages"][0]["status"] == "resolved")
+                .await;
+        assert_eq!(outage_numbers(&data), [(1, "resolved".to_owned())], "no second outage");
+        assert!(data["outages"][0]["duration_seconds"].is_i64());
+        wait_for(&app, &token, &monitor_path, |m| m["status"] == "up").await;
+
+        // Offline again: outage 2, then resolved; newest first.
+        github.set_online(&a, false);
+        wait_for(&app, &token, &outages_path, |d| outage_numbers(d).len() == 2).await;
+        github.set_online(&a, true);
+        let data = wait_for(&app, &token, &outages_path, |d| {
+            outage_numbers(d) == [(2, "resolved".to_owned()), (1, "resolved".to_owned())]
+        })
+        .await;
+        assert!(data["outages"][0]["resolved_at"].is_string());
+
+        // Slack got four Block Kit alerts: down 1, up 1, down 2, up 2.
+        let started = Instant::now();
+        while slack.seen().len() < 4 {
+            assert!(started.elapsed() < LIMIT, "{} alerts on {}", slack.seen().len(), app.backend);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let alerts: Vec<Value> = slack.seen().iter().map(|s| s.json()).collect();
+        assert_eq!(alerts.len(), 4, "one alert each way per outage");
+        assert_eq!(alerts[0]["blocks"][0]["type"], "header");
+        assert_eq!(alerts[0]["blocks"][0]["text"]["text"], "🔴 Runner runner-001 is offline");
+        let down = fields(&alerts[0]);
+        assert_eq!(
+            down[..4],
+            [
+                "*Repository*\nacme/api",
+                "*Runner*\nrunner-001",
+                "*Status*\noffline",
+                "*Outage number*\n1"
+            ]
+        );
+        assert!(down[4].starts_with("*Detected*\n<!date^"), "{down:?}");
+        assert_eq!(alerts[1]["blocks"][0]["text"]["text"], "✅ Runner runner-001 is online again");
+        let up = fields(&alerts[1]);
+        assert!(up.iter().any(|f| f.starts_with("*Resolved*")), "{up:?}");
+        assert!(up.iter().any(|f| f.starts_with("*Duration*")), "{up:?}");
+        assert_eq!(fields(&alerts[2])[3], "*Outage number*\n2");
+        let link = alerts[0]["blocks"][2]["elements"][0]["url"].as_str().unwrap();
+        assert!(link.ends_with(&format!("/monitors/{id}")), "{link}");
+
+        // The token is stored sealed, never in config.
+        let id: uuid::Uuid = id.parse().unwrap();
+        let row = domain::entities::monitors::Entity::find_by_id(id)
+            .one(&app.db.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!row.config.contains(TOKEN));
+        let sealed = row.secret.unwrap();
+        assert!(sealed.starts_with("v1:") && !sealed.contains(TOKEN));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rate_limit_backs_off_until_the_reset_and_a_rejected_token_is_a_monitor_error() {
+    let app = spawn_sqlite(Spawn { pipeline: true, ..Default::default() }).await;
+    let github = GithubStandIn::start(TOKEN, 3).await;
+    let token = user(&app, "ops").await;
+    let id = runner_monitor(&app, &token, &github, json!([])).await;
+    let monitor_path = format!("/api/v1/monitors/{id}");
+    wait_for(&app, &token, &monitor_path, |m| m["status"] == "up").await;
+
+    let reset = chrono::Utc::now().timestamp() + 6;
+    github.rate_limit_until(reset);
+    let limited = wait_for(&app, &token, &monitor_path, |m| {
+        m["last_error"].as_str().is_some_and(|e| e.starts_with("rate limited until"))
+    })
+    .await;
+    assert_eq!(limited["status"], "up", "a rate limit is not an outage: {limited}");
+    // Checks in flight may still arrive; then nothing until the reset.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let quiet = github.requests().len();
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert_eq!(github.requests().len(), quiet, "no request before GitHub's reset");
+    github.normal();
+    wait_for(&app, &token, &monitor_path, |m| m["last_error"].is_null() && m["status"] == "up")
+        .await;
+    let after: Vec<_> = github.requests().into_iter().filter(|r| r.status != 403).collect();
+    let resumed = after.iter().rev().find(|r| r.at.timestamp() >= reset - 1);
+    assert!(resumed.is_some(), "checks resumed after the reset");
+
+    github.reject_tokens();
+    let down = wait_for(&app, &token, &monitor_path, |m| m["status"] == "down").await;
+    assert_eq!(down["last_error"], "GitHub rejected the token: Bad credentials");
+    let runners = wait_for(&app, &token, &format!("{monitor_path}/runners"), |_| true).await;
+    for runner in runners["runners"].as_array().unwrap() {
+        assert_eq!(runner["status"], "online", "a rejected token is not a runner outage");
+        let name = runner["name"].as_str().unwrap();
+        let (_, outages) =
+            app.get(&format!("{monitor_path}/runners/{name}/outages"), Some(&token)).await;
+        assert_eq!(outages["data"]["outages"], json!([]));
+    }
+    let incidents = wait_for(&app, &token, &format!("{monitor_path}/incidents"), |d| {
+        d["incidents"].as_array().is_some_and(|i| !i.is_empty())
+    })
+    .await;
+    assert_eq!(incidents["incidents"][0]["subject"], "");
+    assert!(incidents["incidents"][0]["cause"].as_str().unwrap().contains("rejected the token"));
+}
+
+#[tokio::test]
+async fn runners_are_for_the_owner_or_an_admin_and_unknown_runners_are_404() {
+    let app = spawn_sqlite(Spawn::default()).await;
+    let github = GithubStandIn::start(TOKEN, 1).await;
+    let owner = user(&app, "owner").await;
+    let other = user(&app, "other").await;
+    let id = runner_monitor(&app, &owner, &github, json!([])).await;
+    let path = format!("/api/v1/monitors/{id}/runners");
+    let (status, body) = app.get(&path, Some(&owner)).await;
+    assert_eq!((status, body["data"]["runners"].clone()), (200, json!([])));
+    assert_eq!(app.get(&path, Some(&other)).await.0, 403);
+    assert_eq!(app.get(&path, Some(&app.admin_token().await)).await.0, 200);
+    let (status, body) = app.get(&format!("{path}/nobody/outages"), Some(&owner)).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(app.get(&path, None).await.0, 401);
+    let forget = |token: String| {
+        let request = app.client.delete(app.url(&format!("{path}/nobody"))).bearer_auth(token);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(forget(owner.clone()).await, 404);
+    assert_eq!(forget(other.clone()).await, 403);
+
+    // A patch without the token keeps it; a new API URL needs it again.
+    let patched = app
+        .client
+        .patch(app.url(&format!("/api/v1/monitors/{id}")))
+        .bearer_auth(&owner)
+        .json(&json!({"github_runners": {"repo": "web", "token": "…WXYZ"}}))
+        .send()
+        .await
+        .unwrap();
+    let patched: Value = patched.json().await.unwrap();
+    assert_eq!(patched["data"]["github_runners"]["repo"], "web", "{patched}");
+    assert_eq!(patched["data"]["github_runners"]["token"], "…WXYZ");
+    let moved = app
+        .client
+        .patch(app.url(&format!("/api/v1/monitors/{id}")))
+        .bearer_auth(&owner)
+        .json(&json!({"github_runners": {"api_url": "https://ghe.example.org/api/v3"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 422);
+    let body: Value = moved.json().await.unwrap();
+    assert_eq!(body["field"], "github_runners.token");
+}
