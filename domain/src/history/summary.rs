@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, WindowStatement};
+use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
     QueryTrait,
@@ -121,52 +121,55 @@ pub async fn recent_latencies(
     per_monitor: u32,
     since: DateTime<Utc>,
 ) -> Result<HashMap<Uuid, Vec<Option<u32>>>, DbErr> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
+    let mut latest: HashMap<Uuid, Vec<(Uuid, Option<u32>)>> = HashMap::new();
+    // One `ORDER BY checked_at DESC LIMIT n` per monitor walks the
+    // (monitor_id, checked_at) index backwards and stops after n rows; joined
+    // by UNION ALL, that is one round trip per chunk. (A window function
+    // numbering every check of the day was ten times slower.) SQLite allows
+    // 500 arms in one compound select.
+    for chunk in ids.chunks(UNION_ARMS) {
+        let mut arms = chunk.iter().enumerate().map(|(i, id)| {
+            let newest = Query::select()
+                .columns([
+                    checks::Column::MonitorId,
+                    checks::Column::Id,
+                    checks::Column::Status,
+                    checks::Column::LatencyMs,
+                ])
+                .from(checks::Entity)
+                .and_where(checks::Column::MonitorId.eq(*id))
+                .and_where(checks::Column::CheckedAt.gt(since))
+                .order_by(checks::Column::CheckedAt, Order::Desc)
+                .limit(u64::from(per_monitor))
+                .to_owned();
+            Query::select()
+                .column(Asterisk)
+                .from_subquery(newest, Alias::new(format!("m{i}")))
+                .to_owned()
+        });
+        let Some(mut query) = arms.next() else { continue };
+        for arm in arms {
+            query.union(UnionType::All, arm);
+        }
+        for row in db.query_all(&query).await? {
+            let monitor: Uuid = row.try_get("", "monitor_id")?;
+            let id: Uuid = row.try_get("", "id")?;
+            let status: String = row.try_get("", "status")?;
+            let latency: Option<i32> = row.try_get("", "latency_ms")?;
+            let value = latency
+                .and_then(|l| u32::try_from(l).ok())
+                .filter(|_| Status::from_stored(&status).is_healthy());
+            latest.entry(monitor).or_default().push((id, value));
+        }
     }
-    // Numbering each monitor's checks newest first keeps this one query for
-    // any number of monitors (window functions: SQLite 3.25+, Postgres).
-    let rank = Alias::new("rank");
-    let latest = Query::select()
-        .columns([
-            checks::Column::MonitorId,
-            checks::Column::Id,
-            checks::Column::Status,
-            checks::Column::LatencyMs,
-        ])
-        .expr_window_as(
-            Expr::cust("ROW_NUMBER()"),
-            WindowStatement::partition_by(checks::Column::MonitorId)
-                .order_by(checks::Column::Id, Order::Desc)
-                .to_owned(),
-            rank.clone(),
-        )
-        .from(checks::Entity)
-        .and_where(checks::Column::MonitorId.is_in(ids.to_vec()))
-        .and_where(checks::Column::CheckedAt.gt(since))
-        .to_owned();
-    let recent = Alias::new("recent");
-    let query = Query::select()
-        .columns([
-            checks::Column::MonitorId,
-            checks::Column::Id,
-            checks::Column::Status,
-            checks::Column::LatencyMs,
-        ])
-        .from_subquery(latest, recent)
-        .and_where(Expr::col(rank).lte(i64::from(per_monitor)))
-        .order_by(checks::Column::MonitorId, Order::Asc)
-        .order_by(checks::Column::Id, Order::Asc)
-        .to_owned();
-    let mut series: HashMap<Uuid, Vec<Option<u32>>> = HashMap::new();
-    for row in db.query_all(&query).await? {
-        let monitor: Uuid = row.try_get("", "monitor_id")?;
-        let status: String = row.try_get("", "status")?;
-        let latency: Option<i32> = row.try_get("", "latency_ms")?;
-        let value = latency
-            .and_then(|l| u32::try_from(l).ok())
-            .filter(|_| Status::from_stored(&status).is_healthy());
-        series.entry(monitor).or_default().push(value);
-    }
-    Ok(series)
+    Ok(latest
+        .into_iter()
+        .map(|(monitor, mut points)| {
+            points.sort_by_key(|(id, _)| *id);
+            (monitor, points.into_iter().map(|(_, value)| value).collect())
+        })
+        .collect())
 }
+
+/// Monitors per compound select (SQLite's limit is 500 arms).
+const UNION_ARMS: usize = 100;
