@@ -22,7 +22,7 @@ use chrono::Utc;
 use clap::Parser;
 use domain::accounts::{Principal, Role};
 use domain::entities::checks;
-use domain::monitors::{HttpSpec, MonitorInput, MonitorService};
+use domain::monitors::{HttpSpec, MonitorInput};
 use sea_orm::{EntityTrait, Set};
 
 const EMAIL: &str = "bench@example.org";
@@ -52,7 +52,7 @@ async fn main() {
     let user = state.accounts.list_users().await.expect("users").remove(0);
     let owner =
         Principal { user_id: user.id, email: user.email, role: Role::User, session_id: user.id };
-    let service = MonitorService::new(state.db.clone());
+    let service = state.monitors.clone();
     let now = Utc::now();
     let step = chrono::Duration::seconds(86_400 / i64::try_from(checks_each.max(1)).unwrap());
     for n in 0..monitors {
