@@ -44,8 +44,19 @@ pub fn draw_response_chart(id: &'static str, stats: &StatsData) {
     });
 }
 
-fn draw(id: &str, stats: &StatsData) -> Result<(), String> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+/// Why a chart could not be drawn (logged; the page works without it).
+#[derive(Debug, thiserror::Error)]
+enum ChartError {
+    #[error("the page has no document")]
+    NoDocument,
+    #[error("echarts refused the chart: {0}")]
+    Echarts(String),
+    #[error("the chart's element refused its data-points attribute")]
+    Attribute,
+}
+
+fn draw(id: &str, stats: &StatsData) -> Result<(), ChartError> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or(ChartError::NoDocument)?;
     // The page may have moved on while echarts loaded.
     let Some(element) = document.get_element_by_id(id) else { return Ok(()) };
     let chart = response_chart(stats);
@@ -63,13 +74,14 @@ fn draw(id: &str, stats: &StatsData) -> Result<(), String> {
         if let Some((_, old)) = CHART.take() {
             dispose(&old);
         }
-        let echarts =
-            WasmRenderer::new_opt(None, None).render(id, &chart).map_err(|e| format!("{e:?}"))?;
+        let echarts = WasmRenderer::new_opt(None, None)
+            .render(id, &chart)
+            .map_err(|e| ChartError::Echarts(format!("{e:?}")))?;
         CHART.set(Some((element.clone(), echarts)));
         resize_with_window();
     }
     let points = stats.latency_ms.iter().filter(|v| v.is_some()).count();
-    element.set_attribute("data-points", &points.to_string()).map_err(|e| format!("{e:?}"))
+    element.set_attribute("data-points", &points.to_string()).map_err(|_| ChartError::Attribute)
 }
 
 /// Response time per bucket as a line, down buckets as red points on a red
