@@ -64,6 +64,8 @@ async function signIn(page: Page, email: string, secret: string) {
 }
 
 test('a monitor goes down and recovers live, with chart, checks and incident', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
   // Sign up: the dashboard is the landing page, empty at first.
   await page.goto('/signup');
   await hydrated(page);
@@ -83,6 +85,7 @@ test('a monitor goes down and recovers live, with chart, checks and incident', a
   await page.getByRole('button', { name: 'Create monitor' }).click();
   // The server's rule shows beside the field.
   await expect(page.locator('#monitor-interval-error')).toContainText('between 1 and 86400');
+  await page.screenshot({ path: path.join(screenshots, 'monitor-form.png'), fullPage: true });
   await page.getByLabel('Interval (seconds)').fill('1');
   await page.getByLabel('Failures before down').fill('1');
   await page.getByRole('button', { name: 'Create monitor' }).click();
@@ -128,6 +131,17 @@ test('a monitor goes down and recovers live, with chart, checks and incident', a
   const older = await rows.first().locator('time').getAttribute('datetime');
   expect(Date.parse(older ?? '')).toBeLessThan(Date.parse(newest ?? ''));
 
+  // Edit keeps the settings the form does not show; pause and resume.
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await expect(page.getByLabel('Interval (seconds)')).toHaveValue('1');
+  await page.getByLabel('Name').fill('Local target (edited)');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByTestId('monitor-name')).toHaveText('Local target (edited)');
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(status).toHaveAttribute('data-status', 'paused');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(status).toHaveAttribute('data-status', 'up', { timeout: 20_000 });
+
   // The dashboard: status as text and colour, response time, uptime, sparkline.
   await page.getByRole('link', { name: 'Dashboard' }).click();
   const row = page.getByTestId('monitor-row');
@@ -144,9 +158,13 @@ test('a monitor goes down and recovers live, with chart, checks and incident', a
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(row).toHaveCount(1);
   await page.screenshot({ path: path.join(screenshots, 'dashboard.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 }); // a phone: rows become cards
+  await expect(row.getByTestId('status')).toBeVisible();
+  await page.screenshot({ path: path.join(screenshots, 'dashboard-phone.png'), fullPage: true });
+  expect(errors, 'uncaught errors in the page').toEqual([]);
 });
 
-test('a webhook channel test shows whether it was delivered', async ({ page }) => {
+test('a webhook channel shows its test outcome; a TCP monitor notifying it is deleted', async ({ page }) => {
   await signIn(page, userEmail, password);
   await page.getByRole('link', { name: 'Channels' }).click();
   await expect(page.getByTestId('empty')).toContainText('No channels yet');
@@ -167,6 +185,22 @@ test('a webhook channel test shows whether it was delivered', async ({ page }) =
   await expect(page.getByTestId('toast').filter({ hasText: 'saved' })).toBeVisible();
   await channel.getByRole('button', { name: 'Send test' }).click();
   await expect(channel.getByTestId('test-outcome')).toContainText('Not delivered (status 500)');
+  await page.screenshot({ path: path.join(screenshots, 'channels.png'), fullPage: true });
+
+  // A TCP monitor of the receiver's port, deleted after a confirmation.
+  await page.goto('/monitors/new');
+  await hydrated(page);
+  await page.getByLabel('Kind').selectOption('tcp');
+  await page.getByLabel('Host').fill('127.0.0.1');
+  await page.getByLabel('Port').fill(String(receiverPort));
+  await page.getByLabel('Receiver (webhook)').check();
+  await page.getByRole('button', { name: 'Create monitor' }).click();
+  await expect(page.getByTestId('monitor-name')).toHaveText(`127.0.0.1:${receiverPort}`);
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId('toast').filter({ hasText: 'Monitor deleted' })).toBeVisible();
+  await expect(page.getByTestId('monitor-row')).toHaveCount(1);
 });
 
 test('a user gets the 403 page on admin pages', async ({ page }) => {

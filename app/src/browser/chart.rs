@@ -1,7 +1,10 @@
 //! The response-time chart, drawn by ECharts through charming's
 //! `WasmRenderer` (browser build only). The global `echarts` comes from
 //! `/echarts.min.js`; when a client-side navigation got here before that
-//! script ran, drawing waits for its `load` event.
+//! script ran, drawing waits for its `load` event. One chart exists at a
+//! time: drawing into a new element disposes the previous instance.
+
+use std::cell::{Cell, RefCell};
 
 use charming::component::{Axis, Grid};
 use charming::datatype::DataPoint;
@@ -18,9 +21,16 @@ const DOWN_COLOUR: &str = "#cf222e";
 
 #[wasm_bindgen]
 extern "C" {
-    /// The chart already drawn in `element`, or `undefined`.
-    #[wasm_bindgen(js_namespace = echarts, js_name = getInstanceByDom)]
-    fn instance_by_dom(element: &web_sys::Element) -> JsValue;
+    /// Frees a chart instance (`echarts.dispose`).
+    #[wasm_bindgen(js_namespace = echarts, js_name = dispose)]
+    fn dispose(chart: &JsValue);
+}
+
+thread_local! {
+    /// The chart on the page and the element it draws in.
+    static CHART: RefCell<Option<(web_sys::Element, Echarts)>> = const { RefCell::new(None) };
+    /// Whether the window's resize listener is installed (once per page load).
+    static RESIZING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Draws `stats` into the element with id `id` (replacing what was drawn),
@@ -34,22 +44,44 @@ pub fn draw_response_chart(id: &'static str, stats: &StatsData) {
     });
 }
 
-fn draw(id: &str, stats: &StatsData) -> Result<(), String> {
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+/// Why a chart could not be drawn (logged; the page works without it).
+#[derive(Debug, thiserror::Error)]
+enum ChartError {
+    #[error("the page has no document")]
+    NoDocument,
+    #[error("echarts refused the chart: {0}")]
+    Echarts(String),
+    #[error("the chart's element refused its data-points attribute")]
+    Attribute,
+}
+
+fn draw(id: &str, stats: &StatsData) -> Result<(), ChartError> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or(ChartError::NoDocument)?;
     // The page may have moved on while echarts loaded.
     let Some(element) = document.get_element_by_id(id) else { return Ok(()) };
     let chart = response_chart(stats);
-    let existing = instance_by_dom(&element);
-    if existing.is_undefined() || existing.is_null() {
-        let echarts =
-            WasmRenderer::new_opt(None, None).render(id, &chart).map_err(|e| format!("{e:?}"))?;
-        resize_with_window(echarts);
-    } else {
+    let same_element =
+        |(drawn_in, _): &(web_sys::Element, Echarts)| drawn_in.is_same_node(Some(&element));
+    let existing = CHART.with_borrow(|current| current.as_ref().is_some_and(same_element));
+    if existing {
         // Same series in the same order each time, so merging replaces them.
-        WasmRenderer::update(existing.unchecked_ref::<Echarts>(), &chart);
+        CHART.with_borrow(|current| {
+            if let Some((_, echarts)) = current {
+                WasmRenderer::update(echarts, &chart);
+            }
+        });
+    } else {
+        if let Some((_, old)) = CHART.take() {
+            dispose(&old);
+        }
+        let echarts = WasmRenderer::new_opt(None, None)
+            .render(id, &chart)
+            .map_err(|e| ChartError::Echarts(format!("{e:?}")))?;
+        CHART.set(Some((element.clone(), echarts)));
+        resize_with_window();
     }
     let points = stats.latency_ms.iter().filter(|v| v.is_some()).count();
-    element.set_attribute("data-points", &points.to_string()).map_err(|e| format!("{e:?}"))
+    element.set_attribute("data-points", &points.to_string()).map_err(|_| ChartError::Attribute)
 }
 
 /// Response time per bucket as a line, down buckets as red points on a red
@@ -121,11 +153,20 @@ fn down_ranges(down: &[bool]) -> Vec<(usize, usize)> {
     ranges
 }
 
-fn resize_with_window(echarts: Echarts) {
+/// Resizes the chart with the window (one listener for the page's life).
+fn resize_with_window() {
+    if RESIZING.replace(true) {
+        return;
+    }
     let Some(window) = web_sys::window() else { return };
-    let resize = Closure::<dyn Fn()>::new(move || echarts.resize(JsValue::UNDEFINED));
+    let resize = Closure::<dyn Fn()>::new(|| {
+        CHART.with_borrow(|current| {
+            if let Some((_, echarts)) = current {
+                echarts.resize(JsValue::UNDEFINED);
+            }
+        });
+    });
     let _ = window.add_event_listener_with_callback("resize", resize.as_ref().unchecked_ref());
-    // The chart lives as long as its element; a leaked listener per chart is fine.
     resize.forget();
 }
 

@@ -6,8 +6,9 @@ use leptos_meta::Title;
 
 use crate::components::{
     toast_results, ConfirmButton, EmptyState, ErrorBox, FieldError, FormError, Loading, SignedIn,
+    Toasts,
 };
-use crate::dto::{ChannelCreated, ChannelItem, TestOutcome};
+use crate::dto::{ChannelCreated, ChannelItem};
 use crate::error::AppError;
 use crate::rpc::channels::{list_channels, DeleteChannel, SaveChannel, TestChannel};
 
@@ -62,6 +63,13 @@ fn NewChannel(action: ServerAction<SaveChannel>) -> impl IntoView {
     let kind = RwSignal::new("webhook".to_owned());
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let secret = move || action.value().get().and_then(Result::ok).and_then(|c| c.secret);
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(form)) = (action.value().get(), form.get_untracked()) {
+            form.reset();
+            kind.set("webhook".to_owned());
+        }
+    });
     view! {
         <section class="card form-card" aria-labelledby="new-channel-title">
             <h2 id="new-channel-title">"Add a channel"</h2>
@@ -71,7 +79,7 @@ fn NewChannel(action: ServerAction<SaveChannel>) -> impl IntoView {
                     <p class="hint">"Store it with your receiver to verify our signatures (Standard Webhooks)."</p>
                 </div>
             })}
-            <ActionForm action attr:class="stack" attr:novalidate=true>
+            <ActionForm action node_ref=form attr:class="stack" attr:novalidate=true>
                 <label for="channel-kind">"Kind"</label>
                 <select id="channel-kind" name="form[kind]" on:change=move |ev| kind.set(event_target_value(&ev))>
                     <option value="webhook">"Webhook"</option>
@@ -118,7 +126,13 @@ fn ChannelCard(
     delete: ServerAction<DeleteChannel>,
 ) -> impl IntoView {
     let test = ServerAction::<TestChannel>::new();
-    toast_results(test.value(), |o: &TestOutcome| Some(o.summary()));
+    let toasts = Toasts::get();
+    Effect::new(move |_| match test.value().get() {
+        Some(Ok(outcome)) if outcome.delivered => toasts.ok(outcome.summary()),
+        Some(Ok(outcome)) => toasts.error(outcome.summary()),
+        Some(Err(err)) => toasts.error(err.to_string()),
+        None => {}
+    });
     let editing = RwSignal::new(false);
     let id = channel.id.clone();
     let on_test = {

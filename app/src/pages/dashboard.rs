@@ -166,9 +166,11 @@ pub fn MonitorLine(row: MonitorRow) -> impl IntoView {
         <tr data-testid="monitor-row" data-monitor-id=row.id.clone()>
             <td data-label="Status"><StatusBadge status=row.status.clone()/></td>
             <td data-label="Monitor">
-                <A href=href attr:class="monitor-name">{row.name.clone()}</A>
-                <span class="muted target">{row.target.clone()}</span>
-                {row.owner.clone().map(|owner| view! { <span class="muted owner">{owner}</span> })}
+                <div class="monitor-cell">
+                    <A href=href attr:class="monitor-name">{row.name.clone()}</A>
+                    <span class="muted target">{row.target.clone()}</span>
+                    {row.owner.clone().map(|owner| view! { <span class="muted owner">{owner}</span> })}
+                </div>
             </td>
             <td data-label="Response">{latency_text(row.latest_ms)}</td>
             <td data-label="Last check">

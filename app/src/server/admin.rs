@@ -30,11 +30,13 @@ fn user(view: AdminUserView) -> AdminUser {
     }
 }
 
+/// Every user, for the admin console.
 pub async fn users() -> Result<Vec<AdminUser>, AppError> {
     admin()?;
     Ok(accounts()?.list_users().await?.into_iter().map(user).collect())
 }
 
+/// Changes a user's role or disabled flag (empty strings keep them).
 pub async fn update_user(
     id: String,
     role: String,
@@ -68,12 +70,14 @@ pub async fn update_user(
     Ok(user(view))
 }
 
+/// Deletes a user and what they own.
 pub async fn delete_user(id: String) -> Result<(), AppError> {
     let caller = admin()?;
     accounts()?.delete_user(&caller, parse_id(&id, "user")?, &client()).await?;
     Ok(())
 }
 
+/// The admin dashboard: the domain overview, queue depths and every monitor.
 pub async fn overview() -> Result<AdminOverview, AppError> {
     let caller = admin()?;
     let db = database()?;

@@ -10,6 +10,7 @@ use super::{channel_service, parse_id, ports, signed_in};
 use crate::dto::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
 use crate::error::AppError;
 
+/// The caller's channels, masked.
 pub async fn list() -> Result<Vec<ChannelItem>, AppError> {
     let caller = signed_in()?;
     let channels = channel_service()?.list(&caller, ChannelScope::Own).await?;
@@ -43,6 +44,7 @@ fn recipients(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Creates a channel from the form, or changes one (blank fields stay).
 pub async fn save(form: ChannelForm) -> Result<ChannelCreated, AppError> {
     let caller = signed_in()?;
     let service = channel_service()?;
@@ -81,12 +83,14 @@ pub async fn save(form: ChannelForm) -> Result<ChannelCreated, AppError> {
     Ok(ChannelCreated { channel: item(view), secret: None })
 }
 
+/// Deletes one of the caller's channels.
 pub async fn delete(id: String) -> Result<(), AppError> {
     let caller = signed_in()?;
     channel_service()?.delete(&caller, parse_id(&id, "channel")?).await?;
     Ok(())
 }
 
+/// Sends a test message through the server's outbound client.
 pub async fn test(id: String) -> Result<TestOutcome, AppError> {
     let caller = signed_in()?;
     let channel = channel_service()?.delivery_for(&caller, parse_id(&id, "channel")?).await?;

@@ -13,6 +13,7 @@ use crate::error::AppError;
 /// Checks on one page of a monitor's history.
 pub const CHECKS_PER_PAGE: u64 = 10;
 
+/// A monitor's statistics over a window, with chart labels.
 pub async fn stats(id: String, window: String) -> Result<StatsData, AppError> {
     let caller = signed_in()?;
     let id = parse_id(&id, "monitor")?;
@@ -27,6 +28,7 @@ pub async fn stats(id: String, window: String) -> Result<StatsData, AppError> {
     Ok(convert::stats(stats, parsed))
 }
 
+/// A page of a monitor's checks, older than `cursor`.
 pub async fn checks(id: String, cursor: String) -> Result<CheckPage, AppError> {
     let caller = signed_in()?;
     let id = parse_id(&id, "monitor")?;

@@ -28,6 +28,7 @@ const DASHBOARD_LIMIT: u64 = 500;
 /// Incidents and notifications on a monitor's page.
 const HISTORY_LIMIT: u64 = 20;
 
+/// The caller's monitors (filtered) with counts over all of them.
 pub async fn dashboard(status: String, search: String) -> Result<DashboardData, AppError> {
     let caller = signed_in()?;
     let db = database()?;
@@ -83,6 +84,7 @@ fn parse_status(raw: &str) -> Result<Option<Status>, AppError> {
     }
 }
 
+/// One monitor's page: state, uptime windows, incidents, notifications.
 pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
     let caller = signed_in()?;
     let id = parse_id(&id, "monitor")?;
@@ -133,6 +135,7 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
     })
 }
 
+/// The form's values (defaults for a new monitor) and the caller's channels.
 pub async fn form_data(id: String) -> Result<MonitorFormData, AppError> {
     let caller = signed_in()?;
     let channels = channel_service()?
@@ -184,6 +187,7 @@ fn form_of(view: &MonitorView) -> MonitorForm {
     }
 }
 
+/// Creates a monitor from the form, or changes one; returns its id.
 pub async fn save(form: MonitorForm) -> Result<String, AppError> {
     let caller = signed_in()?;
     let service = monitor_service()?;
@@ -277,6 +281,7 @@ fn invalid(field: &str, message: &str) -> AppError {
     AppError::Invalid { field: Some(field.to_owned()), message: message.to_owned() }
 }
 
+/// Pauses or resumes a monitor; returns whether it is paused.
 pub async fn set_paused(id: String, paused: bool) -> Result<bool, AppError> {
     let caller = signed_in()?;
     let input = MonitorInput { paused: Some(paused), ..Default::default() };
@@ -284,6 +289,7 @@ pub async fn set_paused(id: String, paused: bool) -> Result<bool, AppError> {
     Ok(view.paused)
 }
 
+/// Deletes a monitor with its history.
 pub async fn delete(id: String) -> Result<(), AppError> {
     let caller = signed_in()?;
     monitor_service()?.delete(&caller, parse_id(&id, "monitor")?).await?;

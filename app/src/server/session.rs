@@ -29,6 +29,7 @@ fn start_session(pair: &TokenPair) {
     set_cookies(cookies::set(pair, secure()));
 }
 
+/// The caller as the UI sees them, or `None` for a visitor.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     Ok(principal().map(|p| CurrentUser {
         id: p.user_id.to_string(),
@@ -37,6 +38,7 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     }))
 }
 
+/// Signs in, sets the session cookies and sends the browser to the dashboard.
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let (pair, _) = accounts()?.signin(&email, &password, &client()).await?;
     start_session(&pair);
@@ -44,6 +46,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Creates the account, signs in and sends the browser to the dashboard.
 pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
     let accounts = accounts()?;
     accounts.signup(&email, &password, None).await?;
@@ -53,6 +56,7 @@ pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Ends the session, clears the cookies and sends the browser to sign in.
 pub async fn sign_out() -> Result<(), AppError> {
     if let Some(principal) = principal() {
         accounts()?.end_session(&principal).await?;

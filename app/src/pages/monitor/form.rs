@@ -196,11 +196,13 @@ fn Input(
     };
     let invalid = move || error.get().is_some_and(|e| e.for_field(field).is_some()).to_string();
     view! {
-        <label for=id>{label}</label>
-        <input id=id name=format!("form[{field}]") type=kind value=value placeholder=placeholder
-            aria-describedby=described aria-invalid=invalid/>
-        {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
-        <FieldError error field id/>
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id name=format!("form[{field}]") type=kind value=value placeholder=placeholder
+                aria-describedby=described aria-invalid=invalid/>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            <FieldError error field id/>
+        </div>
     }
 }
 
