@@ -77,6 +77,37 @@ fn outage_numbers(data: &Value) -> Vec<(i64, String)> {
         .collect()
 }
 
+/// The monitor's page, rendered on the server, has the runners table with
+/// runner-001's two resolved outages, newest first; its server function
+/// (what the page polls) agrees.
+async fn page_shows_runners_and_outages(app: &TestApp, token: &str, id: &str) {
+    let (status, html) = app.page(&format!("/monitors/{id}"), token).await;
+    assert_eq!(status, 200, "{}", app.backend);
+    assert_eq!(html.matches(r#"data-testid="runner-row""#).count(), 150, "{}", app.backend);
+    assert!(html.contains("Runners · all 150 online"), "{}", app.backend);
+    let row = html.split(r#"data-runner="runner-001""#).nth(1).unwrap();
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(r#"data-status="online""#), "{row}");
+    assert!(row.contains("self-hosted") && row.contains("Idle"), "labels and busy: {row}");
+    let second = row.find(r#"data-number="2" data-state="resolved""#).expect("outage #2");
+    let first = row.find(r#"data-number="1" data-state="resolved""#).expect("outage #1");
+    assert!(second < first, "newest outage first: {row}");
+    let other = html.split(r#"data-runner="runner-002""#).nth(1).unwrap();
+    assert!(other[..other.find("</tr>").unwrap()].contains("None"), "no outages for runner-002");
+
+    let (status, data) = app.rpc("monitor_runners", &[("id", id)], Some(token)).await;
+    assert_eq!(status, 200, "{data}");
+    let runner = &data["runners"][0];
+    assert_eq!(runner["name"], "runner-001");
+    let numbers: Vec<_> =
+        runner["outages"].as_array().unwrap().iter().map(|o| &o["number"]).collect();
+    assert_eq!(numbers, [&json!(2), &json!(1)]);
+    assert_eq!(runner["outages"][0]["ongoing"], false);
+    let stranger = user(app, &format!("stranger-{}", &id[..8])).await;
+    let (status, _) = app.rpc("monitor_runners", &[("id", id)], Some(&stranger)).await;
+    assert_eq!(status, 403, "another user's runners are refused");
+}
+
 fn fields(message: &Value) -> Vec<String> {
     message["blocks"][1]["fields"]
         .as_array()
@@ -163,6 +194,7 @@ async fn runner_outages_open_number_and_resolve_and_alert_slack() {
         })
         .await;
         assert!(data["outages"][0]["resolved_at"].is_string());
+        page_shows_runners_and_outages(&app, &token, &id).await;
 
         // Slack got four Block Kit alerts: down 1, up 1, down 2, up 2.
         let started = Instant::now();
@@ -298,4 +330,62 @@ async fn runners_are_for_the_owner_or_an_admin_and_unknown_runners_are_404() {
     assert_eq!(moved.status(), 422);
     let body: Value = moved.json().await.unwrap();
     assert_eq!(body["field"], "github_runners.token");
+}
+
+#[tokio::test]
+async fn the_monitor_form_creates_and_edits_a_runner_monitor_without_showing_its_token() {
+    let app = spawn_sqlite(Spawn::default()).await;
+    let ann = user(&app, "ann").await;
+    let base = [
+        ("form[kind]", "github_runners"),
+        ("form[name]", "CI"),
+        ("form[github_owner]", "acme"),
+        ("form[github_repo]", "api"),
+        ("form[github_api_url]", "https://ghe.example.org/api/v3"),
+    ];
+    let (status, body) = app.rpc("save_monitor", &base, Some(&ann)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["Invalid"]["field"], "github_token", "the token is required: {body}");
+    let mut bad_owner = base.to_vec();
+    bad_owner[2] = ("form[github_owner]", "-acme");
+    bad_owner.push(("form[github_token]", TOKEN));
+    let (status, body) = app.rpc("save_monitor", &bad_owner, Some(&ann)).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["Invalid"]["field"], "github_owner", "{body}");
+
+    let mut form = base.to_vec();
+    form.push(("form[github_token]", TOKEN));
+    let (status, id) = app.rpc("save_monitor", &form, Some(&ann)).await;
+    assert_eq!(status, 200, "{id}");
+    let id = id.as_str().unwrap().to_owned();
+    let (_, monitor) = app.get(&format!("/api/v1/monitors/{id}"), Some(&ann)).await;
+    assert_eq!(monitor["data"]["interval_seconds"], 300, "the kind's default interval");
+    assert_eq!(monitor["data"]["github_runners"]["repo"], "api");
+
+    // The edit form shows the hint, never the token; saving without one keeps it.
+    let (status, data) = app.rpc("monitor_form", &[("id", &id)], Some(&ann)).await;
+    assert_eq!(status, 200, "{data}");
+    assert_eq!(data["form"]["github_token"], "");
+    assert_eq!(data["form"]["github_token_hint"], "…WXYZ");
+    assert!(!data.to_string().contains(TOKEN));
+    let (_, html) = app.page(&format!("/monitors/{id}/edit"), &ann).await;
+    assert!(
+        !html.contains(TOKEN) && html.contains("Stored: …WXYZ"),
+        "the edit page hides the token"
+    );
+    let edit = [
+        ("form[id]", id.as_str()),
+        ("form[name]", "CI (org)"),
+        ("form[github_owner]", "acme"),
+        ("form[github_repo]", ""),
+        ("form[github_api_url]", "https://ghe.example.org/api/v3"),
+        ("form[interval_seconds]", "600"),
+    ];
+    let (status, body) = app.rpc("save_monitor", &edit, Some(&ann)).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, monitor) = app.get(&format!("/api/v1/monitors/{id}"), Some(&ann)).await;
+    let runners = &monitor["data"]["github_runners"];
+    assert_eq!(runners["repo"], Value::Null, "an empty repository means the organisation");
+    assert_eq!(runners["token"], "…WXYZ", "the token is kept");
+    assert_eq!(monitor["data"]["interval_seconds"], 600);
 }

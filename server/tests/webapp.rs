@@ -10,7 +10,7 @@ mod support;
 use chrono::{Duration, Utc};
 use domain::entities::checks;
 use sea_orm::{ActiveModelTrait, Set};
-use serde_json::{json, Value};
+use serde_json::json;
 use support::{spawn_all, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use uuid::Uuid;
 
@@ -21,55 +21,6 @@ async fn user(app: &TestApp, name: &str) -> String {
     let email = format!("{name}@example.org");
     app.signup(&email, PASSWORD).await;
     app.signin(&email, PASSWORD).await.0
-}
-
-/// A page as a signed-in browser gets it: status and HTML.
-async fn page(app: &TestApp, path: &str, access: &str) -> (u16, String) {
-    let response = app
-        .client
-        .get(app.url(path))
-        .header("cookie", format!("rs_access={access}"))
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
-/// A server-function call as the hydrated page makes it.
-async fn rpc(
-    app: &TestApp,
-    name: &str,
-    form: &[(&str, &str)],
-    access: Option<&str>,
-) -> (u16, Value) {
-    let mut req = app
-        .client
-        .post(app.url(&format!("/rpc/{name}")))
-        .header("origin", format!("http://{}", app.addr))
-        .header("accept", "application/json")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(urlencoded(form));
-    if let Some(access) = access {
-        req = req.header("cookie", format!("rs_access={access}"));
-    }
-    let response = req.send().await.unwrap();
-    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
-}
-
-/// `application/x-www-form-urlencoded`, as a browser encodes a form.
-fn urlencoded(form: &[(&str, &str)]) -> String {
-    let encode = |text: &str| {
-        text.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    char::from(b).to_string()
-                }
-                b' ' => "+".to_owned(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
-    form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
 }
 
 async fn monitor(app: &TestApp, token: &str, name: &str) -> String {
@@ -86,7 +37,7 @@ async fn the_dashboard_is_rendered_on_the_server_with_the_users_own_monitors() {
         let bob = user(&app, "bob").await;
         monitor(&app, &ann, "Shop front").await;
         monitor(&app, &bob, "Bob's blog").await;
-        let (status, html) = page(&app, "/dashboard", &ann).await;
+        let (status, html) = app.page("/dashboard", &ann).await;
         assert_eq!(status, 200, "{}", app.backend);
         assert!(html.contains("Shop front"), "{}: the user's monitor is in the HTML", app.backend);
         assert!(html.contains(r#"data-testid="monitor-row""#));
@@ -100,15 +51,15 @@ async fn admin_pages_are_403_for_users_and_open_for_admins() {
     for app in spawn_all().await {
         let ann = user(&app, "ann").await;
         for path in ["/admin", "/admin/users"] {
-            let (status, html) = page(&app, path, &ann).await;
+            let (status, html) = app.page(path, &ann).await;
             assert_eq!(status, 403, "{}: {path}", app.backend);
             assert!(html.contains("Not allowed"), "{path}");
         }
         let admin = app.admin_token().await;
-        let (status, html) = page(&app, "/admin/users", &admin).await;
+        let (status, html) = app.page("/admin/users", &admin).await;
         assert_eq!(status, 200, "{}", app.backend);
         assert!(html.contains("ann@example.org"), "{}: users are listed", app.backend);
-        let (status, html) = page(&app, "/admin", &admin).await;
+        let (status, html) = app.page("/admin", &admin).await;
         assert_eq!(status, 200);
         assert!(html.contains("Admin overview"));
     }
@@ -117,14 +68,14 @@ async fn admin_pages_are_403_for_users_and_open_for_admins() {
 #[tokio::test]
 async fn server_functions_need_a_session_and_admin_ones_the_admin_role() {
     for app in spawn_all().await {
-        let (status, body) = rpc(&app, "dashboard", &[("status", ""), ("search", "")], None).await;
+        let (status, body) = app.rpc("dashboard", &[("status", ""), ("search", "")], None).await;
         assert_eq!(status, 401, "{}: {body}", app.backend);
         assert!(body["Unauthorized"].is_string(), "{body}");
         let ann = user(&app, "ann").await;
-        let (status, body) = rpc(&app, "admin_overview", &[], Some(&ann)).await;
+        let (status, body) = app.rpc("admin_overview", &[], Some(&ann)).await;
         assert_eq!(status, 403, "{}: {body}", app.backend);
         let (status, body) =
-            rpc(&app, "dashboard", &[("status", "sideways"), ("search", "")], Some(&ann)).await;
+            app.rpc("dashboard", &[("status", "sideways"), ("search", "")], Some(&ann)).await;
         assert_eq!(status, 400, "{body}");
         assert_eq!(body["Invalid"]["field"], "status");
     }
@@ -158,7 +109,7 @@ async fn saving_a_monitor_names_the_field_at_fault_then_creates_it() {
             ),
         ];
         for (form, field) in cases {
-            let (status, body) = rpc(&app, "save_monitor", form, Some(&ann)).await;
+            let (status, body) = app.rpc("save_monitor", form, Some(&ann)).await;
             assert_eq!(status, 400, "{}: {body}", app.backend);
             assert_eq!(body["Invalid"]["field"], field, "{body}");
         }
@@ -169,15 +120,15 @@ async fn saving_a_monitor_names_the_field_at_fault_then_creates_it() {
             ("form[interval_seconds]", "30"),
             ("form[expected_status]", "200-299, 301"),
         ];
-        let (status, id) = rpc(&app, "save_monitor", &form, Some(&ann)).await;
+        let (status, id) = app.rpc("save_monitor", &form, Some(&ann)).await;
         assert_eq!(status, 200, "{}: {id}", app.backend);
         let id = id.as_str().unwrap().to_owned();
-        let (status, detail) = rpc(&app, "monitor", &[("id", &id)], Some(&ann)).await;
+        let (status, detail) = app.rpc("monitor", &[("id", &id)], Some(&ann)).await;
         assert_eq!(status, 200, "{detail}");
         assert_eq!(detail["row"]["name"], "Docs");
         assert_eq!(detail["interval_seconds"], 30);
         let bob = user(&app, "bob").await;
-        let (status, _) = rpc(&app, "monitor", &[("id", &id)], Some(&bob)).await;
+        let (status, _) = app.rpc("monitor", &[("id", &id)], Some(&bob)).await;
         assert_eq!(status, 403, "another user's monitor is refused");
     }
 }

@@ -4,6 +4,7 @@
 mod admin;
 mod channels;
 mod monitors;
+mod runners;
 
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +14,7 @@ pub use monitors::{
     ChannelOption, CheckItem, CheckPage, DashboardData, IncidentItem, MonitorDetail, MonitorForm,
     MonitorFormData, MonitorRow, NotificationItem, StatsData, StatusCounts, TimelineItem, Uptime,
 };
+pub use runners::{OutageItem, RunnerItem, RunnersData};
 
 /// The signed-in user, as the UI needs them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +41,16 @@ pub struct When {
     pub text: String,
     /// E.g. `12 s ago`, relative to when the server answered.
     pub ago: String,
+}
+
+/// How a monitor kind is named on its page.
+pub fn kind_name(kind: &str) -> &str {
+    match kind {
+        "http" => "HTTP",
+        "tcp" => "TCP",
+        "github_runners" => "GitHub runners",
+        other => other,
+    }
 }
 
 /// The words for a status, so that colour never carries it alone.

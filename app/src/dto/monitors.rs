@@ -149,7 +149,7 @@ pub struct StatsData {
 pub struct MonitorForm {
     /// Empty for a new monitor.
     pub id: String,
-    /// `http` or `tcp`.
+    /// `http`, `tcp` or `github_runners`.
     pub kind: String,
     pub name: String,
     pub url: String,
@@ -159,6 +159,16 @@ pub struct MonitorForm {
     pub keyword: String,
     pub host: String,
     pub port: String,
+    /// A GitHub user or organisation.
+    pub github_owner: String,
+    /// Empty: the organisation's runners.
+    pub github_repo: String,
+    /// Write-only: empty keeps the stored token.
+    pub github_token: String,
+    /// Empty: api.github.com.
+    pub github_api_url: String,
+    /// The stored token's last characters (`…WXYZ`), shown as a hint.
+    pub github_token_hint: String,
     pub interval_seconds: String,
     pub timeout_ms: String,
     pub confirmations: String,

@@ -47,6 +47,10 @@ impl From<MonitorError> for AppError {
                 let field = match spec.field.as_str() {
                     "http" => "url",
                     "tcp" => "host",
+                    "github_runners" | "github_runners.owner" => "github_owner",
+                    "github_runners.repo" => "github_repo",
+                    "github_runners.token" => "github_token",
+                    "github_runners.api_url" => "github_api_url",
                     other => other.trim_start_matches("http.").trim_start_matches("tcp."),
                 };
                 let message = format!("{} {}", label(field), spec.message);
@@ -101,6 +105,10 @@ pub fn label(field: &str) -> &str {
         "confirmations" => "Confirmations",
         "recoveries" => "Recoveries",
         "channel_ids" => "Channels",
+        "github_owner" => "Owner",
+        "github_repo" => "Repository",
+        "github_token" => "Token",
+        "github_api_url" => "API URL",
         "secret" => "Secret",
         "to" => "Recipients",
         other => other,

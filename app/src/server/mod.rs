@@ -9,6 +9,7 @@ mod errors;
 pub mod history;
 pub mod monitors;
 mod ports;
+pub mod runners;
 pub mod session;
 
 use domain::accounts::{AccountService, ClientInfo, Principal};

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 use domain::channels::ChannelScope;
 use domain::history::{self, summary, IncidentFilter};
-use domain::monitors::input::{CONFIRMATIONS, INTERVAL_SECONDS, RECOVERIES, TIMEOUT_MS};
+use domain::monitors::input::{CONFIRMATIONS, RECOVERIES, TIMEOUT_MS};
 use domain::monitors::{
-    HttpSpec, MonitorFilter, MonitorInput, MonitorView, Status, StatusRange, TcpSpec,
+    GithubRunnersInput, HttpSpec, MonitorFilter, MonitorInput, MonitorView, Status, StatusRange,
+    TcpSpec,
 };
 use domain::DatabaseConnection;
 use uuid::Uuid;
@@ -149,7 +150,8 @@ pub async fn form_data(id: String) -> Result<MonitorFormData, AppError> {
             kind: "http".into(),
             method: "GET".into(),
             expected_status: "200-399".into(),
-            interval_seconds: INTERVAL_SECONDS.2.to_string(),
+            // Empty: the kind's default (60 s, or 300 s for runners).
+            interval_seconds: String::new(),
             timeout_ms: TIMEOUT_MS.2.to_string(),
             confirmations: CONFIRMATIONS.2.to_string(),
             recoveries: RECOVERIES.2.to_string(),
@@ -165,6 +167,10 @@ pub async fn form_data(id: String) -> Result<MonitorFormData, AppError> {
 fn form_of(view: &MonitorView) -> MonitorForm {
     let http = view.http.as_ref();
     let tcp = view.tcp.as_ref();
+    let github = view.github_runners.as_ref();
+    let text = |get: fn(&domain::monitors::GithubRunnersView) -> &str| {
+        github.map(|g| get(g).to_owned()).unwrap_or_default()
+    };
     MonitorForm {
         id: view.id.to_string(),
         kind: view.kind.clone(),
@@ -179,6 +185,11 @@ fn form_of(view: &MonitorView) -> MonitorForm {
         keyword: http.and_then(|h| h.keyword.clone()).unwrap_or_default(),
         host: tcp.map(|t| t.host.clone()).unwrap_or_default(),
         port: tcp.map(|t| t.port.to_string()).unwrap_or_default(),
+        github_owner: text(|g| &g.owner),
+        github_repo: text(|g| g.repo.as_deref().unwrap_or_default()),
+        github_token: String::new(),
+        github_api_url: text(|g| &g.api_url),
+        github_token_hint: text(|g| &g.token),
         interval_seconds: view.interval_seconds.to_string(),
         timeout_ms: view.timeout_ms.to_string(),
         confirmations: view.confirmations.to_string(),
@@ -240,9 +251,22 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
                 .map_err(|_| invalid("port", "Port must be a number from 1 to 65535"))?;
             input.tcp = Some(TcpSpec { host: form.host.trim().to_owned(), port });
         }
-        _ => return Err(invalid("kind", "Kind must be HTTP or TCP")),
+        "github_runners" => input.github_runners = Some(github_input(form)),
+        _ => return Err(invalid("kind", "Kind must be HTTP, TCP or GitHub runners")),
     }
     Ok(input)
+}
+
+/// The runner fields as the API's input: an empty token keeps the stored
+/// one, an empty repository means the organisation's runners.
+fn github_input(form: &MonitorForm) -> GithubRunnersInput {
+    let given = |raw: &str| Some(raw.trim().to_owned()).filter(|v| !v.is_empty());
+    GithubRunnersInput {
+        owner: given(&form.github_owner),
+        repo: Some(given(&form.github_repo)),
+        token: given(&form.github_token),
+        api_url: given(&form.github_api_url),
+    }
 }
 
 fn blank_http() -> HttpSpec {

@@ -22,7 +22,8 @@ use uuid::Uuid;
 
 pub use forget::{forget_all, forget_runner};
 pub use read::{
-    find_runner, list_runners, listing_state, outages, ListingState, OutageView, RunnerView,
+    find_runner, list_runners, listing_state, outages, recent_outages, ListingState, OutageView,
+    RunnerView,
 };
 pub use record::{record_listing, RecordedListing};
 

@@ -2,6 +2,8 @@
 //! outages (for the API, Slack commands and the UI), and the state of the
 //! last listing (for the checker).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -58,6 +60,17 @@ pub struct OutageView {
 }
 
 impl OutageView {
+    fn of(i: incidents::Model, now: DateTime<Utc>) -> Self {
+        Self {
+            number: i.number,
+            status: if i.resolved_at.is_some() { "resolved" } else { "ongoing" },
+            started_at: i.started_at,
+            resolved_at: i.resolved_at,
+            duration_seconds: (i.resolved_at.unwrap_or(now) - i.started_at).num_seconds().max(0),
+            description: i.cause,
+        }
+    }
+
     /// Whether the outage is still open.
     pub fn is_ongoing(&self) -> bool {
         self.resolved_at.is_none()
@@ -109,16 +122,38 @@ pub async fn outages(
         .all(db)
         .await?
         .into_iter()
-        .map(|i| OutageView {
-            number: i.number,
-            status: if i.resolved_at.is_some() { "resolved" } else { "ongoing" },
-            started_at: i.started_at,
-            resolved_at: i.resolved_at,
-            duration_seconds: (i.resolved_at.unwrap_or(now) - i.started_at).num_seconds().max(0),
-            description: i.cause,
-        })
+        .map(|i| OutageView::of(i, now))
         .collect())
 }
+
+/// The newest outages of every runner of a monitor, at most `per_runner`
+/// each, keyed by runner name: one query for a page that shows them all.
+pub async fn recent_outages(
+    db: &DatabaseConnection,
+    monitor_id: Uuid,
+    per_runner: usize,
+) -> Result<HashMap<String, Vec<OutageView>>, DbErr> {
+    let now = Utc::now();
+    // Newest first across runners; retention bounds how many there are.
+    let rows = incidents::Entity::find()
+        .filter(incidents::Column::MonitorId.eq(monitor_id))
+        .filter(incidents::Column::Subject.ne(""))
+        .order_by_desc(incidents::Column::StartedAt)
+        .limit(RECENT_OUTAGES_SCANNED)
+        .all(db)
+        .await?;
+    let mut by_runner: HashMap<String, Vec<OutageView>> = HashMap::new();
+    for incident in rows {
+        let outages = by_runner.entry(incident.subject.clone()).or_default();
+        if outages.len() < per_runner {
+            outages.push(OutageView::of(incident, now));
+        }
+    }
+    Ok(by_runner)
+}
+
+/// How many of a monitor's newest outages [`recent_outages`] looks at.
+const RECENT_OUTAGES_SCANNED: u64 = 2000;
 
 /// What the checker needs from the last listing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -78,10 +78,59 @@ impl TestApp {
         )
     }
 
+    /// A page as a signed-in browser gets it: status and HTML.
+    pub async fn page(&self, path: &str, access: &str) -> (u16, String) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .header("cookie", format!("rs_access={access}"))
+            .send()
+            .await
+            .expect("page");
+        (response.status().as_u16(), response.text().await.expect("html"))
+    }
+
+    /// A server-function call as the hydrated page makes it.
+    pub async fn rpc(
+        &self,
+        name: &str,
+        form: &[(&str, &str)],
+        access: Option<&str>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self
+            .client
+            .post(self.url(&format!("/rpc/{name}")))
+            .header("origin", format!("http://{}", self.addr))
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(urlencoded(form));
+        if let Some(access) = access {
+            req = req.header("cookie", format!("rs_access={access}"));
+        }
+        let response = req.send().await.expect("rpc");
+        (response.status().as_u16(), response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// The bootstrapped admin's access token.
     pub async fn admin_token(&self) -> String {
         self.signin(ADMIN_EMAIL, ADMIN_PASSWORD).await.0
     }
+}
+
+/// `application/x-www-form-urlencoded`, as a browser encodes a form.
+pub fn urlencoded(form: &[(&str, &str)]) -> String {
+    let encode = |text: &str| {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    char::from(b).to_string()
+                }
+                b' ' => "+".to_owned(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    form.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
 }
 
 impl Drop for TestApp {

@@ -11,14 +11,18 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use super::chart::ResponseChart;
 use super::checks::Checks;
 use super::history::{Incidents, Notifications};
+use super::runners::Runners;
 use crate::components::{
     toast_results, use_tick, ConfirmButton, ErrorBox, Loading, SignedIn, StatusBadge, Toasts,
 };
-use crate::dto::MonitorDetail;
+use crate::dto::{kind_name, MonitorDetail};
 use crate::pages::dashboard::{latency_text, percent_text};
 use crate::rpc::monitors::{
-    load_checks, load_monitor, load_stats, DeleteMonitor, SetMonitorPaused,
+    load_checks, load_monitor, load_runners, load_stats, DeleteMonitor, SetMonitorPaused,
 };
+
+/// The kind whose page lists runners.
+const RUNNERS_KIND: &str = "github_runners";
 
 /// How often the page asks for fresh data.
 const REFRESH: Duration = Duration::from_secs(3);
@@ -42,6 +46,8 @@ pub fn MonitorPage() -> impl IntoView {
         move || (id.get(), window.get(), tick.get()),
         |(id, window, _)| load_stats(id, window),
     );
+    // Empty unless the monitor watches GitHub runners; shown only then.
+    let runners = Resource::new(move || (id.get(), tick.get()), |(id, _)| load_runners(id));
     // Only the newest page changes; older pages stay as they are.
     let checks = Resource::new(
         move || {
@@ -74,6 +80,15 @@ pub fn MonitorPage() -> impl IntoView {
                         Ok(detail) => view! { <Summary detail actions/> }.into_any(),
                         Err(error) => view! { <Title text="Monitor"/><ErrorBox error/> }.into_any(),
                     }
+                })}
+            </Transition>
+            <Transition>
+                {move || Suspend::new(async move {
+                    monitor
+                        .await
+                        .ok()
+                        .filter(|detail| detail.row.kind == RUNNERS_KIND)
+                        .map(|_| view! { <Runners runners/> })
                 })}
             </Transition>
             <ResponseChart window stats/>
@@ -116,7 +131,7 @@ fn Summary(detail: MonitorDetail, actions: Actions) -> impl IntoView {
             <div class="page-head">
                 <div>
                     <h1 data-testid="monitor-name">{row.name.clone()}</h1>
-                    <p class="muted target">{format!("{} · {}", row.kind.to_uppercase(), row.target)}</p>
+                    <p class="muted target">{format!("{} · {}", kind_name(&row.kind), row.target)}</p>
                 </div>
                 <div class="actions">
                     <A href=format!("/monitors/{}/edit", row.id) attr:class="button secondary">"Edit"</A>

@@ -1,4 +1,4 @@
-//! Creating and editing HTTP and TCP monitors. The server validates; its
+//! Creating and editing HTTP, TCP and GitHub runner monitors. The server validates; its
 //! messages show beside the field they are about.
 
 use leptos::prelude::*;
@@ -21,6 +21,10 @@ const FIELDS: &[&str] = &[
     "keyword",
     "host",
     "port",
+    "github_owner",
+    "github_repo",
+    "github_token",
+    "github_api_url",
     "interval_seconds",
     "timeout_ms",
     "confirmations",
@@ -110,6 +114,9 @@ fn Fields(
                     <select id="monitor-kind" name="form[kind]" on:change=move |ev| kind.set(event_target_value(&ev))>
                         <option value="http" selected=move || kind.get() == "http">"HTTP(S) request"</option>
                         <option value="tcp" selected=move || kind.get() == "tcp">"TCP port"</option>
+                        <option value="github_runners" selected=move || kind.get() == "github_runners">
+                            "GitHub Actions runners"
+                        </option>
                     </select>
                 }
                 .into_any()
@@ -138,9 +145,13 @@ fn Fields(
                     placeholder="db.example.com"/>
                 <Input id="monitor-port" field="port" label="Port" value=value(|f| &f.port) error kind="number"/>
             </Show>
+            <Show when=move || kind.get() == "github_runners">
+                <GithubFields value error/>
+            </Show>
             <div class="row">
                 <Input id="monitor-interval" field="interval_seconds" label="Interval (seconds)"
-                    value=value(|f| &f.interval_seconds) error kind="number"/>
+                    value=value(|f| &f.interval_seconds) error kind="number"
+                    hint="Empty: 60 s, or 300 s for GitHub runners."/>
                 <Input id="monitor-timeout" field="timeout_ms" label="Timeout (ms)"
                     value=value(|f| &f.timeout_ms) error kind="number"/>
             </div>
@@ -164,10 +175,38 @@ fn Fields(
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    if kind == "tcp" {
-        "TCP port"
+    match kind {
+        "tcp" => "TCP port",
+        "github_runners" => "GitHub Actions runners",
+        _ => "HTTP(S) request",
+    }
+}
+
+/// A runner monitor's repository or organisation, token and API.
+#[component]
+fn GithubFields(
+    value: impl Fn(fn(&MonitorForm) -> &String) -> String + Copy + 'static,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let stored = value(|f| &f.github_token_hint);
+    let token_hint = if stored.is_empty() {
+        "A fine-grained token with read access to Administration (repository) or Self-hosted runners (organisation). Stored encrypted, never shown again.".to_owned()
     } else {
-        "HTTP(S) request"
+        format!("Stored: {stored}. Leave empty to keep it.")
+    };
+    view! {
+        <div class="row">
+            <Input id="monitor-github-owner" field="github_owner" label="Owner"
+                value=value(|f| &f.github_owner) error placeholder="acme"/>
+            <Input id="monitor-github-repo" field="github_repo" label="Repository"
+                value=value(|f| &f.github_repo) error placeholder="api"
+                hint="Empty: the organisation's runners."/>
+        </div>
+        <Input id="monitor-github-token" field="github_token" label="Token" value=String::new()
+            error kind="password" hint_text=token_hint/>
+        <Input id="monitor-github-api" field="github_api_url" label="API URL"
+            value=value(|f| &f.github_api_url) error kind="url"
+            hint="Empty: https://api.github.com. GitHub Enterprise Server: https://HOST/api/v3."/>
     }
 }
 
@@ -180,13 +219,18 @@ fn Input(
     value: String,
     error: Signal<Option<AppError>>,
     #[prop(optional)] hint: Option<&'static str>,
+    /// A hint built at run time (wins over `hint`).
+    #[prop(optional)]
+    hint_text: Option<String>,
     #[prop(optional)] placeholder: Option<&'static str>,
     #[prop(default = "text")] kind: &'static str,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
+    let hint = hint_text.or_else(|| hint.map(str::to_owned));
+    let has_hint = hint.is_some();
     let described = move || {
         let mut ids = Vec::new();
-        if hint.is_some() {
+        if has_hint {
             ids.push(format!("{id}-hint"));
         }
         if error.get().is_some_and(|e| e.for_field(field).is_some()) {

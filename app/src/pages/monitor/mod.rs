@@ -1,11 +1,12 @@
-//! A monitor's pages: its detail page (state, chart, checks, incidents,
-//! notifications) and the create/edit form.
+//! A monitor's pages: its detail page (state, runners, chart, checks,
+//! incidents, notifications) and the create/edit form.
 
 mod chart;
 mod checks;
 mod detail;
 mod form;
 mod history;
+mod runners;
 
 pub use detail::MonitorPage;
 pub use form::{MonitorEdit, MonitorNew};

@@ -1,0 +1,68 @@
+//! A runner monitor's runners with their newest outages, for its page.
+//! Owner or admin only, like the monitor.
+
+use chrono::{DateTime, Utc};
+use domain::runners::{self, OutageView, RunnerView};
+
+use super::convert::{duration_text, when};
+use super::errors::internal;
+use super::{database, monitor_service, parse_id, signed_in};
+use crate::dto::{OutageItem, RunnerItem, RunnersData};
+use crate::error::AppError;
+
+/// The monitor kind that has runners.
+const RUNNERS_KIND: &str = "github_runners";
+
+/// Outages shown under each runner: as many as `/runner-history` answers.
+pub const OUTAGES_PER_RUNNER: usize = 5;
+
+/// The monitor's runners by name, each with its newest outages. Empty for a
+/// monitor of another kind.
+pub async fn runners(id: String) -> Result<RunnersData, AppError> {
+    let caller = signed_in()?;
+    let id = parse_id(&id, "monitor")?;
+    let monitor = monitor_service()?.get(&caller, id).await?;
+    if monitor.kind != RUNNERS_KIND {
+        return Ok(RunnersData::default());
+    }
+    let db = database()?;
+    let list = runners::list_runners(&db, id).await.map_err(|e| internal("runners", e))?;
+    let mut outages = runners::recent_outages(&db, id, OUTAGES_PER_RUNNER)
+        .await
+        .map_err(|e| internal("outages", e))?;
+    let now = Utc::now();
+    Ok(RunnersData {
+        runners: list
+            .into_iter()
+            .map(|r| {
+                let history = outages.remove(&r.name).unwrap_or_default();
+                runner(r, history, now)
+            })
+            .collect(),
+        outages_per_runner: OUTAGES_PER_RUNNER,
+    })
+}
+
+fn runner(r: RunnerView, outages: Vec<OutageView>, now: DateTime<Utc>) -> RunnerItem {
+    RunnerItem {
+        status: r.status.as_str().to_owned(),
+        busy: r.busy,
+        os: r.os,
+        labels: r.labels,
+        first_seen: when(r.first_seen_at, now),
+        last_seen: when(r.last_seen_at, now),
+        outages: outages.into_iter().map(|o| outage(o, now)).collect(),
+        name: r.name,
+    }
+}
+
+fn outage(o: OutageView, now: DateTime<Utc>) -> OutageItem {
+    OutageItem {
+        number: o.number,
+        ongoing: o.is_ongoing(),
+        started: when(o.started_at, now),
+        resolved: o.resolved_at.map(|at| when(at, now)),
+        duration: duration_text(o.duration_seconds),
+        description: o.description,
+    }
+}
