@@ -57,3 +57,47 @@ pub async fn all_backends() -> Vec<TestDb> {
     dbs.extend(postgres().await);
     dbs
 }
+
+/// A user with `role`, stored, as the principal services take.
+pub async fn user(
+    db: &DatabaseConnection,
+    role: crate::accounts::Role,
+) -> crate::accounts::Principal {
+    use sea_orm::{ActiveModelTrait, Set};
+    let id = uuid::Uuid::new_v4();
+    let email = format!("{id}@example.org");
+    let now = chrono::Utc::now();
+    crate::entities::users::ActiveModel {
+        id: Set(id),
+        email: Set(email.clone()),
+        password_hash: Set("x".into()),
+        role: Set(role.as_str().into()),
+        disabled: Set(false),
+        token_version: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .expect("insert user");
+    crate::accounts::Principal { user_id: id, email, role, session_id: uuid::Uuid::new_v4() }
+}
+
+/// An HTTP monitor of `https://example.org/`, created through the monitor service.
+pub async fn http_monitor(
+    db: &DatabaseConnection,
+    owner: &crate::accounts::Principal,
+    name: &str,
+) -> uuid::Uuid {
+    let input = crate::monitors::MonitorInput {
+        name: Some(name.into()),
+        http: Some(crate::monitors::HttpSpec::get("https://example.org/").expect("spec")),
+        ..Default::default()
+    };
+    let key = crate::channels::EncryptionKey::generate();
+    crate::monitors::MonitorService::new(db.clone(), &key)
+        .create(owner, input)
+        .await
+        .expect("create monitor")
+        .id
+}

@@ -11,7 +11,7 @@ use domain::entities::{
 use domain::monitors::Status;
 use domain::pipeline::incidents::apply_status_change;
 use domain::pipeline::notifications::{begin_attempt, finish_attempt, Outcome};
-use domain::pipeline::{claim_due, record_result, CheckResult};
+use domain::pipeline::{claim_due, record_result, record_results, CheckResult};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     Set,
@@ -359,5 +359,59 @@ async fn released_claims_are_claimed_again_with_the_same_slots() {
         domain::pipeline::scheduling::release(db, &first).await.unwrap();
         let again = claim_due(db, now, 10).await.unwrap();
         assert_eq!(again, first, "the same slot, not a skipped one");
+    }
+}
+
+#[tokio::test]
+async fn a_batch_of_results_records_exactly_what_one_at_a_time_would() {
+    for test_db in domain::testing::all_backends().await {
+        let db = &test_db.db;
+        let user = owner(db).await;
+        let (a, b, c) =
+            (monitor(db, user, 1).await, monitor(db, user, 0).await, monitor(db, user, 0).await);
+        record_result(db, &result(c, 5_000, Status::Up)).await.unwrap();
+        let gone = Uuid::now_v7();
+        let batch = [
+            result(a, 1_000, Status::Down),
+            result(b, 1_000, Status::Up),
+            result(a, 2_000, Status::Down), // a's second in the batch: confirms the outage
+            result(c, 4_000, Status::Down), // older than c's state: history only
+            result(gone, 1_000, Status::Up),
+            result(b, 1_000, Status::Up), // the same job delivered twice
+        ];
+        let recorded = record_results(db, &batch).await.unwrap();
+        assert_eq!(recorded.len(), batch.len(), "one answer per result on {}", test_db.url);
+        assert_eq!(recorded[0].change, None, "one failure is not yet a change");
+        assert!(recorded[2].change.is_some(), "the second failure confirms: a status change");
+        assert!(recorded[3].stale && recorded[3].change.is_none());
+        assert!(recorded[4].gone);
+        assert!(recorded[5].duplicate);
+        assert_eq!(status_of(db, a).await, "down");
+        assert_eq!(status_of(db, b).await, "up");
+        assert_eq!(status_of(db, c).await, "up", "the stale failure changed nothing");
+        let count = |id: Uuid| {
+            domain::entities::checks::Entity::find()
+                .filter(domain::entities::checks::Column::MonitorId.eq(id))
+                .count(db)
+        };
+        assert_eq!(count(a).await.unwrap(), 2);
+        assert_eq!(count(b).await.unwrap(), 1, "the redelivered result is stored once");
+        assert_eq!(count(c).await.unwrap(), 2, "the stale result is kept as history");
+        let changes = domain::entities::status_changes::Entity::find()
+            .filter(domain::entities::status_changes::Column::MonitorId.eq(a))
+            .all(db)
+            .await
+            .unwrap();
+        assert_eq!(changes.len(), 1);
+        assert_eq!(Some(changes[0].id), recorded[2].change);
+
+        // Recording the whole batch again changes nothing and hands back a's change.
+        let again = record_results(db, &batch).await.unwrap();
+        assert!(
+            again.iter().enumerate().all(|(i, r)| r.duplicate || (i == 4 && r.gone)),
+            "{again:?}"
+        );
+        assert_eq!(again[2].change, recorded[2].change);
+        assert_eq!(count(a).await.unwrap(), 2);
     }
 }

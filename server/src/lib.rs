@@ -100,6 +100,7 @@ pub fn pipeline_context(state: &AppState) -> jobs::workers::PipelineContext {
         public_url: state.config.public_url(),
         notification_attempts: state.config.notification_attempts,
         retention: state.config.retention(),
+        results: jobs::workers::results::ResultWriter::new(state.db.clone()),
     }
 }
 

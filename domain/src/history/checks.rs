@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -45,8 +46,10 @@ pub struct CheckPage {
     pub next_cursor: Option<String>,
 }
 
-/// Checks of a monitor, newest first. Check ids are time-ordered (their
-/// slot is their timestamp), so the cursor is simply the last id seen.
+/// Checks of a monitor, newest first. The cursor is the last check id seen;
+/// the page continues below that check's time, so the `(monitor_id,
+/// checked_at)` index serves every page (ids break ties). A cursor whose
+/// check is gone (past retention) ends the history.
 pub async fn page(
     db: &DatabaseConnection,
     monitor_id: Uuid,
@@ -56,9 +59,28 @@ pub async fn page(
     let limit = limit.clamp(1, 1000);
     let mut query = checks::Entity::find().filter(checks::Column::MonitorId.eq(monitor_id));
     if let Some(cursor) = cursor {
-        query = query.filter(checks::Column::Id.lt(cursor));
+        let at: Option<DateTime<Utc>> = checks::Entity::find_by_id(cursor)
+            .filter(checks::Column::MonitorId.eq(monitor_id))
+            .select_only()
+            .column(checks::Column::CheckedAt)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let Some(at) = at else {
+            return Ok(CheckPage { checks: Vec::new(), next_cursor: None });
+        };
+        query = query.filter(checks::Column::CheckedAt.lte(at)).filter(
+            Condition::any()
+                .add(checks::Column::CheckedAt.lt(at))
+                .add(checks::Column::Id.lt(cursor)),
+        );
     }
-    let mut rows = query.order_by_desc(checks::Column::Id).limit(limit + 1).all(db).await?;
+    let mut rows = query
+        .order_by_desc(checks::Column::CheckedAt)
+        .order_by_desc(checks::Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
     let next_cursor = if rows.len() as u64 > limit {
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         rows.last().map(|c| c.id.to_string())

@@ -3,6 +3,7 @@
 //! notification log. The workers in `jobs` call these; every step is
 //! idempotent, since jobs are delivered at least once.
 
+pub mod batch;
 pub mod incidents;
 pub mod notifications;
 pub mod results;
@@ -10,5 +11,6 @@ pub mod retention;
 pub mod scheduling;
 pub mod transitions;
 
+pub use batch::record_results;
 pub use results::{record_result, CheckResult, Recorded};
 pub use scheduling::{claim_due, DueCheck};

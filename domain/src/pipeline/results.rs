@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, Set,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -81,19 +82,10 @@ async fn try_record(
         return Ok(Some(Recorded { gone: true, ..Default::default() }));
     };
     let txn = crate::db::begin_write(db).await?;
-    let inserted = checks::Entity::insert(checks::ActiveModel {
-        id: Set(check_id(result.monitor_id, result.slot)),
-        monitor_id: Set(result.monitor_id),
-        checked_at: Set(result.checked_at),
-        status: Set(result.status.as_str().to_owned()),
-        latency_ms: Set(result.latency_ms),
-        http_status: Set(result.http_status),
-        error: Set(result.error.clone()),
-        region: Set(result.region.clone()),
-    })
-    .on_conflict(OnConflict::column(checks::Column::Id).do_nothing().to_owned())
-    .exec_without_returning(&txn)
-    .await?;
+    let inserted = checks::Entity::insert(check_row(result))
+        .on_conflict(OnConflict::column(checks::Column::Id).do_nothing().to_owned())
+        .exec_without_returning(&txn)
+        .await?;
     if inserted == 0 {
         txn.rollback().await?;
         let pending = status_changes::Entity::find()
@@ -118,6 +110,23 @@ async fn try_record(
         return Ok(Some(Recorded { stale: true, ..Default::default() }));
     }
 
+    let Some(change) = advance(&txn, &monitor, &state, result).await? else {
+        txn.rollback().await?;
+        return Ok(None);
+    };
+    txn.commit().await?;
+    Ok(Some(Recorded { change, ..Default::default() }))
+}
+
+/// Applies a fresh result to the monitor's state (compare-and-set on the
+/// state's last slot) and writes the status change at an incident boundary.
+/// `None`: another writer moved the state first; the caller rolls back.
+pub(super) async fn advance(
+    txn: &DatabaseTransaction,
+    monitor: &monitors::Model,
+    state: &monitor_state::Model,
+    result: &CheckResult,
+) -> Result<Option<Option<Uuid>>, DbErr> {
     let before = State {
         status: Status::from_stored(&state.status),
         failures: state.consecutive_failures,
@@ -142,34 +151,44 @@ async fn try_record(
     let applied = update
         .filter(monitor_state::Column::MonitorId.eq(result.monitor_id))
         .filter(monitor_state::Column::LastCheckSeq.eq(state.last_check_seq))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     if applied.rows_affected != 1 {
-        txn.rollback().await?;
         return Ok(None);
     }
-
-    let mut change = None;
-    if changed && transitions::is_incident_boundary(before.status, after.status) {
-        let id = Uuid::now_v7();
-        status_changes::ActiveModel {
-            id: Set(id),
-            monitor_id: Set(result.monitor_id),
-            seq: Set(result.slot),
-            from_status: Set(before.status.as_str().to_owned()),
-            to_status: Set(after.status.as_str().to_owned()),
-            at: Set(result.checked_at),
-            cause: Set(result.error.clone()),
-            region: Set(result.region.clone()),
-            processed_at: Set(None),
-            subject: Set(String::new()),
-        }
-        .insert(&txn)
-        .await?;
-        change = Some(id);
+    if !(changed && transitions::is_incident_boundary(before.status, after.status)) {
+        return Ok(Some(None));
     }
-    txn.commit().await?;
-    Ok(Some(Recorded { change, ..Default::default() }))
+    let id = Uuid::now_v7();
+    status_changes::ActiveModel {
+        id: Set(id),
+        monitor_id: Set(result.monitor_id),
+        seq: Set(result.slot),
+        from_status: Set(before.status.as_str().to_owned()),
+        to_status: Set(after.status.as_str().to_owned()),
+        at: Set(result.checked_at),
+        cause: Set(result.error.clone()),
+        region: Set(result.region.clone()),
+        processed_at: Set(None),
+        subject: Set(String::new()),
+    }
+    .insert(txn)
+    .await?;
+    Ok(Some(Some(id)))
+}
+
+/// The history row of a result.
+pub(super) fn check_row(result: &CheckResult) -> checks::ActiveModel {
+    checks::ActiveModel {
+        id: Set(check_id(result.monitor_id, result.slot)),
+        monitor_id: Set(result.monitor_id),
+        checked_at: Set(result.checked_at),
+        status: Set(result.status.as_str().to_owned()),
+        latency_ms: Set(result.latency_ms),
+        http_status: Set(result.http_status),
+        error: Set(result.error.clone()),
+        region: Set(result.region.clone()),
+    }
 }
 
 #[cfg(test)]

@@ -28,12 +28,14 @@ pub fn to_millis(t: DateTime<Utc>) -> DateTime<Utc> {
 
 /// Claims up to `limit` monitors due at `now` and advances each to its next
 /// slot. A monitor far behind (the scheduler was down) gets one check now,
-/// not one per missed slot.
+/// not one per missed slot. All claims of a round commit together: one
+/// commit per round instead of one per monitor.
 pub async fn claim_due(
     db: &DatabaseConnection,
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<DueCheck>, DbErr> {
+    let txn = crate::db::begin_write(db).await?;
     let due = monitors::Entity::find()
         .select_only()
         .columns([
@@ -46,7 +48,7 @@ pub async fn claim_due(
         .order_by_asc(monitors::Column::NextCheckAt)
         .limit(limit)
         .into_tuple::<(Uuid, DateTime<Utc>, i32)>()
-        .all(db)
+        .all(&txn)
         .await?;
     let mut claimed = Vec::with_capacity(due.len());
     for (id, slot, interval) in due {
@@ -59,19 +61,21 @@ pub async fn claim_due(
             .col_expr(monitors::Column::NextCheckAt, Expr::value(to_millis(next)))
             .filter(monitors::Column::Id.eq(id))
             .filter(monitors::Column::NextCheckAt.eq(slot))
-            .exec(db)
+            .exec(&txn)
             .await?;
         if result.rows_affected == 1 {
             let next = to_millis(next).timestamp_millis();
             claimed.push(DueCheck { monitor_id: id, slot: slot.timestamp_millis(), next });
         }
     }
+    txn.commit().await?;
     Ok(claimed)
 }
 
 /// Gives claims back (their jobs could not be enqueued), so the next
 /// scheduling round claims the same slots again instead of skipping them.
 pub async fn release(db: &DatabaseConnection, claims: &[DueCheck]) -> Result<(), DbErr> {
+    let txn = crate::db::begin_write(db).await?;
     for claim in claims {
         let (Some(slot), Some(next)) = (
             DateTime::from_timestamp_millis(claim.slot),
@@ -83,8 +87,8 @@ pub async fn release(db: &DatabaseConnection, claims: &[DueCheck]) -> Result<(),
             .col_expr(monitors::Column::NextCheckAt, Expr::value(slot))
             .filter(monitors::Column::Id.eq(claim.monitor_id))
             .filter(monitors::Column::NextCheckAt.eq(next))
-            .exec(db)
+            .exec(&txn)
             .await?;
     }
-    Ok(())
+    txn.commit().await
 }

@@ -154,6 +154,15 @@ impl Queues {
         }
     }
 
+    /// Keeps the embedded queue's query plans good as its table grows (see
+    /// `sql::analyze_sqlite`); Redis and Postgres need nothing.
+    pub async fn refresh_statistics(&self) -> Result<(), QueueError> {
+        match &self.store {
+            Store::Sqlite { db, .. } => sql::analyze_sqlite(db).await,
+            Store::Redis(_) | Store::Postgres { .. } => Ok(()),
+        }
+    }
+
     /// Re-enqueues a job's payload as attempt `attempt`, due after `delay`.
     pub(crate) async fn push_retry(
         &self,

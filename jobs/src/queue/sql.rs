@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use apalis_postgres::{PgPool, PostgresStorage};
 use apalis_sqlite::{SqlitePool, SqliteStorage};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 
 use super::QueueError;
 
@@ -19,6 +19,22 @@ use super::QueueError;
 /// application data's durability for queue speed.
 pub(crate) async fn setup_sqlite(pool: &SqlitePool) -> Result<(), QueueError> {
     SqliteStorage::migrations().run(pool).await.map_err(|e| QueueError::Setup(Box::new(e)))
+}
+
+/// Refreshes SQLite's statistics of the `Jobs` table, sampling a few rows.
+///
+/// apalis-sqlite acknowledges jobs with `UPDATE … FROM json_each(?) WHERE
+/// id = … AND lock_by = ?`. Without statistics SQLite drives that by the
+/// `lock_by` index, which matches every job the worker ever ran (finished
+/// jobs are kept for a while): each acknowledgement then re-parses the JSON
+/// per kept job, tens of milliseconds at 1,000 checks/s. With statistics it
+/// looks the ids up by primary key: well under a millisecond.
+pub(crate) async fn analyze_sqlite(db: &DatabaseConnection) -> Result<(), QueueError> {
+    let txn = db.begin().await.map_err(QueueError::Database)?;
+    // The limit applies per connection: set it on the transaction's one.
+    txn.execute_unprepared("PRAGMA analysis_limit = 1000").await.map_err(QueueError::Database)?;
+    txn.execute_unprepared("ANALYZE Jobs").await.map_err(QueueError::Database)?;
+    txn.commit().await.map_err(QueueError::Database)
 }
 
 /// Creates or upgrades apalis's Postgres schema (`apalis.jobs`, `apalis.workers`).

@@ -31,6 +31,8 @@ pub struct WorkerOptions {
 
 /// How often a worker removes old finished jobs.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(60);
+/// How often the queue's table statistics are refreshed (embedded only).
+const STATISTICS_EVERY: Duration = Duration::from_secs(15);
 
 /// Consumes J until `shutdown` completes; each job handled at least once; handler errors per JobError.
 ///
@@ -164,18 +166,29 @@ where
     }
 }
 
-/// Removes old finished jobs of `queue` every minute, for as long as the worker runs.
+/// Removes old finished jobs of `queue` every minute, for as long as the
+/// worker runs, and refreshes the table statistics the queue's plans need
+/// more often (the table fills fast under load; a refresh costs milliseconds).
 async fn housekeeping(queues: Queues, queue: &'static str) {
     // Not at start-up: a restarting fleet has better things to do first.
-    let first = tokio::time::Instant::now() + HOUSEKEEPING_EVERY;
-    let mut every = tokio::time::interval_at(first, HOUSEKEEPING_EVERY);
+    let start = tokio::time::Instant::now();
+    let mut purge = tokio::time::interval_at(start + HOUSEKEEPING_EVERY, HOUSEKEEPING_EVERY);
+    let mut statistics = tokio::time::interval_at(start + STATISTICS_EVERY, STATISTICS_EVERY);
     loop {
-        every.tick().await;
-        match queues.purge_finished(queue).await {
-            Ok(0) => {}
-            Ok(removed) => tracing::debug!(queue, removed, "removed finished jobs"),
-            Err(err) => tracing::warn!(queue, error = %err, "queue housekeeping failed"),
+        tokio::select! {
+            _ = purge.tick() => match queues.purge_finished(queue).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::debug!(queue, removed, "removed finished jobs"),
+                Err(err) => tracing::warn!(queue, error = %err, "queue housekeeping failed"),
+            },
+            _ = statistics.tick() => refresh_statistics(&queues, queue).await,
         }
+    }
+}
+
+async fn refresh_statistics(queues: &Queues, queue: &'static str) {
+    if let Err(err) = queues.refresh_statistics().await {
+        tracing::warn!(queue, error = %err, "refreshing the queue's statistics failed");
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use domain::entities::monitors;
 use domain::monitors::Target;
-use domain::pipeline::{record_result, CheckResult};
+use domain::pipeline::CheckResult;
 use sea_orm::EntityTrait;
 
 use super::{retry, PipelineContext};
@@ -52,7 +52,7 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
         error: outcome.error,
         region: ctx.region.clone(),
     };
-    let recorded = record_result(&ctx.db, &result).await.map_err(retry)?;
+    let recorded = ctx.results.record(result.clone()).await.map_err(retry)?;
     if let Some(change_id) = recorded.change {
         tracing::info!(monitor_id = %monitor.id, %change_id, status = %result.status, "status changed");
         ctx.queues.push(StatusChangeJob { change_id }).await.map_err(retry)?;

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod notification;
+pub mod results;
 pub mod runners;
 pub mod status;
 
@@ -34,6 +35,8 @@ pub struct PipelineContext {
     pub notification_attempts: i32,
     /// How long checks and outages are kept.
     pub retention: Retention,
+    /// Records check results in batches (one writer per process).
+    pub results: results::ResultWriter,
 }
 
 /// Infrastructure failures are retried: the job is redelivered.

@@ -1,0 +1,135 @@
+//! Indexes serve the queries of the UI, the API and the pipeline (Postgres).
+//!
+//! Each query runs through its real domain function on a connection where
+//! the planner may not choose a sequential scan unless no index can answer
+//! (`enable_seqscan = off` makes that plan cost prohibitive, not impossible),
+//! and Postgres's own counters must show no sequential scan of any table and
+//! index scans instead. A query that needs a missing index fails here.
+//! Admin-wide views (every monitor of every user) read whole tables by
+//! design and are not listed.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+
+use chrono::{Duration, Utc};
+use domain::accounts::Role;
+use domain::history::{checks, incidents, stats, summary, IncidentFilter, Window};
+use domain::monitors::{MonitorFilter, MonitorService, Status};
+use domain::pipeline::{self, record_result, CheckResult};
+use domain::{runners, testing};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Statement};
+use uuid::Uuid;
+
+/// Tables' sequential and index scan counts, after flushing this backend's.
+async fn scans(db: &DatabaseConnection) -> HashMap<String, (i64, i64)> {
+    db.execute_unprepared("SELECT pg_stat_force_next_flush()").await.unwrap();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT relname::text AS t, seq_scan, COALESCE(idx_scan, 0) AS i FROM pg_stat_user_tables",
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| {
+            let table: String = r.try_get("", "t").unwrap();
+            (table, (r.try_get("", "seq_scan").unwrap(), r.try_get("", "i").unwrap()))
+        })
+        .collect()
+}
+
+/// Runs `query` and fails if it scanned a table sequentially or used no index.
+async fn indexed<T>(
+    db: &DatabaseConnection,
+    what: &str,
+    query: impl std::future::Future<Output = T>,
+) -> T {
+    let before = scans(db).await;
+    let answer = query.await;
+    let after = scans(db).await;
+    let mut seq = Vec::new();
+    let mut idx = 0;
+    for (table, (s, i)) in &after {
+        let (s0, i0) = before.get(table).copied().unwrap_or((0, 0));
+        if *s > s0 {
+            seq.push(table.clone());
+        }
+        idx += i - i0;
+    }
+    assert!(seq.is_empty(), "{what}: sequential scan of {seq:?}");
+    assert!(idx > 0, "{what}: no index scan at all");
+    answer
+}
+
+#[tokio::test]
+async fn every_ui_api_and_pipeline_query_is_served_by_an_index() {
+    let Some(test_db) = testing::postgres().await else { return };
+    let owner = testing::user(&test_db.db, Role::User).await;
+    let mut ids = Vec::new();
+    for n in 0..30 {
+        ids.push(testing::http_monitor(&test_db.db, &owner, &format!("site {n}")).await);
+    }
+    let now = Utc::now();
+    for (n, id) in ids.iter().enumerate() {
+        for k in 0..40_i64 {
+            let status = if (n as i64 + k) % 7 == 0 { Status::Down } else { Status::Up };
+            let result = CheckResult {
+                monitor_id: *id,
+                slot: (now - Duration::minutes(k)).timestamp_millis(),
+                checked_at: now - Duration::minutes(k),
+                status,
+                latency_ms: Some(20 + i32::try_from(k).unwrap()),
+                http_status: Some(200),
+                error: None,
+                region: "default".into(),
+            };
+            record_result(&test_db.db, &result).await.unwrap();
+        }
+    }
+    test_db.db.execute_unprepared("ANALYZE").await.unwrap();
+
+    // One connection, so the counters read are this session's too.
+    let mut opts =
+        ConnectOptions::new(format!("{}?options=-c%20enable_seqscan%3Doff", test_db.url));
+    opts.max_connections(1).sqlx_logging(false);
+    let db = Database::connect(opts).await.unwrap();
+    let monitor = ids[3];
+    let key = domain::channels::EncryptionKey::generate();
+    let service = MonitorService::new(db.clone(), &key);
+    let filter = MonitorFilter { limit: 100, ..Default::default() };
+
+    indexed(&db, "dashboard list", service.list(&owner, &filter)).await.unwrap();
+    indexed(&db, "status counts", summary::status_counts(&db, Some(owner.user_id))).await.unwrap();
+    indexed(&db, "24 h uptime", summary::uptime(&db, &ids, now - Duration::hours(24)))
+        .await
+        .unwrap();
+    indexed(&db, "sparklines", summary::recent_latencies(&db, &ids, 30, now - Duration::hours(24)))
+        .await
+        .unwrap();
+    indexed(&db, "monitor", service.get(&owner, monitor)).await.unwrap();
+    let first = indexed(&db, "checks page", checks::page(&db, monitor, None, 10)).await.unwrap();
+    let cursor = first.next_cursor.unwrap().parse::<Uuid>().unwrap();
+    indexed(&db, "older checks page", checks::page(&db, monitor, Some(cursor), 10)).await.unwrap();
+    for window in ["1h", "24h", "7d", "30d", "90d"] {
+        let parsed = Window::parse(window).unwrap();
+        indexed(&db, window, stats::compute(&db, monitor, parsed, window, now)).await.unwrap();
+    }
+    let incidents_of = IncidentFilter { monitor: Some(monitor), limit: 20, ..Default::default() };
+    indexed(&db, "monitor incidents", incidents::list(&db, &incidents_of)).await.unwrap();
+    let mine = IncidentFilter { owner: Some(owner.user_id), limit: 20, ..Default::default() };
+    indexed(&db, "user's incidents", incidents::list(&db, &mine)).await.unwrap();
+    indexed(&db, "notifications", checks::notifications(&db, monitor, 20)).await.unwrap();
+    indexed(&db, "runners", runners::list_runners(&db, monitor)).await.unwrap();
+    indexed(&db, "runner outages", runners::outages(&db, monitor, "runner-1", 5)).await.unwrap();
+    indexed(&db, "recent outages", runners::recent_outages(&db, monitor, 5)).await.unwrap();
+    indexed(&db, "claim due", pipeline::claim_due(&db, now, 1000)).await.unwrap();
+    indexed(&db, "due notifications", pipeline::notifications::due(&db, now, 500)).await.unwrap();
+    indexed(&db, "stuck changes", pipeline::notifications::stuck_changes(&db, now, 500))
+        .await
+        .unwrap();
+    let retention = pipeline::retention::Retention::default();
+    indexed(&db, "retention", pipeline::retention::prune_batch(&db, retention, now, 500))
+        .await
+        .unwrap();
+}
