@@ -9,6 +9,7 @@ pub mod history;
 pub mod integrations;
 pub mod monitors;
 pub mod pipeline;
+pub mod rollups;
 pub mod runners;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -8,6 +8,7 @@ pub mod outbound;
 pub mod payloads;
 pub mod queue;
 pub mod retention;
+pub mod rollups;
 pub mod runtime;
 pub mod scheduler;
 #[cfg(feature = "testing")]

@@ -1,5 +1,5 @@
-//! The retention pass: deletes check results, processed status changes and
-//! resolved outages past their retention, in small batches with a pause
+//! The retention pass: deletes check results, processed status changes,
+//! resolved outages and check rollups past their retention, in small batches with a pause
 //! between them so that check results keep being recorded meanwhile. The
 //! scheduler runs a pass at start and every hour.
 
@@ -22,9 +22,7 @@ pub async fn run_pass(db: DatabaseConnection, retention: Retention) -> Pruned {
     for _ in 0..MAX_BATCHES {
         match prune_batch(&db, retention, Utc::now(), BATCH).await {
             Ok(pruned) => {
-                total.checks += pruned.checks;
-                total.status_changes += pruned.status_changes;
-                total.incidents += pruned.incidents;
+                total.add(pruned);
                 if !pruned.more(BATCH) {
                     break;
                 }
@@ -41,6 +39,9 @@ pub async fn run_pass(db: DatabaseConnection, retention: Retention) -> Pruned {
             checks = total.checks,
             status_changes = total.status_changes,
             outages = total.incidents,
+            minute_rollups = total.minute_rollups,
+            hour_rollups = total.hour_rollups,
+            day_rollups = total.day_rollups,
             "deleted history past its retention"
         );
     }

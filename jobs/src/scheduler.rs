@@ -1,8 +1,9 @@
 //! The scheduler: claims due monitors and enqueues their checks; sweeps the
 //! outbox for status changes and notifications whose jobs were lost or whose
 //! retry time has come. Several schedulers may run: claims never overlap.
-//! It also starts the retention pass at start and every hour, as a task of
-//! its own so that deleting old history never delays a check.
+//! It also starts the retention pass at start and every hour, and the rollup
+//! pass at start and every minute, each as a task of its own so that neither
+//! ever delays a check.
 
 use std::time::Duration;
 
@@ -22,6 +23,9 @@ const BATCH: u64 = 1000;
 const SWEEP_EVERY: u32 = 5;
 /// How often old history is deleted.
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
+/// How often check rollups are brought up to date (a minute is final two
+/// minutes after it ends).
+const ROLLUP_EVERY: Duration = Duration::from_secs(60);
 
 /// Runs until `shutdown` completes.
 pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output = ()>) {
@@ -32,6 +36,9 @@ pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output
     let mut prune = tokio::time::interval(RETENTION_EVERY);
     prune.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut pruning: Option<tokio::task::JoinHandle<_>> = None;
+    let mut roll_up = tokio::time::interval(ROLLUP_EVERY);
+    roll_up.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut rolling: Option<tokio::task::JoinHandle<_>> = None;
     let mut ticks: u32 = 0;
     loop {
         tokio::select! {
@@ -41,6 +48,12 @@ pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output
                 if pruning.as_ref().is_none_or(|pass| pass.is_finished()) {
                     let pass = crate::retention::run_pass(ctx.db.clone(), ctx.retention);
                     pruning = Some(tokio::spawn(pass));
+                }
+                continue;
+            }
+            _ = roll_up.tick() => {
+                if rolling.as_ref().is_none_or(|pass| pass.is_finished()) {
+                    rolling = Some(tokio::spawn(crate::rollups::run_pass(ctx.db.clone())));
                 }
                 continue;
             }
@@ -55,7 +68,9 @@ pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output
             }
         }
     }
-    if let Some(pass) = pruning {
+    for pass in
+        [pruning.map(|p| p.abort_handle()), rolling.map(|p| p.abort_handle())].into_iter().flatten()
+    {
         pass.abort();
     }
 }

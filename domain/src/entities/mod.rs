@@ -3,6 +3,7 @@
 
 pub mod audit_log;
 pub mod channels;
+pub mod check_rollups;
 pub mod checks;
 pub mod github_listings;
 pub mod github_runners;
@@ -14,6 +15,7 @@ pub mod monitor_state;
 pub mod monitors;
 pub mod notifications;
 pub mod refresh_tokens;
+pub mod rollup_watermarks;
 pub mod sessions;
 pub mod slack_integration_monitors;
 pub mod slack_integrations;

@@ -1,5 +1,8 @@
 //! Statistics over a window: uptime, latency percentiles and a bucketed
-//! series for charts, with the down periods marked.
+//! series for charts, with the down periods marked. The last hour reads raw
+//! checks; longer windows read check rollups with the raw checks of the
+//! window's edges (`rollups::read::plan`), and their percentiles come from
+//! the rollups' histograms (within 10 %).
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -9,6 +12,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::entities::checks;
+use crate::rollups::read::{self, Segment};
+use crate::rollups::{Aggregate, Resolution, Watermarks};
 
 /// A statistics window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +52,15 @@ impl Window {
     /// Chart buckets: 60 per window.
     pub fn bucket(self) -> Duration {
         self.duration() / 60
+    }
+
+    /// The rollups whole buckets of the window come from; `None`: raw checks.
+    pub fn resolution(self) -> Option<Resolution> {
+        match self {
+            Self::Hour => None,
+            Self::Day => Some(Resolution::Minute),
+            Self::Week | Self::Month | Self::Quarter => Some(Resolution::Hour),
+        }
     }
 }
 
@@ -87,6 +101,14 @@ pub async fn compute(
     now: DateTime<Utc>,
 ) -> Result<Stats, DbErr> {
     let from = now - window.duration();
+    if let Some(resolution) = window.resolution() {
+        let marks = Watermarks::load(db).await?;
+        let segments = read::plan(from, Some(now), resolution, &marks);
+        if read::uses_rollups(&segments) {
+            let slots = load_slots(db, monitor_id, &segments, window, from).await?;
+            return Ok(from_slots(&slots, label, from, now, window));
+        }
+    }
     let rows: Vec<(DateTime<Utc>, String, Option<i32>)> = checks::Entity::find()
         .select_only()
         .columns([checks::Column::CheckedAt, checks::Column::Status, checks::Column::LatencyMs])
@@ -98,6 +120,80 @@ pub async fn compute(
         .all(db)
         .await?;
     Ok(summarize(&rows, window, label, from, now))
+}
+
+/// The window's checks summarised per chart bucket; a rollup row counts in
+/// the bucket its start falls in.
+async fn load_slots(
+    db: &DatabaseConnection,
+    monitor_id: Uuid,
+    segments: &[Segment],
+    window: Window,
+    from: DateTime<Utc>,
+) -> Result<Vec<Aggregate>, DbErr> {
+    let bucket = window.bucket().num_milliseconds().max(1);
+    let index = |at: DateTime<Utc>| {
+        usize::try_from(((at - from).num_milliseconds() / bucket).clamp(0, 59)).unwrap_or(59)
+    };
+    let mut slots = vec![Aggregate::default(); 60];
+    for segment in segments {
+        match *segment {
+            Segment::Raw(lower, upper) => {
+                for (at, status, latency) in read::raw_checks(db, monitor_id, lower, upper).await? {
+                    slots[index(at)].add_check(&status, latency);
+                }
+            }
+            Segment::Rollup { resolution, from, before } => {
+                let rows = read::rollup_rows(db, monitor_id, resolution, from, before).await?;
+                for (start, aggregate) in rows {
+                    slots[index(start)].merge(&aggregate);
+                }
+            }
+        }
+    }
+    Ok(slots)
+}
+
+fn from_slots(
+    slots: &[Aggregate],
+    label: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    window: Window,
+) -> Stats {
+    let count = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+    let mut total = Aggregate::default();
+    let series = (0..)
+        .zip(slots)
+        .map(|(i, slot)| {
+            total.merge(slot);
+            Bucket {
+                start: from + window.bucket() * i,
+                checks: count(slot.checks),
+                up: count(slot.healthy),
+                avg_latency_ms: slot.mean_latency(),
+                max_latency_ms: slot.latency_max,
+                down: slot.healthy < slot.checks,
+            }
+        })
+        .collect();
+    // A bucket's middle can lie above the largest value in it.
+    let percentile = |p| {
+        let value = total.histogram.percentile(p)?;
+        Some(total.latency_max.map_or(value, |max| value.min(max)))
+    };
+    Stats {
+        window: label.to_owned(),
+        from,
+        to,
+        checks: count(total.checks),
+        uptime_percent: (total.checks > 0)
+            .then(|| total.healthy as f64 * 100.0 / total.checks as f64),
+        p50_latency_ms: percentile(50),
+        p95_latency_ms: percentile(95),
+        max_latency_ms: total.latency_max,
+        series,
+    }
 }
 
 fn summarize(

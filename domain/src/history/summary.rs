@@ -1,11 +1,11 @@
 //! Summaries of many monitors at once, for lists: status counts, uptime
-//! over a window and the latest response times. One query each, whatever
+//! over a window and the latest response times. A few queries each, whatever
 //! the number of monitors.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Order, Query, UnionType};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Alias, Asterisk, Order, Query, UnionType};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
     QueryTrait,
@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use crate::entities::{checks, monitor_state, monitors};
 use crate::monitors::Status;
+use crate::rollups::{read, Resolution, Watermarks};
 
 /// How many monitors are in each status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -79,7 +80,9 @@ impl Uptime {
 }
 
 /// Uptime of each of `ids` over the checks after `since` (monitors without
-/// checks are absent).
+/// checks are absent). Whole buckets come from the check rollups (minutes
+/// for up to 36 hours back, hours beyond), the edges from raw checks: a few
+/// grouped queries, whatever the window.
 pub async fn uptime(
     db: &DatabaseConnection,
     ids: &[Uuid],
@@ -88,29 +91,22 @@ pub async fn uptime(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let healthy = Expr::case(
-        checks::Column::Status.is_in([Status::Up.as_str(), Status::Degraded.as_str()]),
-        1,
-    )
-    .finally(0);
-    let rows = checks::Entity::find()
-        .select_only()
-        .column(checks::Column::MonitorId)
-        .column_as(checks::Column::Id.count(), "checks")
-        .column_as(Expr::expr(healthy).sum(), "healthy")
-        .filter(checks::Column::MonitorId.is_in(ids.to_vec()))
-        .filter(checks::Column::CheckedAt.gt(since))
-        .group_by(checks::Column::MonitorId)
-        .into_tuple::<(Uuid, i64, i64)>()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, checks, healthy)| {
+    let marks = Watermarks::load(db).await?;
+    let resolution = match marks.get(Resolution::Minute) {
+        Some(done) if done - since > Duration::hours(36) => Resolution::Hour,
+        _ => Resolution::Minute,
+    };
+    let mut totals: HashMap<Uuid, Uptime> = HashMap::new();
+    for segment in read::plan(since, None, resolution, &marks) {
+        for (id, checks, healthy) in read::counts(db, ids, segment).await? {
             let count = |n: i64| u64::try_from(n).unwrap_or(0);
-            (id, Uptime { checks: count(checks), healthy: count(healthy) })
-        })
-        .collect())
+            let total = totals.entry(id).or_default();
+            total.checks += count(checks);
+            total.healthy += count(healthy);
+        }
+    }
+    totals.retain(|_, u| u.checks > 0);
+    Ok(totals)
 }
 
 /// The latest `per_monitor` response times of each of `ids` after `since`,

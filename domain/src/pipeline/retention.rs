@@ -5,6 +5,8 @@
 //!
 //! The newest incident of each monitor and runner is kept whatever its age:
 //! numbering continues from it (outage 7 is followed by 8, not a second 1).
+//! Raw checks not yet in the minute rollups are kept too, and the rollups
+//! have retentions of their own (`rollups::prune`).
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
@@ -14,6 +16,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::entities::{checks, incidents, status_changes};
+use crate::rollups::{self, Resolution, RollupsPruned, Watermarks};
 
 /// How long history is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,12 +39,34 @@ pub struct Pruned {
     pub checks: u64,
     pub status_changes: u64,
     pub incidents: u64,
+    pub minute_rollups: u64,
+    pub hour_rollups: u64,
+    pub day_rollups: u64,
 }
 
 impl Pruned {
     /// Whether a batch of `batch` came back full somewhere: there is more.
     pub fn more(&self, batch: u64) -> bool {
-        self.checks >= batch || self.status_changes >= batch || self.incidents >= batch
+        [
+            self.checks,
+            self.status_changes,
+            self.incidents,
+            self.minute_rollups,
+            self.hour_rollups,
+            self.day_rollups,
+        ]
+        .into_iter()
+        .any(|n| n >= batch)
+    }
+
+    /// Adds another batch's counts.
+    pub fn add(&mut self, other: Pruned) {
+        self.checks += other.checks;
+        self.status_changes += other.status_changes;
+        self.incidents += other.incidents;
+        self.minute_rollups += other.minute_rollups;
+        self.hour_rollups += other.hour_rollups;
+        self.day_rollups += other.day_rollups;
     }
 }
 
@@ -52,7 +77,12 @@ pub async fn prune_batch(
     now: DateTime<Utc>,
     batch: u64,
 ) -> Result<Pruned, DbErr> {
-    let checks_before = now - retention.checks;
+    let outbox_before = now - retention.checks;
+    let mut checks_before = outbox_before;
+    // Once rollups run, a check is kept until its minute is rolled up.
+    if let Some(rolled) = Watermarks::load(db).await?.get(Resolution::Minute) {
+        checks_before = checks_before.min(rolled);
+    }
     let ids: Vec<Uuid> = checks::Entity::find()
         .select_only()
         .column(checks::Column::Id)
@@ -67,7 +97,7 @@ pub async fn prune_batch(
     let ids: Vec<Uuid> = status_changes::Entity::find()
         .select_only()
         .column(status_changes::Column::Id)
-        .filter(status_changes::Column::ProcessedAt.lt(checks_before))
+        .filter(status_changes::Column::ProcessedAt.lt(outbox_before))
         .limit(batch)
         .into_tuple()
         .all(db)
@@ -92,7 +122,15 @@ pub async fn prune_batch(
             .await?
             .rows_affected
     };
-    Ok(Pruned { checks, status_changes, incidents })
+    let RollupsPruned { minutes, hours, days } = rollups::prune_batch(db, now, batch).await?;
+    Ok(Pruned {
+        checks,
+        status_changes,
+        incidents,
+        minute_rollups: minutes,
+        hour_rollups: hours,
+        day_rollups: days,
+    })
 }
 
 async fn delete_checks(db: &DatabaseConnection, ids: Vec<Uuid>) -> Result<u64, DbErr> {
