@@ -4,33 +4,13 @@
 
 #![allow(clippy::unwrap_used)]
 
-use chrono::Utc;
-use domain::accounts::{Principal, Role};
+use domain::accounts::Role;
 use domain::channels::{
     ChannelError, ChannelInput, ChannelKind, ChannelPatch, ChannelScope, ChannelService,
     EncryptionKey, Target, WebhookInput,
 };
-use domain::entities::users;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use domain::testing;
 use uuid::Uuid;
-
-async fn principal(db: &DatabaseConnection, role: Role) -> Principal {
-    let id = Uuid::new_v4();
-    users::ActiveModel {
-        id: Set(id),
-        email: Set(format!("{id}@example.org")),
-        password_hash: Set("x".into()),
-        role: Set(role.as_str().into()),
-        disabled: Set(false),
-        token_version: Set(0),
-        created_at: Set(Utc::now()),
-        updated_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    Principal { user_id: id, email: format!("{id}@example.org"), role, session_id: Uuid::new_v4() }
-}
 
 fn webhook(secret: Option<&str>) -> ChannelInput {
     ChannelInput {
@@ -49,7 +29,7 @@ fn webhook(secret: Option<&str>) -> ChannelInput {
 async fn the_notifier_gets_the_decrypted_target_the_user_gave() {
     for test_db in domain::testing::all_backends().await {
         let service = ChannelService::new(test_db.db.clone(), &EncryptionKey::generate());
-        let owner = principal(&test_db.db, Role::User).await;
+        let owner = testing::user(&test_db.db, Role::User).await;
         let (view, generated) = service.create(&owner, webhook(None)).await.unwrap();
         let generated = generated.expect("a generated secret");
 
@@ -72,7 +52,7 @@ async fn the_notifier_gets_the_decrypted_target_the_user_gave() {
 async fn renaming_keeps_the_secret_and_a_new_secret_replaces_it() {
     for test_db in domain::testing::all_backends().await {
         let service = ChannelService::new(test_db.db.clone(), &EncryptionKey::generate());
-        let owner = principal(&test_db.db, Role::User).await;
+        let owner = testing::user(&test_db.db, Role::User).await;
         let (view, generated) = service.create(&owner, webhook(None)).await.unwrap();
         let rename = ChannelPatch { name: Some("Renamed".into()), ..Default::default() };
         let renamed = service.update(&owner, view.id, rename).await.unwrap();
@@ -106,7 +86,7 @@ async fn renaming_keeps_the_secret_and_a_new_secret_replaces_it() {
 #[tokio::test]
 async fn another_key_cannot_open_stored_secrets() {
     let test_db = domain::testing::sqlite().await;
-    let owner = principal(&test_db.db, Role::User).await;
+    let owner = testing::user(&test_db.db, Role::User).await;
     let sealed_with = ChannelService::new(test_db.db.clone(), &EncryptionKey::generate());
     let (view, _) = sealed_with.create(&owner, webhook(None)).await.unwrap();
     let other = ChannelService::new(test_db.db.clone(), &EncryptionKey::generate());
@@ -118,9 +98,9 @@ async fn another_key_cannot_open_stored_secrets() {
 async fn users_see_their_own_channels_and_admins_may_see_all() {
     let test_db = domain::testing::sqlite().await;
     let service = ChannelService::new(test_db.db.clone(), &EncryptionKey::generate());
-    let alice = principal(&test_db.db, Role::User).await;
-    let bob = principal(&test_db.db, Role::User).await;
-    let admin = principal(&test_db.db, Role::Admin).await;
+    let alice = testing::user(&test_db.db, Role::User).await;
+    let bob = testing::user(&test_db.db, Role::User).await;
+    let admin = testing::user(&test_db.db, Role::Admin).await;
     let (view, _) = service.create(&alice, webhook(None)).await.unwrap();
     assert!(service.list(&bob, ChannelScope::Own).await.unwrap().is_empty());
     assert!(matches!(service.list(&bob, ChannelScope::All).await, Err(ChannelError::Forbidden(_))));

@@ -6,34 +6,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::accounts::{Principal, Role};
-use domain::entities::{checks, incident_events, incidents, users};
+use domain::entities::{checks, incident_events, incidents};
 use domain::history::{incidents as history_incidents, overview, summary};
 use domain::monitors::{HttpSpec, MonitorInput, MonitorService, Status};
+use domain::testing;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use uuid::Uuid;
-
-async fn principal(db: &DatabaseConnection) -> Principal {
-    let id = Uuid::new_v4();
-    users::ActiveModel {
-        id: Set(id),
-        email: Set(format!("{id}@example.org")),
-        password_hash: Set("x".into()),
-        role: Set("USER".into()),
-        disabled: Set(false),
-        token_version: Set(0),
-        created_at: Set(Utc::now()),
-        updated_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    Principal {
-        user_id: id,
-        email: format!("{id}@example.org"),
-        role: Role::User,
-        session_id: Uuid::new_v4(),
-    }
-}
 
 async fn monitor(db: &DatabaseConnection, owner: &Principal, name: &str, paused: bool) -> Uuid {
     let input = MonitorInput {
@@ -66,7 +44,7 @@ async fn check(db: &DatabaseConnection, monitor: Uuid, at: DateTime<Utc>, status
 async fn status_counts_are_per_owner_or_for_everyone() {
     for test in domain::testing::all_backends().await {
         let db = &test.db;
-        let (ann, bob) = (principal(db).await, principal(db).await);
+        let (ann, bob) = (testing::user(db, Role::User).await, testing::user(db, Role::User).await);
         monitor(db, &ann, "a", false).await;
         monitor(db, &ann, "b", true).await;
         monitor(db, &bob, "c", false).await;
@@ -81,7 +59,7 @@ async fn status_counts_are_per_owner_or_for_everyone() {
 async fn uptime_and_sparklines_of_many_monitors_come_in_one_query_each() {
     for test in domain::testing::all_backends().await {
         let db = &test.db;
-        let ann = principal(db).await;
+        let ann = testing::user(db, Role::User).await;
         let (a, b, idle) = (
             monitor(db, &ann, "a", false).await,
             monitor(db, &ann, "b", false).await,
@@ -112,7 +90,7 @@ async fn uptime_and_sparklines_of_many_monitors_come_in_one_query_each() {
 async fn timelines_of_several_incidents_come_back_in_order() {
     for test in domain::testing::all_backends().await {
         let db = &test.db;
-        let ann = principal(db).await;
+        let ann = testing::user(db, Role::User).await;
         let m = monitor(db, &ann, "a", false).await;
         let now = Utc::now();
         let mut ids = Vec::new();
@@ -158,7 +136,7 @@ async fn timelines_of_several_incidents_come_back_in_order() {
 async fn the_overview_counts_recent_checks_regions_and_failures() {
     for test in domain::testing::all_backends().await {
         let db = &test.db;
-        let ann = principal(db).await;
+        let ann = testing::user(db, Role::User).await;
         let m = monitor(db, &ann, "Shop", false).await;
         let now = Utc::now();
         check(db, m, now - Duration::seconds(10), Status::Down, 50).await;

@@ -6,7 +6,7 @@
 
 use chrono::{Duration, Utc};
 use domain::entities::{
-    channels, incidents, monitor_channels, monitor_state, monitors, notifications, users,
+    channels, incidents, monitor_channels, monitor_state, monitors, notifications,
 };
 use domain::monitors::Status;
 use domain::pipeline::incidents::apply_status_change;
@@ -18,22 +18,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+/// A stored user's id.
 async fn owner(db: &DatabaseConnection) -> Uuid {
-    let id = Uuid::new_v4();
-    users::ActiveModel {
-        id: Set(id),
-        email: Set(format!("{id}@example.org")),
-        password_hash: Set("x".into()),
-        role: Set("USER".into()),
-        disabled: Set(false),
-        token_version: Set(0),
-        created_at: Set(Utc::now()),
-        updated_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    id
+    domain::testing::user(db, domain::accounts::Role::User).await.user_id
 }
 
 /// A monitor due now with two channels, confirmations 2, recoveries 1.

@@ -6,35 +6,21 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::{DateTime, Duration, Utc};
-use domain::accounts::{Principal, Role};
-use domain::entities::{check_rollups, checks, rollup_watermarks, users};
+use domain::accounts::Role;
+use domain::entities::{check_rollups, checks, rollup_watermarks};
 use domain::history::stats::{self, Window};
 use domain::history::summary;
 use domain::monitors::{HttpSpec, MonitorInput, MonitorService, Status};
 use domain::pipeline::retention::{prune_batch, Retention};
 use domain::rollups::{roll_up_batch, Resolution, Watermarks};
+use domain::testing;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
 async fn monitor(db: &DatabaseConnection) -> Uuid {
-    let id = Uuid::new_v4();
-    users::ActiveModel {
-        id: Set(id),
-        email: Set(format!("{id}@example.org")),
-        password_hash: Set("x".into()),
-        role: Set("USER".into()),
-        disabled: Set(false),
-        token_version: Set(0),
-        created_at: Set(Utc::now()),
-        updated_at: Set(Utc::now()),
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    let owner = Principal { user_id: id, email: String::new(), role: Role::User, session_id: id };
+    let owner = testing::user(db, Role::User).await;
     let input = MonitorInput {
         name: Some("target".into()),
         paused: Some(true),
