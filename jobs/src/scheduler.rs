@@ -12,7 +12,7 @@ use domain::pipeline::claim_due;
 use domain::pipeline::notifications::{due, stuck_changes};
 
 use crate::payloads::{CheckJob, NotificationJob, StatusChangeJob, QUEUES};
-use crate::queue::QueueError;
+use crate::queue::{Job, QueueError};
 use crate::workers::PipelineContext;
 
 /// How often due monitors are claimed.
@@ -75,11 +75,20 @@ pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output
     }
 }
 
-/// Claims everything due now and enqueues it.
+/// Claims everything due now and enqueues it, as far as the check queue has
+/// room: a backlog only makes every check later (and costs the queue more
+/// per job), while a monitor left due is simply claimed once on a later tick.
 async fn schedule(ctx: &PipelineContext) -> Result<(), QueueError> {
+    let mut room = ctx.max_queued_checks.saturating_sub(ctx.queues.depth(CheckJob::QUEUE).await?);
     loop {
+        if room == 0 {
+            metrics::counter!("scheduler_backpressure_total").increment(1);
+            return Ok(());
+        }
         let now = Utc::now();
-        let due = claim_due(&ctx.db, now, BATCH).await.map_err(QueueError::Database)?;
+        let limit = room.min(BATCH);
+        let due = claim_due(&ctx.db, now, limit).await.map_err(QueueError::Database)?;
+        room -= due.len() as u64;
         if let Some(oldest) = due.iter().map(|d| d.slot).min() {
             let lag = (now.timestamp_millis() - oldest).max(0);
             metrics::histogram!("scheduler_lag_seconds").record(lag as f64 / 1000.0);
@@ -96,7 +105,7 @@ async fn schedule(ctx: &PipelineContext) -> Result<(), QueueError> {
                 return Err(err);
             }
         }
-        if (claimed as u64) < BATCH {
+        if (claimed as u64) < limit {
             return Ok(());
         }
     }

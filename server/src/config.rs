@@ -145,6 +145,12 @@ pub struct Config {
     #[arg(long, env = "RUNSTATE_QUEUE_ORPHAN_AFTER", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(5..=3600), global = true)]
     pub queue_orphan_after: u64,
+    /// Check jobs waiting in the queue at most: when workers fall behind, the
+    /// scheduler claims no more until they catch up (late monitors then get
+    /// one check, not one per missed slot) instead of growing a backlog.
+    #[arg(long, env = "RUNSTATE_MAX_QUEUED_CHECKS", default_value_t = 5000,
+          value_parser = clap::value_parser!(u64).range(100..=1_000_000), global = true)]
+    pub max_queued_checks: u64,
     /// Delivery attempts of a notification before it is marked failed.
     #[arg(long, env = "RUNSTATE_NOTIFICATION_ATTEMPTS", default_value_t = 5,
           value_parser = clap::value_parser!(i32).range(1..=20), global = true)]

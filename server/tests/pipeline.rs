@@ -265,3 +265,44 @@ async fn a_loopback_target_that_is_not_allowed_is_refused_without_a_connection()
     assert!(error.contains("refused 127.0.0.1") && error.contains("loopback"), "{error}");
     assert_eq!(target.hits(), 0, "no request reached the target");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheduler_stops_claiming_while_the_check_queue_is_full() {
+    // A scheduler and no check worker: every claimed check stays queued.
+    let roles = jobs::runtime::Roles {
+        scheduler: true,
+        checks: false,
+        status: false,
+        notifications: false,
+        concurrency: 8,
+    };
+    let args = vec!["--max-queued-checks".to_owned(), "100".to_owned()];
+    for app in
+        spawn_each(Spawn { pipeline: true, roles: Some(roles), args, ..Default::default() }).await
+    {
+        let admin = app.admin_token().await;
+        for n in 0..250 {
+            let body = json!({"name": format!("site {n}"), "kind": "http", "interval_seconds": 1,
+                "http": {"url": format!("https://site{n}.example.org/")}});
+            let (status, body) = app.post("/api/v1/monitors", body, Some(&admin)).await;
+            assert_eq!(status, 201, "{body}");
+        }
+        let depth = || async {
+            let (_, body) = app.get("/api/v1/admin/overview", Some(&admin)).await;
+            body["data"]["queues"][0]["depth"].as_u64().unwrap()
+        };
+        let started = Instant::now();
+        while depth().await < 100 {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "nothing queued on {}",
+                app.backend
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        // Every monitor has been due for a while: without back-pressure 250
+        // and more would be queued by now.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        assert_eq!(depth().await, 100, "the queue stays at its bound on {}", app.backend);
+    }
+}

@@ -33,6 +33,8 @@ pub struct PipelineContext {
     pub public_url: String,
     /// Delivery attempts before a notification is marked failed.
     pub notification_attempts: i32,
+    /// The scheduler keeps the check queue below this (back-pressure).
+    pub max_queued_checks: u64,
     /// How long checks and outages are kept.
     pub retention: Retention,
     /// Records check results in batches (one writer per process).

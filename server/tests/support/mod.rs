@@ -150,6 +150,8 @@ pub struct Spawn {
     pub pipeline: bool,
     /// Keep the default outbound guard: loopback targets are refused.
     pub guard_loopback: bool,
+    /// With `pipeline`: which roles run (default: all of them).
+    pub roles: Option<jobs::runtime::Roles>,
 }
 
 /// Starts the app on SQLite with embedded queues.
@@ -223,9 +225,9 @@ async fn spawn_on(
     let addr = listener.local_addr().expect("address");
     let (stop, stopped) = oneshot::channel::<()>();
     let serve_opts = opts.serve.unwrap_or_default();
-    let pipeline = opts.pipeline.then(|| {
-        jobs::runtime::start(server::pipeline_context(&state), &jobs::runtime::Roles::all(8))
-    });
+    let roles = opts.roles.clone().unwrap_or_else(|| jobs::runtime::Roles::all(8));
+    let pipeline =
+        opts.pipeline.then(|| jobs::runtime::start(server::pipeline_context(&state), &roles));
     tokio::spawn(server::http::serve(listener, server::app(state), serve_opts, async {
         let _ = stopped.await;
     }));
