@@ -8,14 +8,6 @@ mod support;
 use serde_json::{json, Value};
 use support::{spawn_all, spawn_sqlite, Spawn, TestApp};
 
-const PASSWORD: &str = "correct horse battery";
-
-async fn user(app: &TestApp, name: &str) -> String {
-    let email = format!("{name}@example.org");
-    app.signup(&email, PASSWORD).await;
-    app.signin(&email, PASSWORD).await.0
-}
-
 async fn send(
     app: &TestApp,
     method: reqwest::Method,
@@ -34,7 +26,7 @@ async fn send(
 #[tokio::test]
 async fn monitors_are_created_read_changed_paused_and_deleted() {
     for app in spawn_all().await {
-        let token = user(&app, "olivia").await;
+        let token = app.user("olivia").await;
         let (status, body) = app
             .post(
                 "/api/v1/monitors",
@@ -103,7 +95,7 @@ async fn monitors_are_created_read_changed_paused_and_deleted() {
 #[tokio::test]
 async fn invalid_monitors_are_refused_naming_the_field() {
     let app = spawn_sqlite(Spawn::default()).await;
-    let token = user(&app, "peter").await;
+    let token = app.user("peter").await;
     let cases = [
         (json!({"kind": "http", "http": {"url": "ftp://example.org"}}), "url"),
         (
@@ -148,8 +140,8 @@ async fn invalid_monitors_are_refused_naming_the_field() {
 #[tokio::test]
 async fn other_users_monitors_are_403_and_admins_see_them() {
     for app in spawn_all().await {
-        let owner = user(&app, "quinn").await;
-        let other = user(&app, "rita").await;
+        let owner = app.user("quinn").await;
+        let other = app.user("rita").await;
         let (_, body) = app
             .post("/api/v1/websites", json!({"url": "https://quinn.example.org"}), Some(&owner))
             .await;
@@ -181,7 +173,7 @@ async fn other_users_monitors_are_403_and_admins_see_them() {
 #[tokio::test]
 async fn websites_follow_the_runstate_contract() {
     for app in spawn_all().await {
-        let token = user(&app, "sam").await;
+        let token = app.user("sam").await;
         let (status, body) = app
             .post("/api/v1/websites", json!({"url": "https://Example.org/status"}), Some(&token))
             .await;

@@ -16,15 +16,8 @@ use serde_json::{json, Value};
 use support::github::{runner_name, GithubStandIn};
 use support::{spawn_each, spawn_sqlite, Spawn, TestApp};
 
-const PASSWORD: &str = "correct horse battery";
 const TOKEN: &str = "ghp_standInToken0123456789abcdefWXYZ";
 const LIMIT: Duration = Duration::from_secs(40);
-
-async fn user(app: &TestApp, name: &str) -> String {
-    let email = format!("{name}@example.org");
-    app.signup(&email, PASSWORD).await;
-    app.signin(&email, PASSWORD).await.0
-}
 
 /// Polls `path` until `done` holds for its `data`, or fails after `LIMIT`.
 async fn wait_for(app: &TestApp, token: &str, path: &str, done: impl Fn(&Value) -> bool) -> Value {
@@ -78,8 +71,8 @@ fn outage_numbers(data: &Value) -> Vec<(i64, String)> {
 }
 
 /// The monitor's page, rendered on the server, has the runners table with
-/// runner-001's two resolved outages, newest first; its server function
-/// (what the page polls) agrees.
+/// runner-001's two resolved outages, newest first; the monitor's server
+/// function (what the page polls) carries the same runners.
 async fn page_shows_runners_and_outages(app: &TestApp, token: &str, id: &str) {
     let (status, html) = app.page(&format!("/monitors/{id}"), token).await;
     assert_eq!(status, 200, "{}", app.backend);
@@ -95,16 +88,16 @@ async fn page_shows_runners_and_outages(app: &TestApp, token: &str, id: &str) {
     let other = html.split(r#"data-runner="runner-002""#).nth(1).unwrap();
     assert!(other[..other.find("</tr>").unwrap()].contains("None"), "no outages for runner-002");
 
-    let (status, data) = app.rpc("monitor_runners", &[("id", id)], Some(token)).await;
-    assert_eq!(status, 200, "{data}");
-    let runner = &data["runners"][0];
+    let (status, detail) = app.rpc("monitor", &[("id", id)], Some(token)).await;
+    assert_eq!(status, 200, "{detail}");
+    let runner = &detail["runners"]["runners"][0];
     assert_eq!(runner["name"], "runner-001");
     let numbers: Vec<_> =
         runner["outages"].as_array().unwrap().iter().map(|o| &o["number"]).collect();
     assert_eq!(numbers, [&json!(2), &json!(1)]);
     assert_eq!(runner["outages"][0]["ongoing"], false);
-    let stranger = user(app, &format!("stranger-{}", &id[..8])).await;
-    let (status, _) = app.rpc("monitor_runners", &[("id", id)], Some(&stranger)).await;
+    let stranger = app.user(&format!("stranger-{}", &id[..8])).await;
+    let (status, _) = app.rpc("monitor", &[("id", id)], Some(&stranger)).await;
     assert_eq!(status, 403, "another user's runners are refused");
 }
 
@@ -122,7 +115,7 @@ async fn runner_outages_open_number_and_resolve_and_alert_slack() {
     for app in spawn_each(Spawn { pipeline: true, ..Default::default() }).await {
         let github = GithubStandIn::start(TOKEN, 150).await;
         let slack = Recorder::start("/services/T000/B000/XXXX").await;
-        let token = user(&app, "ops").await;
+        let token = app.user("ops").await;
         let channel = create(
             &app,
             &token,
@@ -242,7 +235,7 @@ async fn runner_outages_open_number_and_resolve_and_alert_slack() {
 async fn a_rate_limit_backs_off_until_the_reset_and_a_rejected_token_is_a_monitor_error() {
     let app = spawn_sqlite(Spawn { pipeline: true, ..Default::default() }).await;
     let github = GithubStandIn::start(TOKEN, 3).await;
-    let token = user(&app, "ops").await;
+    let token = app.user("ops").await;
     let id = runner_monitor(&app, &token, &github, json!([])).await;
     let monitor_path = format!("/api/v1/monitors/{id}");
     wait_for(&app, &token, &monitor_path, |m| m["status"] == "up").await;
@@ -289,8 +282,8 @@ async fn a_rate_limit_backs_off_until_the_reset_and_a_rejected_token_is_a_monito
 async fn runners_are_for_the_owner_or_an_admin_and_unknown_runners_are_404() {
     let app = spawn_sqlite(Spawn::default()).await;
     let github = GithubStandIn::start(TOKEN, 1).await;
-    let owner = user(&app, "owner").await;
-    let other = user(&app, "other").await;
+    let owner = app.user("owner").await;
+    let other = app.user("other").await;
     let id = runner_monitor(&app, &owner, &github, json!([])).await;
     let path = format!("/api/v1/monitors/{id}/runners");
     let (status, body) = app.get(&path, Some(&owner)).await;
@@ -335,7 +328,7 @@ async fn runners_are_for_the_owner_or_an_admin_and_unknown_runners_are_404() {
 #[tokio::test]
 async fn the_monitor_form_creates_and_edits_a_runner_monitor_without_showing_its_token() {
     let app = spawn_sqlite(Spawn::default()).await;
-    let ann = user(&app, "ann").await;
+    let ann = app.user("ann").await;
     let base = [
         ("form[kind]", "github_runners"),
         ("form[name]", "CI"),

@@ -16,15 +16,8 @@ use domain::runners::{record_listing, ListedRunner, ListingOutcome, ListingResul
 use serde_json::{json, Value};
 use support::{spawn_all, TestApp};
 
-const PASSWORD: &str = "correct horse battery";
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const COMMANDS: &str = "/api/v1/integrations/slack/commands";
-
-async fn user(app: &TestApp, name: &str) -> String {
-    let email = format!("{name}@example.org");
-    app.signup(&email, PASSWORD).await;
-    app.signin(&email, PASSWORD).await.0
-}
 
 async fn send(
     app: &TestApp,
@@ -118,7 +111,7 @@ fn form(command: &str, text: &str) -> String {
 #[tokio::test]
 async fn slash_commands_are_verified_and_answer_with_the_stored_runners() {
     for app in spawn_all().await {
-        let token = user(&app, "ops").await;
+        let token = app.user("ops").await;
         let monitor = seeded_monitor(&app, &token).await;
         let (status, created) = app
             .post(
@@ -183,7 +176,7 @@ async fn slash_commands_are_verified_and_answer_with_the_stored_runners() {
         assert_eq!(only_timestamp.status(), 401);
 
         // Another user's integration answers only for its own monitors.
-        let other = user(&app, "other").await;
+        let other = app.user("other").await;
         let (status, _) = app
             .post(
                 "/api/v1/integrations/slack",
@@ -202,8 +195,8 @@ async fn slash_commands_are_verified_and_answer_with_the_stored_runners() {
 #[tokio::test]
 async fn integrations_are_owner_scoped_and_their_secret_stays_write_only() {
     for app in spawn_all().await {
-        let owner = user(&app, "owner").await;
-        let other = user(&app, "other").await;
+        let owner = app.user("owner").await;
+        let other = app.user("other").await;
         let monitor = seeded_monitor(&app, &owner).await;
         let foreign = seeded_monitor(&app, &other).await;
         let base = "/api/v1/integrations/slack";

@@ -14,15 +14,7 @@ use serde_json::json;
 use support::{spawn_all, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use uuid::Uuid;
 
-const PASSWORD: &str = "correct horse battery";
-
 /// Signs up `name` and returns their access token.
-async fn user(app: &TestApp, name: &str) -> String {
-    let email = format!("{name}@example.org");
-    app.signup(&email, PASSWORD).await;
-    app.signin(&email, PASSWORD).await.0
-}
-
 async fn monitor(app: &TestApp, token: &str, name: &str) -> String {
     let body = json!({"name": name, "kind": "http", "http": {"url": "https://shop.example.org/"}});
     let (status, body) = app.post("/api/v1/monitors", body, Some(token)).await;
@@ -33,8 +25,8 @@ async fn monitor(app: &TestApp, token: &str, name: &str) -> String {
 #[tokio::test]
 async fn the_dashboard_is_rendered_on_the_server_with_the_users_own_monitors() {
     for app in spawn_all().await {
-        let ann = user(&app, "ann").await;
-        let bob = user(&app, "bob").await;
+        let ann = app.user("ann").await;
+        let bob = app.user("bob").await;
         monitor(&app, &ann, "Shop front").await;
         monitor(&app, &bob, "Bob's blog").await;
         let (status, html) = app.page("/dashboard", &ann).await;
@@ -49,7 +41,7 @@ async fn the_dashboard_is_rendered_on_the_server_with_the_users_own_monitors() {
 #[tokio::test]
 async fn admin_pages_are_403_for_users_and_open_for_admins() {
     for app in spawn_all().await {
-        let ann = user(&app, "ann").await;
+        let ann = app.user("ann").await;
         for path in ["/admin", "/admin/users"] {
             let (status, html) = app.page(path, &ann).await;
             assert_eq!(status, 403, "{}: {path}", app.backend);
@@ -71,7 +63,7 @@ async fn server_functions_need_a_session_and_admin_ones_the_admin_role() {
         let (status, body) = app.rpc("dashboard", &[("status", ""), ("search", "")], None).await;
         assert_eq!(status, 401, "{}: {body}", app.backend);
         assert!(body["Unauthorized"].is_string(), "{body}");
-        let ann = user(&app, "ann").await;
+        let ann = app.user("ann").await;
         let (status, body) = app.rpc("admin_overview", &[], Some(&ann)).await;
         assert_eq!(status, 403, "{}: {body}", app.backend);
         let (status, body) =
@@ -84,7 +76,7 @@ async fn server_functions_need_a_session_and_admin_ones_the_admin_role() {
 #[tokio::test]
 async fn saving_a_monitor_names_the_field_at_fault_then_creates_it() {
     for app in spawn_all().await {
-        let ann = user(&app, "ann").await;
+        let ann = app.user("ann").await;
         let cases: [(&[(&str, &str)], &str); 4] = [
             (&[("form[kind]", "http"), ("form[url]", "ftp://example.org")], "url"),
             (
@@ -127,7 +119,7 @@ async fn saving_a_monitor_names_the_field_at_fault_then_creates_it() {
         assert_eq!(status, 200, "{detail}");
         assert_eq!(detail["row"]["name"], "Docs");
         assert_eq!(detail["interval_seconds"], 30);
-        let bob = user(&app, "bob").await;
+        let bob = app.user("bob").await;
         let (status, _) = app.rpc("monitor", &[("id", &id)], Some(&bob)).await;
         assert_eq!(status, 403, "another user's monitor is refused");
     }
@@ -136,7 +128,7 @@ async fn saving_a_monitor_names_the_field_at_fault_then_creates_it() {
 #[tokio::test]
 async fn the_admin_overview_api_counts_checks_queues_workers_and_failures() {
     for app in spawn_all().await {
-        let ann = user(&app, "ann").await;
+        let ann = app.user("ann").await;
         let id: Uuid = monitor(&app, &ann, "Shop front").await.parse().unwrap();
         let now = Utc::now();
         for (ago, status, region) in [

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::When;
+use super::{RunnersData, When};
 
 /// Counts of the user's monitors by status (over all of them, not the filter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -104,6 +104,8 @@ pub struct MonitorDetail {
     pub uptime: Vec<Uptime>,
     pub incidents: Vec<IncidentItem>,
     pub notifications: Vec<NotificationItem>,
+    /// A GitHub runner monitor's runners; `None` for other kinds.
+    pub runners: Option<RunnersData>,
 }
 
 /// One check.

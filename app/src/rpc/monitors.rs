@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::dto::{
-    CheckPage, DashboardData, MonitorDetail, MonitorForm, MonitorFormData, RunnersData, StatsData,
+    CheckPage, DashboardData, MonitorDetail, MonitorForm, MonitorFormData, StatsData,
 };
 use crate::error::AppError;
 
@@ -30,12 +30,6 @@ pub async fn load_stats(id: String, window: String) -> Result<StatsData, AppErro
 #[server(prefix = "/rpc", endpoint = "monitor_checks")]
 pub async fn load_checks(id: String, cursor: String) -> Result<CheckPage, AppError> {
     crate::server::history::checks(id, cursor).await.map_err(crate::server::with_status)
-}
-
-/// A runner monitor's runners, each with its newest outages.
-#[server(prefix = "/rpc", endpoint = "monitor_runners")]
-pub async fn load_runners(id: String) -> Result<RunnersData, AppError> {
-    crate::server::runners::runners(id).await.map_err(crate::server::with_status)
 }
 
 /// The form's starting values (a new monitor when `id` is empty) and the

@@ -116,6 +116,10 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
     let mut row =
         rows(&db, std::slice::from_ref(&view), now).await?.pop().ok_or(AppError::Internal)?;
     row.uptime_24h = uptime.first().and_then(|u| u.percent);
+    let runners = match view.github_runners {
+        Some(_) => Some(super::runners::runners(&db, id, now).await?),
+        None => None,
+    };
     Ok(MonitorDetail {
         row,
         paused: view.paused,
@@ -133,6 +137,7 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
             })
             .collect(),
         notifications: notifications.into_iter().map(|n| convert::notification(n, now)).collect(),
+        runners,
     })
 }
 

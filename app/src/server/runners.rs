@@ -1,36 +1,29 @@
 //! A runner monitor's runners with their newest outages, for its page.
-//! Owner or admin only, like the monitor.
 
 use chrono::{DateTime, Utc};
 use domain::runners::{self, OutageView, RunnerView};
+use domain::DatabaseConnection;
+use uuid::Uuid;
 
 use super::convert::{duration_text, when};
 use super::errors::internal;
-use super::{database, monitor_service, parse_id, signed_in};
 use crate::dto::{OutageItem, RunnerItem, RunnersData};
 use crate::error::AppError;
-
-/// The monitor kind that has runners.
-const RUNNERS_KIND: &str = "github_runners";
 
 /// Outages shown under each runner: as many as `/runner-history` answers.
 pub const OUTAGES_PER_RUNNER: usize = 5;
 
-/// The monitor's runners by name, each with its newest outages. Empty for a
-/// monitor of another kind.
-pub async fn runners(id: String) -> Result<RunnersData, AppError> {
-    let caller = signed_in()?;
-    let id = parse_id(&id, "monitor")?;
-    let monitor = monitor_service()?.get(&caller, id).await?;
-    if monitor.kind != RUNNERS_KIND {
-        return Ok(RunnersData::default());
-    }
-    let db = database()?;
-    let list = runners::list_runners(&db, id).await.map_err(|e| internal("runners", e))?;
-    let mut outages = runners::recent_outages(&db, id, OUTAGES_PER_RUNNER)
+/// A runner monitor's runners by name, each with its newest outages (one
+/// query for all of them). The caller has checked access to the monitor.
+pub async fn runners(
+    db: &DatabaseConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<RunnersData, AppError> {
+    let list = runners::list_runners(db, id).await.map_err(|e| internal("runners", e))?;
+    let mut outages = runners::recent_outages(db, id, OUTAGES_PER_RUNNER)
         .await
         .map_err(|e| internal("outages", e))?;
-    let now = Utc::now();
     Ok(RunnersData {
         runners: list
             .into_iter()

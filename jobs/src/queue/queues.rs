@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use apalis::prelude::{MetadataStore, Task, TaskBuilder, TaskSink};
 use apalis_postgres::{PgPool, PostgresStorage};
@@ -29,6 +29,9 @@ pub struct Queues {
     /// Wakes this process's idle workers when it pushes, so embedded mode
     /// does not wait for the next poll.
     wakers: Arc<Mutex<HashMap<&'static str, Arc<Notify>>>>,
+    /// When this process last refreshed the table statistics: every queue's
+    /// worker asks, but all queues share one table.
+    statistics_at: Arc<Mutex<Option<Instant>>>,
 }
 
 /// The storage behind [`Queues`].
@@ -74,7 +77,12 @@ impl Queues {
                 _ => return Err(QueueError::UnsupportedDatabase("this database")),
             },
         };
-        Ok(Self { store, config: Arc::new(config), wakers: Arc::default() })
+        Ok(Self {
+            store,
+            config: Arc::new(config),
+            wakers: Arc::default(),
+            statistics_at: Arc::default(),
+        })
     }
 
     /// Short name for logs and `/readyz`: "redis" or "embedded".
@@ -155,12 +163,19 @@ impl Queues {
     }
 
     /// Keeps the embedded queue's query plans good as its table grows (see
-    /// `sql::analyze_sqlite`); Redis and Postgres need nothing.
-    pub async fn refresh_statistics(&self) -> Result<(), QueueError> {
-        match &self.store {
-            Store::Sqlite { db, .. } => sql::analyze_sqlite(db).await,
-            Store::Redis(_) | Store::Postgres { .. } => Ok(()),
+    /// `sql::analyze_sqlite`), at most once per `every` however many queues
+    /// ask; Redis and Postgres need nothing.
+    pub async fn refresh_statistics(&self, every: Duration) -> Result<(), QueueError> {
+        let Store::Sqlite { db, .. } = &self.store else { return Ok(()) };
+        {
+            let mut at = self.statistics_at.lock().unwrap_or_else(|p| p.into_inner());
+            // Half the period: the workers' timers drift against each other.
+            if at.is_some_and(|t| t.elapsed() < every / 2) {
+                return Ok(());
+            }
+            *at = Some(Instant::now());
         }
+        sql::analyze_sqlite(db).await
     }
 
     /// Re-enqueues a job's payload as attempt `attempt`, due after `delay`.

@@ -187,7 +187,7 @@ async fn housekeeping(queues: Queues, queue: &'static str) {
 }
 
 async fn refresh_statistics(queues: &Queues, queue: &'static str) {
-    if let Err(err) = queues.refresh_statistics().await {
+    if let Err(err) = queues.refresh_statistics(STATISTICS_EVERY).await {
         tracing::warn!(queue, error = %err, "refreshing the queue's statistics failed");
     }
 }

@@ -78,6 +78,13 @@ impl TestApp {
         )
     }
 
+    /// Signs up `{name}@example.org` with [`PASSWORD`]; returns their access token.
+    pub async fn user(&self, name: &str) -> String {
+        let email = format!("{name}@example.org");
+        self.signup(&email, PASSWORD).await;
+        self.signin(&email, PASSWORD).await.0
+    }
+
     /// A page as a signed-in browser gets it: status and HTML.
     pub async fn page(&self, path: &str, access: &str) -> (u16, String) {
         let response = self
@@ -185,6 +192,8 @@ pub const JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 /// The admin every test app bootstraps.
 pub const ADMIN_EMAIL: &str = "admin@example.org";
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
+/// The password of the users tests sign up.
+pub const PASSWORD: &str = "correct horse battery";
 
 async fn spawn_on(
     db: TestDb,

@@ -18,11 +18,8 @@ use crate::components::{
 use crate::dto::{kind_name, MonitorDetail};
 use crate::pages::dashboard::{latency_text, percent_text};
 use crate::rpc::monitors::{
-    load_checks, load_monitor, load_runners, load_stats, DeleteMonitor, SetMonitorPaused,
+    load_checks, load_monitor, load_stats, DeleteMonitor, SetMonitorPaused,
 };
-
-/// The kind whose page lists runners.
-const RUNNERS_KIND: &str = "github_runners";
 
 /// How often the page asks for fresh data.
 const REFRESH: Duration = Duration::from_secs(3);
@@ -46,8 +43,6 @@ pub fn MonitorPage() -> impl IntoView {
         move || (id.get(), window.get(), tick.get()),
         |(id, window, _)| load_stats(id, window),
     );
-    // Empty unless the monitor watches GitHub runners; shown only then.
-    let runners = Resource::new(move || (id.get(), tick.get()), |(id, _)| load_runners(id));
     // Only the newest page changes; older pages stay as they are.
     let checks = Resource::new(
         move || {
@@ -87,8 +82,8 @@ pub fn MonitorPage() -> impl IntoView {
                     monitor
                         .await
                         .ok()
-                        .filter(|detail| detail.row.kind == RUNNERS_KIND)
-                        .map(|_| view! { <Runners runners/> })
+                        .and_then(|detail| detail.runners)
+                        .map(|data| view! { <Runners data/> })
                 })}
             </Transition>
             <ResponseChart window stats/>

@@ -3,29 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::components::{EmptyState, ErrorBox, Loading};
+use crate::components::EmptyState;
 use crate::dto::{OutageItem, RunnerItem, RunnersData};
-use crate::error::AppError;
 
-/// The runners section, refreshed with the rest of the page.
+/// The runners section; it comes with the monitor's data, refreshed with it.
 #[component]
-pub fn Runners(runners: Resource<Result<RunnersData, AppError>>) -> impl IntoView {
-    view! {
-        <section class="card" aria-labelledby="runners-title" data-testid="runners">
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match runners.await {
-                        Ok(data) => view! { <RunnerTable data/> }.into_any(),
-                        Err(error) => view! { <h2 id="runners-title">"Runners"</h2><ErrorBox error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
-    }
-}
-
-#[component]
-fn RunnerTable(data: RunnersData) -> impl IntoView {
+pub fn Runners(data: RunnersData) -> impl IntoView {
     let heading = match (data.runners.len(), data.unhealthy()) {
         (0, _) => "Runners".to_owned(),
         (total, 0) => format!("Runners · all {total} online"),
@@ -33,34 +16,36 @@ fn RunnerTable(data: RunnersData) -> impl IntoView {
     };
     let per_runner = data.outages_per_runner;
     view! {
-        <h2 id="runners-title">{heading}</h2>
-        {if data.runners.is_empty() {
-            view! {
-                <EmptyState>
-                    <p>"No runners yet. They appear after the first complete listing from GitHub."</p>
-                </EmptyState>
-            }
-            .into_any()
-        } else {
-            view! {
-                <table class="responsive runners">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Runner"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col">"Busy"</th>
-                            <th scope="col">"Labels"</th>
-                            <th scope="col">"Last seen"</th>
-                            <th scope="col">"Outages"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {data.runners.into_iter().map(|runner| view! { <RunnerRow runner per_runner/> }).collect_view()}
-                    </tbody>
-                </table>
-            }
-            .into_any()
-        }}
+        <section class="card" aria-labelledby="runners-title" data-testid="runners">
+            <h2 id="runners-title">{heading}</h2>
+            {if data.runners.is_empty() {
+                view! {
+                    <EmptyState>
+                        <p>"No runners yet. They appear after the first complete listing from GitHub."</p>
+                    </EmptyState>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <table class="responsive runners">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Runner"</th>
+                                <th scope="col">"Status"</th>
+                                <th scope="col">"Busy"</th>
+                                <th scope="col">"Labels"</th>
+                                <th scope="col">"Last seen"</th>
+                                <th scope="col">"Outages"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {data.runners.into_iter().map(|runner| view! { <RunnerRow runner per_runner/> }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+        </section>
     }
 }
 
