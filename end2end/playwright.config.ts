@@ -65,8 +65,9 @@ export default defineConfig({
       RUNSTATE_BIND: `127.0.0.1:${port}`,
       RUNSTATE_DATA_DIR: dataDir,
       RUNSTATE_SITE_ROOT: siteRoot,
-      // The tests' own target servers listen on loopback, which the SSRF guard blocks.
-      RUNSTATE_ALLOW_TARGETS: '127.0.0.0/8',
+      // The tests' stand-ins listen on 127.0.0.2, the one address the guard allows here:
+      // a path that skipped the guard's checks would not be caught with all of loopback allowed.
+      RUNSTATE_ALLOW_TARGETS: '127.0.0.2/32',
       // The admin the admin-console tests sign in as (end2end/tests/webapp.spec.ts).
       RUNSTATE_ADMIN_EMAIL: adminEmail,
       RUNSTATE_ADMIN_PASSWORD: adminPassword,

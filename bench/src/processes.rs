@@ -95,6 +95,10 @@ pub async fn start(args: &Args) -> anyhow::Result<Run> {
         children.push(spawn(&["all"])?);
     }
     let api = format!("http://127.0.0.1:{port}");
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a client of RunState itself, not an outbound path"
+    )]
     let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
     let started = Instant::now();
     while client.get(format!("{api}/readyz")).send().await.map(|r| r.status().is_success()).ok()

@@ -40,8 +40,8 @@ const github = http.createServer((req, res) => {
 let githubUrl = '';
 
 test.beforeAll(async () => {
-  await new Promise<void>((resolve) => github.listen(0, '127.0.0.1', resolve));
-  githubUrl = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => github.listen(0, '127.0.0.2', resolve));
+  githubUrl = `http://127.0.0.2:${(github.address() as AddressInfo).port}`;
 });
 
 test.afterAll(async () => {

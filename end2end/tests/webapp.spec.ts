@@ -32,7 +32,7 @@ const receiver = http.createServer((req, res) => {
 });
 
 async function listen(server: http.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve));
   return (server.address() as AddressInfo).port;
 }
 
@@ -80,7 +80,7 @@ test('a monitor goes down and recovers live, with chart, checks and incident', a
   await page.getByRole('link', { name: 'Add monitor' }).click();
   await expect(page.getByRole('heading', { name: 'Add a monitor' })).toBeVisible();
   await page.getByLabel('Name').fill('Local target');
-  await page.getByLabel('URL').fill(`http://127.0.0.1:${targetPort}/health`);
+  await page.getByLabel('URL').fill(`http://127.0.0.2:${targetPort}/health`);
   await page.getByLabel('Interval (seconds)').fill('0');
   await page.getByRole('button', { name: 'Create monitor' }).click();
   // The server's rule shows beside the field.
@@ -170,7 +170,7 @@ test('a webhook channel shows its test outcome; a TCP monitor notifying it is de
   await expect(page.getByTestId('empty')).toContainText('No channels yet');
 
   await page.getByLabel('Name').fill('Receiver');
-  await page.getByLabel('Webhook URL').fill(`http://127.0.0.1:${receiverPort}/ok`);
+  await page.getByLabel('Webhook URL').fill(`http://127.0.0.2:${receiverPort}/ok`);
   await page.getByRole('button', { name: 'Add channel' }).click();
   await expect(page.getByTestId('new-secret')).toContainText('whsec_');
   const channel = page.getByTestId('channel').filter({ hasText: 'Receiver' });
@@ -180,7 +180,7 @@ test('a webhook channel shows its test outcome; a TCP monitor notifying it is de
 
   // Point it somewhere that fails: the outcome says so.
   await channel.getByRole('button', { name: 'Edit' }).click();
-  await channel.getByLabel('New URL').fill(`http://127.0.0.1:${receiverPort}/broken`);
+  await channel.getByLabel('New URL').fill(`http://127.0.0.2:${receiverPort}/broken`);
   await channel.getByRole('button', { name: 'Save channel' }).click();
   await expect(page.getByTestId('toast').filter({ hasText: 'saved' })).toBeVisible();
   await channel.getByRole('button', { name: 'Send test' }).click();
@@ -191,11 +191,11 @@ test('a webhook channel shows its test outcome; a TCP monitor notifying it is de
   await page.goto('/monitors/new');
   await hydrated(page);
   await page.getByLabel('Kind').selectOption('tcp');
-  await page.getByLabel('Host').fill('127.0.0.1');
+  await page.getByLabel('Host').fill('127.0.0.2');
   await page.getByLabel('Port').fill(String(receiverPort));
   await page.getByLabel('Receiver (webhook)').check();
   await page.getByRole('button', { name: 'Create monitor' }).click();
-  await expect(page.getByTestId('monitor-name')).toHaveText(`127.0.0.1:${receiverPort}`);
+  await expect(page.getByTestId('monitor-name')).toHaveText(`127.0.0.2:${receiverPort}`);
   await page.getByRole('button', { name: 'Delete' }).click();
   await page.getByRole('button', { name: 'Yes, delete' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);

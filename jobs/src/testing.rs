@@ -1,7 +1,11 @@
 //! Real local stand-ins for tests (feature `testing`): an HTTP receiver that
 //! records requests and answers from a script (Slack, webhooks, check
-//! targets), a minimal SMTP server, and Standard Webhooks verification.
-//! They listen on 127.0.0.1 only.
+//! targets), a minimal SMTP server, a tripwire that counts connections, and
+//! Standard Webhooks verification.
+//!
+//! Stand-ins listen on [`STAND_IN_HOST`] (127.0.0.2) and tests allow exactly
+//! [`STAND_IN_ALLOW`], never the whole of loopback: the guard stays on, so a
+//! path that skipped it would reach a [`Tripwire`] on 127.0.0.1 and fail its test.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -17,6 +21,11 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+
+/// The address stand-ins listen on.
+pub const STAND_IN_HOST: &str = "127.0.0.2";
+/// The one range tests exempt from the guard (`--allow-targets`).
+pub const STAND_IN_ALLOW: &str = "127.0.0.2/32";
 
 /// One request a receiver saw.
 #[derive(Clone, Debug)]
@@ -54,9 +63,9 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Starts a recorder on 127.0.0.1; `url` ends with `path`.
+    /// Starts a recorder on [`STAND_IN_HOST`]; `url` ends with `path`.
     pub async fn start(path: &str) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = TcpListener::bind((STAND_IN_HOST, 0)).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let recorder = Self {
             url: format!("http://{addr}{path}"),
@@ -150,10 +159,11 @@ pub struct Mail {
     pub data: String,
 }
 
-/// A minimal SMTP server speaking the real protocol: greets, answers EHLO,
-/// MAIL, RCPT (with `rcpt_reply`), DATA and QUIT, and keeps each message.
+/// A minimal SMTP server on [`STAND_IN_HOST`] speaking the real protocol:
+/// greets, answers EHLO, MAIL, RCPT (with `rcpt_reply`), DATA and QUIT, and
+/// keeps each message.
 pub async fn smtp_stand_in(rcpt_reply: &'static str) -> (u16, Arc<Mutex<Vec<Mail>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = TcpListener::bind((STAND_IN_HOST, 0)).await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let mails = Arc::new(Mutex::new(Vec::new()));
     let store = mails.clone();
@@ -215,4 +225,46 @@ pub async fn smtp_stand_in(rcpt_reply: &'static str) -> (u16, Arc<Mutex<Vec<Mail
         }
     });
     (port, mails)
+}
+
+/// A listener on a denied address that counts every connection it accepts,
+/// answers a minimal HTTP 200 (so a request that got through would look
+/// delivered) and hangs up. A guarded path must leave it at zero.
+#[derive(Clone)]
+pub struct Tripwire {
+    pub addr: std::net::SocketAddr,
+    hits: Arc<AtomicUsize>,
+}
+
+impl Tripwire {
+    /// Listens on `ip` (e.g. "127.0.0.1" or "::1"), on a free port.
+    pub async fn start(ip: &str) -> Self {
+        let ip: std::net::IpAddr = ip.parse().unwrap();
+        assert!(ip.is_loopback(), "tripwires listen on loopback only");
+        let listener = TcpListener::bind((ip, 0)).await.unwrap();
+        let tripwire =
+            Self { addr: listener.local_addr().unwrap(), hits: Arc::new(AtomicUsize::new(0)) };
+        let hits = tripwire.hits.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                hits.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let reply =
+                        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
+                    let _ = socket.write_all(reply).await;
+                });
+            }
+        });
+        tripwire
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// How many connections reached it.
+    pub fn connections(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
 }

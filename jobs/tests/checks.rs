@@ -13,9 +13,10 @@ use jobs::outbound::{Outbound, OutboundOptions};
 
 const TIMEOUT: Duration = Duration::from_secs(2);
 
-fn allowing_loopback() -> Outbound {
+/// The guard, allowing the stand-ins' address (127.0.0.2) and no other loopback.
+fn allowing_stand_ins() -> Outbound {
     Outbound::new(OutboundOptions {
-        allow: vec!["127.0.0.0/8".parse().expect("CIDR")],
+        allow: vec!["127.0.0.2/32".parse().expect("CIDR")],
         ..OutboundOptions::default()
     })
     .expect("outbound")
@@ -36,8 +37,8 @@ fn assert_down(outcome: &CheckOutcome, error: &str) {
 
 #[tokio::test]
 async fn an_expected_status_is_up_with_its_latency() {
-    let server = Server::start("127.0.0.1", |_| Reply::ok("fine")).await;
-    let outcome = check_http(&allowing_loopback(), &spec(&server.url("/")), TIMEOUT).await;
+    let server = Server::start("127.0.0.2", |_| Reply::ok("fine")).await;
+    let outcome = check_http(&allowing_stand_ins(), &spec(&server.url("/")), TIMEOUT).await;
     assert_eq!(outcome.status, Status::Up, "{outcome:?}");
     assert_eq!(outcome.http_status, Some(200));
     assert!(outcome.latency_ms.is_some_and(|ms| ms < 1000), "{outcome:?}");
@@ -46,12 +47,12 @@ async fn an_expected_status_is_up_with_its_latency() {
 
 #[tokio::test]
 async fn a_status_outside_the_expected_ranges_is_down_and_says_which() {
-    let server = Server::start("127.0.0.1", |req| match req.path.as_str() {
+    let server = Server::start("127.0.0.2", |req| match req.path.as_str() {
         "/busy" => Reply::status(503),
         _ => Reply::status(404),
     })
     .await;
-    let out = allowing_loopback();
+    let out = allowing_stand_ins();
 
     let outcome = check_http(&out, &spec(&server.url("/busy")), TIMEOUT).await;
     assert_down(&outcome, "HTTP 503 is not in the expected 200-399");
@@ -71,8 +72,8 @@ async fn a_status_outside_the_expected_ranges_is_down_and_says_which() {
 
 #[tokio::test]
 async fn a_keyword_must_be_present_or_absent_as_configured() {
-    let server = Server::start("127.0.0.1", |_| Reply::ok("<p>status: healthy</p>")).await;
-    let out = allowing_loopback();
+    let server = Server::start("127.0.0.2", |_| Reply::ok("<p>status: healthy</p>")).await;
+    let out = allowing_stand_ins();
     let mut check = spec(&server.url("/"));
 
     check.keyword = Some("healthy".into());
@@ -97,8 +98,8 @@ async fn a_keyword_must_be_present_or_absent_as_configured() {
 #[tokio::test]
 async fn a_slow_answer_is_degraded_above_the_threshold() {
     let server =
-        Server::start("127.0.0.1", |_| Reply::ok("late").after(Duration::from_millis(300))).await;
-    let out = allowing_loopback();
+        Server::start("127.0.0.2", |_| Reply::ok("late").after(Duration::from_millis(300))).await;
+    let out = allowing_stand_ins();
     let mut check = spec(&server.url("/"));
 
     check.degraded_after_ms = Some(100);
@@ -113,12 +114,12 @@ async fn a_slow_answer_is_degraded_above_the_threshold() {
 
 #[tokio::test]
 async fn without_following_redirects_the_3xx_is_what_counts() {
-    let server = Server::start("127.0.0.1", |req| match req.path.as_str() {
+    let server = Server::start("127.0.0.2", |req| match req.path.as_str() {
         "/start" => Reply::redirect("/end"),
         _ => Reply::ok("end"),
     })
     .await;
-    let out = allowing_loopback();
+    let out = allowing_stand_ins();
     let mut check = spec(&server.url("/start"));
 
     let followed = check_http(&out, &check, TIMEOUT).await;
@@ -135,13 +136,13 @@ async fn without_following_redirects_the_3xx_is_what_counts() {
 
 #[tokio::test]
 async fn the_method_headers_and_body_are_sent_as_configured() {
-    let server = Server::start("127.0.0.1", |_| Reply::status(201)).await;
+    let server = Server::start("127.0.0.2", |_| Reply::status(201)).await;
     let mut check = spec(&server.url("/hook"));
     check.method = "POST".into();
     check.headers.insert("X-Check".into(), "yes".into());
     check.body = Some("ping".into());
 
-    assert_eq!(check_http(&allowing_loopback(), &check, TIMEOUT).await.status, Status::Up);
+    assert_eq!(check_http(&allowing_stand_ins(), &check, TIMEOUT).await.status, Status::Up);
     let requests = server.requests();
     let request = requests.first().expect("one request");
     assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", "/hook"));
@@ -152,11 +153,11 @@ async fn the_method_headers_and_body_are_sent_as_configured() {
 
 #[tokio::test]
 async fn an_endless_body_with_a_keyword_is_down_as_too_large() {
-    let server = Server::start("127.0.0.1", |_| Reply::Endless).await;
+    let server = Server::start("127.0.0.2", |_| Reply::Endless).await;
     let mut check = spec(&server.url("/"));
     check.keyword = Some("never there".into());
     let started = Instant::now();
-    let outcome = check_http(&allowing_loopback(), &check, TIMEOUT).await;
+    let outcome = check_http(&allowing_stand_ins(), &check, TIMEOUT).await;
     assert_down(&outcome, "the response body is larger than 1 MiB");
     assert_eq!(outcome.http_status, Some(200));
     assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
@@ -164,19 +165,19 @@ async fn an_endless_body_with_a_keyword_is_down_as_too_large() {
 
 #[tokio::test]
 async fn the_body_is_not_read_without_a_keyword() {
-    let server = Server::start("127.0.0.1", |_| Reply::Endless).await;
+    let server = Server::start("127.0.0.2", |_| Reply::Endless).await;
     let started = Instant::now();
-    let outcome = check_http(&allowing_loopback(), &spec(&server.url("/")), TIMEOUT).await;
+    let outcome = check_http(&allowing_stand_ins(), &spec(&server.url("/")), TIMEOUT).await;
     assert_eq!(outcome.status, Status::Up, "{outcome:?}");
     assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
 }
 
 #[tokio::test]
 async fn a_silent_target_is_down_when_the_timeout_ends() {
-    let server = Server::start("127.0.0.1", |_| Reply::Silent).await;
+    let server = Server::start("127.0.0.2", |_| Reply::Silent).await;
     let timeout = Duration::from_secs(1);
     let started = Instant::now();
-    let outcome = check_http(&allowing_loopback(), &spec(&server.url("/")), timeout).await;
+    let outcome = check_http(&allowing_stand_ins(), &spec(&server.url("/")), timeout).await;
     assert_down(&outcome, "timed out after 1000 ms");
     assert!(
         started.elapsed() < timeout + Duration::from_millis(500),
@@ -187,9 +188,9 @@ async fn a_silent_target_is_down_when_the_timeout_ends() {
 
 #[tokio::test]
 async fn a_slow_target_does_not_delay_another_check() {
-    let slow = Server::start("127.0.0.1", |_| Reply::Silent).await;
-    let fast = Server::start("127.0.0.1", |_| Reply::ok("quick")).await;
-    let out = allowing_loopback();
+    let slow = Server::start("127.0.0.2", |_| Reply::Silent).await;
+    let fast = Server::start("127.0.0.2", |_| Reply::ok("quick")).await;
+    let out = allowing_stand_ins();
     let (slow_spec, fast_spec) = (spec(&slow.url("/")), spec(&fast.url("/")));
 
     let started = Instant::now();
@@ -225,12 +226,12 @@ async fn a_refused_target_is_down_with_the_rule_and_never_contacted() {
 async fn a_bad_certificate_is_down_with_the_reason() {
     let ca = TestCa::new();
     let server =
-        Server::start_tls("127.0.0.1", tls::acceptor(ca.expired_leaf(&["127.0.0.1"])), |_| {
+        Server::start_tls("127.0.0.2", tls::acceptor(ca.expired_leaf(&["127.0.0.2"])), |_| {
             Reply::ok("no")
         })
         .await;
     let out = Outbound::new(OutboundOptions {
-        allow: vec!["127.0.0.0/8".parse().expect("CIDR")],
+        allow: vec!["127.0.0.2/32".parse().expect("CIDR")],
         extra_roots_pem: vec![ca.pem.clone()],
         ..OutboundOptions::default()
     })
@@ -245,9 +246,9 @@ fn tcp(host: &str, port: u16) -> TcpSpec {
 
 #[tokio::test]
 async fn an_open_port_is_up() {
-    let server = Server::counting("127.0.0.1").await;
+    let server = Server::counting("127.0.0.2").await;
     let outcome =
-        check_tcp(&allowing_loopback(), &tcp("127.0.0.1", server.addr.port()), TIMEOUT).await;
+        check_tcp(&allowing_stand_ins(), &tcp("127.0.0.2", server.addr.port()), TIMEOUT).await;
     assert_eq!(outcome.status, Status::Up, "{outcome:?}");
     assert!(outcome.latency_ms.is_some());
     assert_eq!((outcome.http_status, outcome.error), (None, None));
@@ -257,10 +258,10 @@ async fn an_open_port_is_up() {
 #[tokio::test]
 async fn a_closed_port_is_down_with_connection_refused() {
     let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let listener = std::net::TcpListener::bind("127.0.0.2:0").expect("bind");
         listener.local_addr().expect("addr").port()
     };
-    let outcome = check_tcp(&allowing_loopback(), &tcp("127.0.0.1", port), TIMEOUT).await;
+    let outcome = check_tcp(&allowing_stand_ins(), &tcp("127.0.0.2", port), TIMEOUT).await;
     assert_down(&outcome, "could not connect: connection refused");
 }
 

@@ -1,4 +1,5 @@
-//! The senders against real local stand-ins on 127.0.0.1: an HTTP receiver
+//! The senders against real local stand-ins on 127.0.0.2 (the one address the
+//! guard allows here): an HTTP receiver
 //! playing Slack or a webhook consumer (scripted answers, every request
 //! recorded), and a minimal SMTP server speaking the real protocol.
 
@@ -16,7 +17,8 @@ use chrono::{DateTime, Utc};
 use domain::channels::{DeliveryChannel, Target};
 use hmac::{Hmac, Mac};
 use jobs::notify::{deliver, Alert, AlertEvent, DeliveryError, SmtpConfig};
-use jobs::testing::smtp_stand_in;
+use jobs::outbound::{Outbound, OutboundOptions};
+use jobs::testing::{smtp_stand_in, Tripwire, STAND_IN_ALLOW, STAND_IN_HOST};
 use serde_json::Value;
 use sha2::Sha256;
 use tokio::net::TcpListener;
@@ -82,18 +84,23 @@ async fn record(
     (StatusCode::from_u16(next.status).unwrap(), response_headers, next.body)
 }
 
-/// Starts a receiver on 127.0.0.1 and returns its URL.
+/// Starts a receiver on the stand-in address and returns its URL.
 async fn receiver(script: Vec<Reply>) -> (String, Receiver) {
     let state = Receiver { script: Arc::new(Mutex::new(script)), ..Default::default() };
     let app = axum::Router::new().fallback(record).with_state(state.clone());
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = TcpListener::bind((STAND_IN_HOST, 0)).await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
     (format!("http://{addr}/hooks/T000/B000/secretpath"), state)
 }
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap()
+/// The guard, allowing the stand-ins' address and nothing else of loopback.
+fn http() -> Outbound {
+    Outbound::new(OutboundOptions {
+        allow: vec![STAND_IN_ALLOW.parse().unwrap()],
+        ..OutboundOptions::default()
+    })
+    .unwrap()
 }
 
 fn channel(target: Target) -> DeliveryChannel {
@@ -241,7 +248,7 @@ async fn a_404_answer_is_permanent() {
 
 #[tokio::test]
 async fn a_closed_port_is_retryable_and_the_error_never_shows_the_url() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = TcpListener::bind((STAND_IN_HOST, 0)).await.unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
     let url = format!("http://{addr}/services/T000/B000/topsecret");
@@ -252,7 +259,11 @@ async fn a_closed_port_is_retryable_and_the_error_never_shows_the_url() {
 }
 
 fn smtp(port: u16) -> SmtpConfig {
-    SmtpConfig::parse(&format!("smtp://127.0.0.1:{port}"), "RunState <alerts@runstate.test>")
+    smtp_at(&format!("{STAND_IN_HOST}:{port}"))
+}
+
+fn smtp_at(host_port: &str) -> SmtpConfig {
+    SmtpConfig::parse(&format!("smtp://{host_port}"), "RunState <alerts@runstate.test>")
         .unwrap()
         .with_timeout(Duration::from_secs(5))
 }
@@ -314,11 +325,66 @@ async fn an_smtp_5xx_refusal_is_permanent_and_a_4xx_is_retryable() {
 
 #[tokio::test]
 async fn an_unreachable_smtp_server_is_retryable() {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = TcpListener::bind((STAND_IN_HOST, 0)).await.unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     let err = deliver(&http(), Some(&smtp(port)), &email_channel(), &down_alert(), "m")
         .await
         .unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
+}
+
+/// Spellings of loopback that must all be refused, for a tripwire on 127.0.0.1
+/// (`v4`) and one on ::1 (`v6`): IP literals in every form and a name.
+fn denied_hosts(v4: u16, v6: u16) -> Vec<String> {
+    vec![
+        format!("127.0.0.1:{v4}"),
+        format!("2130706433:{v4}"),
+        format!("0x7f000001:{v4}"),
+        format!("0177.0.0.1:{v4}"),
+        format!("127.1:{v4}"),
+        format!("[::ffff:127.0.0.1]:{v4}"),
+        format!("[::ffff:7f00:1]:{v4}"),
+        format!("localhost:{v4}"),
+        format!("[::1]:{v6}"),
+    ]
+}
+
+#[tokio::test]
+async fn every_sender_refuses_loopback_in_every_spelling_without_connecting() {
+    let v4 = Tripwire::start("127.0.0.1").await;
+    let v6 = Tripwire::start("::1").await;
+    let out = http();
+    for host in denied_hosts(v4.port(), v6.port()) {
+        let url = format!("http://{host}/hooks/T000/B000/topsecret");
+        let channels = [
+            webhook(&url),
+            channel(Target::Slack { webhook_url: url.clone() }),
+            channel(Target::Email { to: vec!["ops@example.org".into()] }),
+        ];
+        for target in &channels {
+            let err = deliver(&out, Some(&smtp_at(&host)), target, &down_alert(), "msg_1")
+                .await
+                .expect_err(&host);
+            assert!(!err.is_retryable(), "{host}: a refusal is permanent: {err}");
+            assert!(err.to_string().contains("loopback address"), "{host}: {err}");
+            assert!(!err.to_string().contains("topsecret"), "{err}");
+        }
+    }
+    assert_eq!(v4.connections(), 0, "nothing may reach 127.0.0.1");
+    assert_eq!(v6.connections(), 0, "nothing may reach ::1");
+}
+
+#[tokio::test]
+async fn a_receiver_redirecting_into_loopback_is_not_followed() {
+    let tripwire = Tripwire::start("127.0.0.1").await;
+    let location = format!("http://127.0.0.1:{}/", tripwire.port());
+    let location: &'static str = Box::leak(location.into_boxed_str());
+    for status in [301, 302, 307, 308] {
+        let (url, _) =
+            receiver(vec![Reply { status, headers: vec![("location", location)], body: "" }]).await;
+        let err = send_webhook(&url, "msg_1").await.unwrap_err();
+        assert_eq!(err.status_code(), Some(status), "{err:?}");
+    }
+    assert_eq!(tripwire.connections(), 0, "a redirect is reported, never followed");
 }

@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 
 use common::tls::{self, TestCa};
 use common::{Reply, Server};
-use jobs::outbound::{read_capped, Outbound, OutboundError, OutboundOptions, MAX_REDIRECTS};
+use jobs::outbound::{
+    read_capped, Outbound, OutboundError, OutboundOptions, Redirects, MAX_REDIRECTS,
+};
+use reqwest::Method;
 
 const MIB: usize = 1024 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(2);
@@ -24,7 +27,7 @@ fn outbound(allow: &[&str]) -> Outbound {
 
 fn trusting(ca: &TestCa) -> Outbound {
     Outbound::new(OutboundOptions {
-        allow: vec!["127.0.0.0/8".parse().expect("CIDR")],
+        allow: vec!["127.0.0.2/32".parse().expect("CIDR")],
         extra_roots_pem: vec![ca.pem.clone()],
         ..OutboundOptions::default()
     })
@@ -32,7 +35,7 @@ fn trusting(ca: &TestCa) -> Outbound {
 }
 
 async fn get(out: &Outbound, url: &str) -> Result<reqwest::Response, OutboundError> {
-    out.send(out.client().get(url).timeout(REQUEST_TIMEOUT)).await
+    out.get(url).timeout(REQUEST_TIMEOUT).send().await
 }
 
 fn assert_loopback_refused(result: Result<impl std::fmt::Debug, OutboundError>, what: &str) {
@@ -67,8 +70,8 @@ async fn loopback_in_every_spelling_is_refused_without_a_connection() {
     ];
     for url in &urls {
         assert_loopback_refused(get(&out, url).await, url);
-        let no_redirects = out.client_no_redirects().get(url.as_str());
-        assert_loopback_refused(out.send(no_redirects).await, url);
+        let no_redirects = out.request(Method::GET, url, Redirects::Return);
+        assert_loopback_refused(no_redirects.send().await, url);
     }
     for host in [
         "127.0.0.1",
@@ -89,7 +92,7 @@ async fn loopback_in_every_spelling_is_refused_without_a_connection() {
     assert_eq!(v6.connections().await, 0, "no connection may reach a refused target");
 
     // The control: allowed, the same spellings do reach the counting server.
-    let allowed = outbound(&["127.0.0.0/8"]);
+    let allowed = outbound(&["127.0.0.1/32"]);
     for url in &urls[..6] {
         let response = get(&allowed, url).await.expect("allowed target answers");
         assert_eq!(response.status(), 200);
@@ -120,12 +123,12 @@ async fn a_redirect_into_a_refused_target_is_stopped_before_connecting() {
 
 #[tokio::test]
 async fn redirects_to_other_schemes_are_not_followed() {
-    let server = Server::start("127.0.0.1", |req| match req.path.as_str() {
+    let server = Server::start("127.0.0.2", |req| match req.path.as_str() {
         "/ftp" => Reply::redirect("ftp://127.0.0.1/"),
         _ => Reply::redirect("file:///etc/passwd"),
     })
     .await;
-    let out = outbound(&["127.0.0.0/8"]);
+    let out = outbound(&["127.0.0.2/32"]);
     let err = get(&out, &server.url("/ftp")).await.expect_err("refused");
     assert!(matches!(err, OutboundError::InvalidUrl(_)), "{err:?}");
     assert_eq!(err.to_string(), "invalid URL: only http and https are supported, not ftp");
@@ -138,7 +141,7 @@ async fn redirects_to_other_schemes_are_not_followed() {
 #[tokio::test]
 async fn ten_redirects_are_followed_and_the_eleventh_is_refused() {
     // /hop/N redirects to /hop/N-1; /hop/0 answers.
-    let server = Server::start("127.0.0.1", |req| {
+    let server = Server::start("127.0.0.2", |req| {
         let n: usize = req.path.trim_start_matches("/hop/").parse().unwrap_or(0);
         if n == 0 {
             Reply::ok("arrived")
@@ -147,7 +150,7 @@ async fn ten_redirects_are_followed_and_the_eleventh_is_refused() {
         }
     })
     .await;
-    let out = outbound(&["127.0.0.0/8"]);
+    let out = outbound(&["127.0.0.2/32"]);
 
     let response =
         get(&out, &server.url(&format!("/hop/{MAX_REDIRECTS}"))).await.expect("followed");
@@ -160,8 +163,8 @@ async fn ten_redirects_are_followed_and_the_eleventh_is_refused() {
 
 #[tokio::test]
 async fn a_redirect_loop_ends_with_too_many_redirects() {
-    let server = Server::start("127.0.0.1", |_| Reply::redirect("/loop")).await;
-    let out = outbound(&["127.0.0.0/8"]);
+    let server = Server::start("127.0.0.2", |_| Reply::redirect("/loop")).await;
+    let out = outbound(&["127.0.0.2/32"]);
     let err = get(&out, &server.url("/loop")).await.expect_err("loop");
     assert!(matches!(err, OutboundError::TooManyRedirects), "{err:?}");
     assert_eq!(err.to_string(), "too many redirects (more than 10)");
@@ -170,8 +173,8 @@ async fn a_redirect_loop_ends_with_too_many_redirects() {
 
 #[tokio::test]
 async fn an_endless_body_stops_at_the_cap_quickly() {
-    let server = Server::start("127.0.0.1", |_| Reply::Endless).await;
-    let out = outbound(&["127.0.0.0/8"]);
+    let server = Server::start("127.0.0.2", |_| Reply::Endless).await;
+    let out = outbound(&["127.0.0.2/32"]);
     let started = Instant::now();
     let response = get(&out, &server.url("/")).await.expect("headers");
     let err = read_capped(response, MIB).await.expect_err("capped");
@@ -182,8 +185,8 @@ async fn an_endless_body_stops_at_the_cap_quickly() {
 
 #[tokio::test]
 async fn a_huge_declared_body_is_refused() {
-    let server = Server::start("127.0.0.1", |_| Reply::Declared(50 * 1024 * 1024 * 1024)).await;
-    let out = outbound(&["127.0.0.0/8"]);
+    let server = Server::start("127.0.0.2", |_| Reply::Declared(50 * 1024 * 1024 * 1024)).await;
+    let out = outbound(&["127.0.0.2/32"]);
     let started = Instant::now();
     let response = get(&out, &server.url("/")).await.expect("headers");
     let err = read_capped(response, MIB).await.expect_err("capped");
@@ -202,12 +205,12 @@ async fn a_gzip_bomb_stops_at_the_cap_after_decompression() {
     let bomb = gzip(&vec![0; 10 * 1000 * 1000]);
     assert!(bomb.len() < 64 * 1024, "the bomb is small on the wire");
     let small = gzip(b"hello, decoded");
-    let server = Server::start("127.0.0.1", move |req| {
+    let server = Server::start("127.0.0.2", move |req| {
         let body = if req.path == "/small" { small.clone() } else { bomb.clone() };
         Reply::ok(body).header("content-encoding", "gzip")
     })
     .await;
-    let out = outbound(&["127.0.0.0/8"]);
+    let out = outbound(&["127.0.0.2/32"]);
 
     let response = get(&out, &server.url("/bomb")).await.expect("headers");
     let err = read_capped(response, MIB).await.expect_err("capped");
@@ -220,12 +223,11 @@ async fn a_gzip_bomb_stops_at_the_cap_after_decompression() {
 
 #[tokio::test]
 async fn a_silent_server_times_out_within_the_timeout() {
-    let server = Server::start("127.0.0.1", |_| Reply::Silent).await;
-    let out = outbound(&["127.0.0.0/8"]);
+    let server = Server::start("127.0.0.2", |_| Reply::Silent).await;
+    let out = outbound(&["127.0.0.2/32"]);
     let timeout = Duration::from_secs(1);
     let started = Instant::now();
-    let err =
-        out.send(out.client().get(server.url("/")).timeout(timeout)).await.expect_err("timeout");
+    let err = out.get(&server.url("/")).timeout(timeout).send().await.expect_err("timeout");
     let elapsed = started.elapsed();
     assert!(matches!(err, OutboundError::Timeout), "{err:?}");
     assert!(
@@ -237,18 +239,18 @@ async fn a_silent_server_times_out_within_the_timeout() {
 #[tokio::test]
 async fn a_closed_port_is_a_connect_error() {
     let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let listener = std::net::TcpListener::bind("127.0.0.2:0").expect("bind");
         listener.local_addr().expect("addr").port()
     };
-    let out = outbound(&["127.0.0.0/8"]);
-    let err = get(&out, &format!("http://127.0.0.1:{port}/")).await.expect_err("refused");
+    let out = outbound(&["127.0.0.2/32"]);
+    let err = get(&out, &format!("http://127.0.0.2:{port}/")).await.expect_err("refused");
     assert_eq!(err.to_string(), "could not connect: connection refused");
 }
 
 #[tokio::test]
 async fn a_trusted_private_ca_is_accepted() {
     let ca = TestCa::new();
-    let server = Server::start_tls("127.0.0.1", tls::acceptor(ca.leaf(&["127.0.0.1"])), |_| {
+    let server = Server::start_tls("127.0.0.2", tls::acceptor(ca.leaf(&["127.0.0.2"])), |_| {
         Reply::ok("secure")
     })
     .await;
@@ -257,7 +259,7 @@ async fn a_trusted_private_ca_is_accepted() {
 
     // Without the extra root the same server is not trusted.
     let err =
-        get(&outbound(&["127.0.0.0/8"]), &server.https_url("/")).await.expect_err("untrusted");
+        get(&outbound(&["127.0.0.2/32"]), &server.https_url("/")).await.expect_err("untrusted");
     assert!(err.to_string().contains("not trusted"), "{err}");
 }
 
@@ -266,17 +268,17 @@ async fn bad_certificates_fail_with_distinct_reasons() {
     let ca = TestCa::new();
     let out = trusting(&ca);
     let cases = [
-        ("self-signed", tls::self_signed(&["127.0.0.1"]), "not trusted"),
-        ("expired", ca.expired_leaf(&["127.0.0.1"]), "expired"),
+        ("self-signed", tls::self_signed(&["127.0.0.2"]), "not trusted"),
+        ("expired", ca.expired_leaf(&["127.0.0.2"]), "expired"),
         (
             "wrong host",
             ca.leaf(&["other.example"]),
-            "not valid for 127.0.0.1 (it names other.example)",
+            "not valid for 127.0.0.2 (it names other.example)",
         ),
     ];
     let mut texts = Vec::new();
     for (what, leaf, expected) in cases {
-        let server = Server::start_tls("127.0.0.1", tls::acceptor(leaf), |_| Reply::ok("no")).await;
+        let server = Server::start_tls("127.0.0.2", tls::acceptor(leaf), |_| Reply::ok("no")).await;
         let err = get(&out, &server.https_url("/")).await.expect_err(what);
         assert!(matches!(err, OutboundError::Tls(_)), "{what}: {err:?}");
         let text = err.to_string();

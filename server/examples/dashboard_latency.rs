@@ -95,6 +95,10 @@ async fn main() {
         server::http::ServeOptions::default(),
         std::future::pending::<()>(),
     ));
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a client of RunState itself, not an outbound path"
+    )]
     let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
     let signin: serde_json::Value = client
         .post(format!("http://{addr}/api/v1/signin"))

@@ -56,15 +56,19 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
             tracing::info!(email = %email, "created the configured admin account");
         }
     }
+    let outbound = jobs::outbound::Outbound::new(jobs::outbound::OutboundOptions {
+        allow: config.allow_targets.clone(),
+        ..Default::default()
+    })?;
+    if let Some(smtp) = &smtp {
+        tokio::spawn(warn_if_smtp_refused(outbound.clone(), Arc::clone(smtp)));
+    }
     Ok(AppState {
         monitors: domain::monitors::MonitorService::new(db.clone(), &key),
         integrations: domain::integrations::SlackIntegrationService::new(db.clone(), &key),
         accounts,
         channels,
-        outbound: jobs::outbound::Outbound::new(jobs::outbound::OutboundOptions {
-            allow: config.allow_targets.clone(),
-            ..Default::default()
-        })?,
+        outbound,
         smtp,
         leptos: web::leptos_options(&config),
         config: Arc::new(config),
@@ -85,6 +89,25 @@ fn smtp_config(config: &Config) -> anyhow::Result<Option<jobs::notify::SmtpConfi
         .as_deref()
         .ok_or_else(|| anyhow::anyhow!("RUNSTATE_SMTP_FROM is required with RUNSTATE_SMTP_URL"))?;
     Ok(Some(jobs::notify::SmtpConfig::parse(url, from)?))
+}
+
+/// Says at start-up, not at the first alert, that the guard refuses the SMTP
+/// server (a local relay needs `--allow-targets`). Only a log line: the name
+/// may resolve differently later, and sending re-checks every time.
+async fn warn_if_smtp_refused(
+    outbound: jobs::outbound::Outbound,
+    smtp: Arc<jobs::notify::SmtpConfig>,
+) {
+    if let Err(err @ jobs::outbound::OutboundError::Denied { .. }) =
+        outbound.resolve_checked(&smtp.host, smtp.port).await
+    {
+        tracing::warn!(
+            host = %smtp.host,
+            error = %err,
+            "the outbound guard refuses the SMTP server: email channels will fail until its \
+             address is in RUNSTATE_ALLOW_TARGETS"
+        );
+    }
 }
 
 /// What the pipeline's workers and scheduler share, from the app's state.

@@ -34,13 +34,9 @@ impl ServerPorts for WebPorts {
         Box::pin(async move {
             let state = &self.0;
             let link = format!("{}/channels", state.config.public_url());
-            let report = jobs::notify::send_test(
-                state.outbound.client(),
-                state.smtp.as_deref(),
-                &channel,
-                link,
-            )
-            .await;
+            let report =
+                jobs::notify::send_test(&state.outbound, state.smtp.as_deref(), &channel, link)
+                    .await;
             TestOutcome {
                 delivered: report.delivered,
                 status_code: report.status_code,

@@ -61,6 +61,10 @@ async fn the_binary_serves_the_embedded_default_and_stops_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a client of RunState itself, not an outbound path"
+    )]
     let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let started = Instant::now();

@@ -62,7 +62,7 @@ async fn receiver(status: u16) -> (String, Arc<Mutex<Vec<(HeaderMap, Bytes)>>>) 
             (StatusCode::from_u16(status).unwrap(), "receiver says hi")
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = tokio::net::TcpListener::bind((jobs::testing::STAND_IN_HOST, 0)).await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
     (format!("http://{addr}/hooks/private-token-123"), seen)

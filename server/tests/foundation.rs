@@ -141,6 +141,10 @@ async fn a_client_that_sends_half_a_request_is_dropped() {
         ..Default::default()
     };
     let app = spawn_sqlite(Spawn { serve: Some(serve), ..Default::default() }).await;
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a client of RunState itself, not an outbound path"
+    )]
     let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
     stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").await.unwrap();
     let started = Instant::now();

@@ -62,7 +62,7 @@ async fn a_target_going_down_opens_one_incident_notifies_every_channel_and_recov
         pipeline: true,
         args: vec![
             "--smtp-url".into(),
-            format!("smtp://127.0.0.1:{smtp_port}"),
+            format!("smtp://{}:{smtp_port}", jobs::testing::STAND_IN_HOST),
             "--smtp-from".into(),
             "RunState <alerts@runstate.test>".into(),
         ],
@@ -262,7 +262,7 @@ async fn a_loopback_target_that_is_not_allowed_is_refused_without_a_connection()
     let down =
         wait_for(&app, &token, &path, Duration::from_secs(20), |m| m["status"] == "down").await;
     let error = down["last_error"].as_str().unwrap();
-    assert!(error.contains("refused 127.0.0.1") && error.contains("loopback"), "{error}");
+    assert!(error.contains("refused 127.0.0.2") && error.contains("loopback"), "{error}");
     assert_eq!(target.hits(), 0, "no request reached the target");
 }
 

@@ -47,7 +47,7 @@ fn runstate(
         .env("REDIS_URL", redis)
         .env("RUNSTATE_QUEUE_NAMESPACE", namespace)
         .env("RUNSTATE_QUEUE_ORPHAN_AFTER", "5")
-        .env("RUNSTATE_ALLOW_TARGETS", "127.0.0.0/8")
+        .env("RUNSTATE_ALLOW_TARGETS", jobs::testing::STAND_IN_ALLOW)
         .env("RUNSTATE_DATA_DIR", data)
         .env("RUNSTATE_ENCRYPTION_KEY", KEY)
         .env("RUNSTATE_JWT_SECRET", "processes-test-secret-processes-test-secret")
@@ -142,6 +142,10 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
     east.wait().unwrap();
     let killed_at = Utc::now();
     tokio::time::sleep(Duration::from_secs(8)).await;
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a client of RunState itself, not an outbound path"
+    )]
     let metrics =
         reqwest::get(format!("http://{metrics_bind}/metrics")).await.unwrap().text().await.unwrap();
     assert!(metrics.contains("checks_total"), "the worker exports its metrics:\n{metrics}");

@@ -170,7 +170,6 @@ async fn request(
     last_status: &mut Option<u16>,
 ) -> Answer {
     let mut request = out
-        .client()
         .get(url)
         .timeout(timeout)
         .header(ACCEPT, "application/vnd.github+json")
@@ -179,7 +178,7 @@ async fn request(
     if let Some(etag) = etag {
         request = request.header(IF_NONE_MATCH, etag);
     }
-    let response = match out.send(request).await {
+    let response = match request.send().await {
         Ok(response) => response,
         Err(OutboundError::Timeout) => {
             return Answer::Stop(ListingOutcome::Failed {

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use domain::monitors::{HttpSpec, Status, StatusRange};
 
 use super::{millis, timed_out, CheckOutcome};
-use crate::outbound::{read_capped, Outbound};
+use crate::outbound::{read_capped, Outbound, Redirects};
 
 /// The most body a keyword check reads (after decompression).
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -21,8 +21,8 @@ async fn run(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> CheckOutcome
     let Ok(method) = reqwest::Method::from_bytes(spec.method.as_bytes()) else {
         return CheckOutcome::down(format!("invalid method {}", spec.method), None, None);
     };
-    let client = if spec.follow_redirects { out.client() } else { out.client_no_redirects() };
-    let mut request = client.request(method, spec.url.as_str()).timeout(timeout);
+    let redirects = if spec.follow_redirects { Redirects::Follow } else { Redirects::Return };
+    let mut request = out.request(method, spec.url.as_str(), redirects).timeout(timeout);
     for (name, value) in &spec.headers {
         request = request.header(name.as_str(), value.as_str());
     }
@@ -31,7 +31,7 @@ async fn run(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> CheckOutcome
     }
 
     let started = Instant::now();
-    let response = match out.send(request).await {
+    let response = match request.send().await {
         Ok(response) => response,
         Err(err) => return CheckOutcome::failed(&err, timeout),
     };

@@ -8,22 +8,11 @@ use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::Message;
 
 use super::text;
 use super::{Alert, AlertEvent, Delivered, DeliveryError};
-
-/// How the connection to the SMTP server is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmtpTls {
-    /// Plain text (`smtp://`), for a relay on the same machine or network.
-    None,
-    /// TLS from the first byte (`smtps://`).
-    Implicit,
-    /// Plain text upgraded with STARTTLS, refused if the server cannot (`smtp+starttls://`).
-    StartTls,
-}
+use crate::outbound::{Outbound, OutboundError, SmtpEndpoint, SmtpSendError, SmtpTls};
 
 /// Where and as whom email is sent.
 #[derive(Clone)]
@@ -95,38 +84,31 @@ impl SmtpConfig {
         self
     }
 
-    fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, DeliveryError> {
-        let tls = match self.tls {
-            SmtpTls::None => Tls::None,
-            SmtpTls::Implicit => Tls::Wrapper(self.tls_parameters()?),
-            SmtpTls::StartTls => Tls::Required(self.tls_parameters()?),
-        };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host)
-            .port(self.port)
-            .tls(tls)
-            .timeout(Some(self.timeout));
-        if let Some(username) = &self.username {
-            let password = self.password.clone().unwrap_or_default();
-            builder = builder.credentials(Credentials::new(username.clone(), password));
+    /// Where the guard connects: the server, its TLS and credentials.
+    fn endpoint(&self) -> SmtpEndpoint<'_> {
+        let credentials = self.username.as_ref().map(|username| {
+            Credentials::new(username.clone(), self.password.clone().unwrap_or_default())
+        });
+        SmtpEndpoint {
+            host: &self.host,
+            port: self.port,
+            tls: self.tls,
+            credentials,
+            timeout: self.timeout,
         }
-        Ok(builder.build())
-    }
-
-    fn tls_parameters(&self) -> Result<TlsParameters, DeliveryError> {
-        TlsParameters::new(self.host.clone())
-            .map_err(|err| DeliveryError::permanent(format!("cannot set up TLS for SMTP: {err}")))
     }
 }
 
 /// Sends `alert` to `to` through `smtp`.
 pub async fn send(
+    out: &Outbound,
     smtp: &SmtpConfig,
     to: &[String],
     alert: &Alert,
     message_id: &str,
 ) -> Result<Delivered, DeliveryError> {
     let message = message(smtp, to, alert, message_id)?;
-    let response = smtp.transport()?.send(message).await.map_err(smtp_error)?;
+    let response = out.send_mail(smtp.endpoint(), message).await.map_err(send_error)?;
     Ok(Delivered { status_code: Some(u16::from(response.code())) })
 }
 
@@ -193,6 +175,19 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
+}
+
+/// A refusal by the guard is permanent; a failed lookup is worth a retry.
+fn send_error(err: SmtpSendError) -> DeliveryError {
+    match err {
+        SmtpSendError::Smtp(err) => smtp_error(err),
+        SmtpSendError::Outbound(
+            err @ (OutboundError::Denied { .. } | OutboundError::InvalidUrl(_)),
+        ) => DeliveryError::permanent(format!("cannot reach the SMTP server ({err})")),
+        SmtpSendError::Outbound(err) => {
+            DeliveryError::retryable(format!("cannot reach the SMTP server ({err})"))
+        }
+    }
 }
 
 /// 5xx replies are permanent; 4xx replies, timeouts and broken connections are not.

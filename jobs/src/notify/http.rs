@@ -1,7 +1,8 @@
 //! Sending one HTTP request for a provider and judging the answer: 2xx is
 //! delivered; 408, 429 and 5xx are worth a retry (honouring `Retry-After`);
-//! other answers are permanent. Error texts never contain the URL, which is a
-//! secret for Slack.
+//! other answers are permanent, redirects included (a receiver that moved is
+//! not followed). Error texts never contain the URL, which is a secret for
+//! Slack. Requests are [`OutboundRequest`]s, so the guard checks every one.
 
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 
 use super::{Delivered, DeliveryError};
+use crate::outbound::{OutboundError, OutboundRequest};
 
 /// The longest a single delivery may take, whatever the client's own limits.
 pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
@@ -22,7 +24,7 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
 pub(crate) const USER_AGENT: &str = concat!("RunState/", env!("CARGO_PKG_VERSION"));
 
 /// Sends `request` and judges the answer.
-pub(crate) async fn send(request: reqwest::RequestBuilder) -> Result<Delivered, DeliveryError> {
+pub(crate) async fn send(request: OutboundRequest) -> Result<Delivered, DeliveryError> {
     let mut response = request
         .timeout(REQUEST_TIMEOUT)
         .header(reqwest::header::USER_AGENT, USER_AGENT)
@@ -84,30 +86,22 @@ async fn excerpt(response: &mut reqwest::Response) -> String {
     super::text::truncate(&line, BODY_EXCERPT)
 }
 
-/// A request that got no answer: the causes, without the URL.
-fn request_error(err: reqwest::Error) -> DeliveryError {
-    let timeout = err.is_timeout();
-    let connect = err.is_connect();
-    let builder = err.is_builder() || err.is_redirect();
-    let err = err.without_url();
-    let mut causes = vec![err.to_string()];
-    let mut source = std::error::Error::source(&err);
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !causes.iter().any(|seen| seen.contains(&text)) {
-            causes.push(text);
+/// A request that got no answer (the guard's refusals included), without the URL.
+fn request_error(err: OutboundError) -> DeliveryError {
+    match err {
+        OutboundError::Timeout => DeliveryError::retryable("the receiver did not answer in time"),
+        OutboundError::Dns(_) | OutboundError::Connect(_) | OutboundError::Tls(_) => {
+            DeliveryError::retryable(format!("cannot connect to the receiver ({err})"))
         }
-        source = cause.source();
-    }
-    let detail = causes.join(": ");
-    if timeout {
-        DeliveryError::retryable(format!("the receiver did not answer in time ({detail})"))
-    } else if connect {
-        DeliveryError::retryable(format!("cannot connect to the receiver ({detail})"))
-    } else if builder {
-        DeliveryError::permanent(format!("the request cannot be made ({detail})"))
-    } else {
-        DeliveryError::retryable(detail)
+        OutboundError::Denied { .. }
+        | OutboundError::InvalidUrl(_)
+        | OutboundError::InvalidRequest(_)
+        | OutboundError::TooManyRedirects => {
+            DeliveryError::permanent(format!("the request cannot be made ({err})"))
+        }
+        OutboundError::BodyTooLarge { .. } | OutboundError::Http(_) => {
+            DeliveryError::retryable(err.to_string())
+        }
     }
 }
 
@@ -128,6 +122,21 @@ mod tests {
             assert!(!err.is_retryable(), "{code}");
             assert_eq!(err.status_code(), Some(code));
         }
+    }
+
+    #[test]
+    fn a_refused_receiver_is_a_permanent_failure_that_names_the_rule() {
+        let denied =
+            OutboundError::Denied { addr: "127.0.0.1".parse().unwrap(), rule: "loopback address" };
+        let err = request_error(denied);
+        assert!(!err.is_retryable());
+        assert_eq!(
+            err.to_string(),
+            "the request cannot be made (refused 127.0.0.1: loopback address (allow it with \
+             --allow-targets))"
+        );
+        assert!(request_error(OutboundError::Timeout).is_retryable());
+        assert!(request_error(OutboundError::Connect("connection refused".into())).is_retryable());
     }
 
     #[test]

@@ -14,7 +14,10 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use domain::channels::{DeliveryChannel, Target};
 
-pub use email::{SmtpConfig, SmtpConfigError, SmtpTls};
+use crate::outbound::Outbound;
+
+pub use crate::outbound::SmtpTls;
+pub use email::{SmtpConfig, SmtpConfigError};
 pub use test_message::{send_test, TestReport};
 
 /// What happened, as far as the channel is told.
@@ -156,20 +159,18 @@ pub const SMTP_NOT_CONFIGURED: &str = "email channels need RUNSTATE_SMTP_URL";
 /// Sends `alert` to `channel`. `message_id` identifies this notification
 /// and must stay the same across retries (receivers de-duplicate on it).
 pub async fn deliver(
-    http: &reqwest::Client,
+    out: &Outbound,
     smtp: Option<&SmtpConfig>,
     channel: &DeliveryChannel,
     alert: &Alert,
     message_id: &str,
 ) -> Result<Delivered, DeliveryError> {
     match &channel.target {
-        Target::Slack { webhook_url } => slack::send(http, webhook_url, alert).await,
-        Target::Webhook { url, secret } => {
-            webhook::send(http, url, secret, alert, message_id).await
-        }
+        Target::Slack { webhook_url } => slack::send(out, webhook_url, alert).await,
+        Target::Webhook { url, secret } => webhook::send(out, url, secret, alert, message_id).await,
         Target::Email { to } => {
             let smtp = smtp.ok_or_else(|| DeliveryError::permanent(SMTP_NOT_CONFIGURED))?;
-            email::send(smtp, to, alert, message_id).await
+            email::send(out, smtp, to, alert, message_id).await
         }
     }
 }
@@ -186,8 +187,8 @@ mod tests {
             name: "Team".into(),
             target: Target::Email { to: vec!["ops@example.org".into()] },
         };
-        let http = reqwest::Client::new();
-        let err = deliver(&http, None, &channel, &Alert::test("Team", "http://x"), "msg_1")
+        let out = Outbound::new(crate::outbound::OutboundOptions::default()).unwrap();
+        let err = deliver(&out, None, &channel, &Alert::test("Team", "http://x"), "msg_1")
             .await
             .unwrap_err();
         assert_eq!(err, DeliveryError::permanent(SMTP_NOT_CONFIGURED));

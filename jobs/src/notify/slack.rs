@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::text::{self, Fact};
 use super::{Alert, AlertEvent, Delivered, DeliveryError};
+use crate::outbound::Outbound;
 
 // Block Kit's limits: longer texts are refused with 400 invalid_blocks.
 const HEADER_MAX: usize = 150;
@@ -14,11 +15,11 @@ const FIELDS_MAX: usize = 10;
 
 /// Posts `alert` to a Slack incoming webhook.
 pub async fn send(
-    http: &reqwest::Client,
+    out: &Outbound,
     webhook_url: &str,
     alert: &Alert,
 ) -> Result<Delivered, DeliveryError> {
-    super::http::send(http.post(webhook_url).json(&payload(alert))).await
+    super::http::send(out.post(webhook_url).json(&payload(alert))).await
 }
 
 /// The Block Kit message for `alert`.

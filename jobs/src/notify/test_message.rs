@@ -6,6 +6,7 @@ use std::time::Instant;
 use domain::channels::DeliveryChannel;
 
 use super::{deliver, Alert, SmtpConfig};
+use crate::outbound::Outbound;
 
 /// What a test message did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,7 +23,7 @@ pub struct TestReport {
 
 /// Sends the test message to `channel`; `link` is where it points in RunState.
 pub async fn send_test(
-    http: &reqwest::Client,
+    out: &Outbound,
     smtp: Option<&SmtpConfig>,
     channel: &DeliveryChannel,
     link: String,
@@ -30,7 +31,7 @@ pub async fn send_test(
     let alert = Alert::test(&channel.name, link);
     let message_id = format!("msg_{}", uuid::Uuid::new_v4().simple());
     let started = Instant::now();
-    let result = deliver(http, smtp, channel, &alert, &message_id).await;
+    let result = deliver(out, smtp, channel, &alert, &message_id).await;
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let report = match result {
         Ok(delivered) => TestReport {

@@ -12,13 +12,14 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 
 use super::{Alert, AlertEvent, Delivered, DeliveryError};
+use crate::outbound::Outbound;
 
 /// The prefix of a Standard Webhooks secret.
 const SECRET_PREFIX: &str = "whsec_";
 
 /// Posts `alert` to `url`, signed with `secret` (`whsec_…`).
 pub async fn send(
-    http: &reqwest::Client,
+    out: &Outbound,
     url: &str,
     secret: &str,
     alert: &Alert,
@@ -28,7 +29,7 @@ pub async fn send(
         .map_err(|err| DeliveryError::permanent(format!("cannot encode the body: {err}")))?;
     let timestamp = Utc::now().timestamp();
     let signature = sign(secret, message_id, timestamp, &body)?;
-    let request = http
+    let request = out
         .post(url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header("webhook-id", message_id)

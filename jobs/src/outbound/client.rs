@@ -15,6 +15,7 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Builds a client whose every connection goes through the guard.
+#[allow(clippy::disallowed_methods, reason = "the guarded clients are built here and only here")]
 pub(crate) fn build(
     opts: &OutboundOptions,
     guard: &Arc<Guard>,

@@ -20,6 +20,9 @@ pub enum OutboundError {
     /// The URL (or a redirect's) cannot be requested.
     #[error("invalid URL: {0}")]
     InvalidUrl(String),
+    /// The request itself is malformed (a bad header name or value, say).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
     /// The host name did not resolve.
     #[error("DNS lookup failed: {0}")]
     Dns(String),
@@ -60,7 +63,7 @@ impl OutboundError {
         }
         if err.is_builder() {
             // A bad URL was recognised above; this is a bad header or the like.
-            return Self::Http(format!("invalid request: {}", root_cause(&err)));
+            return Self::InvalidRequest(root_cause(&err));
         }
         if err.is_connect() {
             return Self::Connect(root_cause(&err));

@@ -16,6 +16,11 @@ const MULTICAST: &str = "multicast address";
 const UNSPECIFIED: &str = "unspecified address";
 const BROADCAST: &str = "broadcast address";
 const RESERVED: &str = "reserved address";
+const DOCUMENTATION: &str = "documentation address";
+const BENCHMARKING: &str = "benchmarking address";
+const PROTOCOL: &str = "protocol-assignment address";
+const TEREDO: &str = "Teredo address";
+const DISCARD: &str = "discard-only address";
 
 /// The deny list plus the operator's exceptions (`--allow-targets`).
 #[derive(Debug, Clone, Default)]
@@ -57,16 +62,23 @@ pub fn deny_rule(ip: IpAddr) -> Option<&'static str> {
 }
 
 fn v4_rule(ip: Ipv4Addr) -> Option<&'static str> {
-    let [a, b, _, _] = ip.octets();
-    let rule = match (a, b) {
-        (0, _) => UNSPECIFIED,
-        (127, _) => LOOPBACK,
-        (10, _) | (172, 16..=31) | (192, 168) => PRIVATE,
-        (169, 254) => LINK_LOCAL,
-        (100, 64..=127) => SHARED,
-        (224..=239, _) => MULTICAST,
-        (255, 255) if ip.is_broadcast() => BROADCAST,
-        (240..=255, _) => RESERVED,
+    let [a, b, c, _] = ip.octets();
+    let rule = match (a, b, c) {
+        (0, _, _) => UNSPECIFIED,
+        (127, _, _) => LOOPBACK,
+        (10, _, _) | (172, 16..=31, _) | (192, 168, _) => PRIVATE,
+        (169, 254, _) => LINK_LOCAL,
+        (100, 64..=127, _) => SHARED,
+        // 192.0.0.0/24: IETF protocol assignments (DS-Lite, NAT64 discovery…);
+        // 192.88.99.0/24: the retired 6to4 relay anycast.
+        (192, 0, 0) | (192, 88, 99) => PROTOCOL,
+        // TEST-NET-1, -2 and -3 (RFC 5737).
+        (192, 0, 2) | (198, 51, 100) | (203, 0, 113) => DOCUMENTATION,
+        // 198.18.0.0/15 (RFC 2544).
+        (198, 18..=19, _) => BENCHMARKING,
+        (224..=239, _, _) => MULTICAST,
+        (255, 255, _) if ip.is_broadcast() => BROADCAST,
+        (240..=255, _, _) => RESERVED,
         _ => return None,
     };
     Some(rule)
@@ -82,14 +94,29 @@ fn v6_rule(ip: Ipv6Addr) -> Option<&'static str> {
     if let Some(v4) = embedded_v4(ip) {
         return v4_rule(v4);
     }
-    let first = ip.segments()[0];
+    let [first, second, third, fourth, ..] = ip.segments();
     let rule = match first {
         // fc00::/7 unique local, and fec0::/10 (deprecated site-local).
         _ if first & 0xfe00 == 0xfc00 || first & 0xffc0 == 0xfec0 => PRIVATE,
         _ if first & 0xffc0 == 0xfe80 => LINK_LOCAL,
         _ if first & 0xff00 == 0xff00 => MULTICAST,
         // 64:ff9b:1::/48 is NAT64 for local use: an internal network by definition.
-        0x64 if ip.segments()[1] == 0xff9b && ip.segments()[2] == 1 => PRIVATE,
+        0x64 if second == 0xff9b && third == 1 => PRIVATE,
+        // Any other address under the NAT64 well-known /32 is not a translation
+        // of a public IPv4 address (those are 64:ff9b::/96, read above).
+        0x64 if second == 0xff9b => RESERVED,
+        // 100::/64: discard-only (RFC 6666).
+        0x100 if second == 0 && third == 0 && fourth == 0 => DISCARD,
+        // 2001::/32 Teredo hides an IPv4 address (obfuscated) that a relay reaches for us.
+        0x2001 if second == 0 => TEREDO,
+        // 2001:db8::/32 and 3fff::/20 (RFC 3849, RFC 9637).
+        0x2001 if second == 0xdb8 => DOCUMENTATION,
+        0x3fff if second & 0xf000 == 0 => DOCUMENTATION,
+        // The rest of 2001::/23: ORCHID, benchmarking (2001:2::/48), AMT and
+        // other IETF protocol assignments, none of them a monitoring target.
+        0x2001 if second < 0x200 => PROTOCOL,
+        // 2002::/16 6to4 carries an IPv4 address, read above; 2002:: alone has
+        // none (0.0.0.0) and is caught there too.
         _ => return None,
     };
     Some(rule)
@@ -179,6 +206,57 @@ mod tests {
         }
         assert_eq!(rule("255.255.255.255"), Some(BROADCAST));
         assert_eq!(rule("240.0.0.1"), Some(RESERVED));
+    }
+
+    #[test]
+    fn documentation_benchmarking_and_protocol_ranges_are_refused() {
+        for (ip, expected) in [
+            ("192.0.0.8", PROTOCOL),
+            ("192.0.0.170", PROTOCOL),
+            ("192.88.99.1", PROTOCOL),
+            ("192.0.2.1", DOCUMENTATION),
+            ("198.51.100.7", DOCUMENTATION),
+            ("203.0.113.255", DOCUMENTATION),
+            ("198.18.0.1", BENCHMARKING),
+            ("198.19.255.254", BENCHMARKING),
+            ("2001:db8::1", DOCUMENTATION),
+            ("3fff:123::1", DOCUMENTATION),
+            ("2001:0:4136:e378:8000:63bf:3fff:fdd2", TEREDO),
+            ("2001::1", TEREDO),
+            ("2001:2::1", PROTOCOL),
+            ("2001:10::1", PROTOCOL),
+            ("100::1", DISCARD),
+            ("64:ff9b:2::1", RESERVED),
+            ("::ffff:198.18.0.1", BENCHMARKING),
+            ("2002:c000:201::1", DOCUMENTATION),
+        ] {
+            assert_eq!(rule(ip), Some(expected), "{ip}");
+        }
+        // The neighbours of those ranges stay public.
+        for ip in ["192.0.1.1", "192.0.3.1", "198.17.255.255", "198.20.0.1", "203.0.114.1"] {
+            assert_eq!(rule(ip), None, "{ip}");
+        }
+        for ip in [
+            "2001:200::1",
+            "2001:4860:4860::8888",
+            "2001:db9::1",
+            "3ffe::1",
+            "3fff:1000::1",
+            "100:0:0:1::1",
+        ] {
+            assert_eq!(rule(ip), None, "{ip}");
+        }
+    }
+
+    #[test]
+    fn six_to_four_and_nat64_refuse_what_they_embed() {
+        // 6to4 and the NAT64 well-known prefix carry an IPv4 address: the rule is that address's.
+        assert_eq!(rule("2002:a00:1::1"), Some(PRIVATE));
+        assert_eq!(rule("2002:a9fe:a9fe::1"), Some(LINK_LOCAL));
+        assert_eq!(rule("2002::1"), Some(UNSPECIFIED));
+        assert_eq!(rule("64:ff9b::a9fe:a9fe"), Some(LINK_LOCAL));
+        assert_eq!(rule("64:ff9b::c633:6407"), Some(DOCUMENTATION));
+        assert_eq!(rule("64:ff9b::808:808"), None);
     }
 
     #[test]

@@ -46,7 +46,7 @@ async fn attempt(ctx: &PipelineContext, notification: &notifications::Model) -> 
         }
     };
     let message_id = format!("msg_{}", notification.id.simple());
-    match deliver(ctx.outbound.client(), ctx.smtp.as_deref(), &channel, &alert, &message_id).await {
+    match deliver(&ctx.outbound, ctx.smtp.as_deref(), &channel, &alert, &message_id).await {
         Ok(_) => Outcome::Delivered,
         Err(err) if err.is_retryable() => {
             let after = err.retry_after().and_then(|d| Duration::from_std(d).ok());

@@ -284,8 +284,7 @@ pub async fn test_channel(
     let channel = state.channels.delivery_for(&principal, id).await?;
     let link = format!("{}/channels", state.config.public_url());
     let report =
-        jobs::notify::send_test(state.outbound.client(), state.smtp.as_deref(), &channel, link)
-            .await;
+        jobs::notify::send_test(&state.outbound, state.smtp.as_deref(), &channel, link).await;
     let outcome = TestOutcome {
         delivered: report.delivered,
         status_code: report.status_code,

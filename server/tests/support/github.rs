@@ -1,7 +1,7 @@
 //! A local stand-in for GitHub's REST API (self-hosted runners), speaking
 //! the documented shapes: `{total_count, runners: [{id, name, os, status,
 //! busy, labels: [{id, name, type}]}]}`, pages with `Link` headers, ETags
-//! and 304s, rate-limit and bad-credential answers. Listens on 127.0.0.1.
+//! and 304s, rate-limit and bad-credential answers. Listens on the stand-in address, 127.0.0.2.
 
 use std::sync::{Arc, Mutex};
 
@@ -65,7 +65,8 @@ pub fn runner_name(i: usize) -> String {
 impl GithubStandIn {
     /// Starts with `count` online runners, accepting `token`.
     pub async fn start(token: &str, count: usize) -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener =
+            tokio::net::TcpListener::bind((jobs::testing::STAND_IN_HOST, 0)).await.expect("bind");
         let addr = listener.local_addr().expect("address");
         let runners = (1..=count)
             .map(|i| Runner {

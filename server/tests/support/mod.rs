@@ -155,7 +155,8 @@ pub struct Spawn {
     pub serve: Option<ServeOptions>,
     /// Run the scheduler and workers in the app, as `runstate all` does.
     pub pipeline: bool,
-    /// Keep the default outbound guard: loopback targets are refused.
+    /// Allow no target at all; by default only the stand-ins' address
+    /// (`jobs::testing::STAND_IN_ALLOW`, 127.0.0.2/32) is allowed.
     pub guard_loopback: bool,
     /// With `pipeline`: which roles run (default: all of them).
     pub roles: Option<jobs::runtime::Roles>,
@@ -218,7 +219,7 @@ async fn spawn_on(
         ADMIN_PASSWORD.to_owned(),
     ];
     if !opts.guard_loopback {
-        args.extend(["--allow-targets".to_owned(), "127.0.0.0/8".to_owned()]);
+        args.extend(["--allow-targets".to_owned(), jobs::testing::STAND_IN_ALLOW.to_owned()]);
     }
     if let Some(redis) = redis {
         // Tests share one Redis: each app gets its own queues.
@@ -240,6 +241,10 @@ async fn spawn_on(
     tokio::spawn(server::http::serve(listener, server::app(state), serve_opts, async {
         let _ = stopped.await;
     }));
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a client of RunState itself, not an outbound path"
+    )]
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .redirect(reqwest::redirect::Policy::none())

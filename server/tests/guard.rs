@@ -1,0 +1,156 @@
+//! The outbound guard holds on every path out of the real app: HTTP and TCP
+//! monitors, runner monitors' `api_url`, webhook, Slack and email channels,
+//! their test messages (REST and the UI's server function) and the alerts the
+//! pipeline sends. The app allows only the stand-ins' address (127.0.0.2/32);
+//! tripwires listen on 127.0.0.1 and ::1, and every spelling of those, a name
+//! that resolves to them and a redirect into them must leave both at zero
+//! connections.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use jobs::testing::{Tripwire, STAND_IN_HOST};
+use serde_json::{json, Value};
+use support::{spawn_each, Spawn, TestApp};
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Every spelling of a denied address, as `host:port`.
+fn denied_hosts(v4: u16, v6: u16) -> Vec<String> {
+    vec![
+        format!("127.0.0.1:{v4}"),
+        format!("2130706433:{v4}"),
+        format!("0x7f000001:{v4}"),
+        format!("0177.0.0.1:{v4}"),
+        format!("127.1:{v4}"),
+        format!("[::ffff:127.0.0.1]:{v4}"),
+        format!("localhost:{v4}"),
+        format!("[::1]:{v6}"),
+    ]
+}
+
+/// An allowed stand-in that redirects every request into `to`.
+async fn redirector(to: String) -> String {
+    let app = axum::Router::new().fallback(move || {
+        let to = to.clone();
+        async move { (axum::http::StatusCode::FOUND, [("location", to)], "") }
+    });
+    let listener = tokio::net::TcpListener::bind((STAND_IN_HOST, 0)).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("{addr}")
+}
+
+async fn create(app: &TestApp, token: &str, path: &str, body: Value) -> String {
+    let (status, created) = app.post(path, body, Some(token)).await;
+    assert_eq!(status, 201, "{path}: {created}");
+    created["data"]["id"].as_str().unwrap().to_owned()
+}
+
+/// Polls `path` until `done` holds for its `data`, or fails after [`LIMIT`].
+async fn wait_for(app: &TestApp, token: &str, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    loop {
+        let (status, body) = app.get(path, Some(token)).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        if done(&body["data"]) {
+            return body["data"].clone();
+        }
+        assert!(started.elapsed() < LIMIT, "waiting on {path} ({}): {body}", app.backend);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The guard's refusal of a loopback address, in whichever spelling it was met.
+fn refused(text: &str) -> bool {
+    text.contains("refused ") && text.contains(": loopback address (allow it with --allow-targets)")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_outbound_path_reaches_a_denied_address_in_any_spelling() {
+    let v4 = Tripwire::start("127.0.0.1").await;
+    let v6 = Tripwire::start("::1").await;
+    let into_tripwire = redirector(format!("http://127.0.0.1:{}/", v4.port())).await;
+    let opts = Spawn {
+        pipeline: true,
+        args: vec![
+            "--smtp-url".into(),
+            format!("smtp://localhost:{}", v4.port()),
+            "--smtp-from".into(),
+            "RunState <alerts@runstate.test>".into(),
+        ],
+        ..Default::default()
+    };
+    for app in spawn_each(opts).await {
+        let token = app.user("guarded").await;
+        let mut channels = Vec::new();
+        for host in denied_hosts(v4.port(), v6.port()) {
+            let hook = json!({"name": "hook", "kind": "webhook", "webhook": {"url": format!("http://{host}/hook")}});
+            let slack = json!({"name": "slack", "kind": "slack", "slack": {"webhook_url": format!("https://{host}/services/T/B/X")}});
+            channels.push(create(&app, &token, "/api/v1/channels", hook).await);
+            channels.push(create(&app, &token, "/api/v1/channels", slack).await);
+        }
+        let mail = json!({"name": "mail", "kind": "email", "email": {"to": ["ops@example.org"]}});
+        channels.push(create(&app, &token, "/api/v1/channels", mail).await);
+
+        // Test messages, through the API and the UI's server function.
+        for id in &channels {
+            let (status, outcome) =
+                app.post(&format!("/api/v1/channels/{id}/test"), json!({}), Some(&token)).await;
+            assert_eq!(status, 200, "{outcome}");
+            assert_eq!(outcome["data"]["delivered"], false, "{outcome}");
+            assert!(refused(outcome["data"]["error"].as_str().unwrap()), "{outcome}");
+            let (status, outcome) = app.rpc("test_channel", &[("id", id)], Some(&token)).await;
+            assert_eq!(status, 200, "{outcome}");
+            assert_eq!(outcome["delivered"], false, "{outcome}");
+            assert!(refused(outcome["error"].as_str().unwrap()), "{outcome}");
+        }
+
+        // Monitors of every kind, and alerts to every channel from the first one.
+        let mut monitors = Vec::new();
+        let mut targets = denied_hosts(v4.port(), v6.port());
+        targets.push(into_tripwire.clone());
+        for (i, host) in targets.iter().enumerate() {
+            let channel_ids = if i == 0 { channels.clone() } else { Vec::new() };
+            let http = json!({
+                "kind": "http", "interval_seconds": 1, "confirmations": 1,
+                "channel_ids": channel_ids, "http": {"url": format!("http://{host}/")}
+            });
+            monitors.push(create(&app, &token, "/api/v1/monitors", http).await);
+            let runners = json!({
+                "kind": "github_runners", "interval_seconds": 1, "confirmations": 1,
+                "github_runners": {"owner": "acme", "token": "ghp_guarded", "api_url": format!("http://{host}")}
+            });
+            monitors.push(create(&app, &token, "/api/v1/monitors", runners).await);
+        }
+        let tcp_hosts = ["127.0.0.1", "2130706433", "0x7f000001", "127.1", "localhost"];
+        for host in tcp_hosts.iter().map(|h| (*h, v4.port())).chain([("::1", v6.port())]) {
+            let tcp = json!({
+                "kind": "tcp", "interval_seconds": 1, "confirmations": 1,
+                "tcp": {"host": host.0, "port": host.1}
+            });
+            monitors.push(create(&app, &token, "/api/v1/monitors", tcp).await);
+        }
+        for id in &monitors {
+            let down = wait_for(&app, &token, &format!("/api/v1/monitors/{id}"), |m| {
+                m["status"] == "down"
+            })
+            .await;
+            assert!(refused(down["last_error"].as_str().unwrap()), "{down}");
+        }
+        let notifications = format!("/api/v1/monitors/{}/notifications", monitors[0]);
+        let log = wait_for(&app, &token, &notifications, |d| {
+            let items = d["items"].as_array().unwrap();
+            items.len() == channels.len() && items.iter().all(|n| n["delivery_status"] == "failed")
+        })
+        .await;
+        for item in log["items"].as_array().unwrap() {
+            assert!(refused(item["last_error"].as_str().unwrap()), "{item}");
+        }
+    }
+    assert_eq!(v4.connections(), 0, "no path may connect to 127.0.0.1");
+    assert_eq!(v6.connections(), 0, "no path may connect to ::1");
+}
