@@ -73,8 +73,7 @@ HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 
 def slug(heading):
     # GitHub's anchors: lower case, punctuation dropped, spaces become hyphens.
-    text = re.sub(r"`|\*\*|\*|_(?=\W)|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", heading)
-    text = text.strip().lower()
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading).strip().lower()
     text = re.sub(r"[^\w\- ]", "", text)
     return text.replace(" ", "-")
 
@@ -134,7 +133,8 @@ for doc in sys.argv[1:]:
                     checked += 1
                     ok = glob_matches(path) if "*" in path else exists(path)
                     if not ok:
-                        missing.append((doc, lineno, path, "path"))
+                        kind = "on disk but not tracked by git" if os.path.exists(path) else "path"
+                        missing.append((doc, lineno, path, kind))
             for target in LINK.findall(SPAN.sub("", line)):
                 if re.match(r"^[a-z][a-z0-9+.-]*:", target) or target.startswith("/"):
                     continue  # absolute URLs, mailto:, site routes
