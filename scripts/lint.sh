@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Formatting and clippy, warnings as errors; `make test` and CI run this before the tests.
+# The docs' paths, formatting and clippy (warnings as errors); `make test` and CI run this
+# before the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/runstate/target}"
 
+# Every path and relative link the docs name exists (under a second, so first).
+bash scripts/check-docs.sh
 cargo fmt --all --check
 # Host crates and the wasm crate separately: one invocation would unify app's ssr and
 # hydrate features, and frontend only builds for wasm32.

@@ -15,6 +15,4 @@ pub mod scheduler;
 pub mod testing;
 pub mod workers;
 
-pub use queue::{
-    run_worker, Job, JobError, QueueBackend, QueueConfig, QueueError, Queues, WorkerOptions,
-};
+pub use queue::{run_worker, Job, JobError, QueueConfig, QueueError, Queues, WorkerOptions};

@@ -75,6 +75,3 @@ pub enum QueueError {
     #[error("the queue backend did not answer within {0:?}")]
     Timeout(Duration),
 }
-
-/// The name this type had before the queues layer: server code still uses it.
-pub type QueueBackend = Queues;
