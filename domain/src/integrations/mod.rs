@@ -4,12 +4,14 @@
 //! verifies against one integration's secret.
 
 pub mod commands;
+mod replay;
 mod service;
 pub mod signature;
 
 pub use commands::{answer, SlashCommand};
 pub use service::{
     SlackIntegrationInput, SlackIntegrationService, SlackIntegrationView, VerifiedIntegration,
+    MAX_CANDIDATES,
 };
 pub use signature::SignatureError;
 
@@ -31,6 +33,9 @@ pub enum IntegrationError {
     /// A stored secret no longer opens: the key changed or the row was altered.
     #[error(transparent)]
     Undecryptable(#[from] OpenError),
+    /// The owner already has as many integrations as the server allows.
+    #[error(transparent)]
+    Quota(#[from] crate::quotas::QuotaExceeded),
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
 }

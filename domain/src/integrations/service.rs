@@ -6,22 +6,30 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::commands::SlashCommand;
 use super::signature::{self, SignatureError};
-use super::IntegrationError;
+use super::{replay, IntegrationError};
 use crate::accounts::Principal;
 use crate::channels::crypto::Sealer;
 use crate::channels::{channel_name, ChannelError, EncryptionKey};
-use crate::entities::{monitors, slack_integration_monitors as links, slack_integrations};
+use crate::entities::{monitors, slack_integration_monitors as links, slack_integrations, users};
+use crate::quotas::{self, Quota, Quotas};
 
 /// The longest signing secret accepted (Slack's are 32 characters).
 const MAX_SECRET_LEN: usize = 128;
+/// The most integrations whose secrets one command is tried against: the
+/// HMAC work of a forged request is bounded whatever the number stored.
+pub const MAX_CANDIDATES: u64 = 8;
+/// Slack's app ids are about a dozen characters; longer is not one.
+const MAX_APP_ID_LEN: usize = 64;
 
 /// A create or patch request; on a patch, absent fields stay.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -32,6 +40,8 @@ pub struct SlackIntegrationInput {
     pub signing_secret: Option<String>,
     /// The monitors this workspace may query; the owner's own.
     pub monitor_ids: Option<Vec<Uuid>>,
+    /// The Slack app's id (`A0…`); optional, learnt from the first command.
+    pub app_id: Option<String>,
     /// Accepted and ignored: server-owned fields a client may echo back.
     #[serde(default)]
     pub id: Option<serde_json::Value>,
@@ -52,6 +62,9 @@ pub struct SlackIntegrationView {
     /// Masked: `…` and the last four characters.
     pub signing_secret: String,
     pub monitor_ids: Vec<Uuid>,
+    /// The Slack app's id (`A0…`, under Basic Information beside the
+    /// signing secret); learnt from the first verified command when not given.
+    pub app_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -70,6 +83,7 @@ pub struct VerifiedIntegration {
 pub struct SlackIntegrationService {
     db: DatabaseConnection,
     sealer: Arc<Sealer>,
+    quotas: Quotas,
 }
 
 impl std::fmt::Debug for SlackIntegrationService {
@@ -97,6 +111,21 @@ fn secret(raw: &str) -> Result<String, IntegrationError> {
     Ok(raw.to_owned())
 }
 
+/// A Slack app id: letters and digits, as Slack shows them (`A0123ABCD`).
+fn app_id(raw: &str) -> Result<String, IntegrationError> {
+    let raw = raw.trim();
+    if raw.is_empty()
+        || raw.len() > MAX_APP_ID_LEN
+        || !raw.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return Err(IntegrationError::invalid(
+            "app_id",
+            "must be a Slack app id such as A0123ABCD",
+        ));
+    }
+    Ok(raw.to_owned())
+}
+
 /// A name as channels have them: 1 to 100 characters, no control characters.
 fn integration_name(raw: &str) -> Result<String, IntegrationError> {
     channel_name(raw).map_err(|err| match err {
@@ -113,7 +142,13 @@ fn mask(secret: &str) -> String {
 impl SlackIntegrationService {
     /// A service over `db` sealing secrets with `key`.
     pub fn new(db: DatabaseConnection, key: &EncryptionKey) -> Self {
-        Self { db, sealer: Arc::new(Sealer::new(key)) }
+        Self { db, sealer: Arc::new(Sealer::new(key)), quotas: Quotas::unlimited() }
+    }
+
+    /// The same service enforcing `quotas` on non-admins.
+    pub fn with_quotas(mut self, quotas: Quotas) -> Self {
+        self.quotas = quotas;
+        self
     }
 
     /// Creates an integration owned by the caller.
@@ -125,7 +160,9 @@ impl SlackIntegrationService {
         let name = integration_name(input.name.as_deref().unwrap_or_default())?;
         let signing_secret = secret(input.signing_secret.as_deref().unwrap_or_default())?;
         let monitor_ids = dedup(input.monitor_ids.unwrap_or_default());
+        let app_id = input.app_id.as_deref().map(app_id).transpose()?;
         let txn = crate::db::begin_write(&self.db).await?;
+        quotas::check(&txn, &self.quotas, Quota::SlackIntegrations, caller).await??;
         check_monitors(&txn, caller.user_id, &monitor_ids).await?;
         let id = Uuid::now_v7();
         let now = Utc::now();
@@ -135,6 +172,7 @@ impl SlackIntegrationService {
             name: Set(name),
             secret: Set(self.sealer.seal(signing_secret.as_bytes(), &aad(id))?),
             secret_hint: Set(mask(&signing_secret)),
+            app_id: Set(app_id),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -189,6 +227,9 @@ impl SlackIntegrationService {
             active.secret = Set(self.sealer.seal(signing_secret.as_bytes(), &aad(id))?);
             active.secret_hint = Set(mask(&signing_secret));
         }
+        if let Some(raw) = patch.app_id.as_deref() {
+            active.app_id = Set(Some(app_id(raw)?));
+        }
         active.updated_at = Set(Utc::now());
         active.update(&txn).await?;
         if let Some(ids) = patch.monitor_ids {
@@ -211,9 +252,14 @@ impl SlackIntegrationService {
         Ok(())
     }
 
-    /// The integration whose signing secret verifies this request, trying
-    /// each; `now` is unix seconds. The timestamp is checked first, so a
-    /// replayed request costs no decryption.
+    /// The integration whose signing secret verifies this request; `now` is
+    /// unix seconds. The timestamp is checked first, so a stale request costs
+    /// no decryption; then only the integrations of the request's Slack app
+    /// (`api_app_id`), and after them those whose app is not known yet
+    /// (newest first), of enabled owners, at most [`MAX_CANDIDATES`], are
+    /// tried. An integration without an app id learns it from its first
+    /// verified command. A signature seen before inside the window is a
+    /// replay and refused.
     pub async fn verify(
         &self,
         timestamp: Option<&str>,
@@ -224,12 +270,10 @@ impl SlackIntegrationService {
         let (Some(timestamp), Some(signature)) = (timestamp, signature) else {
             return Err(SignatureError::Missing.into());
         };
-        signature::check_timestamp(timestamp, now)?;
-        let rows = slack_integrations::Entity::find()
-            .order_by_asc(slack_integrations::Column::CreatedAt)
-            .all(&self.db)
-            .await?;
-        for row in rows {
+        let at = signature::check_timestamp(timestamp, now)?;
+        let app = SlashCommand::parse(body).app_id;
+        let app = Some(app).filter(|a| !a.is_empty() && a.len() <= MAX_APP_ID_LEN);
+        for row in self.candidates(app.as_deref()).await? {
             let secret = match self.sealer.open(&row.secret, &aad(row.id)) {
                 Ok(secret) => secret,
                 Err(err) => {
@@ -237,17 +281,70 @@ impl SlackIntegrationService {
                     continue;
                 }
             };
-            if signature::verify(&secret, timestamp, body, signature) {
-                let monitor_ids = monitors_of(&self.db, &[row.id]).await?.remove(&row.id);
-                return Ok(VerifiedIntegration {
-                    id: row.id,
-                    owner_id: row.owner_id,
-                    name: row.name,
-                    monitor_ids: monitor_ids.unwrap_or_default(),
-                });
+            if !signature::verify(&secret, timestamp, body, signature) {
+                continue;
             }
+            if !replay::first_use(&self.db, signature, at, now).await? {
+                return Err(SignatureError::Replayed.into());
+            }
+            if let (None, Some(app)) = (&row.app_id, &app) {
+                slack_integrations::Entity::update_many()
+                    .col_expr(slack_integrations::Column::AppId, Expr::value(app.clone()))
+                    .filter(slack_integrations::Column::Id.eq(row.id))
+                    .filter(slack_integrations::Column::AppId.is_null())
+                    .exec(&self.db)
+                    .await?;
+            }
+            let monitor_ids = monitors_of(&self.db, &[row.id]).await?.remove(&row.id);
+            return Ok(VerifiedIntegration {
+                id: row.id,
+                owner_id: row.owner_id,
+                name: row.name,
+                monitor_ids: monitor_ids.unwrap_or_default(),
+            });
         }
         Err(SignatureError::Mismatch.into())
+    }
+
+    /// The integrations a command to `app` may be signed by: that app's,
+    /// then those whose app is unknown (newest first), of enabled owners only.
+    async fn candidates(
+        &self,
+        app: Option<&str>,
+    ) -> Result<Vec<slack_integrations::Model>, IntegrationError> {
+        let enabled = users::Entity::find()
+            .select_only()
+            .column(users::Column::Id)
+            .filter(users::Column::Disabled.eq(false));
+        let of_enabled = || {
+            slack_integrations::Entity::find().filter(
+                slack_integrations::Column::OwnerId
+                    .in_subquery(sea_orm::QueryTrait::into_query(enabled.clone())),
+            )
+        };
+        let mut rows = match app {
+            Some(app) => {
+                of_enabled()
+                    .filter(slack_integrations::Column::AppId.eq(app))
+                    .order_by_asc(slack_integrations::Column::CreatedAt)
+                    .limit(MAX_CANDIDATES)
+                    .all(&self.db)
+                    .await?
+            }
+            None => Vec::new(),
+        };
+        let room = MAX_CANDIDATES.saturating_sub(rows.len() as u64);
+        if room > 0 {
+            rows.extend(
+                of_enabled()
+                    .filter(slack_integrations::Column::AppId.is_null())
+                    .order_by_desc(slack_integrations::Column::CreatedAt)
+                    .limit(room)
+                    .all(&self.db)
+                    .await?,
+            );
+        }
+        Ok(rows)
     }
 
     async fn find_authorized(
@@ -279,6 +376,7 @@ impl SlackIntegrationService {
                 owner_id: r.owner_id,
                 name: r.name,
                 signing_secret: r.secret_hint,
+                app_id: r.app_id,
                 created_at: r.created_at,
                 updated_at: r.updated_at,
             })
