@@ -67,6 +67,8 @@ export default defineConfig({
       RUNSTATE_SITE_ROOT: siteRoot,
       // The tests' own target servers listen on loopback, which the SSRF guard blocks.
       RUNSTATE_ALLOW_TARGETS: '127.0.0.0/8',
+      // The tests check every second; users may not by default (30 s).
+      RUNSTATE_MIN_INTERVAL: '1',
       // The admin the admin-console tests sign in as (end2end/tests/webapp.spec.ts).
       RUNSTATE_ADMIN_EMAIL: adminEmail,
       RUNSTATE_ADMIN_PASSWORD: adminPassword,

@@ -291,3 +291,81 @@ mod disabled_owner {
         }
     }
 }
+
+mod remote_text {
+    use chrono::Utc;
+    use domain::accounts::Role;
+    use domain::entities::{checks, monitor_state, notifications};
+    use domain::monitors::Status;
+    use domain::pipeline::notifications::{finish_attempt, Outcome};
+    use domain::pipeline::{record_result, record_results, CheckResult};
+    use domain::text::REMOTE_TEXT_MAX;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    use uuid::Uuid;
+
+    /// What a hostile target might answer: long, with a forged log line.
+    fn hostile() -> String {
+        format!("502 from upstream\nINFO admin signed in{}", "A".repeat(20_000))
+    }
+
+    fn result(monitor_id: Uuid, slot: i64) -> CheckResult {
+        CheckResult {
+            monitor_id,
+            slot,
+            checked_at: Utc::now(),
+            status: Status::Down,
+            latency_ms: None,
+            http_status: Some(502),
+            error: Some(hostile()),
+            region: "default".into(),
+        }
+    }
+
+    fn bounded(stored: Option<String>) {
+        let stored = stored.expect("an error is stored");
+        assert!(stored.chars().count() <= REMOTE_TEXT_MAX, "{} characters", stored.len());
+        assert!(!stored.contains('\n'), "on one line");
+    }
+
+    #[tokio::test]
+    async fn remote_text_is_cut_before_it_is_stored() {
+        for test_db in domain::testing::all_backends().await {
+            let db = &test_db.db;
+            let owner = domain::testing::user(db, Role::User).await;
+            let monitor = domain::testing::http_monitor(db, &owner, "hostile").await;
+            record_result(db, &result(monitor, 1_000)).await.unwrap();
+            record_results(db, &[result(monitor, 2_000)]).await.unwrap();
+            for check in checks::Entity::find().all(db).await.unwrap() {
+                bounded(check.error);
+            }
+            let state = monitor_state::Entity::find_by_id(monitor).one(db).await.unwrap().unwrap();
+            bounded(state.last_error);
+
+            let id = Uuid::now_v7();
+            notifications::ActiveModel {
+                id: Set(id),
+                monitor_id: Set(monitor),
+                incident_id: Set(None),
+                channel_id: Set(None),
+                event: Set("down".into()),
+                prev_status: Set(None),
+                current_status: Set(Some("down".into())),
+                channel: Set("webhook".into()),
+                recipient: Set("hook".into()),
+                delivery_status: Set("sending".into()),
+                attempts: Set(1),
+                last_error: Set(None),
+                region: Set("default".into()),
+                created_at: Set(Utc::now()),
+                next_attempt_at: Set(None),
+                sent_at: Set(None),
+            }
+            .insert(db)
+            .await
+            .unwrap();
+            finish_attempt(db, id, &Outcome::Failed { error: hostile() }).await.unwrap();
+            let row = notifications::Entity::find_by_id(id).one(db).await.unwrap().unwrap();
+            bounded(row.last_error);
+        }
+    }
+}
