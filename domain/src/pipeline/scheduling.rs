@@ -41,8 +41,13 @@ pub async fn claim_due(
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<DueCheck>, DbErr> {
+    // Read before taking the write lock: ranking a large backlog takes a
+    // while, and the compare-and-set below makes a stale read harmless.
+    let due = due_in_turns(db, now, limit).await?;
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
     let txn = crate::db::begin_write(db).await?;
-    let due = due_in_turns(&txn, now, limit).await?;
     let mut claimed = Vec::with_capacity(due.len());
     for (id, slot, interval) in due {
         let interval = Duration::seconds(i64::from(interval));

@@ -121,7 +121,15 @@ pub async fn command(
     if declared.is_some_and(|len| len > COMMAND_BODY_LIMIT) {
         return Err(too_large);
     }
-    let body = axum::body::to_bytes(body, COMMAND_BODY_LIMIT).await.map_err(|_| too_large)?;
+    let body = axum::body::to_bytes(body, COMMAND_BODY_LIMIT).await.map_err(|err| {
+        if std::error::Error::source(&err)
+            .is_some_and(|e| e.is::<http_body_util::LengthLimitError>())
+        {
+            too_large
+        } else {
+            ApiError::BadRequest(format!("cannot read the request body: {err}"))
+        }
+    })?;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let verified = state
         .integrations
