@@ -7,13 +7,14 @@ pub mod commands;
 mod replay;
 mod service;
 pub mod signature;
+mod verify;
 
 pub use commands::{answer, SlashCommand};
 pub use service::{
     SlackIntegrationInput, SlackIntegrationService, SlackIntegrationView, VerifiedIntegration,
-    MAX_CANDIDATES,
 };
 pub use signature::SignatureError;
+pub use verify::MAX_CANDIDATES;
 
 use crate::channels::OpenError;
 

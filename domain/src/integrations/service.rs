@@ -6,30 +6,24 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::commands::SlashCommand;
-use super::signature::{self, SignatureError};
-use super::{replay, IntegrationError};
+use super::IntegrationError;
 use crate::accounts::Principal;
 use crate::channels::crypto::Sealer;
 use crate::channels::{channel_name, ChannelError, EncryptionKey};
-use crate::entities::{monitors, slack_integration_monitors as links, slack_integrations, users};
+use crate::entities::{monitors, slack_integration_monitors as links, slack_integrations};
 use crate::quotas::{self, Quota, Quotas};
 
 /// The longest signing secret accepted (Slack's are 32 characters).
 const MAX_SECRET_LEN: usize = 128;
-/// The most integrations whose secrets one command is tried against: the
-/// HMAC work of a forged request is bounded whatever the number stored.
-pub const MAX_CANDIDATES: u64 = 8;
 /// Slack's app ids are about a dozen characters; longer is not one.
-const MAX_APP_ID_LEN: usize = 64;
+pub(super) const MAX_APP_ID_LEN: usize = 64;
 
 /// A create or patch request; on a patch, absent fields stay.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -81,8 +75,8 @@ pub struct VerifiedIntegration {
 /// CRUD of Slack integrations and verification of signed commands.
 #[derive(Clone)]
 pub struct SlackIntegrationService {
-    db: DatabaseConnection,
-    sealer: Arc<Sealer>,
+    pub(super) db: DatabaseConnection,
+    pub(super) sealer: Arc<Sealer>,
     quotas: Quotas,
 }
 
@@ -92,7 +86,7 @@ impl std::fmt::Debug for SlackIntegrationService {
     }
 }
 
-fn aad(id: Uuid) -> Vec<u8> {
+pub(super) fn aad(id: Uuid) -> Vec<u8> {
     format!("slack-integration:{id}").into_bytes()
 }
 
@@ -252,101 +246,6 @@ impl SlackIntegrationService {
         Ok(())
     }
 
-    /// The integration whose signing secret verifies this request; `now` is
-    /// unix seconds. The timestamp is checked first, so a stale request costs
-    /// no decryption; then only the integrations of the request's Slack app
-    /// (`api_app_id`), and after them those whose app is not known yet
-    /// (newest first), of enabled owners, at most [`MAX_CANDIDATES`], are
-    /// tried. An integration without an app id learns it from its first
-    /// verified command. A signature seen before inside the window is a
-    /// replay and refused.
-    pub async fn verify(
-        &self,
-        timestamp: Option<&str>,
-        signature: Option<&str>,
-        body: &[u8],
-        now: i64,
-    ) -> Result<VerifiedIntegration, IntegrationError> {
-        let (Some(timestamp), Some(signature)) = (timestamp, signature) else {
-            return Err(SignatureError::Missing.into());
-        };
-        let at = signature::check_timestamp(timestamp, now)?;
-        let app = SlashCommand::parse(body).app_id;
-        let app = Some(app).filter(|a| !a.is_empty() && a.len() <= MAX_APP_ID_LEN);
-        for row in self.candidates(app.as_deref()).await? {
-            let secret = match self.sealer.open(&row.secret, &aad(row.id)) {
-                Ok(secret) => secret,
-                Err(err) => {
-                    tracing::warn!(integration_id = %row.id, error = %err, "cannot open a Slack signing secret");
-                    continue;
-                }
-            };
-            if !signature::verify(&secret, timestamp, body, signature) {
-                continue;
-            }
-            if !replay::first_use(&self.db, signature, at, now).await? {
-                return Err(SignatureError::Replayed.into());
-            }
-            if let (None, Some(app)) = (&row.app_id, &app) {
-                slack_integrations::Entity::update_many()
-                    .col_expr(slack_integrations::Column::AppId, Expr::value(app.clone()))
-                    .filter(slack_integrations::Column::Id.eq(row.id))
-                    .filter(slack_integrations::Column::AppId.is_null())
-                    .exec(&self.db)
-                    .await?;
-            }
-            let monitor_ids = monitors_of(&self.db, &[row.id]).await?.remove(&row.id);
-            return Ok(VerifiedIntegration {
-                id: row.id,
-                owner_id: row.owner_id,
-                name: row.name,
-                monitor_ids: monitor_ids.unwrap_or_default(),
-            });
-        }
-        Err(SignatureError::Mismatch.into())
-    }
-
-    /// The integrations a command to `app` may be signed by: that app's,
-    /// then those whose app is unknown (newest first), of enabled owners only.
-    async fn candidates(
-        &self,
-        app: Option<&str>,
-    ) -> Result<Vec<slack_integrations::Model>, IntegrationError> {
-        let enabled = users::Entity::find()
-            .select_only()
-            .column(users::Column::Id)
-            .filter(users::Column::Disabled.eq(false));
-        let of_enabled = || {
-            slack_integrations::Entity::find().filter(
-                slack_integrations::Column::OwnerId
-                    .in_subquery(sea_orm::QueryTrait::into_query(enabled.clone())),
-            )
-        };
-        let mut rows = match app {
-            Some(app) => {
-                of_enabled()
-                    .filter(slack_integrations::Column::AppId.eq(app))
-                    .order_by_asc(slack_integrations::Column::CreatedAt)
-                    .limit(MAX_CANDIDATES)
-                    .all(&self.db)
-                    .await?
-            }
-            None => Vec::new(),
-        };
-        let room = MAX_CANDIDATES.saturating_sub(rows.len() as u64);
-        if room > 0 {
-            rows.extend(
-                of_enabled()
-                    .filter(slack_integrations::Column::AppId.is_null())
-                    .order_by_desc(slack_integrations::Column::CreatedAt)
-                    .limit(room)
-                    .all(&self.db)
-                    .await?,
-            );
-        }
-        Ok(rows)
-    }
-
     async fn find_authorized(
         &self,
         caller: &Principal,
@@ -384,7 +283,7 @@ impl SlackIntegrationService {
     }
 }
 
-async fn monitors_of(
+pub(super) async fn monitors_of(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, IntegrationError> {
