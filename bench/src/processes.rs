@@ -115,7 +115,7 @@ pub async fn start(args: &Args) -> anyhow::Result<Run> {
         TokenKeys::from_secret(SECRET.as_bytes())?,
         SignupPolicy::Open,
     );
-    accounts.signup("bench@example.org", "bench-password", None).await?;
+    accounts.signup("bench@example.org", "bench-password", None, &Default::default()).await?;
     let (pair, _) =
         accounts.signin("bench@example.org", "bench-password", &Default::default()).await?;
     Ok(Run { children, db, database_url, api, token: pair.access_token, client, _data: data })

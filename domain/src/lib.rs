@@ -3,15 +3,19 @@
 
 pub mod accounts;
 pub mod channels;
+pub mod clock;
 pub mod db;
 pub mod entities;
 pub mod history;
 pub mod integrations;
 pub mod monitors;
 pub mod pipeline;
+pub mod quotas;
+pub mod ratelimit;
 pub mod rollups;
 pub mod runners;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod text;
 
 pub use sea_orm::DatabaseConnection;

@@ -10,6 +10,15 @@ pub struct TestDb {
     _dir: Option<tempfile::TempDir>,
 }
 
+impl TestDb {
+    /// Another handle on the same database, as a second process would open
+    /// it; the first must outlive it (it owns the SQLite file's directory).
+    pub async fn share(&self) -> TestDb {
+        let db = crate::db::connect(&self.url).await.expect("open the same database");
+        TestDb { db, url: self.url.clone(), _dir: None }
+    }
+}
+
 /// A migrated SQLite database in a new temporary directory.
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temporary directory");

@@ -9,6 +9,7 @@ mod m20261122_000010_status_changes;
 mod m20261122_000011_notification_due_index;
 mod m20261122_000020_github_runners;
 mod m20261122_000030_check_rollups;
+mod m20261206_000040_abuse_bounds;
 mod tables;
 
 /// Applies RunState's migrations in order.
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000011_notification_due_index::Migration),
             Box::new(m20261122_000020_github_runners::Migration),
             Box::new(m20261122_000030_check_rollups::Migration),
+            Box::new(m20261206_000040_abuse_bounds::Migration),
         ]
     }
 }

@@ -114,6 +114,43 @@ pub struct Config {
     /// CIDRs exempt from the private-address guard on outbound requests (comma-separated).
     #[arg(long, env = "RUNSTATE_ALLOW_TARGETS", value_delimiter = ',', global = true)]
     pub allow_targets: Vec<IpNet>,
+    /// Reverse proxies (CIDRs, comma-separated) whose `X-Forwarded-For` is
+    /// believed: the client is the rightmost address in it that is not one of
+    /// these. Without it the TCP peer is the client and the header is ignored.
+    #[arg(long, env = "RUNSTATE_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<IpNet>,
+    /// Sign-up attempts allowed per client per hour (a taken email counts).
+    #[arg(long, env = "RUNSTATE_SIGNUPS_PER_HOUR", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=100_000), global = true)]
+    pub signups_per_hour: u32,
+    /// Sign-in attempts allowed per client per minute.
+    #[arg(long, env = "RUNSTATE_SIGNINS_PER_MINUTE", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=100_000), global = true)]
+    pub signins_per_minute: u32,
+    /// Monitors one user may own (admins are exempt from every quota).
+    #[arg(long, env = "RUNSTATE_MAX_MONITORS_PER_USER", default_value_t = 500,
+          value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub max_monitors_per_user: u64,
+    /// Notification channels one user may own.
+    #[arg(long, env = "RUNSTATE_MAX_CHANNELS_PER_USER", default_value_t = 100,
+          value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub max_channels_per_user: u64,
+    /// Slack integrations one user may own.
+    #[arg(long, env = "RUNSTATE_MAX_SLACK_INTEGRATIONS_PER_USER", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..), global = true)]
+    pub max_slack_integrations_per_user: u64,
+    /// The shortest check interval, in seconds, a user who is not an admin may choose.
+    #[arg(long, env = "RUNSTATE_MIN_INTERVAL", default_value_t = 30,
+          value_parser = clap::value_parser!(i64).range(1..=86_400), global = true)]
+    pub min_interval: i64,
+    /// Channel test messages one user may send per hour.
+    #[arg(long, env = "RUNSTATE_CHANNEL_TESTS_PER_USER", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=100_000), global = true)]
+    pub channel_tests_per_user: u32,
+    /// Test messages one channel may receive per 10 minutes.
+    #[arg(long, env = "RUNSTATE_CHANNEL_TESTS_PER_CHANNEL", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=100_000), global = true)]
+    pub channel_tests_per_channel: u32,
     /// Who may sign up.
     #[arg(long, env = "RUNSTATE_SIGNUP", value_enum, default_value = "open", global = true)]
     pub signup: SignupPolicy,
@@ -208,6 +245,23 @@ impl Config {
         }
     }
 
+    /// The sign-up and sign-in limits these settings choose.
+    pub fn account_limits(&self) -> domain::accounts::throttle::AccountLimits {
+        domain::accounts::throttle::AccountLimits::default()
+            .with_signups_per_hour(self.signups_per_hour)
+            .with_signins_per_minute(self.signins_per_minute)
+    }
+
+    /// The per-user quotas these settings choose.
+    pub fn quotas(&self) -> domain::quotas::Quotas {
+        domain::quotas::Quotas {
+            monitors: self.max_monitors_per_user,
+            channels: self.max_channels_per_user,
+            slack_integrations: self.max_slack_integrations_per_user,
+            min_interval_secs: self.min_interval,
+        }
+    }
+
     /// Whether pages are served over HTTPS (decides Secure cookies and HSTS).
     pub fn is_https(&self) -> bool {
         self.public_url().starts_with("https://")
@@ -254,6 +308,18 @@ mod tests {
         assert_eq!(cli.config.retention().checks, chrono::Duration::days(7));
         assert_eq!(cli.config.retention().outages, chrono::Duration::days(90));
         assert!(Cli::try_parse_from(["runstate", "--check-retention-days", "0"]).is_err());
+    }
+
+    #[test]
+    fn quotas_and_limits_default_to_what_a_real_team_never_meets() {
+        let config = parse(&[]).config;
+        assert_eq!(config.quotas(), domain::quotas::Quotas::default());
+        assert_eq!(config.account_limits(), domain::accounts::throttle::AccountLimits::default());
+        assert!(config.trusted_proxies.is_empty());
+        let config = parse(&["--max-monitors-per-user", "3", "--min-interval", "5"]).config;
+        assert_eq!((config.quotas().monitors, config.quotas().min_interval_secs), (3, 5));
+        assert!(Cli::try_parse_from(["runstate", "--min-interval", "0"]).is_err());
+        assert!(Cli::try_parse_from(["runstate", "--trusted-proxies", "proxy"]).is_err());
     }
 
     #[test]

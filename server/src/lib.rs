@@ -41,7 +41,8 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
     let secret =
         secrets::load_or_create(&config.data_dir, "jwt.key", config.jwt_secret.as_deref())?;
     let keys = domain::accounts::TokenKeys::from_secret(&secret)?;
-    let accounts = domain::accounts::AccountService::new(db.clone(), keys, config.signup.into());
+    let accounts = domain::accounts::AccountService::new(db.clone(), keys, config.signup.into())
+        .with_limits(config.account_limits());
     let key = secrets::encryption_key(&config.data_dir, config.encryption_key.as_deref())?;
     if config.redis_url.is_some() && config.encryption_key.is_none() {
         tracing::warn!(
@@ -49,7 +50,12 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
              which processes on other machines cannot read; set the same key everywhere"
         );
     }
-    let channels = domain::channels::ChannelService::new(db.clone(), &key);
+    let quotas = config.quotas();
+    let test_limits = domain::channels::TestLimits::default()
+        .with_counts(config.channel_tests_per_user, config.channel_tests_per_channel);
+    let channels = domain::channels::ChannelService::new(db.clone(), &key)
+        .with_quotas(quotas)
+        .with_test_limits(test_limits, domain::clock::Clock::system());
     let smtp = smtp_config(&config)?.map(Arc::new);
     if let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) {
         if accounts.ensure_admin(email, password).await? {
@@ -64,8 +70,9 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
         tokio::spawn(warn_if_smtp_refused(outbound.clone(), Arc::clone(smtp)));
     }
     Ok(AppState {
-        monitors: domain::monitors::MonitorService::new(db.clone(), &key),
-        integrations: domain::integrations::SlackIntegrationService::new(db.clone(), &key),
+        monitors: domain::monitors::MonitorService::new(db.clone(), &key).with_quotas(quotas),
+        integrations: domain::integrations::SlackIntegrationService::new(db.clone(), &key)
+            .with_quotas(quotas),
         accounts,
         channels,
         outbound,

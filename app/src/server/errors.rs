@@ -29,7 +29,7 @@ impl From<AccountError> for AppError {
             | AccountError::SignupClosed
             | AccountError::InvitationRequired
             | AccountError::Forbidden(_) => Self::Forbidden(message),
-            AccountError::Throttled { .. } => Self::Throttled(message),
+            AccountError::Throttled { .. } | AccountError::Busy { .. } => Self::Throttled(message),
             AccountError::UserNotFound => Self::NotFound(message),
             AccountError::Conflict(_) => Self::Conflict(message),
             AccountError::Database(_) | AccountError::Internal(_) => {
@@ -59,6 +59,7 @@ impl From<MonitorError> for AppError {
             MonitorError::NotFound => Self::NotFound("monitor not found".into()),
             MonitorError::Forbidden => Self::Forbidden(err.to_string()),
             MonitorError::Conflict(message) => Self::Conflict(message),
+            MonitorError::Quota(quota) => Self::Forbidden(quota.to_string()),
             MonitorError::Database(_) | MonitorError::Undecryptable(_) => {
                 internal("monitor service", err)
             }
@@ -82,6 +83,8 @@ impl From<ChannelError> for AppError {
             }
             ChannelError::NotFound => Self::NotFound("channel not found".into()),
             ChannelError::Forbidden(message) => Self::Forbidden(message.into()),
+            ChannelError::Quota(quota) => Self::Forbidden(quota.to_string()),
+            ChannelError::Throttled { .. } => Self::Throttled(err.to_string()),
             ChannelError::Undecryptable(_)
             | ChannelError::Database(_)
             | ChannelError::Internal(_) => internal("channel service", err),

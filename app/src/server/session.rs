@@ -49,7 +49,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 /// Creates the account, signs in and sends the browser to the dashboard.
 pub async fn sign_up(email: String, password: String) -> Result<(), AppError> {
     let accounts = accounts()?;
-    accounts.signup(&email, &password, None).await?;
+    accounts.signup(&email, &password, None, &client()).await?;
     let (pair, _) = accounts.signin(&email, &password, &client()).await?;
     start_session(&pair);
     leptos_axum::redirect("/dashboard");

@@ -8,6 +8,7 @@ use argon2::password_hash::{PasswordHash, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::RngCore;
 
+use super::gate::{HashGate, BUSY_RETRY_AFTER_SECS};
 use super::AccountError;
 
 /// A syntactically valid email address, trimmed and lower-cased so that
@@ -138,13 +139,15 @@ fn hash_with_new_salt(
     argon2::PasswordHasher::hash_password(argon, password, &salt).map(|h| h.to_string())
 }
 
-/// Argon2id hashing, off the async runtime (each hash takes tens of ms).
+/// Argon2id hashing, off the async runtime (each hash takes tens of ms),
+/// through a [`HashGate`] that bounds how many run and wait at once.
 #[derive(Clone)]
 pub struct PasswordHasher {
     argon: Arc<Argon2<'static>>,
     /// A hash of a random password: unknown emails are verified against it so
     /// they take as long as wrong passwords.
     dummy_hash: Arc<str>,
+    gate: HashGate,
 }
 
 impl PasswordHasher {
@@ -154,11 +157,30 @@ impl PasswordHasher {
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let dummy = uuid::Uuid::new_v4().to_string();
         let dummy_hash = hash_with_new_salt(&argon, dummy.as_bytes()).unwrap_or_default();
-        Self { argon: Arc::new(argon), dummy_hash: dummy_hash.into() }
+        Self { argon: Arc::new(argon), dummy_hash: dummy_hash.into(), gate: HashGate::default() }
+    }
+
+    /// The same hasher behind another gate.
+    pub fn with_gate(mut self, gate: HashGate) -> Self {
+        self.gate = gate;
+        self
+    }
+
+    /// The gate every hash and verification passes.
+    pub fn gate(&self) -> &HashGate {
+        &self.gate
+    }
+
+    async fn enter(&self) -> Result<super::gate::HashSlot, AccountError> {
+        self.gate
+            .enter()
+            .await
+            .map_err(|_| AccountError::Busy { retry_after_secs: BUSY_RETRY_AFTER_SECS })
     }
 
     /// Hashes a password into its PHC string.
     pub async fn hash(&self, password: &Password) -> Result<String, AccountError> {
+        let _slot = self.enter().await?;
         let argon = self.argon.clone();
         let password = password.0.clone();
         tokio::task::spawn_blocking(move || {
@@ -170,8 +192,10 @@ impl PasswordHasher {
     }
 
     /// Whether `password` matches `stored`; with `None`, checks against the
-    /// dummy hash and answers false, spending the same time.
-    pub async fn verify(&self, password: &str, stored: Option<&str>) -> bool {
+    /// dummy hash and answers false, spending the same time. `Busy` when the
+    /// gate is full.
+    pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool, AccountError> {
+        let _slot = self.enter().await?;
         let argon = self.argon.clone();
         let known = stored.is_some();
         let stored = stored.map_or_else(|| self.dummy_hash.to_string(), str::to_owned);
@@ -183,7 +207,7 @@ impl PasswordHasher {
         })
         .await
         .unwrap_or(false);
-        known && matched
+        Ok(known && matched)
     }
 }
 
@@ -244,8 +268,18 @@ mod tests {
         let password = Password::parse("correct horse").expect("valid");
         let hash = hasher.hash(&password).await.expect("hash");
         assert!(hash.starts_with("$argon2id$"));
-        assert!(hasher.verify("correct horse", Some(&hash)).await);
-        assert!(!hasher.verify("wrong horse", Some(&hash)).await);
-        assert!(!hasher.verify("correct horse", None).await);
+        assert!(hasher.verify("correct horse", Some(&hash)).await.expect("verify"));
+        assert!(!hasher.verify("wrong horse", Some(&hash)).await.expect("verify"));
+        assert!(!hasher.verify("correct horse", None).await.expect("verify"));
+    }
+
+    #[tokio::test]
+    async fn hashing_and_verifying_are_refused_when_the_gate_is_full() {
+        let hasher = PasswordHasher::new().with_gate(HashGate::new(1, 0));
+        let _held = hasher.gate().enter().await.expect("the only slot");
+        let password = Password::parse("correct horse").expect("valid");
+        let busy = |r: &AccountError| matches!(r, AccountError::Busy { .. });
+        assert!(busy(&hasher.hash(&password).await.expect_err("busy")));
+        assert!(busy(&hasher.verify("correct horse", None).await.expect_err("busy")));
     }
 }

@@ -15,8 +15,10 @@ pub enum AccountError {
     SignupClosed,
     #[error("sign-up needs a valid invitation on this server")]
     InvitationRequired,
-    #[error("too many sign-in attempts; retry after {retry_after_secs} seconds")]
+    #[error("too many attempts; retry after {retry_after_secs} seconds")]
     Throttled { retry_after_secs: u64 },
+    #[error("the server is busy checking passwords; retry after {retry_after_secs} seconds")]
+    Busy { retry_after_secs: u64 },
     #[error("{0}")]
     Unauthenticated(&'static str),
     #[error("{0}")]

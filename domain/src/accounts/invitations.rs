@@ -66,23 +66,37 @@ impl AccountService {
     }
 }
 
+/// The unspent, unexpired invitation `token` names, if it admits `email`.
+async fn find_valid(
+    db: &impl sea_orm::ConnectionTrait,
+    token: &str,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<invitations::Model, AccountError> {
+    invitations::Entity::find()
+        .filter(invitations::Column::TokenHash.eq(hash_token(token)))
+        .one(db)
+        .await?
+        .filter(|i| i.used_at.is_none() && i.expires_at > now)
+        .filter(|i| i.email.as_deref().is_none_or(|bound| bound == email.as_str()))
+        .ok_or(AccountError::InvitationRequired)
+}
+
 /// Signs a user up with an invitation, spending it in the same transaction.
+/// The invitation is checked before the password is hashed, so requests
+/// without a valid one cost no Argon2 work; it is checked again in the
+/// transaction that spends it.
 pub(super) async fn redeem(
     service: &AccountService,
     token: &str,
     email: &Email,
     password: &Password,
 ) -> Result<UserView, AccountError> {
+    find_valid(&service.db, token, email, Utc::now()).await?;
     let hash = service.hash(password).await?;
     let txn = crate::db::begin_write(&service.db).await?;
     let now = Utc::now();
-    let invitation = invitations::Entity::find()
-        .filter(invitations::Column::TokenHash.eq(hash_token(token)))
-        .one(&txn)
-        .await?
-        .filter(|i| i.used_at.is_none() && i.expires_at > now)
-        .filter(|i| i.email.as_deref().is_none_or(|bound| bound == email.as_str()))
-        .ok_or(AccountError::InvitationRequired)?;
+    let invitation = find_valid(&txn, token, email, now).await?;
     let user = insert_user_row(&txn, email, hash, Role::User).await?;
     let spent = invitations::Entity::update_many()
         .col_expr(invitations::Column::UsedAt, Expr::value(now))

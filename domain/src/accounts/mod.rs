@@ -1,11 +1,12 @@
 //! Accounts: users, passwords, roles, access tokens, refresh-token sessions,
-//! sign-in throttling and the audit log.
+//! sign-in and sign-up throttling, the password-hashing gate and the audit log.
 
 mod admin;
 pub mod audit;
 pub mod cookies;
 mod credentials;
 mod error;
+pub mod gate;
 mod invitations;
 mod service;
 pub mod sessions;

@@ -1,9 +1,6 @@
 //! The account service: sign-up, sign-in, refresh, sign-out and who a token
 //! belongs to. Administration lives in `admin.rs`.
 
-use std::sync::Arc;
-use std::time::Instant;
-
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
@@ -12,10 +9,12 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::sessions::{self, ReusePolicy};
-use super::throttle::SigninThrottle;
+use super::throttle::{account_client_key, AccountLimits};
 use super::tokens::{TokenKeys, ACCESS_TTL_SECS};
 use super::{invitations, AccountError, Email, Password, PasswordHasher, Role};
+use crate::clock::Clock;
 use crate::entities::users;
+use crate::ratelimit::{Limit, RateLimiter, RetryAfter};
 
 /// Who may create an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +29,13 @@ pub enum SignupPolicy {
 pub struct ClientInfo {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+}
+
+impl ClientInfo {
+    /// The key limits count this client under (`unknown` without an address).
+    pub fn key(&self) -> &str {
+        self.ip.as_deref().unwrap_or("unknown")
+    }
 }
 
 /// An access token and a refresh token, as the API returns them.
@@ -85,7 +91,8 @@ pub struct AccountService {
     pub(super) db: DatabaseConnection,
     hasher: PasswordHasher,
     keys: TokenKeys,
-    throttle: Arc<SigninThrottle>,
+    limiter: RateLimiter,
+    limits: AccountLimits,
     policy: SignupPolicy,
 }
 
@@ -93,21 +100,52 @@ impl AccountService {
     /// A service over `db`, signing tokens with `keys`.
     pub fn new(db: DatabaseConnection, keys: TokenKeys, policy: SignupPolicy) -> Self {
         Self {
+            limiter: RateLimiter::new(db.clone(), Clock::system()),
             db,
             hasher: PasswordHasher::new(),
             keys,
-            throttle: Arc::new(SigninThrottle::default()),
+            limits: AccountLimits::default(),
             policy,
         }
     }
 
-    /// Creates a USER account, as the sign-up policy allows.
+    /// The same service reading the time from `clock` (for the limits' windows).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.limiter = RateLimiter::new(self.db.clone(), clock);
+        self
+    }
+
+    /// The same service with other sign-up and sign-in limits.
+    pub fn with_limits(mut self, limits: AccountLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The same service hashing with `hasher` (e.g. behind another gate).
+    pub fn with_hasher(mut self, hasher: PasswordHasher) -> Self {
+        self.hasher = hasher;
+        self
+    }
+
+    /// Counts one event against `limit`; `Throttled` beyond it.
+    async fn take(&self, limit: &Limit, key: &str) -> Result<(), AccountError> {
+        self.limiter.take(limit, key).await?.map_err(throttled)
+    }
+
+    /// Creates a USER account, as the sign-up policy allows. Every attempt
+    /// counts against the client's sign-up limit; an invitation is checked
+    /// before any password is hashed.
     pub async fn signup(
         &self,
         email: &str,
         password: &str,
         invitation: Option<&str>,
+        client: &ClientInfo,
     ) -> Result<UserView, AccountError> {
+        if self.policy == SignupPolicy::Closed {
+            return Err(AccountError::SignupClosed);
+        }
+        self.take(&self.limits.signup_per_client, client.key()).await?;
         let email = Email::parse(email)?;
         let password = Password::parse(password)?;
         match self.policy {
@@ -144,31 +182,37 @@ impl AccountService {
         password: &str,
         client: &ClientInfo,
     ) -> Result<(TokenPair, UserView), AccountError> {
-        let now = Instant::now();
-        let account_key = email.trim().to_lowercase();
-        let client_key = client.ip.clone().unwrap_or_default();
-        for result in [
-            self.throttle.per_client.check(&client_key, now),
-            self.throttle.per_account.check(&account_key, now),
-        ] {
-            result.map_err(|retry_after_secs| AccountError::Throttled { retry_after_secs })?;
+        let limits = &self.limits;
+        let account = email.trim().to_lowercase();
+        let pair_key = account_client_key(&account, client.key());
+        self.take(&limits.signin_per_client, client.key()).await?;
+        self.limiter
+            .check(&limits.signin_per_account_client, &pair_key)
+            .await?
+            .map_err(throttled)?;
+        // Many failures on one account from anywhere slow it down for every
+        // client, the owner's too, but never lock anyone out.
+        if self.limiter.count(&limits.signin_per_account, &account).await?
+            >= limits.signin_per_account.limit
+        {
+            tokio::time::sleep(limits.slow_down).await;
         }
-        self.throttle.per_client.hit(&client_key, now);
 
         let user = users::Entity::find()
-            .filter(users::Column::Email.eq(account_key.as_str()))
+            .filter(users::Column::Email.eq(account.as_str()))
             .one(&self.db)
             .await?;
         let verified =
-            self.hasher.verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await;
+            self.hasher.verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
         let Some(user) = user.filter(|_| verified) else {
-            self.throttle.per_account.hit(&account_key, now);
+            self.limiter.hit(&limits.signin_per_account_client, &pair_key).await?;
+            self.limiter.hit(&limits.signin_per_account, &account).await?;
             return Err(AccountError::WrongCredentials);
         };
         if user.disabled {
             return Err(AccountError::Disabled);
         }
-        self.throttle.per_account.reset(&account_key);
+        self.limiter.reset(&limits.signin_per_account_client, &pair_key).await?;
         let (session_id, refresh_token) =
             sessions::start(&self.db, user.id, client, Utc::now()).await?;
         let pair = self.pair(&user, session_id, refresh_token)?;
@@ -255,6 +299,10 @@ impl AccountService {
             expires_in: ACCESS_TTL_SECS,
         })
     }
+}
+
+fn throttled(RetryAfter(retry_after_secs): RetryAfter) -> AccountError {
+    AccountError::Throttled { retry_after_secs }
 }
 
 /// Inserts a user row; the unique email index turns a race into `EmailTaken`.

@@ -1,104 +1,64 @@
-//! Sign-in throttling: attempts per client address and failures per account,
-//! counted in fixed windows in this process's memory.
+//! Sign-in and sign-up limits. Counted in the database (`ratelimit`), so they
+//! hold across every `serve` process of an installation, and keyed on the
+//! real client (the address the trusted proxies vouch for).
+//!
+//! Sign-in has three: every attempt per client; failures per account *and*
+//! client, which lock out that client only, so an attacker elsewhere cannot
+//! lock the owner out; and failures per account from anywhere, which only
+//! slow every attempt on that account down.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Beyond this many tracked keys, expired windows are swept on insert.
-const SWEEP_ABOVE: usize = 10_000;
+use crate::ratelimit::Limit;
 
-/// Counts events per key in fixed windows; a key over its limit is blocked
-/// until its window ends.
-#[derive(Debug)]
-pub struct Throttle {
-    limit: u32,
-    window: Duration,
-    counts: Mutex<HashMap<String, (Instant, u32)>>,
+/// The limits of sign-up and sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountLimits {
+    /// Every sign-up attempt from one client (a taken email counts too, so
+    /// sign-up is no unthrottled oracle of who has an account).
+    pub signup_per_client: Limit,
+    /// Every sign-in attempt from one client.
+    pub signin_per_client: Limit,
+    /// Failed sign-ins against one account from one client: that client is
+    /// refused until the window ends.
+    pub signin_per_account_client: Limit,
+    /// Failed sign-ins against one account from any client: beyond it every
+    /// attempt on the account waits [`AccountLimits::slow_down`] first.
+    pub signin_per_account: Limit,
+    /// The wait added once an account's failures pass their cap.
+    pub slow_down: Duration,
 }
 
-impl Throttle {
-    /// At most `limit` events per `window` per key.
-    pub fn new(limit: u32, window: Duration) -> Self {
-        Self { limit, window, counts: Mutex::new(HashMap::new()) }
-    }
-
-    /// `Err(seconds to wait)` when `key` has used up its window.
-    pub fn check(&self, key: &str, now: Instant) -> Result<(), u64> {
-        let counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        match counts.get(key) {
-            Some((start, count)) if *count >= self.limit && now < *start + self.window => {
-                let left = (*start + self.window).saturating_duration_since(now);
-                Err(left.as_secs().max(1))
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// Counts one event for `key`.
-    pub fn hit(&self, key: &str, now: Instant) {
-        let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
-        if counts.len() > SWEEP_ABOVE {
-            let window = self.window;
-            counts.retain(|_, (start, _)| now < *start + window);
-        }
-        let entry = counts.entry(key.to_owned()).or_insert((now, 0));
-        if now >= entry.0 + self.window {
-            *entry = (now, 0);
-        }
-        entry.1 = entry.1.saturating_add(1);
-    }
-
-    /// Forgets `key` (after a successful sign-in).
-    pub fn reset(&self, key: &str) {
-        self.counts.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
-    }
-}
-
-/// The two throttles of sign-in.
-#[derive(Debug)]
-pub struct SigninThrottle {
-    /// Every attempt from one client address.
-    pub per_client: Throttle,
-    /// Failed attempts against one account.
-    pub per_account: Throttle,
-}
-
-impl Default for SigninThrottle {
-    /// 20 attempts a minute per address; 5 failures per 5 minutes per account.
+impl Default for AccountLimits {
+    /// 20 sign-ups an hour and 20 sign-ins a minute per client; 5 failures
+    /// per 5 minutes per account and client; beyond 50 failures per 15
+    /// minutes an account's sign-ins wait 2 s.
     fn default() -> Self {
         Self {
-            per_client: Throttle::new(20, Duration::from_secs(60)),
-            per_account: Throttle::new(5, Duration::from_secs(300)),
+            signup_per_client: Limit::new("signup.client", 20, 3600),
+            signin_per_client: Limit::new("signin.client", 20, 60),
+            signin_per_account_client: Limit::new("signin.account_client", 5, 300),
+            signin_per_account: Limit::new("signin.account", 50, 900),
+            slow_down: Duration::from_secs(2),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_key_is_blocked_after_its_limit_until_the_window_ends() {
-        let throttle = Throttle::new(3, Duration::from_secs(60));
-        let t0 = Instant::now();
-        for _ in 0..3 {
-            assert!(throttle.check("k", t0).is_ok());
-            throttle.hit("k", t0);
-        }
-        let wait = throttle.check("k", t0 + Duration::from_secs(10)).expect_err("blocked");
-        assert_eq!(wait, 50);
-        assert!(throttle.check("other", t0).is_ok(), "keys are independent");
-        assert!(throttle.check("k", t0 + Duration::from_secs(61)).is_ok());
+impl AccountLimits {
+    /// The same limits with `per_hour` sign-ups per client.
+    pub fn with_signups_per_hour(mut self, per_hour: u32) -> Self {
+        self.signup_per_client.limit = per_hour;
+        self
     }
 
-    #[test]
-    fn reset_unblocks_a_key() {
-        let throttle = Throttle::new(1, Duration::from_secs(60));
-        let now = Instant::now();
-        throttle.hit("k", now);
-        assert!(throttle.check("k", now).is_err());
-        throttle.reset("k");
-        assert!(throttle.check("k", now).is_ok());
+    /// The same limits with `per_minute` sign-in attempts per client.
+    pub fn with_signins_per_minute(mut self, per_minute: u32) -> Self {
+        self.signin_per_client.limit = per_minute;
+        self
     }
+}
+
+/// The key of one account from one client.
+pub fn account_client_key(account: &str, client: &str) -> String {
+    format!("{account}\n{client}")
 }

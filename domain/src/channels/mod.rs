@@ -7,6 +7,7 @@ pub(crate) mod crypto;
 mod fields;
 mod service;
 mod spec;
+mod test_limits;
 
 pub use crypto::{EncryptionKey, KeyError, OpenError};
 pub use fields::{
@@ -18,6 +19,7 @@ pub use spec::{
     ChannelDisplay, ChannelInput, ChannelKind, ChannelPatch, EmailInput, SlackInput, SlackPatch,
     Target, WebhookInput, WebhookPatch,
 };
+pub use test_limits::TestLimits;
 
 /// What can go wrong with channels, in terms the HTTP layer maps once.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +34,12 @@ pub enum ChannelError {
     /// Stored secrets no longer open: the key changed or the row was altered.
     #[error(transparent)]
     Undecryptable(#[from] OpenError),
+    /// Too many test messages; retry after this many seconds.
+    #[error("too many test messages; retry after {retry_after_secs} seconds")]
+    Throttled { retry_after_secs: u64 },
+    /// The owner already has as many channels as the server allows.
+    #[error(transparent)]
+    Quota(#[from] crate::quotas::QuotaExceeded),
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
     #[error("internal error: {0}")]

@@ -13,10 +13,14 @@ use uuid::Uuid;
 use super::crypto::{EncryptionKey, Sealer};
 use super::fields::channel_name;
 use super::spec::{ChannelDisplay, ChannelInput, ChannelKind, ChannelPatch, Target};
+use super::test_limits::TestLimits;
 use super::ChannelError;
 use crate::accounts::audit::{self, AuditEntry};
 use crate::accounts::{AccountError, Principal};
-use crate::entities::channels;
+use crate::clock::Clock;
+use crate::entities::{channels, users};
+use crate::quotas::{self, Quota, Quotas};
+use crate::ratelimit::{RateLimiter, RetryAfter};
 
 /// A channel as users see it: secrets masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -70,6 +74,9 @@ pub enum ChannelScope {
 pub struct ChannelService {
     db: DatabaseConnection,
     sealer: Arc<Sealer>,
+    quotas: Quotas,
+    limiter: RateLimiter,
+    test_limits: TestLimits,
 }
 
 impl std::fmt::Debug for ChannelService {
@@ -81,7 +88,26 @@ impl std::fmt::Debug for ChannelService {
 impl ChannelService {
     /// A service over `db` sealing secrets with `key`.
     pub fn new(db: DatabaseConnection, key: &EncryptionKey) -> Self {
-        Self { db, sealer: Arc::new(Sealer::new(key)) }
+        Self {
+            limiter: RateLimiter::new(db.clone(), Clock::system()),
+            db,
+            sealer: Arc::new(Sealer::new(key)),
+            quotas: Quotas::unlimited(),
+            test_limits: TestLimits::default(),
+        }
+    }
+
+    /// The same service with other test-message limits, counted by `clock`.
+    pub fn with_test_limits(mut self, limits: TestLimits, clock: Clock) -> Self {
+        self.test_limits = limits;
+        self.limiter = RateLimiter::new(self.db.clone(), clock);
+        self
+    }
+
+    /// The same service enforcing `quotas` on non-admins.
+    pub fn with_quotas(mut self, quotas: Quotas) -> Self {
+        self.quotas = quotas;
+        self
     }
 
     /// Creates a channel owned by the caller. Returns it with the webhook
@@ -93,6 +119,7 @@ impl ChannelService {
     ) -> Result<(ChannelView, Option<String>), ChannelError> {
         let name = channel_name(&input.name)?;
         let (target, generated) = Target::parse(&input)?;
+        quotas::check(&self.db, &self.quotas, Quota::Channels, principal).await??;
         let id = Uuid::new_v4();
         let now = Utc::now();
         let row = channels::ActiveModel {
@@ -171,20 +198,42 @@ impl ChannelService {
         self.audit("channel.deleted", principal, &row).await
     }
 
-    /// A channel the caller may use, decrypted: for sending a test message.
+    /// A channel the caller may use, decrypted, for sending a test message:
+    /// counts against the caller's and the channel's test limits, and is
+    /// `Throttled` beyond either.
     pub async fn delivery_for(
         &self,
         principal: &Principal,
         id: Uuid,
     ) -> Result<DeliveryChannel, ChannelError> {
         let row = self.find_authorized(principal, id).await?;
+        let limits = &self.test_limits;
+        for (limit, key) in [
+            (&limits.per_channel, row.id.to_string()),
+            (&limits.per_user, principal.user_id.to_string()),
+        ] {
+            if let Err(RetryAfter(retry_after_secs)) = self.limiter.take(limit, &key).await? {
+                return Err(ChannelError::Throttled { retry_after_secs });
+            }
+        }
         self.delivery(&row)
     }
 
-    /// A channel decrypted for the notifier; no caller to authorize.
+    /// A channel decrypted for the notifier; no caller to authorize. A
+    /// disabled owner's channels send nothing (the notification fails with
+    /// this reason) until the owner is enabled again.
     pub async fn load_for_delivery(&self, id: Uuid) -> Result<DeliveryChannel, ChannelError> {
         let row =
             channels::Entity::find_by_id(id).one(&self.db).await?.ok_or(ChannelError::NotFound)?;
+        let owner_disabled = users::Entity::find_by_id(row.owner_id)
+            .one(&self.db)
+            .await?
+            .is_none_or(|owner| owner.disabled);
+        if owner_disabled {
+            return Err(ChannelError::Forbidden(
+                "the channel's owner is disabled; nothing is sent until they are enabled again",
+            ));
+        }
         self.delivery(&row)
     }
 

@@ -13,6 +13,10 @@ pub struct Model {
     pub secret: String,
     /// The signing secret, masked.
     pub secret_hint: String,
+    /// The Slack app's id (`api_app_id` in its commands): given by the owner
+    /// or learnt from the first verified command; commands naming it try only
+    /// the secrets of integrations with that id.
+    pub app_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::entities::monitors;
 use crate::monitors::Target;
 use crate::runners::{self, OutageView, RunnerStatus, RunnerView};
+use crate::text::truncate;
 
 /// How many outages `/runner-history` shows.
 pub const HISTORY_LEN: u64 = 5;
@@ -28,6 +29,8 @@ pub struct SlashCommand {
     pub command: String,
     /// What follows the command.
     pub text: String,
+    /// The Slack app the command was sent to (`api_app_id`).
+    pub app_id: String,
 }
 
 impl SlashCommand {
@@ -38,6 +41,7 @@ impl SlashCommand {
             match key.as_ref() {
                 "command" => out.command = value.trim().to_owned(),
                 "text" => out.text = value.trim().to_owned(),
+                "api_app_id" => out.app_id = value.trim().to_owned(),
                 _ => {}
             }
         }
@@ -265,15 +269,6 @@ fn human_duration(secs: i64) -> String {
 /// Slack's mrkdwn treats `&`, `<` and `>` as control characters.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
 
 #[cfg(test)]

@@ -4,14 +4,17 @@
 //! verifies against one integration's secret.
 
 pub mod commands;
+mod replay;
 mod service;
 pub mod signature;
+mod verify;
 
 pub use commands::{answer, SlashCommand};
 pub use service::{
     SlackIntegrationInput, SlackIntegrationService, SlackIntegrationView, VerifiedIntegration,
 };
 pub use signature::SignatureError;
+pub use verify::MAX_CANDIDATES;
 
 use crate::channels::OpenError;
 
@@ -31,6 +34,9 @@ pub enum IntegrationError {
     /// A stored secret no longer opens: the key changed or the row was altered.
     #[error(transparent)]
     Undecryptable(#[from] OpenError),
+    /// The owner already has as many integrations as the server allows.
+    #[error(transparent)]
+    Quota(#[from] crate::quotas::QuotaExceeded),
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
 }

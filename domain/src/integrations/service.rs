@@ -13,15 +13,17 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::signature::{self, SignatureError};
 use super::IntegrationError;
 use crate::accounts::Principal;
 use crate::channels::crypto::Sealer;
 use crate::channels::{channel_name, ChannelError, EncryptionKey};
 use crate::entities::{monitors, slack_integration_monitors as links, slack_integrations};
+use crate::quotas::{self, Quota, Quotas};
 
 /// The longest signing secret accepted (Slack's are 32 characters).
 const MAX_SECRET_LEN: usize = 128;
+/// Slack's app ids are about a dozen characters; longer is not one.
+pub(super) const MAX_APP_ID_LEN: usize = 64;
 
 /// A create or patch request; on a patch, absent fields stay.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -32,6 +34,8 @@ pub struct SlackIntegrationInput {
     pub signing_secret: Option<String>,
     /// The monitors this workspace may query; the owner's own.
     pub monitor_ids: Option<Vec<Uuid>>,
+    /// The Slack app's id (`A0…`); optional, learnt from the first command.
+    pub app_id: Option<String>,
     /// Accepted and ignored: server-owned fields a client may echo back.
     #[serde(default)]
     pub id: Option<serde_json::Value>,
@@ -52,6 +56,9 @@ pub struct SlackIntegrationView {
     /// Masked: `…` and the last four characters.
     pub signing_secret: String,
     pub monitor_ids: Vec<Uuid>,
+    /// The Slack app's id (`A0…`, under Basic Information beside the
+    /// signing secret); learnt from the first verified command when not given.
+    pub app_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -68,8 +75,9 @@ pub struct VerifiedIntegration {
 /// CRUD of Slack integrations and verification of signed commands.
 #[derive(Clone)]
 pub struct SlackIntegrationService {
-    db: DatabaseConnection,
-    sealer: Arc<Sealer>,
+    pub(super) db: DatabaseConnection,
+    pub(super) sealer: Arc<Sealer>,
+    quotas: Quotas,
 }
 
 impl std::fmt::Debug for SlackIntegrationService {
@@ -78,7 +86,7 @@ impl std::fmt::Debug for SlackIntegrationService {
     }
 }
 
-fn aad(id: Uuid) -> Vec<u8> {
+pub(super) fn aad(id: Uuid) -> Vec<u8> {
     format!("slack-integration:{id}").into_bytes()
 }
 
@@ -93,6 +101,21 @@ fn secret(raw: &str) -> Result<String, IntegrationError> {
     }
     if !raw.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(IntegrationError::invalid(field, "must not contain spaces"));
+    }
+    Ok(raw.to_owned())
+}
+
+/// A Slack app id: letters and digits, as Slack shows them (`A0123ABCD`).
+fn app_id(raw: &str) -> Result<String, IntegrationError> {
+    let raw = raw.trim();
+    if raw.is_empty()
+        || raw.len() > MAX_APP_ID_LEN
+        || !raw.bytes().all(|b| b.is_ascii_alphanumeric())
+    {
+        return Err(IntegrationError::invalid(
+            "app_id",
+            "must be a Slack app id such as A0123ABCD",
+        ));
     }
     Ok(raw.to_owned())
 }
@@ -113,7 +136,13 @@ fn mask(secret: &str) -> String {
 impl SlackIntegrationService {
     /// A service over `db` sealing secrets with `key`.
     pub fn new(db: DatabaseConnection, key: &EncryptionKey) -> Self {
-        Self { db, sealer: Arc::new(Sealer::new(key)) }
+        Self { db, sealer: Arc::new(Sealer::new(key)), quotas: Quotas::unlimited() }
+    }
+
+    /// The same service enforcing `quotas` on non-admins.
+    pub fn with_quotas(mut self, quotas: Quotas) -> Self {
+        self.quotas = quotas;
+        self
     }
 
     /// Creates an integration owned by the caller.
@@ -125,7 +154,9 @@ impl SlackIntegrationService {
         let name = integration_name(input.name.as_deref().unwrap_or_default())?;
         let signing_secret = secret(input.signing_secret.as_deref().unwrap_or_default())?;
         let monitor_ids = dedup(input.monitor_ids.unwrap_or_default());
+        let app_id = input.app_id.as_deref().map(app_id).transpose()?;
         let txn = crate::db::begin_write(&self.db).await?;
+        quotas::check(&txn, &self.quotas, Quota::SlackIntegrations, caller).await??;
         check_monitors(&txn, caller.user_id, &monitor_ids).await?;
         let id = Uuid::now_v7();
         let now = Utc::now();
@@ -135,6 +166,7 @@ impl SlackIntegrationService {
             name: Set(name),
             secret: Set(self.sealer.seal(signing_secret.as_bytes(), &aad(id))?),
             secret_hint: Set(mask(&signing_secret)),
+            app_id: Set(app_id),
             created_at: Set(now),
             updated_at: Set(now),
         }
@@ -189,6 +221,9 @@ impl SlackIntegrationService {
             active.secret = Set(self.sealer.seal(signing_secret.as_bytes(), &aad(id))?);
             active.secret_hint = Set(mask(&signing_secret));
         }
+        if let Some(raw) = patch.app_id.as_deref() {
+            active.app_id = Set(Some(app_id(raw)?));
+        }
         active.updated_at = Set(Utc::now());
         active.update(&txn).await?;
         if let Some(ids) = patch.monitor_ids {
@@ -209,45 +244,6 @@ impl SlackIntegrationService {
         let row = self.find_authorized(caller, id).await?;
         slack_integrations::Entity::delete_by_id(row.id).exec(&self.db).await?;
         Ok(())
-    }
-
-    /// The integration whose signing secret verifies this request, trying
-    /// each; `now` is unix seconds. The timestamp is checked first, so a
-    /// replayed request costs no decryption.
-    pub async fn verify(
-        &self,
-        timestamp: Option<&str>,
-        signature: Option<&str>,
-        body: &[u8],
-        now: i64,
-    ) -> Result<VerifiedIntegration, IntegrationError> {
-        let (Some(timestamp), Some(signature)) = (timestamp, signature) else {
-            return Err(SignatureError::Missing.into());
-        };
-        signature::check_timestamp(timestamp, now)?;
-        let rows = slack_integrations::Entity::find()
-            .order_by_asc(slack_integrations::Column::CreatedAt)
-            .all(&self.db)
-            .await?;
-        for row in rows {
-            let secret = match self.sealer.open(&row.secret, &aad(row.id)) {
-                Ok(secret) => secret,
-                Err(err) => {
-                    tracing::warn!(integration_id = %row.id, error = %err, "cannot open a Slack signing secret");
-                    continue;
-                }
-            };
-            if signature::verify(&secret, timestamp, body, signature) {
-                let monitor_ids = monitors_of(&self.db, &[row.id]).await?.remove(&row.id);
-                return Ok(VerifiedIntegration {
-                    id: row.id,
-                    owner_id: row.owner_id,
-                    name: row.name,
-                    monitor_ids: monitor_ids.unwrap_or_default(),
-                });
-            }
-        }
-        Err(SignatureError::Mismatch.into())
     }
 
     async fn find_authorized(
@@ -279,6 +275,7 @@ impl SlackIntegrationService {
                 owner_id: r.owner_id,
                 name: r.name,
                 signing_secret: r.secret_hint,
+                app_id: r.app_id,
                 created_at: r.created_at,
                 updated_at: r.updated_at,
             })
@@ -286,7 +283,7 @@ impl SlackIntegrationService {
     }
 }
 
-async fn monitors_of(
+pub(super) async fn monitors_of(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Vec<Uuid>>, IntegrationError> {

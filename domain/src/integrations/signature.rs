@@ -22,6 +22,8 @@ pub enum SignatureError {
     Stale,
     #[error("the signature does not match")]
     Mismatch,
+    #[error("this signed request was already answered; a replay is refused")]
+    Replayed,
 }
 
 /// The timestamp, if it is a unix time within [`MAX_SKEW_SECS`] of `now`.

@@ -21,6 +21,7 @@ use crate::accounts::Principal;
 use crate::channels::crypto::Sealer;
 use crate::channels::{EncryptionKey, OpenError};
 use crate::entities::{channels, monitor_channels, monitor_state, monitors};
+use crate::quotas::{self, Quota, QuotaExceeded, Quotas};
 
 /// Why a monitor operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +37,9 @@ pub enum MonitorError {
     /// A stored secret no longer opens: the key changed or the row was altered.
     #[error(transparent)]
     Undecryptable(#[from] OpenError),
+    /// The owner already has as many monitors as the server allows.
+    #[error(transparent)]
+    Quota(#[from] QuotaExceeded),
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
 }
@@ -46,6 +50,7 @@ pub enum MonitorError {
 pub struct MonitorService {
     db: DatabaseConnection,
     pub(super) sealer: Arc<Sealer>,
+    quotas: Quotas,
 }
 
 impl std::fmt::Debug for MonitorService {
@@ -61,7 +66,13 @@ const FIRST_CHECK_SPREAD_SECS: i64 = 60;
 impl MonitorService {
     /// A service over `db` sealing secrets with `key`.
     pub fn new(db: DatabaseConnection, key: &EncryptionKey) -> Self {
-        Self { db, sealer: Arc::new(Sealer::new(key)) }
+        Self { db, sealer: Arc::new(Sealer::new(key)), quotas: Quotas::unlimited() }
+    }
+
+    /// The same service enforcing `quotas` on non-admins.
+    pub fn with_quotas(mut self, quotas: Quotas) -> Self {
+        self.quotas = quotas;
+        self
     }
 
     /// Creates a monitor owned by the caller.
@@ -71,7 +82,13 @@ impl MonitorService {
         input: MonitorInput,
     ) -> Result<MonitorView, MonitorError> {
         let settings = input.into_settings()?;
-        self.insert(owner.user_id, settings).await
+        self.insert(owner, settings).await
+    }
+
+    /// Refuses an interval below the minimum for a non-admin.
+    fn check_interval(&self, caller: &Principal, interval: i64) -> Result<(), MonitorError> {
+        quotas::check_interval(&self.quotas, caller, interval)
+            .map_err(|message| SpecError::new("interval_seconds", message).into())
     }
 
     /// The RunState contract's website: an HTTP GET monitor of `url`; the
@@ -92,15 +109,18 @@ impl MonitorService {
             return Err(MonitorError::Conflict("you already monitor this URL".into()));
         }
         let settings = MonitorInput { http: Some(spec), ..Default::default() }.into_settings()?;
-        self.insert(owner.user_id, settings).await
+        self.insert(owner, settings).await
     }
 
     async fn insert(
         &self,
-        owner_id: Uuid,
+        owner: &Principal,
         settings: MonitorSettings,
     ) -> Result<MonitorView, MonitorError> {
+        let owner_id = owner.user_id;
+        self.check_interval(owner, i64::from(settings.interval_seconds))?;
         let txn = crate::db::begin_write(&self.db).await?;
+        quotas::check(&txn, &self.quotas, Quota::Monitors, owner).await??;
         check_channels(&txn, owner_id, &settings.channel_ids).await?;
         let now = Utc::now();
         let spread = FIRST_CHECK_SPREAD_SECS.min(i64::from(settings.interval_seconds)) * 1000;
@@ -231,6 +251,9 @@ impl MonitorService {
         patch: MonitorInput,
     ) -> Result<MonitorView, MonitorError> {
         let current = self.get(caller, id).await?;
+        if let Some(interval) = patch.interval_seconds {
+            self.check_interval(caller, interval)?;
+        }
         let settings = patch.patch(&current.settings()?)?;
         let txn = crate::db::begin_write(&self.db).await?;
         check_channels(&txn, current.owner_id, &settings.channel_ids).await?;

@@ -22,6 +22,8 @@ pub async fn record_results(
     db: &DatabaseConnection,
     results: &[CheckResult],
 ) -> Result<Vec<Recorded>, DbErr> {
+    let bounded: Vec<CheckResult> = results.iter().cloned().map(CheckResult::bounded).collect();
+    let results = bounded.as_slice();
     let mut answers: Vec<Option<Recorded>> = vec![None; results.len()];
     let fast = fast_path(results);
     if !fast.is_empty() {

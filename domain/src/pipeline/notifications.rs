@@ -87,14 +87,14 @@ pub async fn finish_attempt(
         Outcome::Retry { error, at } => update
             .col_expr(notifications::Column::DeliveryStatus, Expr::value(RETRYING))
             .col_expr(notifications::Column::NextAttemptAt, Expr::value(*at))
-            .col_expr(notifications::Column::LastError, Expr::value(error.clone())),
+            .col_expr(notifications::Column::LastError, Expr::value(crate::text::remote(error))),
         Outcome::Failed { error } => update
             .col_expr(notifications::Column::DeliveryStatus, Expr::value(FAILED))
             .col_expr(
                 notifications::Column::NextAttemptAt,
                 Expr::value(Option::<DateTime<Utc>>::None),
             )
-            .col_expr(notifications::Column::LastError, Expr::value(error.clone())),
+            .col_expr(notifications::Column::LastError, Expr::value(crate::text::remote(error))),
     };
     update.exec(db).await.map(|_| ())
 }

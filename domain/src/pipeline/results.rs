@@ -31,6 +31,15 @@ pub struct CheckResult {
     pub region: String,
 }
 
+impl CheckResult {
+    /// The same result with its error (a remote server's words, often)
+    /// bounded before it is stored: see [`crate::text::remote`].
+    pub fn bounded(mut self) -> Self {
+        self.error = self.error.as_deref().map(crate::text::remote);
+        self
+    }
+}
+
 /// What recording did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Recorded {
@@ -65,6 +74,7 @@ pub async fn record_result(
     db: &DatabaseConnection,
     result: &CheckResult,
 ) -> Result<Recorded, DbErr> {
+    let result = &result.clone().bounded();
     for _ in 0..STATE_RETRIES {
         if let Some(recorded) = try_record(db, result).await? {
             return Ok(recorded);

@@ -123,6 +123,8 @@ pub async fn prune_batch(
             .rows_affected
     };
     let RollupsPruned { minutes, hours, days } = rollups::prune_batch(db, now, batch).await?;
+    // Rate-limit windows that ended: a handful of rows per client and day.
+    crate::ratelimit::prune(db, now).await?;
     Ok(Pruned {
         checks,
         status_changes,

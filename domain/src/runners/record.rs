@@ -17,6 +17,7 @@ use crate::monitors::Status;
 use crate::pipeline::results::check_id;
 use crate::pipeline::scheduling::to_millis;
 use crate::pipeline::transitions::{self, State, Thresholds};
+use crate::text;
 
 /// What recording did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -111,8 +112,9 @@ fn own_status(
     observed: Option<&[Observation<'_>]>,
 ) -> (Status, Option<String>) {
     match outcome {
-        ListingOutcome::RateLimited { error, .. } => (Status::Unknown, Some(error.clone())),
-        ListingOutcome::Failed { error } => (Status::Down, Some(error.clone())),
+        // GitHub's (or a look-alike's) words: bounded before they are stored.
+        ListingOutcome::RateLimited { error, .. } => (Status::Unknown, Some(text::remote(error))),
+        ListingOutcome::Failed { error } => (Status::Down, Some(text::remote(error))),
         ListingOutcome::Listed { .. } | ListingOutcome::Unchanged => {
             let unhealthy: Vec<String> = observed
                 .unwrap_or_default()

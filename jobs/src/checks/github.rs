@@ -23,6 +23,9 @@ pub const API_VERSION: &str = "2022-11-28";
 pub const PER_PAGE: u32 = 100;
 /// Pages at most (10,000 runners): a bound against a server that never ends.
 const MAX_PAGES: usize = 100;
+/// Runners at most, whatever the pages hold: a bound against a server that
+/// packs more than `PER_PAGE` into a page.
+const MAX_RUNNERS: usize = 10_000;
 /// A page's body at most.
 const PAGE_LIMIT: usize = 4 * 1024 * 1024;
 /// The longest GitHub may make us wait; a reset further away is not trusted.
@@ -134,6 +137,11 @@ async fn walk(
             Answer::Page { runners: page, etag, next } => {
                 changed += 1;
                 runners.extend(page);
+                if runners.len() > MAX_RUNNERS {
+                    return Walk::Done(ListingOutcome::Failed {
+                        error: format!("more than {MAX_RUNNERS} runners"),
+                    });
+                }
                 pages.push(PageTag { url: current, etag });
                 url = match next {
                     Some(next) if same_origin(&next, &spec.api_url) => Some(next),
@@ -240,6 +248,7 @@ pub fn refusal(
         .ok()
         .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_owned))
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned());
+    let message = domain::text::remote(&message);
     let retry_after = header(headers, "retry-after").and_then(|v| v.trim().parse::<i64>().ok());
     let exhausted = header(headers, "x-ratelimit-remaining").is_some_and(|v| v.trim() == "0");
     let reset = header(headers, "x-ratelimit-reset")

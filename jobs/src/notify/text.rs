@@ -126,15 +126,7 @@ pub(crate) fn human_duration(duration: chrono::Duration) -> String {
     }
 }
 
-/// At most `max` characters, with `…` when cut.
-pub(crate) fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
+pub(crate) use domain::text::truncate;
 
 #[cfg(test)]
 mod tests {

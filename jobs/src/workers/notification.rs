@@ -26,6 +26,7 @@ pub async fn handle(ctx: PipelineContext, job: NotificationJob) -> Result<(), Jo
     metrics::counter!("notifications_total", "channel" => notification.channel.clone(), "outcome" => outcome_name(&outcome))
         .increment(1);
     if let Outcome::Failed { error } | Outcome::Retry { error, .. } = &outcome {
+        let error = domain::text::remote(error);
         tracing::warn!(notification_id = %notification.id, attempt = notification.attempts, %error, "delivery failed");
     }
     finish_attempt(&ctx.db, notification.id, &outcome).await.map_err(retry)

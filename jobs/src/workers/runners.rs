@@ -61,6 +61,7 @@ pub async fn handle(
     if let ListingOutcome::Failed { error } | ListingOutcome::RateLimited { error, .. } =
         &listing.outcome
     {
+        let error = domain::text::remote(error);
         tracing::info!(monitor_id = %monitor.id, %error, "runner listing did not complete");
     }
 

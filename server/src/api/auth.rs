@@ -74,23 +74,31 @@ impl TokensBody {
     }
 }
 
-/// Creates an account.
+/// Creates an account. Every attempt counts against the client's sign-up
+/// limit (429 beyond it); 503 when too many passwords are being hashed.
 #[utoipa::path(post, path = "/signup", tag = "auth", request_body = Credentials,
     responses((status = 201, body = UserBody), (status = 400, body = super::error::ErrorBody),
-              (status = 409, body = super::error::ErrorBody)))]
+              (status = 403, body = super::error::ErrorBody),
+              (status = 409, body = super::error::ErrorBody),
+              (status = 429, body = super::error::ErrorBody),
+              (status = 503, body = super::error::ErrorBody)))]
 pub async fn signup(
     State(state): State<AppState>,
+    Client(client): Client,
     Json(body): Json<Credentials>,
 ) -> Result<Envelope<UserBody>, ApiError> {
-    let user =
-        state.accounts.signup(&body.email, &body.password, body.invitation.as_deref()).await?;
+    let invitation = body.invitation.as_deref();
+    let user = state.accounts.signup(&body.email, &body.password, invitation, &client).await?;
     Ok(Envelope::created(user.into()).with_message("account created"))
 }
 
-/// Signs in and returns a token pair.
+/// Signs in and returns a token pair. 429 when the client, or this account
+/// from this client, has used up its attempts; 503 when too many passwords
+/// are being checked.
 #[utoipa::path(post, path = "/signin", tag = "auth", request_body = Credentials,
     responses((status = 200, body = TokensBody), (status = 401, body = super::error::ErrorBody),
-              (status = 429, body = super::error::ErrorBody)))]
+              (status = 429, body = super::error::ErrorBody),
+              (status = 503, body = super::error::ErrorBody)))]
 pub async fn signin(
     State(state): State<AppState>,
     Client(client): Client,

@@ -197,6 +197,7 @@ pub async fn list_channels(
 #[utoipa::path(post, path = "/channels", tag = "channels", security(("bearer" = [])),
     request_body = ChannelRequest,
     responses((status = 201, body = ChannelBody), (status = 400, body = ErrorBody),
+              (status = 403, body = ErrorBody, description = "`quota_exceeded`: the user owns --max-channels-per-user already"),
               (status = 422, body = ErrorBody)))]
 pub async fn create_channel(
     State(state): State<AppState>,
@@ -271,11 +272,12 @@ pub async fn delete_channel(
 }
 
 /// Sends a test message now (not through the queue). A receiver that fails
-/// is still a 200, with `delivered: false` and the reason.
+/// is still a 200, with `delivered: false` and the reason. Throttled per
+/// user and per channel: 429 with Retry-After beyond either limit.
 #[utoipa::path(post, path = "/channels/{id}/test", tag = "channels", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The channel's id")),
     responses((status = 200, body = TestOutcome), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody)))]
+              (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn test_channel(
     State(state): State<AppState>,
     Auth(principal): Auth,

@@ -20,6 +20,9 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    /// A per-user quota is reached (403, code `quota_exceeded`).
+    #[error("{0}")]
+    QuotaExceeded(String),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -34,6 +37,8 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("{0}")]
     Unavailable(String),
+    #[error("{message}")]
+    Busy { message: String, retry_after_secs: u64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -64,14 +69,14 @@ impl ApiError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Forbidden(_) | Self::QuotaExceeded(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -82,6 +87,7 @@ impl ApiError {
             Self::BadRequest(_) => "bad_request",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
+            Self::QuotaExceeded(_) => "quota_exceeded",
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::Conflict(_) => "conflict",
@@ -89,6 +95,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::RateLimited { .. } => "rate_limited",
             Self::Unavailable(_) => "unavailable",
+            Self::Busy { .. } => "busy",
             Self::Internal(_) => "internal",
         }
     }
@@ -123,7 +130,7 @@ impl IntoResponse for ApiError {
         response
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        if let Self::RateLimited { retry_after_secs } = self {
+        if let Self::RateLimited { retry_after_secs } | Self::Busy { retry_after_secs, .. } = self {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         response
@@ -143,6 +150,9 @@ impl From<AccountError> for ApiError {
             | AccountError::InvitationRequired
             | AccountError::Forbidden(_) => Self::Forbidden(err.to_string()),
             AccountError::Throttled { retry_after_secs } => Self::RateLimited { retry_after_secs },
+            AccountError::Busy { retry_after_secs } => {
+                Self::Busy { message: err.to_string(), retry_after_secs }
+            }
             AccountError::UserNotFound => Self::NotFound(err.to_string()),
             AccountError::Database(db) => Self::internal(db),
             AccountError::Internal(msg) => Self::internal(anyhow::anyhow!(msg)),
@@ -159,6 +169,7 @@ impl From<MonitorError> for ApiError {
             MonitorError::NotFound => Self::NotFound(err.to_string()),
             MonitorError::Forbidden => Self::Forbidden(err.to_string()),
             MonitorError::Conflict(msg) => Self::Conflict(msg),
+            MonitorError::Quota(quota) => Self::QuotaExceeded(quota.to_string()),
             MonitorError::Undecryptable(cause) => Self::internal(cause),
             MonitorError::Database(db) => Self::internal(db),
         }
@@ -184,6 +195,8 @@ impl From<ChannelError> for ApiError {
             }
             ChannelError::NotFound => Self::NotFound(err.to_string()),
             ChannelError::Forbidden(_) => Self::Forbidden(err.to_string()),
+            ChannelError::Quota(quota) => Self::QuotaExceeded(quota.to_string()),
+            ChannelError::Throttled { retry_after_secs } => Self::RateLimited { retry_after_secs },
             ChannelError::Undecryptable(cause) => Self::internal(cause),
             ChannelError::Database(db) => Self::internal(db),
             ChannelError::Internal(msg) => Self::internal(anyhow::anyhow!(msg)),
@@ -199,6 +212,7 @@ impl From<IntegrationError> for ApiError {
             }
             IntegrationError::NotFound => Self::NotFound(err.to_string()),
             IntegrationError::Forbidden => Self::Forbidden(err.to_string()),
+            IntegrationError::Quota(quota) => Self::QuotaExceeded(quota.to_string()),
             IntegrationError::Unverified(_) => Self::Unauthorized(err.to_string()),
             IntegrationError::Undecryptable(cause) => Self::internal(cause),
             IntegrationError::Database(db) => Self::internal(db),

@@ -90,7 +90,9 @@ pub async fn list(
 
 /// Creates a monitor.
 #[utoipa::path(post, path = "/monitors", tag = "monitors", request_body = MonitorSchema, security(("bearer" = [])),
-    responses((status = 201, body = MonitorSchema), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = MonitorSchema),
+              (status = 403, body = ErrorBody, description = "`quota_exceeded`: the user owns --max-monitors-per-user already"),
+              (status = 422, body = ErrorBody, description = "a value out of range, e.g. `interval_seconds` below --min-interval for a non-admin")))]
 pub async fn create(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -112,7 +114,8 @@ pub async fn get(
 
 /// Changes a monitor; absent fields stay as they are.
 #[utoipa::path(patch, path = "/monitors/{id}", tag = "monitors", request_body = MonitorSchema, security(("bearer" = [])),
-    responses((status = 200, body = MonitorSchema), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = MonitorSchema),
+              (status = 422, body = ErrorBody, description = "a value out of range, e.g. `interval_seconds` below --min-interval for a non-admin")))]
 pub async fn update(
     State(state): State<AppState>,
     Auth(caller): Auth,

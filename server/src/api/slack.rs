@@ -2,10 +2,9 @@
 //! (`/integrations/slack` CRUD, owner-scoped, the signing secret write-only)
 //! and the slash-command endpoint itself, which Slack calls.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{header, HeaderMap};
 use chrono::Utc;
 use domain::integrations::{self, SlackIntegrationInput, SlackIntegrationView, SlashCommand};
 use serde::Serialize;
@@ -29,6 +28,8 @@ pub struct IntegrationSchema {
     signing_secret: String,
     /// The monitors this Slack workspace may query (the owner's).
     monitor_ids: Vec<Uuid>,
+    /// The Slack app's id (`A0…`); learnt from the first verified command when not given.
+    app_id: Option<String>,
 }
 
 /// `data` of the integration list.
@@ -51,7 +52,7 @@ pub async fn list(
 
 /// Adds a Slack integration: a signing secret and the monitors it may query.
 #[utoipa::path(post, path = "/integrations/slack", tag = "integrations", request_body = IntegrationSchema, security(("bearer" = [])),
-    responses((status = 201, body = IntegrationSchema), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = IntegrationSchema), (status = 403, body = ErrorBody, description = "`quota_exceeded`: the user owns --max-slack-integrations-per-user already"), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -95,19 +96,40 @@ pub async fn delete(
     Ok(Envelope::ok(None).with_message("integration deleted"))
 }
 
+/// The largest slash-command body accepted: Slack's are well under 2 KiB.
+pub const COMMAND_BODY_LIMIT: usize = 8 * 1024;
+
 /// Slack's slash commands (`/runner-history <runner>`, `/runner-status-all`).
-/// The raw body is verified against each integration's signing secret
-/// before anything is parsed; the answer is Slack's own JSON (not the API
-/// envelope), shown only to the person who asked.
+/// The raw body (at most 8 KiB, else 413) is verified against the signing
+/// secrets of the integrations of its Slack app (`api_app_id`), a bounded
+/// number, before the command is read; a replayed signature is refused.
+/// The answer is Slack's own JSON (not the API envelope), shown only to the
+/// person who asked.
 #[utoipa::path(post, path = "/integrations/slack/commands", tag = "integrations",
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "Slack's slash-command form, signed with X-Slack-Signature and X-Slack-Request-Timestamp"),
     responses((status = 200, description = "`{response_type: \"ephemeral\", text, blocks}`"), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody)))]
 pub async fn command(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    let body = body?;
+    let too_large = ApiError::PayloadTooLarge { limit: COMMAND_BODY_LIMIT };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|len| len > COMMAND_BODY_LIMIT) {
+        return Err(too_large);
+    }
+    let body = axum::body::to_bytes(body, COMMAND_BODY_LIMIT).await.map_err(|err| {
+        if std::error::Error::source(&err)
+            .is_some_and(|e| e.is::<http_body_util::LengthLimitError>())
+        {
+            too_large
+        } else {
+            ApiError::BadRequest(format!("cannot read the request body: {err}"))
+        }
+    })?;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let verified = state
         .integrations

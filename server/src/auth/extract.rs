@@ -8,6 +8,7 @@ use axum::http::header::{AUTHORIZATION, USER_AGENT};
 use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderMap};
 use domain::accounts::{ClientInfo, Principal};
+use ipnet::IpNet;
 
 use crate::api::error::ApiError;
 use crate::state::AppState;
@@ -63,19 +64,27 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Client {
+impl FromRequestParts<AppState> for Client {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(client_info(&parts.headers, &parts.extensions)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        // The session layer has already worked it out for this request.
+        if let Some(client) = parts.extensions.get::<ClientInfo>() {
+            return Ok(Self(client.clone()));
+        }
+        Ok(Self(client_info(&parts.headers, &parts.extensions, &state.config.trusted_proxies)))
     }
 }
 
-/// The peer address (the TCP peer: forwarded headers are not trusted) and
-/// the user agent.
-pub fn client_info(headers: &HeaderMap, extensions: &Extensions) -> ClientInfo {
+/// The client's address (the TCP peer, or what the trusted proxies say it
+/// is: see `client.rs`) and the user agent.
+pub fn client_info(headers: &HeaderMap, extensions: &Extensions, trusted: &[IpNet]) -> ClientInfo {
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip());
     ClientInfo {
-        ip: extensions.get::<ConnectInfo<SocketAddr>>().map(|ci| ci.0.ip().to_string()),
+        ip: super::client::client_ip(peer, headers, trusted).map(|ip| ip.to_string()),
         user_agent: headers
             .get(USER_AGENT)
             .and_then(|v| v.to_str().ok())

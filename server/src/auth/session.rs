@@ -30,7 +30,8 @@ pub async fn cookie_session(
     mut req: Request,
     next: Next,
 ) -> Response {
-    let client = super::extract::client_info(req.headers(), req.extensions());
+    let client =
+        super::extract::client_info(req.headers(), req.extensions(), &state.config.trusted_proxies);
     req.extensions_mut().insert(client.clone());
     let bearer = req.headers().contains_key(AUTHORIZATION);
     let header =

@@ -160,6 +160,9 @@ pub struct Spawn {
     pub guard_loopback: bool,
     /// With `pipeline`: which roles run (default: all of them).
     pub roles: Option<jobs::runtime::Roles>,
+    /// Keep the default minimum interval for non-admins (30 s); otherwise
+    /// tests may check every second.
+    pub default_min_interval: bool,
 }
 
 /// Starts the app on SQLite with embedded queues.
@@ -186,6 +189,14 @@ pub async fn spawn_each(opts: Spawn) -> Vec<TestApp> {
     let mut apps = vec![spawn_sqlite(opts.clone()).await];
     apps.extend(spawn_postgres(opts).await);
     apps
+}
+
+/// A second app on `app`'s database, as another `serve` process of the same
+/// installation (its own queues: only the database is shared).
+pub async fn spawn_beside(app: &TestApp, opts: Spawn) -> TestApp {
+    let db = app.db.share().await;
+    let redis = if app.backend == "postgres" { std::env::var("TEST_REDIS_URL").ok() } else { None };
+    spawn_on(db, redis, app.backend, opts).await
 }
 
 /// The JWT secret test apps sign with, so tests can forge tokens.
@@ -220,6 +231,9 @@ async fn spawn_on(
     ];
     if !opts.guard_loopback {
         args.extend(["--allow-targets".to_owned(), jobs::testing::STAND_IN_ALLOW.to_owned()]);
+    }
+    if !opts.default_min_interval {
+        args.extend(["--min-interval".to_owned(), "1".to_owned()]);
     }
     if let Some(redis) = redis {
         // Tests share one Redis: each app gets its own queues.
