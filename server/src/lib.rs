@@ -56,8 +56,14 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
             tracing::info!(email = %email, "created the configured admin account");
         }
     }
+    let monitors = domain::monitors::MonitorService::new(db.clone(), &key);
+    // Rows written before header values and bodies were sealed: seal them now.
+    let sealed = monitors.seal_stored_http_secrets().await?;
+    if sealed > 0 {
+        tracing::info!(monitors = sealed, "sealed the stored headers and bodies of HTTP monitors");
+    }
     Ok(AppState {
-        monitors: domain::monitors::MonitorService::new(db.clone(), &key),
+        monitors,
         integrations: domain::integrations::SlackIntegrationService::new(db.clone(), &key),
         accounts,
         channels,
