@@ -164,6 +164,11 @@ pub struct Config {
     #[arg(long, env = "RUNSTATE_OUTAGE_RETENTION_DAYS", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
     pub outage_retention_days: u32,
+    /// Days a session lasts at most after sign-in, however often it is
+    /// refreshed (unused, it ends after 30 days anyway).
+    #[arg(long, env = "RUNSTATE_SESSION_MAX_AGE_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=365), global = true)]
+    pub session_max_age_days: u32,
     /// Sender address of email notifications.
     #[arg(long, env = "RUNSTATE_SMTP_FROM", global = true)]
     pub smtp_from: Option<String>,

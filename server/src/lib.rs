@@ -41,7 +41,8 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
     let secret =
         secrets::load_or_create(&config.data_dir, "jwt.key", config.jwt_secret.as_deref())?;
     let keys = domain::accounts::TokenKeys::from_secret(&secret)?;
-    let accounts = domain::accounts::AccountService::new(db.clone(), keys, config.signup.into());
+    let accounts = domain::accounts::AccountService::new(db.clone(), keys, config.signup.into())
+        .with_session_max_age(chrono::Duration::days(i64::from(config.session_max_age_days)));
     let key = secrets::encryption_key(&config.data_dir, config.encryption_key.as_deref())?;
     if config.redis_url.is_some() && config.encryption_key.is_none() {
         tracing::warn!(

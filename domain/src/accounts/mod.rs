@@ -7,6 +7,7 @@ pub mod cookies;
 mod credentials;
 mod error;
 mod invitations;
+mod own;
 mod service;
 pub mod sessions;
 pub mod throttle;
@@ -16,5 +17,8 @@ pub use admin::{AdminUserView, UserChanges};
 pub use credentials::{Email, Password, PasswordHasher, Role};
 pub use error::AccountError;
 pub use invitations::Invitation;
-pub use service::{AccountService, ClientInfo, Principal, SignupPolicy, TokenPair, UserView};
+pub use own::SessionView;
+pub use service::{
+    AccountService, ClientInfo, Clock, Principal, SignupPolicy, TokenPair, UserView,
+};
 pub use tokens::TokenKeys;

@@ -79,14 +79,39 @@ impl Principal {
     }
 }
 
+/// Where the service reads the time of sessions from: the system clock, or
+/// a test's own.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Self(Arc::new(Utc::now))
+    }
+
+    /// A clock that reads `now` (tests move time with it).
+    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
+    /// The current time.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.0)()
+    }
+}
+
 /// The account service; cheap to clone.
 #[derive(Clone)]
 pub struct AccountService {
     pub(super) db: DatabaseConnection,
-    hasher: PasswordHasher,
+    pub(super) hasher: PasswordHasher,
     keys: TokenKeys,
-    throttle: Arc<SigninThrottle>,
+    pub(super) throttle: Arc<SigninThrottle>,
     policy: SignupPolicy,
+    /// A session ends this long after sign-in, however often it is used.
+    pub(super) max_age: chrono::Duration,
+    pub(super) clock: Clock,
 }
 
 impl AccountService {
@@ -98,7 +123,21 @@ impl AccountService {
             keys,
             throttle: Arc::new(SigninThrottle::default()),
             policy,
+            max_age: sessions::DEFAULT_MAX_AGE,
+            clock: Clock::system(),
         }
+    }
+
+    /// The same service with sessions ending `max_age` after sign-in.
+    pub fn with_session_max_age(mut self, max_age: chrono::Duration) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// The same service reading session times from `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Creates a USER account, as the sign-up policy allows.
@@ -170,7 +209,7 @@ impl AccountService {
         }
         self.throttle.per_account.reset(&account_key);
         let (session_id, refresh_token) =
-            sessions::start(&self.db, user.id, client, Utc::now()).await?;
+            sessions::start(&self.db, user.id, client, self.max_age, self.clock.now()).await?;
         let pair = self.pair(&user, session_id, refresh_token)?;
         Ok((pair, UserView::from(&user)))
     }
@@ -182,7 +221,15 @@ impl AccountService {
         policy: ReusePolicy,
         client: &ClientInfo,
     ) -> Result<TokenPair, AccountError> {
-        let rotated = sessions::rotate(&self.db, refresh_token, policy, client, Utc::now()).await?;
+        let rotated = sessions::rotate(
+            &self.db,
+            refresh_token,
+            policy,
+            self.max_age,
+            client,
+            self.clock.now(),
+        )
+        .await?;
         let user = users::Entity::find_by_id(rotated.user_id)
             .one(&self.db)
             .await?
@@ -198,12 +245,12 @@ impl AccountService {
         let session = sessions::session_of(&self.db, refresh_token)
             .await?
             .ok_or(AccountError::Unauthenticated("the refresh token is invalid"))?;
-        sessions::revoke(&self.db, session.id, "logout", Utc::now()).await
+        sessions::revoke(&self.db, session.id, "logout", self.clock.now()).await
     }
 
     /// Ends the session of an authenticated caller (browser sign-out).
     pub async fn end_session(&self, principal: &Principal) -> Result<(), AccountError> {
-        sessions::revoke(&self.db, principal.session_id, "logout", Utc::now()).await
+        sessions::revoke(&self.db, principal.session_id, "logout", self.clock.now()).await
     }
 
     /// Who an access token belongs to, checked against the live user and
@@ -218,7 +265,8 @@ impl AccountService {
         let session = crate::entities::sessions::Entity::find_by_id(claims.sid)
             .one(&self.db)
             .await?
-            .filter(|s| s.revoked_at.is_none() && s.user_id == user.id);
+            .filter(|s| s.revoked_at.is_none() && s.user_id == user.id)
+            .filter(|s| !sessions::too_old(s.created_at, self.max_age, self.clock.now()));
         if session.is_none() {
             return Err(AccountError::Unauthenticated("the session has ended; sign in again"));
         }
@@ -246,6 +294,8 @@ impl AccountService {
         refresh_token: String,
     ) -> Result<TokenPair, AccountError> {
         let role = Role::from_stored(&user.role);
+        // The system clock, not `self.clock`: the JWT library checks `exp`
+        // and `nbf` against it.
         let access_token =
             self.keys.issue(user.id, role, session_id, user.token_version, Utc::now())?;
         Ok(TokenPair {

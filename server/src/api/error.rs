@@ -143,7 +143,10 @@ impl From<AccountError> for ApiError {
             | AccountError::InvitationRequired
             | AccountError::Forbidden(_) => Self::Forbidden(err.to_string()),
             AccountError::Throttled { retry_after_secs } => Self::RateLimited { retry_after_secs },
-            AccountError::UserNotFound => Self::NotFound(err.to_string()),
+            AccountError::UserNotFound | AccountError::SessionNotFound => {
+                Self::NotFound(err.to_string())
+            }
+            AccountError::WrongPassword => Self::Forbidden(err.to_string()),
             AccountError::Database(db) => Self::internal(db),
             AccountError::Internal(msg) => Self::internal(anyhow::anyhow!(msg)),
         }
