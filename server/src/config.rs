@@ -133,10 +133,16 @@ pub struct Config {
     /// (TLS) or smtp+starttls://…:587 (STARTTLS required).
     #[arg(long, env = "RUNSTATE_SMTP_URL", hide_env_values = true, global = true)]
     pub smtp_url: Option<String>,
-    /// Where `worker` and `scheduler` processes serve /metrics, /healthz and
-    /// /readyz (they serve nothing when unset; `all` and `serve` use --bind).
+    /// A separate address for /metrics (with /healthz and /readyz). `all` and
+    /// `serve` then no longer serve /metrics on --bind; `worker` and
+    /// `scheduler` serve nothing over HTTP without it.
     #[arg(long, env = "RUNSTATE_METRICS_BIND", global = true)]
     pub metrics_bind: Option<SocketAddr>,
+    /// Bearer token /metrics requires (at least 16 characters); unset, anyone
+    /// who reaches /metrics may read it.
+    #[arg(long, env = "RUNSTATE_METRICS_TOKEN", hide_env_values = true,
+          value_parser = metrics_token, global = true)]
+    pub metrics_token: Option<String>,
     /// Prefix of the queue keys in Redis: installations sharing one Redis
     /// need different ones.
     #[arg(long, env = "RUNSTATE_QUEUE_NAMESPACE", default_value = "runstate", global = true)]
@@ -178,6 +184,15 @@ pub struct Config {
     /// Directory of the built web assets (wasm, js, css).
     #[arg(long, env = "RUNSTATE_SITE_ROOT", global = true)]
     pub site_root: Option<PathBuf>,
+}
+
+/// A metrics token long enough not to be guessed.
+fn metrics_token(raw: &str) -> Result<String, String> {
+    let token = raw.trim();
+    if token.chars().count() < 16 {
+        return Err("the metrics token must have at least 16 characters".into());
+    }
+    Ok(token.to_owned())
 }
 
 impl Config {
@@ -259,6 +274,21 @@ mod tests {
         assert_eq!(cli.config.retention().checks, chrono::Duration::days(7));
         assert_eq!(cli.config.retention().outages, chrono::Duration::days(90));
         assert!(Cli::try_parse_from(["runstate", "--check-retention-days", "0"]).is_err());
+    }
+
+    #[test]
+    fn sessions_last_thirty_days_at_most_by_default() {
+        assert_eq!(parse(&[]).config.session_max_age_days, 30);
+        assert_eq!(parse(&["--session-max-age-days", "7"]).config.session_max_age_days, 7);
+        assert!(Cli::try_parse_from(["runstate", "--session-max-age-days", "0"]).is_err());
+    }
+
+    #[test]
+    fn the_metrics_token_is_secret_and_long_enough() {
+        let cli = parse(&["--metrics-token", "0123456789abcdef", "serve"]);
+        assert_eq!(cli.config.metrics_token.as_deref(), Some("0123456789abcdef"));
+        assert!(Cli::try_parse_from(["runstate", "--metrics-token", "short"]).is_err());
+        assert!(parse(&[]).config.metrics_token.is_none());
     }
 
     #[test]

@@ -115,11 +115,13 @@ pub fn pipeline_context(state: &AppState) -> jobs::workers::PipelineContext {
 /// The whole HTTP application: API, probes and pages, with every layer.
 pub fn app(state: AppState) -> Router {
     let https = state.config.is_https();
+    // With --metrics-bind, /metrics is served there only (see `cli`).
+    let ops = if state.config.metrics_bind.is_some() { ops::probes() } else { ops::router() };
     let router = Router::new()
         .nest("/api/v1", api::router(&state.config))
         .route("/api", axum::routing::any(api::not_found))
         .route("/api/{*rest}", axum::routing::any(api::not_found))
-        .merge(ops::router())
+        .merge(ops)
         .merge(web::router(&state))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::cookie_session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::same_origin_only))
