@@ -70,6 +70,7 @@ test('changing the password keeps this session and ends the others', async ({ pa
   await page.getByLabel('New password').fill(newPassword);
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page.getByText('Password changed')).toBeVisible();
+  await expect(page.getByTestId('session-row')).toHaveCount(1); // the list reloads
 
   await page.reload();
   await expect(page.getByTestId('account-email')).toHaveText(email);

@@ -30,8 +30,7 @@ pub fn Account() -> impl IntoView {
                                 <button type="submit">"Sign out"</button>
                             </ActionForm>
                         </section>
-                        <PasswordForm/>
-                        <Sessions/>
+                        <AccountSecurity/>
                     }
                     .into_any(),
                     Ok(None) => view! { <Redirect path="/signin"/> }.into_any(),
@@ -44,10 +43,20 @@ pub fn Account() -> impl IntoView {
 
 const PASSWORD_FIELDS: &[&str] = &["current_password", "new_password"];
 
+/// The password form and the session list; a password change reloads the
+/// list, since it ends the other sessions.
+#[component]
+fn AccountSecurity() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    view! {
+        <PasswordForm action=change/>
+        <Sessions change/>
+    }
+}
+
 /// Changes the password; the other sessions end, this one stays.
 #[component]
-fn PasswordForm() -> impl IntoView {
-    let action = ServerAction::<ChangePassword>::new();
+fn PasswordForm(action: ServerAction<ChangePassword>) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     toast_results(action.value(), |()| {
         Some("Password changed; your other sessions have ended".to_owned())
@@ -79,9 +88,10 @@ fn PasswordForm() -> impl IntoView {
 
 /// The live sessions, this one marked; any other can be ended.
 #[component]
-fn Sessions() -> impl IntoView {
+fn Sessions(change: ServerAction<ChangePassword>) -> impl IntoView {
     let end = ServerAction::<EndSession>::new();
-    let sessions = Resource::new(move || end.version().get(), |_| load_sessions());
+    let sessions =
+        Resource::new(move || (end.version().get(), change.version().get()), |_| load_sessions());
     toast_results(end.value(), |()| Some("Session ended".to_owned()));
     view! {
         <section class="card" aria-labelledby="sessions-heading">

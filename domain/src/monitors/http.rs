@@ -12,8 +12,9 @@ use super::github::{is_hint, mask_token};
 use super::spec::{HttpSpec, SpecError, StatusRange};
 
 /// What the API accepts for an HTTP monitor. On a patch, absent fields keep
-/// their value; on create they take the defaults of [`HttpSpec::get`].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+/// their value; on create they take the defaults of [`HttpSpec::get`]. Its
+/// `Debug` names the headers but shows no value and not the body.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct HttpInput {
     pub url: Option<String>,
     pub method: Option<String>,
@@ -30,6 +31,17 @@ pub struct HttpInput {
     #[serde(default, deserialize_with = "present")]
     pub degraded_after_ms: Option<Option<u32>>,
     pub follow_redirects: Option<bool>,
+}
+
+impl std::fmt::Debug for HttpInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpInput")
+            .field("url", &self.url)
+            .field("method", &self.method)
+            .field("headers", &self.headers.as_ref().map(|h| h.keys().collect::<Vec<_>>()))
+            .field("body", &self.body.as_ref().map(|b| b.as_ref().map(String::len)))
+            .finish_non_exhaustive()
+    }
 }
 
 /// A present field, even `null`, is `Some`: a patch tells "remove" from "keep".
@@ -188,6 +200,13 @@ mod tests {
         assert_eq!(unknown.patched(&stored()).unwrap_err().field, "http.headers");
         let create = input(serde_json::json!({"url": "https://example.org", "body": "…"}));
         assert_eq!(create.validated().unwrap_err().field, "http.body");
+    }
+
+    #[test]
+    fn debug_output_of_an_input_shows_no_secret() {
+        let shown = format!("{:?}", HttpInput::from(stored()));
+        assert!(shown.contains("Authorization"), "{shown}");
+        assert!(!shown.contains("0123456789") && !shown.contains("hunter2"), "{shown}");
     }
 
     #[test]
