@@ -143,7 +143,7 @@ impl Run {
                 interval_seconds: Some(args.interval),
                 timeout_ms: Some(5000.min(args.interval * 1000)),
                 confirmations: Some(2),
-                http: Some(HttpSpec::get(&format!("{target}m/{i}"))?),
+                http: Some(HttpSpec::get(&format!("{target}m/{i}"))?.into()),
                 ..Default::default()
             };
             ids.push(service.create(&me, input).await?.id);

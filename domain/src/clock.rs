@@ -15,6 +15,11 @@ impl Clock {
         Self(Arc::new(Utc::now))
     }
 
+    /// A clock that reads `now` (tests move time with it).
+    pub fn from_fn(now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        Self(Arc::new(now))
+    }
+
     /// The current time by this clock.
     pub fn now(&self) -> DateTime<Utc> {
         (self.0)()

@@ -100,7 +100,7 @@ pub async fn http_monitor(
 ) -> uuid::Uuid {
     let input = crate::monitors::MonitorInput {
         name: Some(name.into()),
-        http: Some(crate::monitors::HttpSpec::get("https://example.org/").expect("spec")),
+        http: Some(crate::monitors::HttpSpec::get("https://example.org/").expect("spec").into()),
         ..Default::default()
     };
     let key = crate::channels::EncryptionKey::generate();

@@ -207,7 +207,7 @@ mod quotas {
 
     fn input(interval: Option<i64>) -> MonitorInput {
         MonitorInput {
-            http: Some(HttpSpec::get("https://example.org/").unwrap()),
+            http: Some(HttpSpec::get("https://example.org/").unwrap().into()),
             interval_seconds: interval,
             ..Default::default()
         }

@@ -17,7 +17,7 @@ async fn monitor(db: &DatabaseConnection, owner: &Principal, name: &str, paused:
     let input = MonitorInput {
         name: Some(name.into()),
         paused: Some(paused),
-        http: Some(HttpSpec::get("https://example.org/").unwrap()),
+        http: Some(HttpSpec::get("https://example.org/").unwrap().into()),
         ..Default::default()
     };
     let key = domain::channels::EncryptionKey::generate();

@@ -24,7 +24,7 @@ async fn monitor(db: &DatabaseConnection) -> Uuid {
     let input = MonitorInput {
         name: Some("target".into()),
         paused: Some(true),
-        http: Some(HttpSpec::get("https://example.org/").unwrap()),
+        http: Some(HttpSpec::get("https://example.org/").unwrap().into()),
         ..Default::default()
     };
     let key = domain::channels::EncryptionKey::generate();

@@ -58,7 +58,7 @@ async fn main() {
     for n in 0..monitors {
         let input = MonitorInput {
             name: Some(format!("Site {n}")),
-            http: Some(HttpSpec::get(&format!("https://site-{n}.example.org/")).unwrap()),
+            http: Some(HttpSpec::get(&format!("https://site-{n}.example.org/")).unwrap().into()),
             ..Default::default()
         };
         let id = service.create(&owner, input).await.expect("monitor").id;

@@ -170,10 +170,16 @@ pub struct Config {
     /// (TLS) or smtp+starttls://…:587 (STARTTLS required).
     #[arg(long, env = "RUNSTATE_SMTP_URL", hide_env_values = true, global = true)]
     pub smtp_url: Option<String>,
-    /// Where `worker` and `scheduler` processes serve /metrics, /healthz and
-    /// /readyz (they serve nothing when unset; `all` and `serve` use --bind).
+    /// A separate address for /metrics (with /healthz and /readyz). `all` and
+    /// `serve` then no longer serve /metrics on --bind; `worker` and
+    /// `scheduler` serve nothing over HTTP without it.
     #[arg(long, env = "RUNSTATE_METRICS_BIND", global = true)]
     pub metrics_bind: Option<SocketAddr>,
+    /// Bearer token /metrics requires (at least 16 characters); unset, anyone
+    /// who reaches /metrics may read it.
+    #[arg(long, env = "RUNSTATE_METRICS_TOKEN", hide_env_values = true,
+          value_parser = metrics_token, global = true)]
+    pub metrics_token: Option<String>,
     /// Prefix of the queue keys in Redis: installations sharing one Redis
     /// need different ones.
     #[arg(long, env = "RUNSTATE_QUEUE_NAMESPACE", default_value = "runstate", global = true)]
@@ -201,6 +207,11 @@ pub struct Config {
     #[arg(long, env = "RUNSTATE_OUTAGE_RETENTION_DAYS", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
     pub outage_retention_days: u32,
+    /// Days a session lasts at most after sign-in, however often it is
+    /// refreshed (unused, it ends after 30 days anyway).
+    #[arg(long, env = "RUNSTATE_SESSION_MAX_AGE_DAYS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=365), global = true)]
+    pub session_max_age_days: u32,
     /// Sender address of email notifications.
     #[arg(long, env = "RUNSTATE_SMTP_FROM", global = true)]
     pub smtp_from: Option<String>,
@@ -210,6 +221,15 @@ pub struct Config {
     /// Directory of the built web assets (wasm, js, css).
     #[arg(long, env = "RUNSTATE_SITE_ROOT", global = true)]
     pub site_root: Option<PathBuf>,
+}
+
+/// A metrics token long enough not to be guessed.
+fn metrics_token(raw: &str) -> Result<String, String> {
+    let token = raw.trim();
+    if token.chars().count() < 16 {
+        return Err("the metrics token must have at least 16 characters".into());
+    }
+    Ok(token.to_owned())
 }
 
 impl Config {
@@ -320,6 +340,21 @@ mod tests {
         assert_eq!((config.quotas().monitors, config.quotas().min_interval_secs), (3, 5));
         assert!(Cli::try_parse_from(["runstate", "--min-interval", "0"]).is_err());
         assert!(Cli::try_parse_from(["runstate", "--trusted-proxies", "proxy"]).is_err());
+    }
+
+    #[test]
+    fn sessions_last_thirty_days_at_most_by_default() {
+        assert_eq!(parse(&[]).config.session_max_age_days, 30);
+        assert_eq!(parse(&["--session-max-age-days", "7"]).config.session_max_age_days, 7);
+        assert!(Cli::try_parse_from(["runstate", "--session-max-age-days", "0"]).is_err());
+    }
+
+    #[test]
+    fn the_metrics_token_is_secret_and_long_enough() {
+        let cli = parse(&["--metrics-token", "0123456789abcdef", "serve"]);
+        assert_eq!(cli.config.metrics_token.as_deref(), Some("0123456789abcdef"));
+        assert!(Cli::try_parse_from(["runstate", "--metrics-token", "short"]).is_err());
+        assert!(parse(&[]).config.metrics_token.is_none());
     }
 
     #[test]

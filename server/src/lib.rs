@@ -42,7 +42,8 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
         secrets::load_or_create(&config.data_dir, "jwt.key", config.jwt_secret.as_deref())?;
     let keys = domain::accounts::TokenKeys::from_secret(&secret)?;
     let accounts = domain::accounts::AccountService::new(db.clone(), keys, config.signup.into())
-        .with_limits(config.account_limits());
+        .with_limits(config.account_limits())
+        .with_session_max_age(chrono::Duration::days(i64::from(config.session_max_age_days)));
     let key = secrets::encryption_key(&config.data_dir, config.encryption_key.as_deref())?;
     if config.redis_url.is_some() && config.encryption_key.is_none() {
         tracing::warn!(
@@ -69,8 +70,14 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
     if let Some(smtp) = &smtp {
         tokio::spawn(warn_if_smtp_refused(outbound.clone(), Arc::clone(smtp)));
     }
+    let monitors = domain::monitors::MonitorService::new(db.clone(), &key).with_quotas(quotas);
+    // Rows written before header values and bodies were sealed: seal them now.
+    let sealed = monitors.seal_stored_http_secrets().await?;
+    if sealed > 0 {
+        tracing::info!(monitors = sealed, "sealed the stored headers and bodies of HTTP monitors");
+    }
     Ok(AppState {
-        monitors: domain::monitors::MonitorService::new(db.clone(), &key).with_quotas(quotas),
+        monitors,
         integrations: domain::integrations::SlackIntegrationService::new(db.clone(), &key)
             .with_quotas(quotas),
         accounts,
@@ -138,11 +145,13 @@ pub fn pipeline_context(state: &AppState) -> jobs::workers::PipelineContext {
 /// The whole HTTP application: API, probes and pages, with every layer.
 pub fn app(state: AppState) -> Router {
     let https = state.config.is_https();
+    // With --metrics-bind, /metrics is served there only (see `cli`).
+    let ops = if state.config.metrics_bind.is_some() { ops::probes() } else { ops::router() };
     let router = Router::new()
         .nest("/api/v1", api::router(&state.config))
         .route("/api", axum::routing::any(api::not_found))
         .route("/api/{*rest}", axum::routing::any(api::not_found))
-        .merge(ops::router())
+        .merge(ops)
         .merge(web::router(&state))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::cookie_session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::same_origin_only))

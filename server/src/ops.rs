@@ -1,21 +1,26 @@
 //! Operational endpoints: `/healthz` (alive), `/readyz` (dependencies
-//! reachable) and `/metrics` (Prometheus text).
+//! reachable) and `/metrics` (Prometheus text, behind `--metrics-token`
+//! when set, and on `--metrics-bind` alone when that is set).
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::IntoResponse;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use crate::state::AppState;
 
-/// The probe routes, outside `/api` so load balancers need no envelope.
+/// The probes and the metrics: what a `--metrics-bind` listener serves.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+    probes().route("/metrics", get(metrics))
+}
+
+/// The probe routes, outside `/api` so load balancers need no envelope.
+pub fn probes() -> Router<AppState> {
+    Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz))
 }
 
 async fn healthz() -> &'static str {
@@ -55,6 +60,42 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     (status, Json(body))
 }
 
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+/// Prometheus text; with `--metrics-token`, only for `Authorization: Bearer <token>`.
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(expected) = &state.config.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if !same_secret(given.trim(), expected) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\"")],
+                "the metrics need `Authorization: Bearer <metrics token>`\n",
+            )
+                .into_response();
+        }
+    }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
+        .into_response()
+}
+
+/// Compares in constant time; hashing first hides the length too.
+fn same_secret(given: &str, expected: &str) -> bool {
+    let given = Sha256::digest(given.as_bytes());
+    let expected = Sha256::digest(expected.as_bytes());
+    bool::from(given.ct_eq(&expected))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_secret;
+
+    #[test]
+    fn tokens_match_only_exactly() {
+        assert!(same_secret("s3cret-metrics-token", "s3cret-metrics-token"));
+        assert!(!same_secret("s3cret-metrics-toke", "s3cret-metrics-token"));
+        assert!(!same_secret("", "s3cret-metrics-token"));
+    }
 }

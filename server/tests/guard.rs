@@ -81,6 +81,9 @@ async fn no_outbound_path_reaches_a_denied_address_in_any_spelling() {
             format!("smtp://localhost:{}", v4.port()),
             "--smtp-from".into(),
             "RunState <alerts@runstate.test>".into(),
+            // Two test messages for each of 17 channels, over the per-user default.
+            "--channel-tests-per-user".into(),
+            "100".into(),
         ],
         ..Default::default()
     };

@@ -116,8 +116,11 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
     let mut paths = HashMap::new();
     for i in 0..12 {
         let spec = HttpSpec::get(&format!("{}m{i}", target.url)).unwrap();
-        let input =
-            MonitorInput { interval_seconds: Some(1), http: Some(spec), ..Default::default() };
+        let input = MonitorInput {
+            interval_seconds: Some(1),
+            http: Some(spec.into()),
+            ..Default::default()
+        };
         let monitor = monitors.create(&principal, input).await.unwrap();
         paths.insert(monitor.id, format!("/m{i}"));
     }

@@ -147,7 +147,8 @@ async fn slash_commands_are_verified_and_answer_with_the_stored_runners() {
         let (status, help) =
             command(&app, Some(SECRET), now, &form("/runstate", "what"), false).await;
         assert_eq!(status, 200);
-        assert!(help["text"].as_str().unwrap().contains("/runner-history <runner>"));
+        // Escaped: Slack reads the fallback text as mrkdwn and shows `<runner>`.
+        assert!(help["text"].as_str().unwrap().contains("/runner-history &lt;runner&gt;"));
         let (_, unknown) =
             command(&app, Some(SECRET), now, &form("/runner-history", "nobody"), false).await;
         assert!(unknown["text"].as_str().unwrap().contains("No runner named `nobody`"));

@@ -1,6 +1,7 @@
 //! Data the server sends to pages, shared by both sides. Times arrive
 //! already formatted by the server, so both renders agree on the text.
 
+mod account;
 mod admin;
 mod channels;
 mod monitors;
@@ -8,6 +9,7 @@ mod runners;
 
 use serde::{Deserialize, Serialize};
 
+pub use account::SessionItem;
 pub use admin::{AdminOverview, AdminUser, FailureItem, QueueDepth, RegionSeen};
 pub use channels::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
 pub use monitors::{

@@ -159,6 +159,10 @@ pub struct MonitorForm {
     /// Comma-separated codes or ranges, e.g. `200-299, 301`.
     pub expected_status: String,
     pub keyword: String,
+    /// The stored request headers, values masked (`Authorization: …abcd`); shown, never posted.
+    pub headers: Vec<String>,
+    /// The stored request body, masked; empty when there is none.
+    pub body_hint: String,
     pub host: String,
     pub port: String,
     /// A GitHub user or organisation.

@@ -30,7 +30,10 @@ impl From<AccountError> for AppError {
             | AccountError::InvitationRequired
             | AccountError::Forbidden(_) => Self::Forbidden(message),
             AccountError::Throttled { .. } | AccountError::Busy { .. } => Self::Throttled(message),
-            AccountError::UserNotFound => Self::NotFound(message),
+            AccountError::UserNotFound | AccountError::SessionNotFound => Self::NotFound(message),
+            AccountError::WrongPassword => {
+                Self::Invalid { field: Some("current_password".into()), message }
+            }
             AccountError::Conflict(_) => Self::Conflict(message),
             AccountError::Database(_) | AccountError::Internal(_) => {
                 internal("account service", err)

@@ -2,6 +2,7 @@
 //! what the request carries, calls the domain services and turns their
 //! answers into the DTOs pages show.
 
+pub mod account;
 pub mod admin;
 pub mod channels;
 mod convert;

@@ -188,6 +188,10 @@ fn form_of(view: &MonitorView) -> MonitorForm {
             })
             .unwrap_or_else(|| "200-399".into()),
         keyword: http.and_then(|h| h.keyword.clone()).unwrap_or_default(),
+        headers: http
+            .map(|h| h.headers.iter().map(|(name, value)| format!("{name}: {value}")).collect())
+            .unwrap_or_default(),
+        body_hint: http.and_then(|h| h.body.clone()).unwrap_or_default(),
         host: tcp.map(|t| t.host.clone()).unwrap_or_default(),
         port: tcp.map(|t| t.port.to_string()).unwrap_or_default(),
         github_owner: text(|g| &g.owner),
@@ -246,7 +250,7 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
             spec.expected_status = status_ranges(&form.expected_status)?;
             spec.keyword = Some(form.keyword.clone()).filter(|k| !k.is_empty());
             spec.keyword_absent &= spec.keyword.is_some();
-            input.http = Some(spec);
+            input.http = Some(spec.into());
         }
         "tcp" => {
             let port = form

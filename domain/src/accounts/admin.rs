@@ -64,6 +64,8 @@ impl AccountService {
         client: &ClientInfo,
     ) -> Result<AdminUserView, AccountError> {
         let txn = crate::db::begin_write(&self.db).await?;
+        // Lock first, read after: the user is then read as the last writer left it.
+        let admins = lock_enabled_admins(&txn).await?;
         let user =
             users::Entity::find_by_id(id).one(&txn).await?.ok_or(AccountError::UserNotFound)?;
         let role = changes.role.unwrap_or(Role::from_stored(&user.role));
@@ -71,7 +73,7 @@ impl AccountService {
         let loses_admin = user.role == Role::Admin.as_str()
             && !user.disabled
             && (role != Role::Admin || disabled);
-        if loses_admin && enabled_admins(&txn).await? <= 1 {
+        if loses_admin && admins <= 1 {
             return Err(AccountError::Conflict(
                 "the last enabled admin cannot be demoted or disabled",
             ));
@@ -125,8 +127,12 @@ impl AccountService {
             return Err(AccountError::Conflict("admins cannot delete their own account"));
         }
         let txn = crate::db::begin_write(&self.db).await?;
+        let admins = lock_enabled_admins(&txn).await?;
         let user =
             users::Entity::find_by_id(id).one(&txn).await?.ok_or(AccountError::UserNotFound)?;
+        if user.role == Role::Admin.as_str() && !user.disabled && admins <= 1 {
+            return Err(AccountError::Conflict("the last enabled admin cannot be deleted"));
+        }
         users::Entity::delete_by_id(id).exec(&txn).await?;
         audit::record(
             &txn,
@@ -201,12 +207,25 @@ impl AccountService {
     }
 }
 
-async fn enabled_admins(db: &impl sea_orm::ConnectionTrait) -> Result<u64, AccountError> {
-    Ok(users::Entity::find()
+/// Counts the enabled admins, locking their rows until the transaction
+/// ends. On Postgres (READ COMMITTED) two concurrent demotions of the last
+/// two admins would each count two and both succeed; with `FOR UPDATE` the
+/// second waits for the first, then re-reads the rows and counts one. SQLite
+/// needs no lock: its write transactions (`BEGIN IMMEDIATE`) run one at a time.
+async fn lock_enabled_admins(txn: &sea_orm::DatabaseTransaction) -> Result<usize, AccountError> {
+    use sea_orm::ConnectionTrait;
+    let query = users::Entity::find()
+        .select_only()
+        .column(users::Column::Id)
         .filter(users::Column::Role.eq(Role::Admin.as_str()))
         .filter(users::Column::Disabled.eq(false))
-        .count(db)
-        .await?)
+        // One order for every locker, so two of them cannot deadlock.
+        .order_by_asc(users::Column::Id);
+    let query = match txn.get_database_backend() {
+        sea_orm::DbBackend::Postgres => query.lock_exclusive(),
+        _ => query,
+    };
+    Ok(query.into_tuple::<Uuid>().all(txn).await?.len())
 }
 
 fn admin_view(user: &users::Model, monitor_count: i64) -> AdminUserView {

@@ -25,6 +25,10 @@ pub enum AccountError {
     Forbidden(&'static str),
     #[error("user not found")]
     UserNotFound,
+    #[error("the current password is wrong")]
+    WrongPassword,
+    #[error("session not found")]
+    SessionNotFound,
     #[error("{0}")]
     Conflict(&'static str),
     #[error("database error")]

@@ -8,6 +8,7 @@ mod credentials;
 mod error;
 pub mod gate;
 mod invitations;
+mod own;
 mod service;
 pub mod sessions;
 pub mod throttle;
@@ -17,5 +18,9 @@ pub use admin::{AdminUserView, UserChanges};
 pub use credentials::{Email, Password, PasswordHasher, Role};
 pub use error::AccountError;
 pub use invitations::Invitation;
+pub use own::SessionView;
 pub use service::{AccountService, ClientInfo, Principal, SignupPolicy, TokenPair, UserView};
 pub use tokens::TokenKeys;
+
+/// The clock the service reads session ages and limit windows from.
+pub use crate::clock::Clock;

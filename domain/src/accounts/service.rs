@@ -89,11 +89,14 @@ impl Principal {
 #[derive(Clone)]
 pub struct AccountService {
     pub(super) db: DatabaseConnection,
-    hasher: PasswordHasher,
+    pub(super) hasher: PasswordHasher,
     keys: TokenKeys,
-    limiter: RateLimiter,
-    limits: AccountLimits,
+    pub(super) limiter: RateLimiter,
+    pub(super) limits: AccountLimits,
     policy: SignupPolicy,
+    /// A session ends this long after sign-in, however often it is used.
+    pub(super) max_age: chrono::Duration,
+    pub(super) clock: Clock,
 }
 
 impl AccountService {
@@ -106,12 +109,22 @@ impl AccountService {
             keys,
             limits: AccountLimits::default(),
             policy,
+            max_age: sessions::DEFAULT_MAX_AGE,
+            clock: Clock::system(),
         }
     }
 
-    /// The same service reading the time from `clock` (for the limits' windows).
+    /// The same service with sessions ending `max_age` after sign-in.
+    pub fn with_session_max_age(mut self, max_age: chrono::Duration) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// The same service reading the time from `clock`: the limits' windows
+    /// and the sessions' ages.
     pub fn with_clock(mut self, clock: Clock) -> Self {
-        self.limiter = RateLimiter::new(self.db.clone(), clock);
+        self.limiter = RateLimiter::new(self.db.clone(), clock.clone());
+        self.clock = clock;
         self
     }
 
@@ -128,7 +141,7 @@ impl AccountService {
     }
 
     /// Counts one event against `limit`; `Throttled` beyond it.
-    async fn take(&self, limit: &Limit, key: &str) -> Result<(), AccountError> {
+    pub(super) async fn take(&self, limit: &Limit, key: &str) -> Result<(), AccountError> {
         self.limiter.take(limit, key).await?.map_err(throttled)
     }
 
@@ -214,7 +227,7 @@ impl AccountService {
         }
         self.limiter.reset(&limits.signin_per_account_client, &pair_key).await?;
         let (session_id, refresh_token) =
-            sessions::start(&self.db, user.id, client, Utc::now()).await?;
+            sessions::start(&self.db, user.id, client, self.max_age, self.clock.now()).await?;
         let pair = self.pair(&user, session_id, refresh_token)?;
         Ok((pair, UserView::from(&user)))
     }
@@ -226,7 +239,15 @@ impl AccountService {
         policy: ReusePolicy,
         client: &ClientInfo,
     ) -> Result<TokenPair, AccountError> {
-        let rotated = sessions::rotate(&self.db, refresh_token, policy, client, Utc::now()).await?;
+        let rotated = sessions::rotate(
+            &self.db,
+            refresh_token,
+            policy,
+            self.max_age,
+            client,
+            self.clock.now(),
+        )
+        .await?;
         let user = users::Entity::find_by_id(rotated.user_id)
             .one(&self.db)
             .await?
@@ -242,12 +263,12 @@ impl AccountService {
         let session = sessions::session_of(&self.db, refresh_token)
             .await?
             .ok_or(AccountError::Unauthenticated("the refresh token is invalid"))?;
-        sessions::revoke(&self.db, session.id, "logout", Utc::now()).await
+        sessions::revoke(&self.db, session.id, "logout", self.clock.now()).await
     }
 
     /// Ends the session of an authenticated caller (browser sign-out).
     pub async fn end_session(&self, principal: &Principal) -> Result<(), AccountError> {
-        sessions::revoke(&self.db, principal.session_id, "logout", Utc::now()).await
+        sessions::revoke(&self.db, principal.session_id, "logout", self.clock.now()).await
     }
 
     /// Who an access token belongs to, checked against the live user and
@@ -262,7 +283,8 @@ impl AccountService {
         let session = crate::entities::sessions::Entity::find_by_id(claims.sid)
             .one(&self.db)
             .await?
-            .filter(|s| s.revoked_at.is_none() && s.user_id == user.id);
+            .filter(|s| s.revoked_at.is_none() && s.user_id == user.id)
+            .filter(|s| !sessions::too_old(s.created_at, self.max_age, self.clock.now()));
         if session.is_none() {
             return Err(AccountError::Unauthenticated("the session has ended; sign in again"));
         }
@@ -290,6 +312,8 @@ impl AccountService {
         refresh_token: String,
     ) -> Result<TokenPair, AccountError> {
         let role = Role::from_stored(&user.role);
+        // The system clock, not `self.clock`: the JWT library checks `exp`
+        // and `nbf` against it.
         let access_token =
             self.keys.issue(user.id, role, session_id, user.token_version, Utc::now())?;
         Ok(TokenPair {
@@ -301,7 +325,8 @@ impl AccountService {
     }
 }
 
-fn throttled(RetryAfter(retry_after_secs): RetryAfter) -> AccountError {
+/// A rate limit's refusal, as the account error.
+pub(super) fn throttled(RetryAfter(retry_after_secs): RetryAfter) -> AccountError {
     AccountError::Throttled { retry_after_secs }
 }
 

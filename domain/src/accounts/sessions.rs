@@ -17,8 +17,16 @@ use super::audit::{self, AuditEntry};
 use super::{AccountError, ClientInfo};
 use crate::entities::{refresh_tokens, sessions};
 
-/// How long a refresh token can wait to be used.
+/// How long a refresh token can wait to be used (the sliding lifetime).
 pub const REFRESH_TTL: Duration = Duration::days(30);
+/// The default absolute lifetime of a session, however often it is used.
+pub const DEFAULT_MAX_AGE: Duration = Duration::days(30);
+/// How late a browser's reuse of a spent refresh token is still taken for
+/// a second tab of the same browser. Tabs sharing one cookie jar send the
+/// same token at the same moment, so the reuse trails the spend by the
+/// spread of two parallel requests (milliseconds, a second on a slow
+/// link); anything later is treated as a copied token.
+pub const BROWSER_GRACE: Duration = Duration::seconds(2);
 
 /// How a reused (already spent) token is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,9 +60,12 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Issues a token of the family, expiring after [`REFRESH_TTL`] or when the
+/// session reaches its absolute end, whichever comes first.
 async fn insert_token(
     db: &impl ConnectionTrait,
     session_id: Uuid,
+    session_end: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<String, AccountError> {
     let (token, hash) = new_token();
@@ -63,7 +74,7 @@ async fn insert_token(
         session_id: Set(session_id),
         token_hash: Set(hash),
         created_at: Set(now),
-        expires_at: Set(now + REFRESH_TTL),
+        expires_at: Set((now + REFRESH_TTL).min(session_end)),
         spent_at: Set(None),
     }
     .insert(db)
@@ -71,11 +82,13 @@ async fn insert_token(
     Ok(token)
 }
 
-/// Starts a family for `user_id` and returns its id and first token.
+/// Starts a family for `user_id` that ends at the latest after `max_age`,
+/// and returns its id and first token.
 pub async fn start(
     db: &DatabaseConnection,
     user_id: Uuid,
     client: &ClientInfo,
+    max_age: Duration,
     now: DateTime<Utc>,
 ) -> Result<(Uuid, String), AccountError> {
     let txn = crate::db::begin_write(db).await?;
@@ -92,16 +105,23 @@ pub async fn start(
     }
     .insert(&txn)
     .await?;
-    let token = insert_token(&txn, session_id, now).await?;
+    let token = insert_token(&txn, session_id, now + max_age, now).await?;
     txn.commit().await?;
     Ok((session_id, token))
 }
 
-/// Spends `presented` and issues its successor in the same family.
+/// Whether a session started at `created_at` has outlived `max_age`.
+pub fn too_old(created_at: DateTime<Utc>, max_age: Duration, now: DateTime<Utc>) -> bool {
+    now >= created_at + max_age
+}
+
+/// Spends `presented` and issues its successor in the same family, unless
+/// the family is older than `max_age` (then it is ended).
 pub async fn rotate(
     db: &DatabaseConnection,
     presented: &str,
     policy: ReusePolicy,
+    max_age: Duration,
     client: &ClientInfo,
     now: DateTime<Utc>,
 ) -> Result<Rotated, AccountError> {
@@ -116,7 +136,16 @@ pub async fn rotate(
     let Some(session) = sessions::Entity::find_by_id(token.session_id).one(db).await? else {
         return Err(invalid);
     };
-    if session.revoked_at.is_some() || token.expires_at <= now {
+    if session.revoked_at.is_some() {
+        return Err(invalid);
+    }
+    if too_old(session.created_at, max_age, now) {
+        revoke(db, session.id, "session lifetime reached", now).await?;
+        return Err(AccountError::Unauthenticated(
+            "the session has reached its maximum age; sign in again",
+        ));
+    }
+    if token.expires_at <= now {
         return Err(invalid);
     }
 
@@ -152,7 +181,7 @@ pub async fn rotate(
             ));
         }
     }
-    let refresh_token = insert_token(&txn, session.id, now).await?;
+    let refresh_token = insert_token(&txn, session.id, session.created_at + max_age, now).await?;
     sessions::Entity::update_many()
         .col_expr(sessions::Column::LastUsedAt, Expr::value(now))
         .filter(sessions::Column::Id.eq(session.id))

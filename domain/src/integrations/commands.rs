@@ -97,7 +97,7 @@ fn help() -> Value {
     let text = "RunState answers these commands:\n\
         • `/runner-history <runner>`: the last 5 outages of a runner\n\
         • `/runner-status-all`: every runner's status, last seen and first seen";
-    ephemeral(text.to_owned(), vec![section(text)])
+    ephemeral(text.to_owned(), vec![section(&escape(text))])
 }
 
 async fn history(
@@ -136,11 +136,9 @@ async fn history(
         }
     }
     if blocks.is_empty() {
-        let text = format!(
-            "No runner named `{}` on the monitors this Slack workspace may query.",
-            escape(runner)
-        );
-        return Ok(ephemeral(text.clone(), vec![section(&text)]));
+        let text =
+            format!("No runner named `{runner}` on the monitors this Slack workspace may query.");
+        return Ok(ephemeral(text.clone(), vec![section(&escape(&text))]));
     }
     blocks.truncate(MAX_BLOCKS);
     Ok(ephemeral(text.join("\n"), blocks))
@@ -236,8 +234,10 @@ fn runner_line(runner: &RunnerView) -> (String, String) {
     )
 }
 
+/// The answer: `text` is the plain fallback (escaped here, since Slack reads
+/// it as mrkdwn too); `blocks` carry their own escaped mrkdwn.
 fn ephemeral(text: String, blocks: Vec<Value>) -> Value {
-    json!({"response_type": "ephemeral", "text": truncate(&text, 3000), "blocks": blocks})
+    json!({"response_type": "ephemeral", "text": truncate(&escape(&text), 3000), "blocks": blocks})
 }
 
 fn section(text: &str) -> Value {
@@ -266,7 +266,9 @@ fn human_duration(secs: i64) -> String {
     }
 }
 
-/// Slack's mrkdwn treats `&`, `<` and `>` as control characters.
+/// Slack's mrkdwn treats `&`, `<` and `>` as control characters: a name
+/// like `<!channel>` would ping everyone. Every text from users or GitHub
+/// that goes into mrkdwn (sections and the fallback `text`) passes here.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
@@ -281,6 +283,29 @@ mod tests {
         let command = SlashCommand::parse(body);
         assert_eq!(command.command, "/runner-history");
         assert_eq!(command.text, "ci-1");
+    }
+
+    #[test]
+    fn runner_names_are_escaped_in_mrkdwn_and_in_the_fallback_text() {
+        let at = DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").map(|t| t.to_utc());
+        let at = at.unwrap_or_default();
+        let runner = RunnerView {
+            id: Uuid::nil(),
+            github_id: 1,
+            name: "<!channel> & <@U123>".into(),
+            status: RunnerStatus::Online,
+            busy: false,
+            os: "Linux".into(),
+            labels: Vec::new(),
+            first_seen_at: at,
+            last_seen_at: at,
+        };
+        let (mrkdwn, plain) = runner_line(&runner);
+        assert!(mrkdwn.contains("*&lt;!channel&gt; &amp; &lt;@U123&gt;*"), "{mrkdwn}");
+        let answer = ephemeral(plain, vec![section(&mrkdwn)]);
+        let text = answer["text"].as_str().unwrap_or_default();
+        assert!(text.starts_with("&lt;!channel&gt; &amp; &lt;@U123&gt;:"), "{text}");
+        assert!(!answer.to_string().contains("<!channel>") && !answer.to_string().contains("<@U"));
     }
 
     #[test]

@@ -165,7 +165,7 @@ fn validate_token(token: &str) -> Result<String, SpecError> {
 }
 
 /// A masked value as the API returns it (`…` and, for long ones, the last 4).
-fn is_hint(token: &str) -> bool {
+pub(super) fn is_hint(token: &str) -> bool {
     token.starts_with('…')
 }
 

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::github::{GithubRunnersInput, GithubRunnersSpec};
+use super::http::HttpInput;
 use super::spec::{HttpSpec, SpecError, TcpSpec};
 
 /// The kind of a monitor and its own settings.
@@ -37,10 +38,11 @@ impl Target {
         }
     }
 
-    /// The settings as stored in `monitors.config` (never a token).
+    /// The settings as stored in `monitors.config`: never a token, header
+    /// values and the body only masked (they are sealed in `monitors.secret`).
     pub fn to_config(&self) -> String {
         let value = match self {
-            Self::Http(spec) => serde_json::to_value(spec),
+            Self::Http(spec) => serde_json::to_value(spec.masked()),
             Self::Tcp(spec) => serde_json::to_value(spec),
             Self::GithubRunners(spec) => serde_json::to_value(spec),
         };
@@ -82,7 +84,7 @@ pub struct MonitorInput {
     pub recoveries: Option<i64>,
     pub channel_ids: Option<Vec<Uuid>>,
     pub paused: Option<bool>,
-    pub http: Option<HttpSpec>,
+    pub http: Option<HttpInput>,
     pub tcp: Option<TcpSpec>,
     pub github_runners: Option<GithubRunnersInput>,
     /// Accepted and ignored on input: server-owned fields a client may echo back.
@@ -197,8 +199,9 @@ impl MonitorInput {
         })
     }
 
-    /// Applies a patch on top of `current`; absent fields stay as they are.
-    /// A runner monitor's token stays stored unless a new one is given.
+    /// Applies a patch on top of `current` (clear settings); absent fields
+    /// stay as they are. A runner monitor's token, an HTTP monitor's header
+    /// values and body stay stored unless new ones are given.
     pub fn patch(self, current: &MonitorSettings) -> Result<MonitorSettings, SpecError> {
         if let Some(kind) = self.kind.as_deref() {
             if kind != current.target.kind() {
@@ -206,7 +209,7 @@ impl MonitorInput {
             }
         }
         let target = match (&current.target, self.http, self.tcp, self.github_runners) {
-            (Target::Http(_), Some(http), None, None) => Target::Http(http.validated()?),
+            (Target::Http(spec), Some(http), None, None) => Target::Http(http.patched(spec)?),
             (Target::Tcp(_), None, Some(tcp), None) => Target::Tcp(tcp.validated()?),
             (Target::GithubRunners(spec), None, None, Some(github)) => {
                 Target::GithubRunners(github.patched(spec)?)
@@ -259,10 +262,7 @@ mod tests {
     fn http(url: &str) -> MonitorInput {
         MonitorInput {
             kind: Some("http".into()),
-            http: Some(HttpSpec::get("https://placeholder.example").expect("spec")).map(|mut s| {
-                s.url = url.into();
-                s
-            }),
+            http: Some(HttpInput { url: Some(url.into()), ..Default::default() }),
             ..Default::default()
         }
     }

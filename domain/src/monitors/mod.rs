@@ -1,6 +1,7 @@
 //! Monitors: what to check, how often, and what their checks say.
 
 pub mod github;
+pub mod http;
 pub mod input;
 mod secrets;
 pub mod service;
@@ -9,6 +10,7 @@ pub mod status;
 pub mod view;
 
 pub use github::{GithubRunnersInput, GithubRunnersSpec, GithubRunnersView, GITHUB_API};
+pub use http::HttpInput;
 pub use input::{MonitorInput, MonitorSettings, Target};
 pub use service::{MonitorError, MonitorService};
 pub use spec::{HttpSpec, SpecError, StatusRange, TcpSpec};

@@ -15,6 +15,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::input::{MonitorInput, MonitorSettings, Target};
+use super::secrets::SecretChange;
 use super::view::{MonitorFilter, MonitorPage, MonitorView};
 use super::{SpecError, Status};
 use crate::accounts::Principal;
@@ -48,7 +49,7 @@ pub enum MonitorError {
 /// tokens) are sealed with the installation's encryption key.
 #[derive(Clone)]
 pub struct MonitorService {
-    db: DatabaseConnection,
+    pub(super) db: DatabaseConnection,
     pub(super) sealer: Arc<Sealer>,
     quotas: Quotas,
 }
@@ -108,7 +109,8 @@ impl MonitorService {
         if existing.is_some() {
             return Err(MonitorError::Conflict("you already monitor this URL".into()));
         }
-        let settings = MonitorInput { http: Some(spec), ..Default::default() }.into_settings()?;
+        let settings =
+            MonitorInput { http: Some(spec.into()), ..Default::default() }.into_settings()?;
         self.insert(owner, settings).await
     }
 
@@ -126,10 +128,12 @@ impl MonitorService {
         let spread = FIRST_CHECK_SPREAD_SECS.min(i64::from(settings.interval_seconds)) * 1000;
         let first_check = now + Duration::milliseconds(rand::rng().random_range(0..spread.max(1)));
         let id = Uuid::now_v7();
-        let secret = self.seal(id, &settings.target)?;
-        if matches!(settings.target, Target::GithubRunners(_)) && secret.is_none() {
-            return Err(SpecError::new("github_runners.token", "is required").into());
-        }
+        let secret = match self.seal(id, &settings.target)? {
+            SecretChange::Set(secret) => secret,
+            SecretChange::Keep => {
+                return Err(SpecError::new("github_runners.token", "is required").into())
+            }
+        };
         monitors::ActiveModel {
             id: Set(id),
             owner_id: Set(owner_id),
@@ -254,7 +258,11 @@ impl MonitorService {
         if let Some(interval) = patch.interval_seconds {
             self.check_interval(caller, interval)?;
         }
-        let settings = patch.patch(&current.settings()?)?;
+        let row =
+            monitors::Entity::find_by_id(id).one(&self.db).await?.ok_or(MonitorError::NotFound)?;
+        // Patch the clear settings, so masks echoed back resolve to the stored values.
+        let settings = patch
+            .patch(&MonitorSettings { target: self.clear_target(&row)?, ..current.settings()? })?;
         let txn = crate::db::begin_write(&self.db).await?;
         check_channels(&txn, current.owner_id, &settings.channel_ids).await?;
         let now = Utc::now();
@@ -270,8 +278,8 @@ impl MonitorService {
         model.recoveries = Set(settings.recoveries);
         model.paused = Set(settings.paused);
         model.updated_at = Set(now);
-        if let Some(secret) = self.seal(id, &settings.target)? {
-            model.secret = Set(Some(secret));
+        if let SecretChange::Set(secret) = self.seal(id, &settings.target)? {
+            model.secret = Set(secret);
         }
         if resumed {
             model.next_check_at = Set(crate::pipeline::scheduling::to_millis(now));
@@ -402,7 +410,7 @@ fn decode_cursor(cursor: &str) -> Option<(DateTime<Utc>, Uuid)> {
 impl From<Target> for MonitorInput {
     fn from(target: Target) -> Self {
         match target {
-            Target::Http(spec) => Self { http: Some(spec), ..Default::default() },
+            Target::Http(spec) => Self { http: Some(spec.into()), ..Default::default() },
             Target::Tcp(spec) => Self { tcp: Some(spec), ..Default::default() },
             Target::GithubRunners(spec) => Self {
                 github_runners: Some(super::github::GithubRunnersInput {

@@ -70,8 +70,9 @@ impl From<StatusRange> for String {
     }
 }
 
-/// An HTTP(S) check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An HTTP(S) check. Its `Debug` leaves out header values and the body:
+/// they are secrets and must not reach a log.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpSpec {
     pub url: String,
     #[serde(default = "default_method")]
@@ -92,6 +93,22 @@ pub struct HttpSpec {
     pub degraded_after_ms: Option<u32>,
     #[serde(default = "default_true")]
     pub follow_redirects: bool,
+}
+
+impl std::fmt::Debug for HttpSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpSpec")
+            .field("url", &self.url)
+            .field("method", &self.method)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body", &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())))
+            .field("expected_status", &self.expected_status)
+            .field("keyword", &self.keyword)
+            .field("keyword_absent", &self.keyword_absent)
+            .field("degraded_after_ms", &self.degraded_after_ms)
+            .field("follow_redirects", &self.follow_redirects)
+            .finish()
+    }
 }
 
 /// A TCP connect check.
@@ -120,8 +137,13 @@ const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPT
 impl HttpSpec {
     /// A GET of `url` expecting 200-399: what a RunState "website" is.
     pub fn get(url: &str) -> Result<Self, SpecError> {
+        Self { url: url.to_owned(), ..Self::blank() }.validated()
+    }
+
+    /// The defaults around an empty URL, before validation.
+    pub(super) fn blank() -> Self {
         Self {
-            url: url.to_owned(),
+            url: String::new(),
             method: default_method(),
             headers: BTreeMap::new(),
             body: None,
@@ -131,7 +153,6 @@ impl HttpSpec {
             degraded_after_ms: None,
             follow_redirects: true,
         }
-        .validated()
     }
 
     /// Checks every field and normalises the URL and method.
@@ -275,6 +296,16 @@ mod tests {
         assert_eq!(spec.clone().validated().expect("valid").method, "POST");
         spec.headers.insert("X-Ok".into(), "a\r\nInjected: 1".into());
         assert_eq!(spec.validated().expect_err("header").field, "http.headers");
+    }
+
+    #[test]
+    fn debug_output_names_headers_but_never_shows_values_or_the_body() {
+        let mut spec = HttpSpec::get("https://example.org").expect("valid");
+        spec.headers.insert("Authorization".into(), "Bearer s3cret-value".into());
+        spec.body = Some("password=hunter2".into());
+        let shown = format!("{spec:?}");
+        assert!(shown.contains("Authorization") && shown.contains("<16 bytes>"), "{shown}");
+        assert!(!shown.contains("s3cret") && !shown.contains("hunter2"), "{shown}");
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub struct MonitorView {
     pub latest_response_time_ms: Option<i32>,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// The HTTP monitor's settings, header values and body masked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http: Option<HttpSpec>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,6 +52,8 @@ impl MonitorView {
     ) -> Result<Self, super::service::MonitorError> {
         let target = Target::from_config(&m.kind, &m.config)?;
         let (http, tcp, github_spec) = match target {
+            // Sealed rows store the masks; a row not yet upgraded is masked here.
+            Target::Http(spec) if m.secret.is_none() => (Some(spec.masked()), None, None),
             Target::Http(spec) => (Some(spec), None, None),
             Target::Tcp(spec) => (None, Some(spec), None),
             Target::GithubRunners(spec) => (None, None, Some(spec)),

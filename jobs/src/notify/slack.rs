@@ -72,15 +72,18 @@ fn field(fact: &Fact) -> Value {
     json!({"type": "mrkdwn", "text": text::truncate(&text, FIELD_MAX)})
 }
 
-/// The notification text: the headline and, when known, the cause.
+/// The notification text: the headline and, when known, the cause. Slack
+/// reads it as mrkdwn, so the names in the headline are escaped too.
 fn fallback(alert: &Alert, headline: &str) -> String {
     match alert.cause.as_deref().filter(|c| !c.is_empty()) {
-        Some(cause) => format!("{headline}: {}", escape(cause)),
-        None => headline.to_owned(),
+        Some(cause) => format!("{}: {}", escape(headline), escape(cause)),
+        None => escape(headline),
     }
 }
 
-/// Slack's mrkdwn treats `&`, `<` and `>` as control characters.
+/// Slack's mrkdwn treats `&`, `<` and `>` as control characters: a monitor
+/// named `<!channel>` would ping everyone. Every user- or remote-supplied
+/// text in a mrkdwn field passes here (plain_text blocks are not parsed).
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
@@ -173,6 +176,45 @@ mod tests {
         assert!(fields[4].starts_with("*Detected*\n<!date^"), "{}", fields[4]);
         let context = message["blocks"][3]["elements"][0]["text"].as_str().unwrap();
         assert!(context.contains("outage #2 of ci-1"), "{context}");
+    }
+
+    /// Every text Slack parses as mrkdwn: the fallback and mrkdwn objects.
+    fn mrkdwn_texts(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if map.get("type").and_then(Value::as_str) == Some("mrkdwn") {
+                    out.extend(map.get("text").and_then(Value::as_str).map(str::to_owned));
+                }
+                map.values().for_each(|v| mrkdwn_texts(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| mrkdwn_texts(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn names_with_slack_control_characters_ping_no_one() {
+        let monitor = Alert {
+            monitor_name: "<!channel> & <@U123>".into(),
+            cause: Some("<!everyone>".into()),
+            ..down()
+        };
+        let runner = Alert { runner: Some("<!here>".into()), ..monitor.clone() };
+        for alert in [&monitor, &runner] {
+            let message = payload(alert);
+            let mut texts = vec![message["text"].as_str().unwrap().to_owned()];
+            mrkdwn_texts(&message, &mut texts);
+            assert!(texts.len() > 3, "{texts:?}");
+            for text in &texts {
+                for mention in ["<!channel>", "<!here>", "<!everyone>", "<@U123>"] {
+                    assert!(!text.contains(mention), "`{mention}` reaches Slack in {text:?}");
+                }
+            }
+        }
+        assert_eq!(
+            payload(&monitor)["text"],
+            "🔴 &lt;!channel&gt; &amp; &lt;@U123&gt; is down: &lt;!everyone&gt;"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use domain::entities::monitors;
-use domain::monitors::Target;
+use domain::monitors::{Status, Target};
 use domain::pipeline::CheckResult;
 use sea_orm::EntityTrait;
 
@@ -31,7 +31,20 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
     let checked_at = Utc::now();
     let started = Instant::now();
     let outcome: CheckOutcome = match &target {
-        Target::Http(spec) => check_http(&ctx.outbound, spec, timeout).await,
+        Target::Http(stored) => match ctx.monitors.http_spec(&monitor, stored) {
+            Ok(spec) => check_http(&ctx.outbound, &spec, timeout).await,
+            Err(err) => {
+                tracing::error!(monitor_id = %monitor.id, error = %err, "cannot read the HTTP monitor's secrets");
+                CheckOutcome {
+                    status: Status::Down,
+                    latency_ms: None,
+                    http_status: None,
+                    error: Some(
+                        "the stored headers and body cannot be read; set them again".into(),
+                    ),
+                }
+            }
+        },
         Target::Tcp(spec) => check_tcp(&ctx.outbound, spec, timeout).await,
         Target::GithubRunners(spec) => {
             return super::runners::handle(&ctx, &monitor, spec, job.slot, timeout).await

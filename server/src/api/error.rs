@@ -153,7 +153,10 @@ impl From<AccountError> for ApiError {
             AccountError::Busy { retry_after_secs } => {
                 Self::Busy { message: err.to_string(), retry_after_secs }
             }
-            AccountError::UserNotFound => Self::NotFound(err.to_string()),
+            AccountError::UserNotFound | AccountError::SessionNotFound => {
+                Self::NotFound(err.to_string())
+            }
+            AccountError::WrongPassword => Self::Forbidden(err.to_string()),
             AccountError::Database(db) => Self::internal(db),
             AccountError::Internal(msg) => Self::internal(anyhow::anyhow!(msg)),
         }

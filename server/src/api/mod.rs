@@ -1,5 +1,6 @@
 //! The REST API under `/api/v1`: RunState's contract and our superset.
 
+mod account;
 mod admin;
 mod auth;
 mod channels;
@@ -65,6 +66,9 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::me))
         .routes(routes!(auth::refresh))
         .routes(routes!(auth::logout))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::list_sessions))
+        .routes(routes!(account::end_session))
         .routes(routes!(admin::list_users))
         .routes(routes!(admin::update_user, admin::delete_user))
         .routes(routes!(admin::invite))

@@ -20,10 +20,8 @@ pub async fn same_origin_only(State(state): State<AppState>, req: Request, next:
         return next.run(req).await;
     }
     let headers = req.headers();
-    let has_session = headers.get(COOKIE).and_then(|v| v.to_str().ok()).is_some_and(|c| {
-        cookies::find(c, cookies::ACCESS_COOKIE).is_some()
-            || cookies::find(c, cookies::REFRESH_COOKIE).is_some()
-    });
+    let has_session =
+        headers.get(COOKIE).and_then(|v| v.to_str().ok()).is_some_and(cookies::has_session);
     let api = req.uri().path().starts_with("/api/");
     if !has_session && api {
         return next.run(req).await;

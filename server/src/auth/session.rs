@@ -2,21 +2,15 @@
 //! access token transparently, and makes the caller known to handlers and
 //! pages through the request's extensions.
 
-use std::time::Duration;
-
 use axum::extract::{Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
-use domain::accounts::sessions::ReusePolicy;
+use domain::accounts::sessions::{self, ReusePolicy};
 use domain::accounts::{cookies, AccountError};
 
 use crate::state::AppState;
-
-/// Two tabs refreshing at once share one cookie jar: a reuse this recent is
-/// the other tab, not a thief.
-const TAB_GRACE: Duration = Duration::from_secs(10);
 
 /// Paths that never need to know the caller (static assets).
 fn is_static(path: &str) -> bool {
@@ -36,21 +30,26 @@ pub async fn cookie_session(
     let bearer = req.headers().contains_key(AUTHORIZATION);
     let header =
         req.headers().get(COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let access = cookies::find(&header, cookies::ACCESS_COOKIE);
-    let refresh = cookies::find(&header, cookies::REFRESH_COOKIE);
+    // Over HTTPS only the `__Host-` names count: a plain-named cookie may
+    // have been planted by a sibling subdomain.
+    let secure = state.config.is_https();
+    let names = cookies::CookieNames::for_mode(secure);
+    let access = cookies::find(&header, names.access);
+    let refresh = cookies::find(&header, names.refresh);
     if bearer || is_static(req.uri().path()) || (access.is_none() && refresh.is_none()) {
         return next.run(req).await;
     }
 
-    let secure = state.config.is_https();
     let mut set_cookies: Vec<String> = Vec::new();
     let mut principal = match access {
         Some(token) => state.accounts.authenticate(token).await.ok(),
         None => None,
     };
     if let (None, Some(refresh)) = (&principal, refresh) {
-        let grace = chrono::Duration::from_std(TAB_GRACE).unwrap_or_default();
-        match state.accounts.refresh(refresh, ReusePolicy::Grace(grace), &client).await {
+        // Two tabs refreshing at once share one cookie jar: a reuse this
+        // recent is the other tab, not a thief.
+        let grace = ReusePolicy::Grace(sessions::BROWSER_GRACE);
+        match state.accounts.refresh(refresh, grace, &client).await {
             Ok(pair) => {
                 principal = state.accounts.authenticate(&pair.access_token).await.ok();
                 set_cookies.extend(cookies::set(&pair, secure));

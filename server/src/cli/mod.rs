@@ -56,13 +56,33 @@ async fn serve_web(config: Config, migrate: bool, roles: Option<Roles>) -> anyho
     let listener =
         TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!(address = %format!("http://{bind}"), "listening");
+    let metrics = match state.config.metrics_bind {
+        Some(addr) => Some(tokio::spawn(serve_metrics(bind_metrics(addr).await?, state.clone()))),
+        None => None,
+    };
     let pipeline = roles.map(|roles| jobs::runtime::start(crate::pipeline_context(&state), &roles));
     crate::http::serve(listener, crate::app(state), ServeOptions::default(), signal::shutdown())
         .await;
     if let Some(pipeline) = pipeline {
         pipeline.shutdown().await;
     }
+    if let Some(metrics) = metrics {
+        let _ = metrics.await;
+    }
     Ok(())
+}
+
+async fn bind_metrics(addr: std::net::SocketAddr) -> anyhow::Result<TcpListener> {
+    let listener =
+        TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(address = %format!("http://{addr}/metrics"), "serving metrics");
+    Ok(listener)
+}
+
+/// Probes and metrics on their own listener (`--metrics-bind`), until shutdown.
+async fn serve_metrics(listener: TcpListener, state: crate::AppState) {
+    let router = crate::http::apply_layers(crate::ops::router().with_state(state), false);
+    crate::http::serve(listener, router, ServeOptions::default(), signal::shutdown()).await;
 }
 
 /// Runs pipeline roles without the web server (`worker`, `scheduler`).
@@ -73,15 +93,8 @@ async fn run_pipeline(config: Config, roles: Roles) -> anyhow::Result<()> {
     tracing::info!(queue = state.queue.name(), ?roles, "pipeline running");
     let pipeline = jobs::runtime::start(crate::pipeline_context(&state), &roles);
     match state.config.metrics_bind {
-        Some(addr) => {
-            // Probes and metrics only: a worker has no pages or API to serve.
-            let listener = TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr}"))?;
-            tracing::info!(address = %format!("http://{addr}/metrics"), "serving metrics");
-            let router = crate::http::apply_layers(crate::ops::router().with_state(state), false);
-            crate::http::serve(listener, router, ServeOptions::default(), signal::shutdown()).await;
-        }
+        // Probes and metrics only: a worker has no pages or API to serve.
+        Some(addr) => serve_metrics(bind_metrics(addr).await?, state).await,
         None => signal::shutdown().await,
     }
     pipeline.shutdown().await;

@@ -139,6 +139,8 @@ fn Fields(
                     value=value(|f| &f.expected_status) error hint="Codes or ranges, e.g. 200-299, 301."/>
                 <Input id="monitor-keyword" field="keyword" label="Keyword" value=value(|f| &f.keyword)
                     error hint="Optional: text the response body must contain."/>
+                {f.with_value(|f| secrets_hint(&f.headers, &f.body_hint))
+                    .map(|text| view! { <p class="hint" id="monitor-secrets">{text}</p> })}
             </Show>
             <Show when=move || kind.get() == "tcp">
                 <Input id="monitor-host" field="host" label="Host" value=value(|f| &f.host) error
@@ -172,6 +174,17 @@ fn Fields(
             </div>
         </ActionForm>
     }
+}
+
+/// The stored headers and body, masked: they are kept when the form is saved.
+fn secrets_hint(headers: &[String], body: &str) -> Option<String> {
+    let mut parts: Vec<String> = headers.to_vec();
+    if !body.is_empty() {
+        parts.push(format!("body {body}"));
+    }
+    (!parts.is_empty()).then(|| {
+        format!("Stored encrypted and kept: {}. Change them through the API.", parts.join("; "))
+    })
 }
 
 fn kind_label(kind: &str) -> &'static str {

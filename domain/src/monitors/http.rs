@@ -1,0 +1,218 @@
+//! The `http` kind's input and its secrets. Header values and the request
+//! body often carry credentials (`Authorization`, API keys, a login form),
+//! so they are write-only like a runner token: the stored settings hold them
+//! masked (`…abcd`), the values are sealed in `monitors.secret` (see
+//! `secrets.rs`), and a patch that echoes the mask back keeps the value.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::github::{is_hint, mask_token};
+use super::spec::{HttpSpec, SpecError, StatusRange};
+
+/// What the API accepts for an HTTP monitor. On a patch, absent fields keep
+/// their value; on create they take the defaults of [`HttpSpec::get`]. Its
+/// `Debug` names the headers but shows no value and not the body.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct HttpInput {
+    pub url: Option<String>,
+    pub method: Option<String>,
+    /// The request's headers. A value that is the mask (`…abcd`) or empty
+    /// keeps the stored value of that header; a header left out is removed.
+    pub headers: Option<BTreeMap<String, String>>,
+    /// Absent or the mask keeps the stored body; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    pub body: Option<Option<String>>,
+    pub expected_status: Option<Vec<StatusRange>>,
+    #[serde(default, deserialize_with = "present")]
+    pub keyword: Option<Option<String>>,
+    pub keyword_absent: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    pub degraded_after_ms: Option<Option<u32>>,
+    pub follow_redirects: Option<bool>,
+}
+
+impl std::fmt::Debug for HttpInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpInput")
+            .field("url", &self.url)
+            .field("method", &self.method)
+            .field("headers", &self.headers.as_ref().map(|h| h.keys().collect::<Vec<_>>()))
+            .field("body", &self.body.as_ref().map(|b| b.as_ref().map(String::len)))
+            .finish_non_exhaustive()
+    }
+}
+
+/// A present field, even `null`, is `Some`: a patch tells "remove" from "keep".
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+impl From<HttpSpec> for HttpInput {
+    fn from(spec: HttpSpec) -> Self {
+        Self {
+            url: Some(spec.url),
+            method: Some(spec.method),
+            headers: Some(spec.headers),
+            body: Some(spec.body),
+            expected_status: Some(spec.expected_status),
+            keyword: Some(spec.keyword),
+            keyword_absent: Some(spec.keyword_absent),
+            degraded_after_ms: Some(spec.degraded_after_ms),
+            follow_redirects: Some(spec.follow_redirects),
+        }
+    }
+}
+
+impl HttpInput {
+    /// Validates a new HTTP monitor: a URL is required, masks are refused.
+    pub fn validated(self) -> Result<HttpSpec, SpecError> {
+        self.apply(&HttpSpec::blank())?.validated()
+    }
+
+    /// Applies a patch to the clear `current` settings: absent fields keep
+    /// their value, and so do masked or empty header values and a masked body.
+    pub fn patched(self, current: &HttpSpec) -> Result<HttpSpec, SpecError> {
+        self.apply(current)?.validated()
+    }
+
+    fn apply(self, current: &HttpSpec) -> Result<HttpSpec, SpecError> {
+        let headers = match self.headers {
+            None => current.headers.clone(),
+            Some(given) => given
+                .into_iter()
+                .map(|(name, value)| {
+                    if !(value.is_empty() || is_hint(&value)) {
+                        return Ok((name, value));
+                    }
+                    match current.headers.get(&name) {
+                        Some(stored) => Ok((name, stored.clone())),
+                        None if value.is_empty() => Ok((name, value)),
+                        None => Err(SpecError::new(
+                            "http.headers",
+                            format!("give the value of `{name}`: it is not stored yet"),
+                        )),
+                    }
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        let body = match self.body {
+            None => current.body.clone(),
+            Some(Some(body)) if is_hint(&body) => match &current.body {
+                Some(stored) => Some(stored.clone()),
+                None => return Err(SpecError::new("http.body", "give the body: none is stored")),
+            },
+            Some(body) => body,
+        };
+        Ok(HttpSpec {
+            url: self.url.unwrap_or_else(|| current.url.clone()),
+            method: self.method.unwrap_or_else(|| current.method.clone()),
+            headers,
+            body,
+            expected_status: self
+                .expected_status
+                .unwrap_or_else(|| current.expected_status.clone()),
+            keyword: self.keyword.unwrap_or_else(|| current.keyword.clone()),
+            keyword_absent: self.keyword_absent.unwrap_or(current.keyword_absent),
+            degraded_after_ms: self.degraded_after_ms.unwrap_or(current.degraded_after_ms),
+            follow_redirects: self.follow_redirects.unwrap_or(current.follow_redirects),
+        })
+    }
+}
+
+impl HttpSpec {
+    /// Whether the spec carries values that are sealed at rest.
+    pub fn has_secrets(&self) -> bool {
+        !self.headers.is_empty() || self.body.is_some()
+    }
+
+    /// The spec safe to store and show: every header value and the body
+    /// replaced by their masks.
+    pub fn masked(&self) -> Self {
+        Self {
+            headers: self
+                .headers
+                .iter()
+                .map(|(name, value)| (name.clone(), mask_token(value)))
+                .collect(),
+            body: self.body.as_deref().map(mask_token),
+            ..self.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AUTH: &str = "Bearer 0123456789abcdef-abcd";
+
+    fn stored() -> HttpSpec {
+        let mut spec = HttpSpec::get("https://example.org/health").unwrap();
+        spec.method = "POST".into();
+        spec.headers.insert("Authorization".into(), AUTH.into());
+        spec.headers.insert("X-Short".into(), "tiny".into());
+        spec.body = Some(r#"{"user":"ops","password":"hunter2-hunter2"}"#.into());
+        spec
+    }
+
+    fn input(json: serde_json::Value) -> HttpInput {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn the_mask_shows_only_the_last_four_characters_of_long_values() {
+        let masked = stored().masked();
+        assert_eq!(masked.headers["Authorization"], "…abcd");
+        assert_eq!(masked.headers["X-Short"], "…");
+        assert_eq!(masked.body.as_deref(), Some("…r2\"}"));
+        assert_eq!(masked.url, stored().url);
+        let shown = serde_json::to_string(&masked).unwrap();
+        assert!(!shown.contains("0123456789") && !shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn echoing_the_masks_back_keeps_every_stored_value() {
+        let echoed = HttpInput::from(stored().masked()).patched(&stored()).unwrap();
+        assert_eq!(echoed, stored());
+        let omitted = input(serde_json::json!({"url": "https://example.org/other"}));
+        let patched = omitted.patched(&stored()).unwrap();
+        assert_eq!(patched.headers, stored().headers);
+        assert_eq!(patched.body, stored().body);
+        assert_eq!(patched.method, "POST");
+        let emptied = input(serde_json::json!({"headers": {"Authorization": ""}, "body": null}));
+        let patched = emptied.patched(&stored()).unwrap();
+        assert_eq!(patched.headers.len(), 1, "a header left out is removed");
+        assert_eq!(patched.headers["Authorization"], AUTH, "an empty value keeps it");
+        assert_eq!(patched.body, None, "null removes the body");
+    }
+
+    #[test]
+    fn new_values_replace_and_a_mask_without_a_stored_value_is_refused() {
+        let changed = input(serde_json::json!({"headers": {"Authorization": "Bearer new"}}));
+        assert_eq!(changed.patched(&stored()).unwrap().headers["Authorization"], "Bearer new");
+        let unknown = input(serde_json::json!({"headers": {"X-New": "…abcd"}}));
+        assert_eq!(unknown.patched(&stored()).unwrap_err().field, "http.headers");
+        let create = input(serde_json::json!({"url": "https://example.org", "body": "…"}));
+        assert_eq!(create.validated().unwrap_err().field, "http.body");
+    }
+
+    #[test]
+    fn debug_output_of_an_input_shows_no_secret() {
+        let shown = format!("{:?}", HttpInput::from(stored()));
+        assert!(shown.contains("Authorization"), "{shown}");
+        assert!(!shown.contains("0123456789") && !shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn a_new_monitor_takes_the_defaults() {
+        let spec = input(serde_json::json!({"url": "https://Example.org"})).validated().unwrap();
+        assert_eq!(spec, HttpSpec::get("https://example.org/").unwrap());
+        assert_eq!(input(serde_json::json!({})).validated().unwrap_err().field, "url");
+    }
+}
