@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod channels;
+pub mod clock;
 pub mod db;
 pub mod entities;
 pub mod history;

@@ -18,6 +18,7 @@ use super::IntegrationError;
 use crate::accounts::Principal;
 use crate::channels::crypto::Sealer;
 use crate::channels::{channel_name, ChannelError, EncryptionKey};
+use crate::clock::{Clock, SystemClock};
 use crate::entities::{monitors, slack_integration_monitors as links, slack_integrations};
 
 /// The longest signing secret accepted (Slack's are 32 characters).
@@ -70,6 +71,8 @@ pub struct VerifiedIntegration {
 pub struct SlackIntegrationService {
     db: DatabaseConnection,
     sealer: Arc<Sealer>,
+    /// Judges the age of signed commands.
+    clock: Arc<dyn Clock>,
 }
 
 impl std::fmt::Debug for SlackIntegrationService {
@@ -113,7 +116,13 @@ fn mask(secret: &str) -> String {
 impl SlackIntegrationService {
     /// A service over `db` sealing secrets with `key`.
     pub fn new(db: DatabaseConnection, key: &EncryptionKey) -> Self {
-        Self { db, sealer: Arc::new(Sealer::new(key)) }
+        Self { db, sealer: Arc::new(Sealer::new(key)), clock: Arc::new(SystemClock) }
+    }
+
+    /// The same service judging command timestamps by `clock`.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Creates an integration owned by the caller.
@@ -212,19 +221,18 @@ impl SlackIntegrationService {
     }
 
     /// The integration whose signing secret verifies this request, trying
-    /// each; `now` is unix seconds. The timestamp is checked first, so a
-    /// replayed request costs no decryption.
+    /// each. The timestamp is checked first (against the service's clock),
+    /// so a replayed request costs no decryption.
     pub async fn verify(
         &self,
         timestamp: Option<&str>,
         signature: Option<&str>,
         body: &[u8],
-        now: i64,
     ) -> Result<VerifiedIntegration, IntegrationError> {
         let (Some(timestamp), Some(signature)) = (timestamp, signature) else {
             return Err(SignatureError::Missing.into());
         };
-        signature::check_timestamp(timestamp, now)?;
+        signature::check_timestamp(timestamp, self.clock.as_ref())?;
         let rows = slack_integrations::Entity::find()
             .order_by_asc(slack_integrations::Column::CreatedAt)
             .all(&self.db)

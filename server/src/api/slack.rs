@@ -6,7 +6,6 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use chrono::Utc;
 use domain::integrations::{self, SlackIntegrationInput, SlackIntegrationView, SlashCommand};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -111,12 +110,7 @@ pub async fn command(
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let verified = state
         .integrations
-        .verify(
-            header("x-slack-request-timestamp"),
-            header("x-slack-signature"),
-            &body,
-            Utc::now().timestamp(),
-        )
+        .verify(header("x-slack-request-timestamp"), header("x-slack-signature"), &body)
         .await
         .inspect_err(|err| tracing::warn!(error = %err, "refused a Slack command"))?;
     let command = SlashCommand::parse(&body);
