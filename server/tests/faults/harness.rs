@@ -31,13 +31,14 @@ pub struct Snapshot {
 
 /// An installation under test.
 pub struct Harness {
+    /// First, so that the processes die before the services they use.
+    pub fleet: Fleet,
     pub name: &'static str,
     pub db: DatabaseConnection,
     pub pg: Postgres,
     pub redis: Redis,
     pub target: Target,
     pub hook: Receiver,
-    pub fleet: Fleet,
     /// Monitor `i` checks `target.path(i)`.
     pub monitors: Vec<Uuid>,
     /// The webhook channel every monitor alerts.
