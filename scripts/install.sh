@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing RunState needs, and nothing that is already there.
 #   scripts/install.sh run   the wasm target, wasm-bindgen-cli, npm tools (sass, wasm-opt, echarts)
-#   scripts/install.sh test  all of `run`, plus Postgres, Redis and Chromium from apt
+#   scripts/install.sh test  all of `run`, plus Postgres, Redis, Chromium and faketime from apt
 # Idempotent and quiet: it prints one line per thing it actually installs, and on a
 # failure the captured output of the step that failed.
 set -euo pipefail
@@ -68,7 +68,8 @@ install_npm() {
 
 install_apt() {
   local pkg missing=()
-  for pkg in postgresql redis-server chromium; do
+  # faketime: the fault suite runs a worker with its wall clock 90 s ahead.
+  for pkg in postgresql redis-server chromium faketime; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' ||
       missing+=("$pkg")
   done

@@ -10,7 +10,7 @@ use domain::entities::{
 };
 use domain::monitors::Status;
 use domain::pipeline::incidents::apply_status_change;
-use domain::pipeline::notifications::{begin_attempt, finish_attempt, Outcome};
+use domain::pipeline::notifications::{begin_attempt, finish_attempt, Outcome, ATTEMPT_LEASE};
 use domain::pipeline::{claim_due, record_result, record_results, CheckResult};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -247,25 +247,30 @@ async fn a_delivered_notification_is_never_attempted_again() {
             record_result(db, &result(id, 2_000, Status::Down)).await.unwrap().change.unwrap();
         let notification = apply_status_change(db, change).await.unwrap()[0];
 
-        let first = begin_attempt(db, notification).await.unwrap().expect("first attempt");
+        let first =
+            begin_attempt(db, notification, ATTEMPT_LEASE).await.unwrap().expect("first attempt");
         assert_eq!((first.attempts, first.delivery_status.as_str()), (1, "sending"));
         assert!(
-            begin_attempt(db, notification).await.unwrap().is_none(),
+            begin_attempt(db, notification, ATTEMPT_LEASE).await.unwrap().is_none(),
             "a second worker waits for the first one's lease"
         );
         let later = Utc::now() + Duration::seconds(5);
         let retry = Outcome::Retry { error: "HTTP 500".into(), at: later };
         finish_attempt(db, notification, &retry).await.unwrap();
         assert!(
-            begin_attempt(db, notification).await.unwrap().is_none(),
+            begin_attempt(db, notification, ATTEMPT_LEASE).await.unwrap().is_none(),
             "not before its retry time"
         );
         let retry = Outcome::Retry { error: "HTTP 500".into(), at: Utc::now() };
         finish_attempt(db, notification, &retry).await.unwrap();
-        let second = begin_attempt(db, notification).await.unwrap().expect("a due retry");
+        let second =
+            begin_attempt(db, notification, ATTEMPT_LEASE).await.unwrap().expect("a due retry");
         assert_eq!(second.attempts, 2);
         finish_attempt(db, notification, &Outcome::Delivered).await.unwrap();
-        assert!(begin_attempt(db, notification).await.unwrap().is_none(), "delivered means done");
+        assert!(
+            begin_attempt(db, notification, ATTEMPT_LEASE).await.unwrap().is_none(),
+            "delivered means done"
+        );
         let row = notifications::Entity::find_by_id(notification).one(db).await.unwrap().unwrap();
         assert_eq!(row.delivery_status, "delivered");
         assert!(row.sent_at.is_some());

@@ -175,23 +175,20 @@ async fn a_redirect_loop_ends_with_too_many_redirects() {
 async fn an_endless_body_stops_at_the_cap_quickly() {
     let server = Server::start("127.0.0.2", |_| Reply::Endless).await;
     let out = outbound(&["127.0.0.2/32"]);
-    let started = Instant::now();
+    // Without the cap the endless body would end in a timeout, not this error.
     let response = get(&out, &server.url("/")).await.expect("headers");
     let err = read_capped(response, MIB).await.expect_err("capped");
     assert!(matches!(err, OutboundError::BodyTooLarge { limit: MIB }), "{err:?}");
     assert_eq!(err.to_string(), "the response body is larger than 1 MiB");
-    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
 }
 
 #[tokio::test]
 async fn a_huge_declared_body_is_refused() {
     let server = Server::start("127.0.0.2", |_| Reply::Declared(50 * 1024 * 1024 * 1024)).await;
     let out = outbound(&["127.0.0.2/32"]);
-    let started = Instant::now();
     let response = get(&out, &server.url("/")).await.expect("headers");
     let err = read_capped(response, MIB).await.expect_err("capped");
     assert!(matches!(err, OutboundError::BodyTooLarge { .. }), "{err:?}");
-    assert!(started.elapsed() < Duration::from_secs(1), "took {:?}", started.elapsed());
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
@@ -230,10 +227,9 @@ async fn a_silent_server_times_out_within_the_timeout() {
     let err = out.get(&server.url("/")).timeout(timeout).send().await.expect_err("timeout");
     let elapsed = started.elapsed();
     assert!(matches!(err, OutboundError::Timeout), "{err:?}");
-    assert!(
-        elapsed >= timeout && elapsed < timeout + Duration::from_millis(500),
-        "took {elapsed:?}"
-    );
+    // Never early; and long before the 60 s the silent server holds the
+    // connection (a generous bound a loaded machine cannot miss).
+    assert!(elapsed >= timeout && elapsed < Duration::from_secs(30), "took {elapsed:?}");
 }
 
 #[tokio::test]

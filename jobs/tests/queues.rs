@@ -125,9 +125,10 @@ async fn a_job_held_by_a_killed_worker_is_redelivered_to_another() {
 
         let second = Recorder::default();
         let (stop, worker_b) = spawn_recording_worker(&queues, &second, 2);
-        second.wait_until(Duration::from_secs(20), label, |r| r.count(2) == 1).await;
-        let took = killed_at.elapsed();
-        assert!(took < Duration::from_secs(12), "{}: redelivered after {took:?}", label);
+        // Due after orphan_after (3 s) plus a heartbeat; apalis's own default
+        // would be minutes, past this generous bound. No duration is asserted.
+        second.wait_until(Duration::from_secs(60), label, |r| r.count(2) == 1).await;
+        eprintln!("{label}: redelivered {:?} after the kill", killed_at.elapsed());
         // Job 1 was acknowledged by A: it must not come back with A's death.
         tokio::time::sleep(Duration::from_secs(2)).await;
         assert_eq!(second.count(1), 0, "{}: an acknowledged job was redelivered", label);
@@ -159,7 +160,7 @@ async fn a_worker_resumes_by_itself_after_redis_restarts() {
     // connection manager reconnects: retry the push like a producer would.
     let start = Instant::now();
     while queues.push_many((20..40).map(|id| Ping { id }).collect()).await.is_err() {
-        assert!(start.elapsed() < Duration::from_secs(15), "Redis never accepted pushes again");
+        assert!(start.elapsed() < Duration::from_secs(60), "Redis never accepted pushes again");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     recorder.wait_until(Duration::from_secs(30), "after restart", |r| r.distinct() == 40).await;
@@ -194,7 +195,9 @@ async fn connecting_to_a_closed_redis_port_fails_fast() {
     let start = Instant::now();
     let url = format!("redis://127.0.0.1:{port}");
     assert!(Queues::connect(Some(&url), &db.db).await.is_err());
-    assert!(start.elapsed() < Duration::from_secs(3), "took {:?}", start.elapsed());
+    // It gives up instead of retrying forever. (Measured well under 3 s; the
+    // bound is generous so a loaded machine cannot fail it.)
+    assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
 }
 
 #[tokio::test]
@@ -207,13 +210,22 @@ async fn ping_fails_fast_once_redis_is_gone() {
     redis.shutdown();
     let start = Instant::now();
     assert!(queues.ping().await.is_err(), "ping answered without Redis");
-    assert!(start.elapsed() < Duration::from_secs(3), "took {:?}", start.elapsed());
+    // It gives up instead of reconnecting forever (generous bound, see above).
+    assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_worker_takes_a_push_from_its_own_process_at_once() {
-    // Production timings: the pipeline must not wait a poll (or a heartbeat) per hop.
-    let config = QueueConfig { namespace: fast_config().namespace, ..QueueConfig::default() };
+    // Polls and heartbeats so rare that only the in-process wake-up can
+    // deliver the job before the 15 s bound: the assertion is on the path
+    // taken, not on a duration a loaded machine could miss.
+    let config = QueueConfig {
+        namespace: fast_config().namespace,
+        heartbeat: Duration::from_secs(40),
+        orphan_after: Duration::from_secs(120),
+        poll_interval: Duration::from_secs(120),
+        ..QueueConfig::default()
+    };
     on_each_backend(config, |label, queues| async move {
         let recorder = Recorder::default();
         let (stop, worker) = spawn_recording_worker(&queues, &recorder, 2);
@@ -221,9 +233,8 @@ async fn an_idle_worker_takes_a_push_from_its_own_process_at_once() {
         tokio::time::sleep(Duration::from_secs(1)).await;
         let start = Instant::now();
         queues.push(Ping { id: 7 }).await.unwrap();
-        recorder.wait_until(Duration::from_secs(5), label, |r| r.count(7) == 1).await;
-        let took = start.elapsed();
-        assert!(took < Duration::from_millis(500), "{}: took {took:?}", label);
+        recorder.wait_until(Duration::from_secs(15), label, |r| r.count(7) == 1).await;
+        eprintln!("{label}: taken {:?} after the push", start.elapsed());
         let _ = stop.send(());
         worker.await.unwrap().unwrap();
     })
@@ -277,7 +288,7 @@ async fn finished_jobs_are_purged_after_their_retention() {
         // Acknowledgements are written just after the handlers return.
         let start = Instant::now();
         let mut purged = 0;
-        while purged < 5 && start.elapsed() < Duration::from_secs(5) {
+        while purged < 5 && start.elapsed() < Duration::from_secs(30) {
             purged += queues.purge_finished(Ping::QUEUE).await.unwrap();
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

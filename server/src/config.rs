@@ -198,6 +198,13 @@ pub struct Config {
     #[arg(long, env = "RUNSTATE_NOTIFICATION_ATTEMPTS", default_value_t = 5,
           value_parser = clap::value_parser!(i32).range(1..=20), global = true)]
     pub notification_attempts: i32,
+    /// Seconds a delivery attempt holds its notification: if its worker dies
+    /// mid-attempt, the notification is retried this long after the attempt
+    /// began. Longer than the senders' timeouts (15 s), so a slow attempt
+    /// is never sent twice at once.
+    #[arg(long, env = "RUNSTATE_NOTIFICATION_LEASE", default_value_t = 120,
+          value_parser = clap::value_parser!(u32).range(20..=3600), global = true)]
+    pub notification_lease: u32,
     /// Days raw check results are kept (rollups and incidents outlive them).
     #[arg(long, env = "RUNSTATE_CHECK_RETENTION_DAYS", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=3650), global = true)]
@@ -355,6 +362,14 @@ mod tests {
         assert_eq!(cli.config.metrics_token.as_deref(), Some("0123456789abcdef"));
         assert!(Cli::try_parse_from(["runstate", "--metrics-token", "short"]).is_err());
         assert!(parse(&[]).config.metrics_token.is_none());
+    }
+
+    #[test]
+    fn the_notification_lease_defaults_to_two_minutes_and_outlasts_the_senders() {
+        assert_eq!(parse(&[]).config.notification_lease, 120);
+        assert_eq!(parse(&["--notification-lease", "20"]).config.notification_lease, 20);
+        // Below the senders' 15 s timeouts a slow attempt could be doubled.
+        assert!(Cli::try_parse_from(["runstate", "--notification-lease", "15"]).is_err());
     }
 
     #[test]

@@ -136,6 +136,7 @@ pub fn pipeline_context(state: &AppState) -> jobs::workers::PipelineContext {
         region: state.config.region.clone(),
         public_url: state.config.public_url(),
         notification_attempts: state.config.notification_attempts,
+        notification_lease: chrono::Duration::seconds(i64::from(state.config.notification_lease)),
         max_queued_checks: state.config.max_queued_checks,
         retention: state.config.retention(),
         results: jobs::workers::results::ResultWriter::new(state.db.clone()),

@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use support::{spawn_all, spawn_sqlite, Spawn};
@@ -147,13 +147,12 @@ async fn a_client_that_sends_half_a_request_is_dropped() {
     )]
     let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
     stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").await.unwrap();
-    let started = Instant::now();
     let mut buf = Vec::new();
     // The server must close the socket; without a header timeout this read
-    // would wait for the 10 s bound below.
+    // would wait for the 10 s bound below (20 times the 500 ms setting, so a
+    // loaded machine cannot fail it).
     let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut buf)).await;
     assert!(read.is_ok(), "the connection was still open after 10 s");
-    assert!(started.elapsed() < Duration::from_secs(5));
     // Whatever was answered (a 408 or nothing), no 200 came back.
     assert!(!String::from_utf8_lossy(&buf).contains("200 OK"));
 }

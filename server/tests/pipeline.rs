@@ -102,7 +102,7 @@ async fn a_target_going_down_opens_one_incident_notifies_every_channel_and_recov
             &token,
             "/api/v1/monitors",
             json!({
-                "name": "Local target", "kind": "http", "interval_seconds": 1, "timeout_ms": 1000,
+                "name": "Local target", "kind": "http", "interval_seconds": 1, "timeout_ms": 5000,
                 "confirmations": 2, "recoveries": 1,
                 "channel_ids": [slack_channel["id"], hook_channel["id"], email_channel["id"]],
                 "http": {"url": target.url}
@@ -111,7 +111,7 @@ async fn a_target_going_down_opens_one_incident_notifies_every_channel_and_recov
         .await;
         let id = monitor["id"].as_str().unwrap();
         let path = format!("/api/v1/monitors/{id}");
-        let limit = Duration::from_secs(30);
+        let limit = Duration::from_secs(60);
 
         wait_for(&app, &token, &path, limit, |m| m["status"] == "up").await;
         target.set_status(503);
@@ -212,16 +212,16 @@ async fn a_channel_failing_once_is_retried_and_one_always_failing_is_marked_fail
         &token,
         "/api/v1/monitors",
         json!({
-            "kind": "http", "interval_seconds": 1, "confirmations": 1, "timeout_ms": 1000,
+            "kind": "http", "interval_seconds": 1, "confirmations": 1, "timeout_ms": 5000,
             "channel_ids": [flaky_channel["id"], broken_channel["id"]], "http": {"url": target.url}
         }),
     )
     .await;
     let path = format!("/api/v1/monitors/{}", monitor["id"].as_str().unwrap());
-    wait_for(&app, &token, &path, Duration::from_secs(20), |m| m["status"] == "up").await;
+    wait_for(&app, &token, &path, Duration::from_secs(60), |m| m["status"] == "up").await;
     target.set_status(500);
     let log =
-        wait_for(&app, &token, &format!("{path}/notifications"), Duration::from_secs(40), |d| {
+        wait_for(&app, &token, &format!("{path}/notifications"), Duration::from_secs(60), |d| {
             let items = d["items"].as_array().unwrap();
             items.len() == 2
                 && items.iter().all(|n| {
@@ -260,7 +260,7 @@ async fn a_loopback_target_that_is_not_allowed_is_refused_without_a_connection()
     .await;
     let path = format!("/api/v1/monitors/{}", monitor["id"].as_str().unwrap());
     let down =
-        wait_for(&app, &token, &path, Duration::from_secs(20), |m| m["status"] == "down").await;
+        wait_for(&app, &token, &path, Duration::from_secs(60), |m| m["status"] == "down").await;
     let error = down["last_error"].as_str().unwrap();
     assert!(error.contains("refused 127.0.0.2") && error.contains("loopback"), "{error}");
     assert_eq!(target.hits(), 0, "no request reached the target");
@@ -294,7 +294,7 @@ async fn the_scheduler_stops_claiming_while_the_check_queue_is_full() {
         let started = Instant::now();
         while depth().await < 100 {
             assert!(
-                started.elapsed() < Duration::from_secs(20),
+                started.elapsed() < Duration::from_secs(60),
                 "nothing queued on {}",
                 app.backend
             );

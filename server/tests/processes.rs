@@ -80,6 +80,38 @@ fn logs(data: &std::path::Path) -> String {
     out
 }
 
+/// Waits (60 s at most) until every monitor has `count` checks after
+/// `since` and `also` holds for all of them.
+async fn wait_for_checks(
+    db: &sea_orm::DatabaseConnection,
+    ids: &[Uuid],
+    since: Option<chrono::DateTime<Utc>>,
+    count: usize,
+    also: impl Fn(&[checks::Model]) -> bool,
+    data: &std::path::Path,
+) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let mut query =
+            checks::Entity::find().filter(checks::Column::MonitorId.is_in(ids.to_vec()));
+        if let Some(since) = since {
+            query = query.filter(checks::Column::CheckedAt.gt(since));
+        }
+        let rows = query.all(db).await.unwrap();
+        let done =
+            ids.iter().all(|id| rows.iter().filter(|c| c.monitor_id == *id).count() >= count);
+        if done && also(&rows) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not every monitor got {count} checks since {since:?} within 60 s\n{}",
+            logs(data)
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
     let Some(test_db) = domain::testing::postgres().await else { return };
@@ -137,14 +169,20 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
         run(&["worker", "--region", "east", "--concurrency", "2"]),
         run(&["worker", "--region", "west", "--concurrency", "2", "--metrics-bind", &metrics_bind]),
     ]);
-    tokio::time::sleep(Duration::from_secs(8)).await;
+    // Conditions, polled with a generous deadline, instead of fixed sleeps
+    // that a slow start-up on a loaded machine could outlast.
+    let ids: Vec<Uuid> = paths.keys().copied().collect();
+    let both_regions = |rows: &[checks::Model]| {
+        ["east", "west"].iter().all(|r| rows.iter().any(|c| c.region == *r))
+    };
+    wait_for_checks(&db, &ids, None, 4, both_regions, data.path()).await;
 
     // Kill the east worker the hard way; the west worker carries on.
     let east = &mut fleet.0[2];
     east.kill().unwrap();
     east.wait().unwrap();
     let killed_at = Utc::now();
-    tokio::time::sleep(Duration::from_secs(8)).await;
+    wait_for_checks(&db, &ids, Some(killed_at), 4, |_| true, data.path()).await;
     #[allow(
         clippy::disallowed_methods,
         reason = "a client of RunState itself, not an outbound path"

@@ -17,6 +17,7 @@ use super::IntegrationError;
 use crate::accounts::Principal;
 use crate::channels::crypto::Sealer;
 use crate::channels::{channel_name, ChannelError, EncryptionKey};
+use crate::clock::Clock;
 use crate::entities::{monitors, slack_integration_monitors as links, slack_integrations};
 use crate::quotas::{self, Quota, Quotas};
 
@@ -78,6 +79,8 @@ pub struct SlackIntegrationService {
     pub(super) db: DatabaseConnection,
     pub(super) sealer: Arc<Sealer>,
     quotas: Quotas,
+    /// Judges the age of signed commands and the replay window.
+    pub(super) clock: Clock,
 }
 
 impl std::fmt::Debug for SlackIntegrationService {
@@ -136,7 +139,18 @@ fn mask(secret: &str) -> String {
 impl SlackIntegrationService {
     /// A service over `db` sealing secrets with `key`.
     pub fn new(db: DatabaseConnection, key: &EncryptionKey) -> Self {
-        Self { db, sealer: Arc::new(Sealer::new(key)), quotas: Quotas::unlimited() }
+        Self {
+            db,
+            sealer: Arc::new(Sealer::new(key)),
+            quotas: Quotas::unlimited(),
+            clock: Clock::system(),
+        }
+    }
+
+    /// The same service judging command timestamps by `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// The same service enforcing `quotas` on non-admins.

@@ -8,6 +8,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::clock::Clock;
+
 /// How far a request's timestamp may be from now, in seconds.
 pub const MAX_SKEW_SECS: i64 = 5 * 60;
 
@@ -26,10 +28,11 @@ pub enum SignatureError {
     Replayed,
 }
 
-/// The timestamp, if it is a unix time within [`MAX_SKEW_SECS`] of `now`.
-pub fn check_timestamp(timestamp: &str, now: i64) -> Result<i64, SignatureError> {
+/// The timestamp, if it is a unix time within [`MAX_SKEW_SECS`] of the
+/// clock's now.
+pub fn check_timestamp(timestamp: &str, clock: &Clock) -> Result<i64, SignatureError> {
     let at: i64 = timestamp.trim().parse().map_err(|_| SignatureError::BadTimestamp)?;
-    if now.abs_diff(at) > MAX_SKEW_SECS.unsigned_abs() {
+    if clock.now().timestamp().abs_diff(at) > MAX_SKEW_SECS.unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     Ok(at)
@@ -68,6 +71,12 @@ pub fn sign(secret: &[u8], timestamp: &str, body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clock::ManualClock;
+
+    /// A clock stopped at `secs` unix seconds.
+    fn at_unix(secs: i64) -> Clock {
+        ManualClock::at(chrono::DateTime::from_timestamp(secs, 0).unwrap()).clock()
+    }
 
     // The example of Slack's "Verifying requests from Slack".
     const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -80,7 +89,8 @@ mod tests {
         assert!(verify(SECRET.as_bytes(), TIMESTAMP, BODY.as_bytes(), SIGNATURE));
         assert_eq!(sign(SECRET.as_bytes(), TIMESTAMP, BODY.as_bytes()), SIGNATURE);
         // At the moment Slack signed it, the timestamp was fresh.
-        assert_eq!(check_timestamp(TIMESTAMP, 1_531_420_618 + 60), Ok(1_531_420_618));
+        let a_minute_later = at_unix(1_531_420_618 + 60);
+        assert_eq!(check_timestamp(TIMESTAMP, &a_minute_later), Ok(1_531_420_618));
     }
 
     #[test]
@@ -98,10 +108,15 @@ mod tests {
     #[test]
     fn timestamps_more_than_five_minutes_away_either_way_are_stale() {
         let now = 1_700_000_000;
-        assert!(check_timestamp(&(now - 300).to_string(), now).is_ok());
-        assert!(check_timestamp(&(now + 300).to_string(), now).is_ok());
-        assert_eq!(check_timestamp(&(now - 301).to_string(), now), Err(SignatureError::Stale));
-        assert_eq!(check_timestamp(&(now + 301).to_string(), now), Err(SignatureError::Stale));
-        assert_eq!(check_timestamp("yesterday", now), Err(SignatureError::BadTimestamp));
+        let clock = at_unix(now);
+        let check = |at: i64| check_timestamp(&at.to_string(), &clock);
+        // Exactly at the boundary, either way, is still fresh; one second past is not.
+        assert_eq!(check(now - MAX_SKEW_SECS), Ok(now - MAX_SKEW_SECS));
+        assert_eq!(check(now + MAX_SKEW_SECS), Ok(now + MAX_SKEW_SECS));
+        assert_eq!(check(now - MAX_SKEW_SECS - 1), Err(SignatureError::Stale));
+        assert_eq!(check(now + MAX_SKEW_SECS + 1), Err(SignatureError::Stale));
+        assert_eq!(check(now), Ok(now));
+        assert_eq!(check_timestamp(" 1700000000 ", &clock), Ok(now));
+        assert_eq!(check_timestamp("yesterday", &clock), Err(SignatureError::BadTimestamp));
     }
 }

@@ -17,8 +17,8 @@ use crate::entities::{slack_integrations, users};
 pub const MAX_CANDIDATES: u64 = 8;
 
 impl SlackIntegrationService {
-    /// The integration whose signing secret verifies this request; `now` is
-    /// unix seconds. The timestamp is checked first, so a stale request costs
+    /// The integration whose signing secret verifies this request, judged by
+    /// the service's clock. The timestamp is checked first, so a stale request costs
     /// no decryption; then only the integrations of the request's Slack app
     /// (`api_app_id`), and after them those whose app is not known yet
     /// (newest first), of enabled owners, at most [`MAX_CANDIDATES`], are
@@ -30,12 +30,12 @@ impl SlackIntegrationService {
         timestamp: Option<&str>,
         signature: Option<&str>,
         body: &[u8],
-        now: i64,
     ) -> Result<VerifiedIntegration, IntegrationError> {
         let (Some(timestamp), Some(signature)) = (timestamp, signature) else {
             return Err(SignatureError::Missing.into());
         };
-        let at = signature::check_timestamp(timestamp, now)?;
+        let at = signature::check_timestamp(timestamp, &self.clock)?;
+        let now = self.clock.now().timestamp();
         let app = SlashCommand::parse(body).app_id;
         let app = Some(app).filter(|a| !a.is_empty() && a.len() <= MAX_APP_ID_LEN);
         for row in self.candidates(app.as_deref()).await? {

@@ -22,7 +22,9 @@ pub const DELIVERED: &str = "delivered";
 /// Every attempt failed, or the failure cannot be retried.
 pub const FAILED: &str = "failed";
 
-/// How long an attempt may take before the sweeper hands it out again.
+/// How long an attempt may take before the sweeper hands it out again, by
+/// default (`--notification-lease`). Longer than any sender's timeout, so a
+/// slow but live attempt is never doubled.
 pub const ATTEMPT_LEASE: Duration = Duration::minutes(2);
 
 /// How an attempt ended.
@@ -43,10 +45,11 @@ pub enum Outcome {
 /// Marks an attempt as started and returns the notification, or `None` when
 /// it is not due: delivered, failed, waiting for its retry time, or being
 /// attempted by another worker whose lease has not run out. So a duplicate
-/// job sends nothing.
+/// job sends nothing. The attempt holds the notification for `lease`.
 pub async fn begin_attempt(
     db: &DatabaseConnection,
     id: Uuid,
+    lease: Duration,
 ) -> Result<Option<notifications::Model>, DbErr> {
     let now = Utc::now();
     let started = notifications::Entity::update_many()
@@ -55,7 +58,7 @@ pub async fn begin_attempt(
             notifications::Column::Attempts,
             Expr::col(notifications::Column::Attempts).add(1),
         )
-        .col_expr(notifications::Column::NextAttemptAt, Expr::value(now + ATTEMPT_LEASE))
+        .col_expr(notifications::Column::NextAttemptAt, Expr::value(now + lease))
         .filter(notifications::Column::Id.eq(id))
         .filter(notifications::Column::DeliveryStatus.is_in([PENDING, RETRYING, SENDING]))
         .filter(notifications::Column::NextAttemptAt.lte(now))

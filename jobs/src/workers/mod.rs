@@ -33,6 +33,9 @@ pub struct PipelineContext {
     pub public_url: String,
     /// Delivery attempts before a notification is marked failed.
     pub notification_attempts: i32,
+    /// How long a delivery attempt holds its notification; a worker that
+    /// dies mid-attempt delays the retry by this much.
+    pub notification_lease: chrono::Duration,
     /// The scheduler keeps the check queue below this (back-pressure).
     pub max_queued_checks: u64,
     /// How long checks and outages are kept.

@@ -18,7 +18,8 @@ const MAX_BACKOFF: Duration = Duration::hours(1);
 
 /// Handles one delivery attempt.
 pub async fn handle(ctx: PipelineContext, job: NotificationJob) -> Result<(), JobError> {
-    let Some(notification) = begin_attempt(&ctx.db, job.notification_id).await.map_err(retry)?
+    let Some(notification) =
+        begin_attempt(&ctx.db, job.notification_id, ctx.notification_lease).await.map_err(retry)?
     else {
         return Ok(()); // delivered, failed, or another worker holds it
     };

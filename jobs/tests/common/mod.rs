@@ -44,6 +44,8 @@ pub enum Reply {
     Declared(u64),
     /// Reads the request and never answers.
     Silent,
+    /// Headers announcing a 1 MB body, then silence for 60 s.
+    Stalled,
 }
 
 impl Reply {
@@ -254,6 +256,11 @@ async fn write_reply<S: AsyncWrite + Unpin>(stream: &mut S, reply: Reply) -> std
             }
         }
         Reply::Silent => tokio::time::sleep(Duration::from_secs(60)).await,
+        Reply::Stalled => {
+            stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 1000000\r\n\r\n").await?;
+            stream.flush().await?;
+            tokio::time::sleep(Duration::from_secs(60)).await;
+        }
     }
     stream.flush().await
 }

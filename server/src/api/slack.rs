@@ -5,7 +5,6 @@
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
-use chrono::Utc;
 use domain::integrations::{self, SlackIntegrationInput, SlackIntegrationView, SlashCommand};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -133,12 +132,7 @@ pub async fn command(
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let verified = state
         .integrations
-        .verify(
-            header("x-slack-request-timestamp"),
-            header("x-slack-signature"),
-            &body,
-            Utc::now().timestamp(),
-        )
+        .verify(header("x-slack-request-timestamp"), header("x-slack-signature"), &body)
         .await
         .inspect_err(|err| tracing::warn!(error = %err, "refused a Slack command"))?;
     let command = SlashCommand::parse(&body);
