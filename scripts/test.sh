@@ -44,11 +44,11 @@ run_phase cargo-test cargo test --no-fail-fast -p domain -p jobs -p migration -p
 # Debug wasm: big, but its cold build is far quicker than the size-optimised one.
 run_phase site bash scripts/build-site.sh debug
 run_phase server cargo build -p server
-# The fault suite (server/tests/faults, docs/faults.md): its own Postgres and Redis, the
+# The fault suite (server/tests/it/faults, docs/faults.md): its own Postgres and Redis, the
 # binary just built, one fault at a time. The same package list as cargo-test, so nothing
 # is compiled again.
 run_phase faults cargo test --no-fail-fast -p domain -p jobs -p migration -p server -p app \
-  --test faults -- --ignored --test-threads=1 --nocapture
+  --test it -- --ignored faults:: --test-threads=1 --nocapture
 
 # end2end/playwright.config.ts starts this binary itself (webServer) and waits for /healthz.
 e2e_data=$(mktemp -d -t runstate-e2e.XXXXXX)

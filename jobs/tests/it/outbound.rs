@@ -2,7 +2,7 @@
 //! no connection at all, and hostile targets end in bounded time and memory
 //! with a distinct error.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::time::{Duration, Instant};

@@ -10,10 +10,10 @@ use jobs::payloads::CheckJob;
 use jobs::{QueueConfig, Queues};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::fleet::libfaketime;
-use crate::harness::{check_ids, Harness, DEADLINE};
-use crate::invariants::verify;
-use crate::{report, serial, FLAP};
+use crate::faults::fleet::libfaketime;
+use crate::faults::harness::{check_ids, Harness, DEADLINE};
+use crate::faults::invariants::verify;
+use crate::faults::{report, serial, FLAP};
 
 /// Checks the target answered beyond the rows stored, over all monitors.
 async fn repeated(h: &Harness) -> i64 {
@@ -86,7 +86,7 @@ async fn one_check_job_delivered_to_two_workers_records_one_row() {
         .map(|m| {
             let ids = rows.iter().filter(|(_, of)| of == m).map(|(id, _)| *id);
             let id = ids.max().expect("a checked monitor");
-            CheckJob { monitor_id: *m, slot: crate::invariants::slot_of(id) }
+            CheckJob { monitor_id: *m, slot: crate::faults::invariants::slot_of(id) }
         })
         .collect();
     let answered: u64 = h.target.requests().values().sum();

@@ -12,9 +12,9 @@ use domain::monitors::{HttpSpec, MonitorInput, MonitorService};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
-use crate::fleet::{Fleet, KEY};
-use crate::services::{Postgres, Redis};
-use crate::standins::{Receiver, Target};
+use crate::faults::fleet::{Fleet, KEY};
+use crate::faults::services::{Postgres, Redis};
+use crate::faults::standins::{Receiver, Target};
 
 /// Monitors of every run; the first [`FLAPPING`] go down and up.
 pub const MONITORS: usize = 12;
@@ -55,7 +55,7 @@ impl Harness {
     /// Starts the services, stand-ins and fixtures (no process yet), or
     /// `None` when this machine cannot run the suite and it may be skipped.
     pub async fn start(name: &'static str) -> Option<Self> {
-        if let Some(why) = crate::services::missing() {
+        if let Some(why) = crate::faults::services::missing() {
             assert!(std::env::var("RUNSTATE_REQUIRE_SERVICES").is_err(), "{name}: {why}");
             eprintln!("{name}: skipped: {why}");
             return None;

@@ -17,7 +17,7 @@ use domain::pipeline::results::check_id;
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
-use crate::harness::{check_ids, Harness, Snapshot};
+use crate::faults::harness::{check_ids, Harness, Snapshot};
 
 /// What the checks found, for the suite's table.
 #[derive(Debug, Default)]

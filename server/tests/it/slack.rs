@@ -7,7 +7,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use chrono::Utc;
 use domain::integrations::signature::sign;

@@ -98,15 +98,8 @@ pub async fn http_monitor(
     owner: &crate::accounts::Principal,
     name: &str,
 ) -> uuid::Uuid {
-    let input = crate::monitors::MonitorInput {
-        name: Some(name.into()),
-        http: Some(crate::monitors::HttpSpec::get("https://example.org/").expect("spec").into()),
-        ..Default::default()
-    };
-    let key = crate::channels::EncryptionKey::generate();
-    crate::monitors::MonitorService::new(db.clone(), &key)
-        .create(owner, input)
-        .await
-        .expect("create monitor")
-        .id
+    MonitorBuilder::http("https://example.org/").name(name).create(db, owner).await.id
 }
+
+mod builders;
+pub use builders::MonitorBuilder;

@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

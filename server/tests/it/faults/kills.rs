@@ -8,9 +8,9 @@ use domain::entities::notifications;
 use rand::Rng;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::harness::{Harness, Snapshot};
-use crate::invariants::verify;
-use crate::{report, rng, serial, FLAP};
+use crate::faults::harness::{Harness, Snapshot};
+use crate::faults::invariants::verify;
+use crate::faults::{report, rng, serial, FLAP};
 
 /// Load before and after each fault, so that it lands on work in progress.
 const LOAD: Duration = Duration::from_secs(3);
@@ -145,7 +145,7 @@ async fn sigterm_to_every_process_finishes_the_jobs_in_flight() {
     tokio::time::sleep(LOAD).await;
     // Stop while a delivery is in flight (checks always are, at this load).
     let started = std::time::Instant::now();
-    while h.hook.in_flight() == 0 && started.elapsed() < crate::harness::DEADLINE {
+    while h.hook.in_flight() == 0 && started.elapsed() < crate::faults::harness::DEADLINE {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let in_flight = (h.target.in_flight(), h.hook.in_flight());
@@ -155,7 +155,7 @@ async fn sigterm_to_every_process_finishes_the_jobs_in_flight() {
 
     // A graceful stop finishes what it began: every check the target
     // answered is recorded, and no attempt is left `sending`.
-    let rows = crate::harness::check_ids(&h.db).await.unwrap();
+    let rows = crate::faults::harness::check_ids(&h.db).await.unwrap();
     for (i, answered) in h.target.requests() {
         let stored = rows.iter().filter(|(_, m)| *m == h.monitors[i]).count() as u64;
         assert_eq!(stored, answered, "m{i}: checks answered but not recorded after SIGTERM");

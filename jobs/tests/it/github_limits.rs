@@ -2,7 +2,7 @@
 //! most 10,000 runners (also when a page holds more than it should), and its
 //! error messages are cut before anyone stores or logs them.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 //! its own phase (`faults`, after the debug binary is built):
 //!
 //! ```sh
-//! cargo test -p server --test faults -- --ignored --test-threads=1 --nocapture
+//! cargo test -p server --test it -- faults:: --ignored --test-threads=1 --nocapture
 //! ```
 //!
 //! Each test prints a `FAULT |` line: the row of the table in docs/faults.md.

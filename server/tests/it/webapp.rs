@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use chrono::{Duration, Utc};
 use domain::entities::checks;

@@ -1,7 +1,7 @@
 //! HTTP and TCP checks against real servers on loopback: what a user sees for
 //! each kind of answer.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-mod support;
+use crate::support;
 
 use serde_json::{json, Value};
 use support::{spawn_each, spawn_sqlite, Spawn, TestApp, PASSWORD};

@@ -1,0 +1,13 @@
+//! Every integration test of `domain`, in one binary (one link instead of one per file).
+
+mod abuse;
+mod admins;
+mod channels;
+mod history;
+mod indexes;
+mod monitor_secrets;
+mod pipeline;
+mod rollups;
+mod runners;
+mod schema;
+mod sessions;

@@ -1,0 +1,21 @@
+//! Every integration test of `server`, in one binary (one link of the whole server
+//! instead of one per file). The fault suite (`faults`) is `#[ignore]`d here and runs in
+//! its own phase: `cargo test -p server --test it -- --ignored faults:: --test-threads=1`.
+
+mod abuse;
+mod accounts;
+mod binary;
+mod channels;
+mod faults;
+mod foundation;
+mod guard;
+mod metrics;
+mod monitor_secrets;
+mod monitors;
+mod pipeline;
+mod processes;
+mod runners;
+mod sessions;
+mod slack;
+mod support;
+mod webapp;
