@@ -1,6 +1,8 @@
-//! Text helpers shared by every crate: cutting text to a length, and the
-//! bound on text that came from a remote server (a check's error, a
-//! receiver's answer, GitHub's message) before it is stored, logged or shown.
+//! Text helpers shared by every crate: cutting text to a length, the bound
+//! on text that came from a remote server (a check's error, a receiver's
+//! answer, GitHub's message) before it is stored, logged or shown, and
+//! lengths of time in one style (`12m 5s`, `5m ago`) for notifications,
+//! Slack and the pages alike.
 
 /// The most characters of remote text kept.
 pub const REMOTE_TEXT_MAX: usize = 300;
@@ -23,6 +25,32 @@ pub fn remote(text: &str) -> String {
     truncate(clean.trim(), REMOTE_TEXT_MAX)
 }
 
+/// A length of time in its two largest units: `45s`, `12m 5s`, `3h 20m`,
+/// `2d 4h`. Negative lengths read as `0s`.
+pub fn duration(secs: i64) -> String {
+    let secs = secs.max(0);
+    let (days, hours, minutes, seconds) =
+        (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    match (days, hours, minutes) {
+        (0, 0, 0) => format!("{seconds}s"),
+        (0, 0, _) => format!("{minutes}m {seconds}s"),
+        (0, _, _) => format!("{hours}h {minutes}m"),
+        _ => format!("{days}d {hours}h"),
+    }
+}
+
+/// How long ago, in its largest unit: `just now` (under five seconds, or in
+/// the future: clocks differ a little), `42s ago`, `5m ago`, `3h ago`, `2d ago`.
+pub fn ago(secs: i64) -> String {
+    match secs {
+        ..5 => "just now".to_owned(),
+        5..60 => format!("{secs}s ago"),
+        60..3600 => format!("{}m ago", secs / 60),
+        3600..86_400 => format!("{}h ago", secs / 3600),
+        _ => format!("{}d ago", secs / 86_400),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +67,24 @@ mod tests {
         let long = "x".repeat(10_000);
         assert_eq!(remote(&long).chars().count(), REMOTE_TEXT_MAX);
         assert_eq!(remote("bad\r\ngateway\u{1b}[31m"), "bad  gateway [31m");
+    }
+
+    #[test]
+    fn durations_read_in_their_two_largest_units() {
+        assert_eq!(duration(-3), "0s");
+        assert_eq!(duration(45), "45s");
+        assert_eq!(duration(725), "12m 5s");
+        assert_eq!(duration(200 * 60), "3h 20m");
+        assert_eq!(duration(52 * 3600), "2d 4h");
+    }
+
+    #[test]
+    fn elapsed_time_reads_in_one_unit() {
+        assert_eq!(ago(2), "just now");
+        assert_eq!(ago(-3), "just now");
+        assert_eq!(ago(42), "42s ago");
+        assert_eq!(ago(5 * 60), "5m ago");
+        assert_eq!(ago(3 * 3600 + 59), "3h ago");
+        assert_eq!(ago(49 * 3600), "2d ago");
     }
 }

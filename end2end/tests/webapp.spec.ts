@@ -109,7 +109,7 @@ test('a monitor goes down and recovers live, with chart, checks and incident', a
   targetStatus = 200;
   await expect(status).toHaveAttribute('data-status', 'up', { timeout: 20_000 });
   await expect(incident).toHaveAttribute('data-state', 'resolved', { timeout: 20_000 });
-  await expect(incident.getByTestId('incident-duration')).toHaveText(/\d+ s/);
+  await expect(incident.getByTestId('incident-duration')).toHaveText(/^(\d+m )?\d+s$/);
   await incident.getByText('Timeline').click();
   await expect(incident.locator('.timeline li').first()).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);

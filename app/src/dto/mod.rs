@@ -41,7 +41,7 @@ pub struct When {
     pub iso: String,
     /// E.g. `2026-11-22 10:03:04 UTC`.
     pub text: String,
-    /// E.g. `12 s ago`, relative to when the server answered.
+    /// E.g. `12s ago`, relative to when the server answered.
     pub ago: String,
 }
 

@@ -70,7 +70,7 @@ pub struct IncidentItem {
     pub resolved: Option<When>,
     pub is_active: bool,
     pub cause: String,
-    /// E.g. `3 min 5 s`.
+    /// E.g. `3m 5s`.
     pub duration: String,
     pub timeline: Vec<TimelineItem>,
 }
@@ -196,4 +196,6 @@ pub struct ChannelOption {
 pub struct MonitorFormData {
     pub form: MonitorForm,
     pub channels: Vec<ChannelOption>,
+    /// What an empty interval means per kind (the domain's defaults).
+    pub interval_hint: String,
 }

@@ -27,7 +27,7 @@ pub struct OutageItem {
     pub ongoing: bool,
     pub started: When,
     pub resolved: Option<When>,
-    /// E.g. `3 min 5 s`; until now while ongoing.
+    /// E.g. `3m 5s`; until now while ongoing.
     pub duration: String,
     pub description: String,
 }

@@ -1,6 +1,6 @@
 //! Domain values as the DTOs pages show, with times formatted once, here.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use domain::history::{CheckRow, IncidentRow, NotificationRow, Stats, TimelineEntry, Window};
 use domain::monitors::MonitorView;
 
@@ -14,31 +14,7 @@ pub fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> When {
     When {
         iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         text: at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-        ago: ago(now - at),
-    }
-}
-
-/// `just now`, `12 s ago`, `5 min ago`, `3 h ago`, `2 d ago`.
-pub fn ago(elapsed: Duration) -> String {
-    let secs = elapsed.num_seconds();
-    match secs {
-        ..5 => "just now".to_owned(),
-        5..60 => format!("{secs} s ago"),
-        60..3600 => format!("{} min ago", secs / 60),
-        3600..86_400 => format!("{} h ago", secs / 3600),
-        _ => format!("{} d ago", secs / 86_400),
-    }
-}
-
-/// A length of time in the two largest units: `45 s`, `3 min 5 s`, `2 h 3 min`, `1 d 4 h`.
-pub fn duration_text(secs: i64) -> String {
-    let secs = secs.max(0);
-    let (d, h, m, s) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s} s"),
-        (0, 0, _) => format!("{m} min {s} s"),
-        (0, _, _) => format!("{h} h {m} min"),
-        _ => format!("{d} d {h} h"),
+        ago: domain::text::ago((now - at).num_seconds()),
     }
 }
 
@@ -98,7 +74,7 @@ pub fn incident(i: IncidentRow, timeline: Vec<TimelineEntry>, now: DateTime<Utc>
         resolved: i.resolved_at.map(|at| when(at, now)),
         is_active: i.is_active,
         cause: i.cause,
-        duration: duration_text(i.duration_seconds),
+        duration: domain::text::duration(i.duration_seconds),
         timeline: timeline
             .into_iter()
             .map(|e| TimelineItem { at: when(e.at, now), kind: e.kind, message: e.message })
@@ -142,24 +118,9 @@ pub fn stats(s: Stats, window: Window) -> StatsData {
 
 #[cfg(test)]
 mod tests {
+    use chrono::Duration;
+
     use super::*;
-
-    #[test]
-    fn elapsed_time_reads_in_one_unit() {
-        assert_eq!(ago(Duration::seconds(2)), "just now");
-        assert_eq!(ago(Duration::seconds(-3)), "just now");
-        assert_eq!(ago(Duration::seconds(42)), "42 s ago");
-        assert_eq!(ago(Duration::minutes(5)), "5 min ago");
-        assert_eq!(ago(Duration::hours(49)), "2 d ago");
-    }
-
-    #[test]
-    fn durations_read_in_two_units() {
-        assert_eq!(duration_text(45), "45 s");
-        assert_eq!(duration_text(185), "3 min 5 s");
-        assert_eq!(duration_text(7380), "2 h 3 min");
-        assert_eq!(duration_text(100_800), "1 d 4 h");
-    }
 
     #[test]
     fn moments_are_utc_text_and_rfc3339() {
@@ -168,6 +129,6 @@ mod tests {
         let w = when(at, at + Duration::seconds(30));
         assert_eq!(w.iso, "2026-11-22T10:03:04Z");
         assert_eq!(w.text, "2026-11-22 10:03:04 UTC");
-        assert_eq!(w.ago, "30 s ago");
+        assert_eq!(w.ago, "30s ago");
     }
 }

@@ -1,12 +1,10 @@
 //! Monitors for pages: the dashboard rows, one monitor's page, the form
 //! (parsing its text fields into a `MonitorInput`), pause and delete.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Duration, Utc};
 use domain::channels::ChannelScope;
 use domain::history::{self, summary, IncidentFilter};
-use domain::monitors::input::{CONFIRMATIONS, RECOVERIES, TIMEOUT_MS};
+use domain::monitors::input::{default_interval, CONFIRMATIONS, KINDS, RECOVERIES, TIMEOUT_MS};
 use domain::monitors::{
     GithubRunnersInput, HttpSpec, MonitorFilter, MonitorInput, MonitorView, Status, StatusRange,
     TcpSpec,
@@ -151,22 +149,42 @@ pub async fn form_data(id: String) -> Result<MonitorFormData, AppError> {
         .map(|c| ChannelOption { id: c.id.to_string(), name: c.name, kind: c.kind.as_str().into() })
         .collect();
     let form = if id.trim().is_empty() {
-        MonitorForm {
-            kind: "http".into(),
-            method: "GET".into(),
-            expected_status: "200-399".into(),
-            // Empty: the kind's default (60 s, or 300 s for runners).
-            interval_seconds: String::new(),
-            timeout_ms: TIMEOUT_MS.2.to_string(),
-            confirmations: CONFIRMATIONS.2.to_string(),
-            recoveries: RECOVERIES.2.to_string(),
-            ..Default::default()
-        }
+        new_form()
     } else {
         let view = monitor_service()?.get(&caller, parse_id(&id, "monitor")?).await?;
         form_of(&view)
     };
-    Ok(MonitorFormData { form, channels })
+    Ok(MonitorFormData { form, channels, interval_hint: interval_hint() })
+}
+
+/// A new monitor's form: the domain's defaults, as text.
+fn new_form() -> MonitorForm {
+    let http = HttpSpec::blank();
+    MonitorForm {
+        kind: KINDS[0].into(),
+        method: http.method,
+        expected_status: ranges_text(&http.expected_status),
+        // Empty: the kind's default (see `interval_hint`).
+        interval_seconds: String::new(),
+        timeout_ms: TIMEOUT_MS.2.to_string(),
+        confirmations: CONFIRMATIONS.2.to_string(),
+        recoveries: RECOVERIES.2.to_string(),
+        ..Default::default()
+    }
+}
+
+/// What an empty interval means, from the domain's defaults per kind.
+fn interval_hint() -> String {
+    format!(
+        "Empty: {} s, or {} s for GitHub runners.",
+        default_interval("http"),
+        default_interval("github_runners")
+    )
+}
+
+/// `200-299, 301`.
+fn ranges_text(ranges: &[StatusRange]) -> String {
+    ranges.iter().map(|r| String::from(*r)).collect::<Vec<_>>().join(", ")
 }
 
 fn form_of(view: &MonitorView) -> MonitorForm {
@@ -176,17 +194,14 @@ fn form_of(view: &MonitorView) -> MonitorForm {
     let text = |get: fn(&domain::monitors::GithubRunnersView) -> &str| {
         github.map(|g| get(g).to_owned()).unwrap_or_default()
     };
+    let blank = new_form();
     MonitorForm {
         id: view.id.to_string(),
         kind: view.kind.clone(),
         name: view.name.clone(),
         url: http.map(|h| h.url.clone()).unwrap_or_default(),
-        method: http.map_or_else(|| "GET".into(), |h| h.method.clone()),
-        expected_status: http
-            .map(|h| {
-                h.expected_status.iter().map(|r| String::from(*r)).collect::<Vec<_>>().join(", ")
-            })
-            .unwrap_or_else(|| "200-399".into()),
+        method: http.map_or(blank.method, |h| h.method.clone()),
+        expected_status: http.map_or(blank.expected_status, |h| ranges_text(&h.expected_status)),
         keyword: http.and_then(|h| h.keyword.clone()).unwrap_or_default(),
         headers: http
             .map(|h| h.headers.iter().map(|(name, value)| format!("{name}: {value}")).collect())
@@ -243,10 +258,13 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
     };
     match kind.as_str() {
         "http" => {
-            let mut spec = current.and_then(|v| v.http.clone()).unwrap_or_else(blank_http);
+            let mut spec = current.and_then(|v| v.http.clone()).unwrap_or_else(HttpSpec::blank);
             spec.url = form.url.trim().to_owned();
-            spec.method =
-                if form.method.trim().is_empty() { "GET".into() } else { form.method.clone() };
+            spec.method = if form.method.trim().is_empty() {
+                HttpSpec::blank().method
+            } else {
+                form.method.clone()
+            };
             spec.expected_status = status_ranges(&form.expected_status)?;
             spec.keyword = Some(form.keyword.clone()).filter(|k| !k.is_empty());
             spec.keyword_absent &= spec.keyword.is_some();
@@ -275,20 +293,6 @@ fn github_input(form: &MonitorForm) -> GithubRunnersInput {
         repo: Some(given(&form.github_repo)),
         token: given(&form.github_token),
         api_url: given(&form.github_api_url),
-    }
-}
-
-fn blank_http() -> HttpSpec {
-    HttpSpec {
-        url: String::new(),
-        method: "GET".into(),
-        headers: BTreeMap::new(),
-        body: None,
-        expected_status: Vec::new(),
-        keyword: None,
-        keyword_absent: false,
-        degraded_after_ms: None,
-        follow_redirects: true,
     }
 }
 
@@ -327,4 +331,55 @@ pub async fn delete(id: String) -> Result<(), AppError> {
     let caller = signed_in()?;
     monitor_service()?.delete(&caller, parse_id(&id, "monitor")?).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use domain::monitors::{HttpInput, MonitorSettings};
+
+    use super::*;
+
+    fn from_form(form: MonitorForm) -> MonitorSettings {
+        input_of(&form, None).unwrap().into_settings().unwrap()
+    }
+
+    /// A new monitor's form submitted with only its target filled in makes
+    /// the same monitor as the API given only the target: the form starts
+    /// from the domain's defaults, not from its own copy of them.
+    #[test]
+    fn the_new_form_starts_from_the_domains_defaults() {
+        let url = "https://example.com/health";
+        let http = from_form(MonitorForm { url: url.into(), ..new_form() });
+        let api = MonitorInput {
+            kind: Some("http".into()),
+            http: Some(HttpInput { url: Some(url.into()), ..Default::default() }),
+            ..Default::default()
+        };
+        assert_eq!(http, api.into_settings().unwrap());
+
+        let github = MonitorForm {
+            kind: "github_runners".into(),
+            github_owner: "acme".into(),
+            github_token: "ghp_token0123456789".into(),
+            ..new_form()
+        };
+        let api = MonitorInput {
+            kind: Some("github_runners".into()),
+            github_runners: Some(GithubRunnersInput {
+                owner: Some("acme".into()),
+                token: Some("ghp_token0123456789".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(from_form(github), api.into_settings().unwrap());
+    }
+
+    #[test]
+    fn the_interval_hint_names_the_domains_default_per_kind() {
+        assert_eq!(interval_hint(), "Empty: 60 s, or 300 s for GitHub runners.");
+        assert_eq!(new_form().interval_seconds, "", "empty: the kind's default");
+    }
 }

@@ -5,7 +5,7 @@ use domain::runners::{self, OutageView, RunnerView};
 use domain::DatabaseConnection;
 use uuid::Uuid;
 
-use super::convert::{duration_text, when};
+use super::convert::when;
 use super::errors::internal;
 use crate::dto::{OutageItem, RunnerItem, RunnersData};
 use crate::error::AppError;
@@ -55,7 +55,7 @@ fn outage(o: OutageView, now: DateTime<Utc>) -> OutageItem {
         ongoing: o.is_ongoing(),
         started: when(o.started_at, now),
         resolved: o.resolved_at.map(|at| when(at, now)),
-        duration: duration_text(o.duration_seconds),
+        duration: domain::text::duration(o.duration_seconds),
         description: o.description,
     }
 }

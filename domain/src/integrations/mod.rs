@@ -9,7 +9,7 @@ mod service;
 pub mod signature;
 mod verify;
 
-pub use commands::{answer, SlashCommand};
+pub use commands::{answer, CommandAnswer, SlashCommand};
 pub use service::{
     SlackIntegrationInput, SlackIntegrationService, SlackIntegrationView, VerifiedIntegration,
 };

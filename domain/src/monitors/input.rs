@@ -62,13 +62,18 @@ impl Target {
         }
     }
 
-    /// The default interval of this kind: a minute, five for GitHub (its
-    /// API has an hourly request budget).
+    /// The default interval of this kind: see [`default_interval`].
     fn default_interval(&self) -> i64 {
-        match self {
-            Self::GithubRunners(_) => 300,
-            Self::Http(_) | Self::Tcp(_) => INTERVAL_SECONDS.2,
-        }
+        default_interval(self.kind())
+    }
+}
+
+/// The interval a new monitor of `kind` gets when none is given: a minute,
+/// five for GitHub runners (its API has an hourly request budget).
+pub fn default_interval(kind: &str) -> i64 {
+    match kind {
+        "github_runners" => 300,
+        _ => INTERVAL_SECONDS.2,
     }
 }
 

@@ -140,8 +140,9 @@ impl HttpSpec {
         Self { url: url.to_owned(), ..Self::blank() }.validated()
     }
 
-    /// The defaults around an empty URL, before validation.
-    pub(super) fn blank() -> Self {
+    /// The defaults around an empty URL, before validation: what a new
+    /// HTTP monitor gets for the fields it leaves out (the form starts here).
+    pub fn blank() -> Self {
         Self {
             url: String::new(),
             method: default_method(),

@@ -1,6 +1,7 @@
 //! GitHub Actions runners of `github_runners` monitors: what a listing saw
-//! ([`ListingOutcome`]), recording it ([`record_listing`]: runners, their
-//! confirmed health and per-runner status changes in one transaction), and
+//! ([`ListingOutcome`]), recording it (the listing's step in the recording
+//! skeleton, [`crate::pipeline::recording`]: runners, their confirmed health
+//! and per-runner status changes in one transaction; [`record_listing`]), and
 //! the read side the API, Slack and the UI share ([`list_runners`],
 //! [`outages`]), and forgetting decommissioned runners ([`forget_runner`]).
 //!
@@ -25,7 +26,7 @@ pub use read::{
     find_runner, list_runners, listing_state, outages, recent_outages, ListingState, OutageView,
     RunnerView,
 };
-pub use record::{record_listing, RecordedListing};
+pub use record::record_listing;
 
 /// What GitHub (or its absence from a listing) says about a runner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

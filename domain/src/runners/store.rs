@@ -1,30 +1,30 @@
-//! The writes of a recorded listing: runner rows, the listing row, and
-//! status-change rows; all inside the recording transaction.
+//! The writes of a recorded listing: runner rows and the listing row, inside
+//! the recording transaction (status-change rows go through the skeleton's
+//! [`crate::pipeline::recording::write_change`]).
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
 use super::record::Observation;
 use super::{ListedRunner, ListingOutcome, ListingResult, PageTag, RunnerStatus};
-use crate::entities::{github_listings, github_runners, status_changes};
+use crate::entities::{github_listings, github_runners};
 use crate::pipeline::transitions::State;
 
 pub(super) async fn save_runner(
     txn: &DatabaseTransaction,
     monitor_id: Uuid,
     at: DateTime<Utc>,
-    observation: &Observation<'_>,
+    observation: &Observation,
     health: State,
 ) -> Result<(), DbErr> {
     let labels =
         |l: &ListedRunner| serde_json::to_string(&l.labels).unwrap_or_else(|_| "[]".into());
-    let Some(stored) = observation.stored else {
-        let Some(listed) = observation.listed else {
+    let Some(stored) = &observation.stored else {
+        let Some(listed) = &observation.listed else {
             return Ok(());
         };
         github_runners::ActiveModel {
@@ -51,7 +51,7 @@ pub(super) async fn save_runner(
         .col_expr(github_runners::Column::Health, Expr::value(health.status.as_str()))
         .col_expr(github_runners::Column::Failures, Expr::value(health.failures))
         .col_expr(github_runners::Column::Successes, Expr::value(health.successes));
-    match observation.listed {
+    match &observation.listed {
         Some(listed) => {
             update = update
                 .col_expr(github_runners::Column::GithubId, Expr::value(listed.github_id))
@@ -111,48 +111,4 @@ pub(super) async fn save_listing(
     }
     update.filter(github_listings::Column::MonitorId.eq(current.monitor_id)).exec(txn).await?;
     Ok(())
-}
-
-pub(super) fn change(
-    result: &ListingResult,
-    subject: &str,
-    from: &str,
-    to: &str,
-    cause: Option<String>,
-) -> status_changes::ActiveModel {
-    status_changes::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        monitor_id: Set(result.monitor_id),
-        seq: Set(result.slot),
-        from_status: Set(from.to_owned()),
-        to_status: Set(to.to_owned()),
-        at: Set(result.checked_at),
-        cause: Set(cause),
-        region: Set(result.region.clone()),
-        processed_at: Set(None),
-        subject: Set(subject.to_owned()),
-    }
-}
-
-pub(super) async fn insert_change(
-    txn: &DatabaseTransaction,
-    change: status_changes::ActiveModel,
-) -> Result<Uuid, DbErr> {
-    Ok(change.insert(txn).await?.id)
-}
-
-pub(super) async fn pending_changes(
-    db: &DatabaseConnection,
-    monitor_id: Uuid,
-    slot: i64,
-) -> Result<Vec<Uuid>, DbErr> {
-    Ok(status_changes::Entity::find()
-        .filter(status_changes::Column::MonitorId.eq(monitor_id))
-        .filter(status_changes::Column::Seq.eq(slot))
-        .filter(status_changes::Column::ProcessedAt.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|c| c.id)
-        .collect())
 }

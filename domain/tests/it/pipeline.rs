@@ -130,10 +130,10 @@ async fn a_target_going_down_opens_one_incident_after_the_confirmations() {
         let db = &test_db.db;
         let id = monitor(db, owner(db).await, 2).await;
         let first = record_result(db, &result(id, 1_000, Status::Down)).await.unwrap();
-        assert_eq!(first.change, None, "one failure is not yet down");
+        assert_eq!(first.change(), None, "one failure is not yet down");
         assert_eq!(status_of(db, id).await, "up");
         let second = record_result(db, &result(id, 2_000, Status::Down)).await.unwrap();
-        let change = second.change.expect("down after two failures");
+        let change = second.change().expect("down after two failures");
         assert_eq!(status_of(db, id).await, "down");
 
         let sent = apply_status_change(db, change).await.unwrap();
@@ -152,7 +152,7 @@ async fn a_target_going_down_opens_one_incident_after_the_confirmations() {
 
         // Recovery resolves it and notifies "up".
         let up = record_result(db, &result(id, 3_000, Status::Up)).await.unwrap();
-        let sent = apply_status_change(db, up.change.expect("up again")).await.unwrap();
+        let sent = apply_status_change(db, up.change().expect("up again")).await.unwrap();
         assert_eq!(sent.len(), 2);
         let incident = incidents::Entity::find_by_id(open[0].id).one(db).await.unwrap().unwrap();
         assert!(incident.resolved_at.is_some());
@@ -170,7 +170,7 @@ async fn a_target_going_down_opens_one_incident_after_the_confirmations() {
         // The next outage is number 2.
         record_result(db, &result(id, 4_000, Status::Down)).await.unwrap();
         let change =
-            record_result(db, &result(id, 5_000, Status::Down)).await.unwrap().change.unwrap();
+            record_result(db, &result(id, 5_000, Status::Down)).await.unwrap().change().unwrap();
         apply_status_change(db, change).await.unwrap();
         let numbers: Vec<i32> = incidents::Entity::find()
             .filter(incidents::Column::MonitorId.eq(id))
@@ -195,7 +195,8 @@ async fn the_same_result_twice_records_once_and_old_results_never_overwrite_stat
         let again = record_result(db, &result(id, 2_000, Status::Down)).await.unwrap();
         assert!(again.duplicate);
         assert_eq!(
-            again.change, down.change,
+            again.change(),
+            down.change(),
             "the pending change is handed back for re-enqueueing"
         );
         let checks = domain::entities::checks::Entity::find()
@@ -207,7 +208,7 @@ async fn the_same_result_twice_records_once_and_old_results_never_overwrite_stat
 
         let late = record_result(db, &result(id, 1_500, Status::Up)).await.unwrap();
         assert!(late.stale, "an older slot arrives after a newer one");
-        assert_eq!(late.change, None);
+        assert_eq!(late.change(), None);
         assert_eq!(status_of(db, id).await, "down", "the late success did not resolve anything");
     }
 }
@@ -224,7 +225,7 @@ async fn flapping_below_the_confirmation_count_opens_nothing() {
         {
             let recorded =
                 record_result(db, &result(id, (n as i64 + 1) * 1_000, status)).await.unwrap();
-            assert_eq!(recorded.change, None);
+            assert_eq!(recorded.change(), None);
         }
         assert_eq!(
             incidents::Entity::find()
@@ -244,7 +245,7 @@ async fn a_delivered_notification_is_never_attempted_again() {
         let id = monitor(db, owner(db).await, 1).await;
         record_result(db, &result(id, 1_000, Status::Down)).await.unwrap();
         let change =
-            record_result(db, &result(id, 2_000, Status::Down)).await.unwrap().change.unwrap();
+            record_result(db, &result(id, 2_000, Status::Down)).await.unwrap().change().unwrap();
         let notification = apply_status_change(db, change).await.unwrap()[0];
 
         let first =
@@ -284,8 +285,8 @@ async fn status_changes_applied_out_of_order_still_open_and_resolve_in_order() {
         let id = monitor(db, owner(db).await, 1).await;
         record_result(db, &result(id, 1_000, Status::Down)).await.unwrap();
         let down =
-            record_result(db, &result(id, 2_000, Status::Down)).await.unwrap().change.unwrap();
-        let up = record_result(db, &result(id, 3_000, Status::Up)).await.unwrap().change.unwrap();
+            record_result(db, &result(id, 2_000, Status::Down)).await.unwrap().change().unwrap();
+        let up = record_result(db, &result(id, 3_000, Status::Up)).await.unwrap().change().unwrap();
 
         // The "up" job is handled first: the "down" before it is applied too.
         let sent = apply_status_change(db, up).await.unwrap();
@@ -308,7 +309,7 @@ async fn a_down_change_with_an_incident_already_open_is_consumed_without_a_secon
         let id = monitor(db, owner(db).await, 1).await;
         record_result(db, &result(id, 1_000, Status::Down)).await.unwrap();
         let change =
-            record_result(db, &result(id, 2_000, Status::Down)).await.unwrap().change.unwrap();
+            record_result(db, &result(id, 2_000, Status::Down)).await.unwrap().change().unwrap();
         incidents::ActiveModel {
             id: Set(Uuid::new_v4()),
             monitor_id: Set(id),
@@ -373,9 +374,9 @@ async fn a_batch_of_results_records_exactly_what_one_at_a_time_would() {
         ];
         let recorded = record_results(db, &batch).await.unwrap();
         assert_eq!(recorded.len(), batch.len(), "one answer per result on {}", test_db.url);
-        assert_eq!(recorded[0].change, None, "one failure is not yet a change");
-        assert!(recorded[2].change.is_some(), "the second failure confirms: a status change");
-        assert!(recorded[3].stale && recorded[3].change.is_none());
+        assert_eq!(recorded[0].change(), None, "one failure is not yet a change");
+        assert!(recorded[2].change().is_some(), "the second failure confirms: a status change");
+        assert!(recorded[3].stale && recorded[3].change().is_none());
         assert!(recorded[4].gone);
         assert!(recorded[5].duplicate);
         assert_eq!(status_of(db, a).await, "down");
@@ -395,7 +396,7 @@ async fn a_batch_of_results_records_exactly_what_one_at_a_time_would() {
             .await
             .unwrap();
         assert_eq!(changes.len(), 1);
-        assert_eq!(Some(changes[0].id), recorded[2].change);
+        assert_eq!(Some(changes[0].id), recorded[2].change());
 
         // Recording the whole batch again changes nothing and hands back a's change.
         let again = record_results(db, &batch).await.unwrap();
@@ -403,7 +404,7 @@ async fn a_batch_of_results_records_exactly_what_one_at_a_time_would() {
             again.iter().enumerate().all(|(i, r)| r.duplicate || (i == 4 && r.gone)),
             "{again:?}"
         );
-        assert_eq!(again[2].change, recorded[2].change);
+        assert_eq!(again[2].change(), recorded[2].change());
         assert_eq!(count(a).await.unwrap(), 2);
     }
 }

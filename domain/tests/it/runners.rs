@@ -207,6 +207,48 @@ async fn a_redelivered_or_late_listing_changes_nothing() {
     }
 }
 
+/// The skeleton's stale guard holds for listings in a batch too: a late
+/// listing recorded beside a fresh one of another monitor is history only
+/// (its check row is kept; runners, state and incidents are untouched),
+/// while the fresh one is applied.
+#[tokio::test]
+async fn a_stale_listing_in_a_batch_is_refused_and_its_neighbour_applied() {
+    use domain::entities::checks;
+    use domain::pipeline::{record_results, results::check_id};
+    use RunnerStatus::{Offline, Online};
+    for test_db in domain::testing::all_backends().await {
+        let db = &test_db.db;
+        let (late_one, fresh_one) = (runner_monitor(db, 1).await, runner_monitor(db, 1).await);
+        check(db, late_one, 20, listed(vec![runner("a", Offline)])).await;
+        let batch = [
+            result(late_one, 15, listed(vec![runner("a", Online)])),
+            result(fresh_one, 15, listed(vec![runner("b", Offline)])),
+        ];
+        let recorded = record_results(db, &batch).await.unwrap();
+        assert!(recorded[0].stale && recorded[0].changes.is_empty(), "{:?}", recorded[0]);
+        assert!(!recorded[1].stale && recorded[1].changes.len() == 1, "{:?}", recorded[1]);
+        assert_eq!(list_runners(db, late_one).await.unwrap()[0].status, Offline);
+        assert_eq!(status(db, late_one).await.0, "down", "the late online listing moved nothing");
+        assert_eq!(outages(db, late_one, "a", 10).await.unwrap().len(), 1);
+        assert_eq!(
+            monitor_state::Entity::find_by_id(late_one)
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap()
+                .last_check_seq,
+            20
+        );
+        let history = checks::Entity::find_by_id(check_id(late_one, 15)).one(db).await.unwrap();
+        assert_eq!(history.map(|c| c.status), Some("up".to_owned()), "kept as history");
+        assert_eq!(list_runners(db, fresh_one).await.unwrap()[0].status, Offline);
+        // Redelivered, the batch changes nothing and hands back the pending change.
+        let again = record_results(db, &batch).await.unwrap();
+        assert!(again.iter().all(|r| r.duplicate));
+        assert_eq!(again[1].changes, recorded[1].changes);
+    }
+}
+
 #[tokio::test]
 async fn confirmations_apply_per_runner() {
     use RunnerStatus::{Offline, Online};

@@ -1,10 +1,12 @@
 //! Sending alerts: one file per provider (`slack.rs`, `webhook.rs`,
 //! `email.rs`), each with its own tests, and [`deliver`] choosing among them
-//! by the channel's kind. Errors say whether a retry can help.
+//! by the channel's kind. Errors say whether a retry can help. Slack's
+//! answers to slash commands are made beside its sender (`slack_commands.rs`).
 
 pub mod email;
 mod http;
 pub mod slack;
+pub mod slack_commands;
 mod test_message;
 mod text;
 pub mod webhook;

@@ -84,7 +84,7 @@ fn fallback(alert: &Alert, headline: &str) -> String {
 /// Slack's mrkdwn treats `&`, `<` and `>` as control characters: a monitor
 /// named `<!channel>` would ping everyone. Every user- or remote-supplied
 /// text in a mrkdwn field passes here (plain_text blocks are not parsed).
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 

@@ -73,7 +73,7 @@ pub(crate) fn facts(alert: &Alert) -> Vec<Fact> {
     }
     if alert.event == AlertEvent::Up {
         if let Some(duration) = alert.duration() {
-            facts.push(fact("Duration", human_duration(duration)));
+            facts.push(fact("Duration", domain::text::duration(duration.num_seconds())));
         }
     }
     if let Some(number) = alert.incident_number {
@@ -102,7 +102,7 @@ fn runner_facts(alert: &Alert, runner: &str) -> Vec<Fact> {
             facts.push(Fact { label: "Resolved", value: timestamp(resolved), at: Some(resolved) });
         }
         if let Some(duration) = alert.duration() {
-            facts.push(fact("Duration", human_duration(duration)));
+            facts.push(fact("Duration", domain::text::duration(duration.num_seconds())));
         }
     }
     facts
@@ -111,19 +111,6 @@ fn runner_facts(alert: &Alert, runner: &str) -> Vec<Fact> {
 /// `2026-11-22 10:00:00 UTC`.
 pub(crate) fn timestamp(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
-
-/// The two largest units: `45s`, `12m 5s`, `3h 20m`, `2d 4h`.
-pub(crate) fn human_duration(duration: chrono::Duration) -> String {
-    let secs = duration.num_seconds().max(0);
-    let (days, hours, minutes, seconds) =
-        (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
-    match (days, hours, minutes) {
-        (0, 0, 0) => format!("{seconds}s"),
-        (0, 0, _) => format!("{minutes}m {seconds}s"),
-        (0, _, _) => format!("{hours}h {minutes}m"),
-        _ => format!("{days}d {hours}h"),
-    }
 }
 
 pub(crate) use domain::text::truncate;
@@ -187,14 +174,6 @@ mod tests {
         assert_eq!(headline(&up), "✅ Runner ci-1 is online again");
         let labels: Vec<_> = facts(&up).iter().map(|f| f.label).collect();
         assert_eq!(labels[5..], ["Resolved", "Duration"]);
-    }
-
-    #[test]
-    fn durations_use_the_two_largest_units() {
-        assert_eq!(human_duration(chrono::Duration::seconds(45)), "45s");
-        assert_eq!(human_duration(chrono::Duration::seconds(725)), "12m 5s");
-        assert_eq!(human_duration(chrono::Duration::minutes(200)), "3h 20m");
-        assert_eq!(human_duration(chrono::Duration::hours(52)), "2d 4h");
     }
 
     #[test]

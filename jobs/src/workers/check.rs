@@ -65,9 +65,10 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
         error: outcome.error,
         region: ctx.region.clone(),
     };
-    let recorded = ctx.results.record(result.clone()).await.map_err(retry)?;
-    if let Some(change_id) = recorded.change {
-        tracing::info!(monitor_id = %monitor.id, %change_id, status = %result.status, "status changed");
+    let status = result.status;
+    let recorded = ctx.results.record(result).await.map_err(retry)?;
+    if let Some(change_id) = recorded.change() {
+        tracing::info!(monitor_id = %monitor.id, %change_id, %status, "status changed");
         ctx.queues.push(StatusChangeJob { change_id }).await.map_err(retry)?;
     }
     Ok(())

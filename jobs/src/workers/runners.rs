@@ -1,13 +1,14 @@
 //! Checking a runner monitor: list its runners on GitHub (unless GitHub
-//! asked us to wait), record the listing with every runner's health, and
-//! enqueue the incident work of each runner or listing that changed.
+//! asked us to wait), record the listing with every runner's health
+//! (through the batching writer, [`super::results`]), and enqueue the
+//! incident work of each runner or listing that changed.
 
 use std::time::Duration;
 
 use chrono::Utc;
 use domain::entities::monitors;
 use domain::monitors::GithubRunnersSpec;
-use domain::runners::{listing_state, record_listing, ListingOutcome, ListingResult};
+use domain::runners::{listing_state, ListingOutcome, ListingResult};
 
 use super::{retry, PipelineContext};
 use crate::checks::github::{list_runners, Listing};
@@ -74,7 +75,8 @@ pub async fn handle(
         outcome: listing.outcome,
         region: ctx.region.clone(),
     };
-    let recorded = record_listing(&ctx.db, &result).await.map_err(retry)?;
+    // Through the process's batching writer, like every other result.
+    let recorded = ctx.results.record(result).await.map_err(retry)?;
     if !recorded.changes.is_empty() {
         tracing::info!(monitor_id = %monitor.id, changes = recorded.changes.len(), "runner status changed");
         let jobs = recorded.changes.into_iter().map(|change_id| StatusChangeJob { change_id });

@@ -390,3 +390,40 @@ async fn the_monitor_form_creates_and_edits_a_runner_monitor_without_showing_its
     assert_eq!(runners["token"], "…WXYZ", "the token is kept");
     assert_eq!(monitor["data"]["interval_seconds"], 600);
 }
+
+/// Runner listings go through the process's batching writer, like HTTP and
+/// TCP results: with the writer recording into a database of its own, the
+/// listing (check row and runners) lands there and nothing in the app's.
+/// A worker that recorded on its own connection would fail both asserts.
+#[tokio::test]
+async fn runner_listings_are_recorded_by_the_batching_writer() {
+    use domain::entities::{checks, github_runners, monitor_state, monitors, users};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, PaginatorTrait, QueryFilter};
+
+    let app = spawn_sqlite(Spawn::default()).await;
+    let github = GithubStandIn::start(TOKEN, 2).await;
+    let owner = app.user("owner").await;
+    let id: uuid::Uuid = runner_monitor(&app, &owner, &github, json!([])).await.parse().unwrap();
+    // The writer's database holds the same monitor, owner and state.
+    let writer_db = domain::testing::sqlite().await;
+    let monitor = monitors::Entity::find_by_id(id).one(&app.db.db).await.unwrap().unwrap();
+    let user = users::Entity::find_by_id(monitor.owner_id).one(&app.db.db).await.unwrap().unwrap();
+    let state = monitor_state::Entity::find_by_id(id).one(&app.db.db).await.unwrap().unwrap();
+    users::ActiveModel::from(user).insert(&writer_db.db).await.unwrap();
+    monitors::ActiveModel::from(monitor).insert(&writer_db.db).await.unwrap();
+    monitor_state::ActiveModel::from(state).insert(&writer_db.db).await.unwrap();
+
+    let mut context = app.context.clone();
+    context.results = jobs::workers::results::ResultWriter::new(writer_db.db.clone());
+    let job = jobs::payloads::CheckJob { monitor_id: id, slot: 1_000 };
+    jobs::workers::check::handle(context, job).await.unwrap();
+
+    let check = domain::pipeline::results::check_id(id, 1_000);
+    let runners = github_runners::Entity::find().filter(github_runners::Column::MonitorId.eq(id));
+    assert!(checks::Entity::find_by_id(check).one(&writer_db.db).await.unwrap().is_some());
+    let recorded = runners.clone().count(&writer_db.db).await.unwrap();
+    assert_eq!(recorded, 2, "the writer recorded the runners");
+    assert!(checks::Entity::find_by_id(check).one(&app.db.db).await.unwrap().is_none());
+    let beside = runners.count(&app.db.db).await.unwrap();
+    assert_eq!(beside, 0, "nothing was recorded beside the writer");
+}

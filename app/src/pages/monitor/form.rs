@@ -1,5 +1,6 @@
 //! Creating and editing HTTP, TCP and GitHub runner monitors. The server validates; its
-//! messages show beside the field they are about.
+//! messages show beside the field they are about. A new monitor's values and the interval's
+//! hint are the domain's defaults, sent by the server.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -75,7 +76,7 @@ fn Editor(id: String) -> impl IntoView {
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
-                        Ok(data) => view! { <Fields form=data.form channels=data.channels action/> }.into_any(),
+                        Ok(data) => view! { <Fields form=data.form channels=data.channels interval_hint=data.interval_hint action/> }.into_any(),
                         Err(error) => view! { <ErrorBox error/> }.into_any(),
                     }
                 })}
@@ -88,6 +89,7 @@ fn Editor(id: String) -> impl IntoView {
 fn Fields(
     form: MonitorForm,
     channels: Vec<ChannelOption>,
+    interval_hint: String,
     action: ServerAction<SaveMonitor>,
 ) -> impl IntoView {
     let editing = !form.id.is_empty();
@@ -152,8 +154,7 @@ fn Fields(
             </Show>
             <div class="row">
                 <Input id="monitor-interval" field="interval_seconds" label="Interval (seconds)"
-                    value=value(|f| &f.interval_seconds) error kind="number"
-                    hint="Empty: 60 s, or 300 s for GitHub runners."/>
+                    value=value(|f| &f.interval_seconds) error kind="number" hint_text=interval_hint/>
                 <Input id="monitor-timeout" field="timeout_ms" label="Timeout (ms)"
                     value=value(|f| &f.timeout_ms) error kind="number"/>
             </div>

@@ -19,6 +19,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub backend: &'static str,
     pub db: TestDb,
+    /// What this app's workers share (queues, outbound, writer), for tests
+    /// that run a worker by hand.
+    pub context: jobs::workers::PipelineContext,
     _data: tempfile::TempDir,
     stop: Option<oneshot::Sender<()>>,
     _pipeline: Option<jobs::runtime::Running>,
@@ -250,8 +253,8 @@ async fn spawn_on(
     let (stop, stopped) = oneshot::channel::<()>();
     let serve_opts = opts.serve.unwrap_or_default();
     let roles = opts.roles.clone().unwrap_or_else(|| jobs::runtime::Roles::all(8));
-    let pipeline =
-        opts.pipeline.then(|| jobs::runtime::start(server::pipeline_context(&state), &roles));
+    let context = server::pipeline_context(&state);
+    let pipeline = opts.pipeline.then(|| jobs::runtime::start(context.clone(), &roles));
     tokio::spawn(server::http::serve(listener, server::app(state), serve_opts, async {
         let _ = stopped.await;
     }));
@@ -264,5 +267,14 @@ async fn spawn_on(
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    TestApp { addr, client, backend, db, _data: data, stop: Some(stop), _pipeline: pipeline }
+    TestApp {
+        addr,
+        client,
+        backend,
+        db,
+        context,
+        _data: data,
+        stop: Some(stop),
+        _pipeline: pipeline,
+    }
 }
