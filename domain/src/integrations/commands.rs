@@ -4,15 +4,16 @@
 //! - `/runner-status-all`: every runner's status, last and first seen,
 //! - anything else: what the commands are.
 //!
-//! Only the runner monitors of the verifying integration are consulted.
+//! Only the runner monitors linked to the verifying integration are
+//! consulted, through the read grant `monitors::access` gives it.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{DatabaseConnection, DbErr};
 use serde_json::{json, Value};
-use uuid::Uuid;
 
-use crate::entities::monitors;
-use crate::monitors::Target;
+use super::VerifiedIntegration;
+use crate::monitors::access::linked_to_integration;
+use crate::monitors::{MonitorRef, Read};
 use crate::runners::{self, OutageView, RunnerStatus, RunnerView};
 use crate::text::truncate;
 
@@ -51,44 +52,44 @@ impl SlashCommand {
 
 /// A runner monitor the integration may query.
 struct Watched {
-    id: Uuid,
+    monitor: MonitorRef<Read>,
     repository: String,
 }
 
-/// The answer to `command` about `monitor_ids`, as Slack's response JSON.
+/// The answer to `command` for `integration` (about the runner monitors
+/// linked to it), as Slack's response JSON.
 pub async fn answer(
     db: &DatabaseConnection,
-    monitor_ids: &[Uuid],
+    integration: &VerifiedIntegration,
     command: &SlashCommand,
     public_url: &str,
 ) -> Result<Value, DbErr> {
     let name = command.command.trim_start_matches('/');
     match name {
         "runner-history" if !command.text.is_empty() && command.text != "help" => {
-            history(db, &watched(db, monitor_ids).await?, &command.text, public_url).await
+            history(&watched(db, integration).await?, &command.text, public_url).await
         }
         "runner-status-all" if command.text.is_empty() => {
-            status_all(db, &watched(db, monitor_ids).await?, public_url).await
+            status_all(&watched(db, integration).await?, public_url).await
         }
         _ => Ok(help()),
     }
 }
 
-async fn watched(db: &DatabaseConnection, ids: &[Uuid]) -> Result<Vec<Watched>, DbErr> {
-    let rows = monitors::Entity::find()
-        .filter(monitors::Column::Id.is_in(ids.to_vec()))
-        .filter(monitors::Column::Kind.eq("github_runners"))
-        .order_by_asc(monitors::Column::Name)
-        .all(db)
-        .await?;
-    Ok(rows
+async fn watched(
+    db: &DatabaseConnection,
+    integration: &VerifiedIntegration,
+) -> Result<Vec<Watched>, DbErr> {
+    let granted = linked_to_integration(db, integration.id, integration.owner_id).await?;
+    Ok(granted
         .into_iter()
-        .map(|m| {
-            let repository = match Target::from_config(&m.kind, &m.config) {
-                Ok(Target::GithubRunners(spec)) => spec.repository(),
-                _ => m.name.clone(),
-            };
-            Watched { id: m.id, repository }
+        .map(|monitor| {
+            let view = monitor.view();
+            let repository = view
+                .github_spec
+                .as_ref()
+                .map_or_else(|| view.name.clone(), |spec| spec.repository());
+            Watched { monitor, repository }
         })
         .collect())
 }
@@ -100,20 +101,15 @@ fn help() -> Value {
     ephemeral(text.to_owned(), vec![section(&escape(text))])
 }
 
-async fn history(
-    db: &DatabaseConnection,
-    watched: &[Watched],
-    runner: &str,
-    public_url: &str,
-) -> Result<Value, DbErr> {
+async fn history(watched: &[Watched], runner: &str, public_url: &str) -> Result<Value, DbErr> {
     let mut blocks = Vec::new();
     let mut text = Vec::new();
     for monitor in watched {
-        let Some(found) = runners::find_runner(db, monitor.id, runner).await? else {
+        let Some(found) = runners::find_runner(&monitor.monitor, runner).await? else {
             continue;
         };
-        let outages = runners::outages(db, monitor.id, runner, HISTORY_LEN).await?;
-        let link = format!("{public_url}/monitors/{}", monitor.id);
+        let outages = runners::outages(&monitor.monitor, runner, HISTORY_LEN).await?;
+        let link = format!("{public_url}/monitors/{}", monitor.monitor.id());
         blocks.push(json!({"type": "header", "text": {"type": "plain_text", "text": truncate(&format!("Runner {}", found.name), 150)}}));
         blocks.push(section(&format!(
             "*Repository* {} · *Status* {} · <{link}|Open in RunState>",
@@ -157,19 +153,15 @@ fn outage_line(outage: &OutageView) -> (String, String) {
     )
 }
 
-async fn status_all(
-    db: &DatabaseConnection,
-    watched: &[Watched],
-    public_url: &str,
-) -> Result<Value, DbErr> {
+async fn status_all(watched: &[Watched], public_url: &str) -> Result<Value, DbErr> {
     let mut blocks =
         vec![json!({"type": "header", "text": {"type": "plain_text", "text": "Runners"}})];
     let mut text = Vec::new();
     let mut left_out = 0usize;
     for monitor in watched {
-        let runners = runners::list_runners(db, monitor.id).await?;
+        let runners = runners::list_runners(&monitor.monitor).await?;
         let online = runners.iter().filter(|r| r.status.is_healthy()).count();
-        let link = format!("{public_url}/monitors/{}", monitor.id);
+        let link = format!("{public_url}/monitors/{}", monitor.monitor.id());
         text.push(format!("{}: {online} of {} online", monitor.repository, runners.len()));
         let heading = format!(
             "*<{link}|{}>* · {online} of {} online",
@@ -276,6 +268,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     #[test]
     fn the_form_body_gives_command_and_text() {

@@ -71,6 +71,8 @@ pub struct VerifiedIntegration {
     pub owner_id: Uuid,
     pub name: String,
     pub monitor_ids: Vec<Uuid>,
+    /// Only `verify` makes one: it is what lets a command read monitors.
+    pub(super) _verified: (),
 }
 
 /// CRUD of Slack integrations and verification of signed commands.

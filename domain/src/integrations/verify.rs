@@ -66,6 +66,7 @@ impl SlackIntegrationService {
                 owner_id: row.owner_id,
                 name: row.name,
                 monitor_ids: monitor_ids.unwrap_or_default(),
+                _verified: (),
             });
         }
         Err(SignatureError::Mismatch.into())

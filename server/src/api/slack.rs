@@ -137,13 +137,8 @@ pub async fn command(
         .inspect_err(|err| tracing::warn!(error = %err, "refused a Slack command"))?;
     let command = SlashCommand::parse(&body);
     tracing::info!(integration_id = %verified.id, command = %command.command, "Slack command");
-    let answer = integrations::answer(
-        &state.db,
-        &verified.monitor_ids,
-        &command,
-        &state.config.public_url(),
-    )
-    .await
-    .map_err(ApiError::internal)?;
+    let answer = integrations::answer(&state.db, &verified, &command, &state.config.public_url())
+        .await
+        .map_err(ApiError::internal)?;
     Ok(axum::Json(answer))
 }
