@@ -65,9 +65,12 @@ fn routes() -> Vec<Route> {
     ]
 }
 
+/// A server function's form for a monitor id.
+type Form = fn(&str) -> Vec<(String, String)>;
+
 /// The monitor page's server functions: the endpoint and its form for a
 /// monitor id; every one answers 200 to the owner and an admin.
-fn server_functions() -> Vec<(&'static str, fn(&str) -> Vec<(String, String)>)> {
+fn server_functions() -> Vec<(&'static str, Form)> {
     vec![
         ("monitor", |id| vec![("id".into(), id.into())]),
         ("monitor_stats", |id| vec![("id".into(), id.into()), ("window".into(), "24h".into())]),

@@ -66,7 +66,6 @@ impl SlackIntegrationService {
                 owner_id: row.owner_id,
                 name: row.name,
                 monitor_ids: monitor_ids.unwrap_or_default(),
-                _verified: (),
             });
         }
         Err(SignatureError::Mismatch.into())
