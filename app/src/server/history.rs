@@ -3,10 +3,11 @@
 
 use chrono::Utc;
 use domain::history::{self, Window};
+use domain::monitors::Read;
 
 use super::convert;
 use super::errors::internal;
-use super::{database, monitor_service, parse_id, signed_in};
+use super::{monitor_service, parse_id, signed_in};
 use crate::dto::{CheckPage, StatsData};
 use crate::error::AppError;
 
@@ -17,12 +18,12 @@ pub const CHECKS_PER_PAGE: u64 = 10;
 pub async fn stats(id: String, window: String) -> Result<StatsData, AppError> {
     let caller = signed_in()?;
     let id = parse_id(&id, "monitor")?;
-    monitor_service()?.get(&caller, id).await?;
+    let monitor = monitor_service()?.authorize(&caller, id, Read).await?;
     let parsed = Window::parse(&window).ok_or_else(|| AppError::Invalid {
         field: Some("window".into()),
         message: "the window must be 1h, 24h, 7d or 30d".into(),
     })?;
-    let stats = history::stats::compute(&database()?, id, parsed, &window, Utc::now())
+    let stats = history::stats::compute(&monitor, parsed, &window, Utc::now())
         .await
         .map_err(|e| internal("statistics", e))?;
     Ok(convert::stats(stats, parsed))
@@ -32,7 +33,7 @@ pub async fn stats(id: String, window: String) -> Result<StatsData, AppError> {
 pub async fn checks(id: String, cursor: String) -> Result<CheckPage, AppError> {
     let caller = signed_in()?;
     let id = parse_id(&id, "monitor")?;
-    monitor_service()?.get(&caller, id).await?;
+    let monitor = monitor_service()?.authorize(&caller, id, Read).await?;
     let cursor = match cursor.trim() {
         "" => None,
         raw => Some(raw.parse().map_err(|_| AppError::Invalid {
@@ -40,7 +41,7 @@ pub async fn checks(id: String, cursor: String) -> Result<CheckPage, AppError> {
             message: "this page of checks does not exist".into(),
         })?),
     };
-    let page = history::checks::page(&database()?, id, cursor, CHECKS_PER_PAGE)
+    let page = history::checks::page(&monitor, cursor, CHECKS_PER_PAGE)
         .await
         .map_err(|e| internal("checks", e))?;
     let now = Utc::now();

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::channels::ChannelScope;
-use domain::history::{self, summary, IncidentFilter};
+use domain::history::{self, summary};
 use domain::monitors::input::{default_interval, CONFIRMATIONS, KINDS, RECOVERIES, TIMEOUT_MS};
 use domain::monitors::{
-    GithubRunnersInput, HttpSpec, MonitorFilter, MonitorInput, MonitorView, Status, StatusRange,
-    TcpSpec,
+    GithubRunnersInput, HttpSpec, MonitorFilter, MonitorInput, MonitorView, Read, Status,
+    StatusRange, TcpSpec, Write,
 };
 use domain::DatabaseConnection;
 use uuid::Uuid;
@@ -38,7 +38,7 @@ pub async fn dashboard(status: String, search: String) -> Result<DashboardData, 
         ..Default::default()
     };
     let page = monitor_service()?.list(&caller, &filter).await?;
-    let counts = summary::status_counts(&db, Some(caller.user_id))
+    let counts = summary::status_counts(&db, &caller, false)
         .await
         .map_err(|e| internal("status counts", e))?;
     Ok(DashboardData {
@@ -87,35 +87,34 @@ fn parse_status(raw: &str) -> Result<Option<Status>, AppError> {
 pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
     let caller = signed_in()?;
     let id = parse_id(&id, "monitor")?;
-    let view = monitor_service()?.get(&caller, id).await?;
-    let db = database()?;
+    let monitor = monitor_service()?.authorize(&caller, id, Read).await?;
     let now = Utc::now();
     let mut uptime = Vec::new();
     for (label, length) in
         [("24 h", Duration::hours(24)), ("7 d", Duration::days(7)), ("30 d", Duration::days(30))]
     {
-        let u = summary::uptime(&db, &[id], now - length)
-            .await
-            .map_err(|e| internal("uptime", e))?
-            .remove(&id)
-            .unwrap_or_default();
+        let u =
+            summary::uptime_of(&monitor, now - length).await.map_err(|e| internal("uptime", e))?;
         uptime.push(Uptime { label: label.into(), percent: u.percent(), checks: u.checks });
     }
-    let filter = IncidentFilter { monitor: Some(id), limit: HISTORY_LIMIT, ..Default::default() };
-    let incidents =
-        history::incidents::list(&db, &filter).await.map_err(|e| internal("incidents", e))?;
+    let incidents = history::incidents::of_monitor(&monitor, None, HISTORY_LIMIT)
+        .await
+        .map_err(|e| internal("incidents", e))?;
     let ids: Vec<Uuid> = incidents.iter().map(|i| i.id).collect();
-    let mut timelines = history::incidents::timelines(&db, &ids)
+    let mut timelines = history::incidents::timelines(&monitor, &ids)
         .await
         .map_err(|e| internal("incident timelines", e))?;
-    let notifications = history::checks::notifications(&db, id, HISTORY_LIMIT)
+    let notifications = history::checks::notifications(&monitor, HISTORY_LIMIT)
         .await
         .map_err(|e| internal("notifications", e))?;
-    let mut row =
-        rows(&db, std::slice::from_ref(&view), now).await?.pop().ok_or(AppError::Internal)?;
+    let view = monitor.view();
+    let mut row = rows(&database()?, std::slice::from_ref(view), now)
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)?;
     row.uptime_24h = uptime.first().and_then(|u| u.percent);
     let runners = match view.github_runners {
-        Some(_) => Some(super::runners::runners(&db, id, now).await?),
+        Some(_) => Some(super::runners::runners(&monitor, now).await?),
         None => None,
     };
     Ok(MonitorDetail {
@@ -151,8 +150,9 @@ pub async fn form_data(id: String) -> Result<MonitorFormData, AppError> {
     let form = if id.trim().is_empty() {
         new_form()
     } else {
-        let view = monitor_service()?.get(&caller, parse_id(&id, "monitor")?).await?;
-        form_of(&view)
+        let monitor =
+            monitor_service()?.authorize(&caller, parse_id(&id, "monitor")?, Read).await?;
+        form_of(monitor.view())
     };
     Ok(MonitorFormData { form, channels, interval_hint: interval_hint() })
 }
@@ -229,8 +229,9 @@ pub async fn save(form: MonitorForm) -> Result<String, AppError> {
     let view = if form.id.trim().is_empty() {
         service.create(&caller, input_of(&form, None)?).await?
     } else {
-        let current = service.get(&caller, parse_id(&form.id, "monitor")?).await?;
-        service.update(&caller, current.id, input_of(&form, Some(&current))?).await?
+        let current = service.authorize(&caller, parse_id(&form.id, "monitor")?, Write).await?;
+        let input = input_of(&form, Some(current.view()))?;
+        service.update(current, input).await?
     };
     Ok(view.id.to_string())
 }
@@ -321,15 +322,19 @@ fn invalid(field: &str, message: &str) -> AppError {
 /// Pauses or resumes a monitor; returns whether it is paused.
 pub async fn set_paused(id: String, paused: bool) -> Result<bool, AppError> {
     let caller = signed_in()?;
+    let service = monitor_service()?;
+    let monitor = service.authorize(&caller, parse_id(&id, "monitor")?, Write).await?;
     let input = MonitorInput { paused: Some(paused), ..Default::default() };
-    let view = monitor_service()?.update(&caller, parse_id(&id, "monitor")?, input).await?;
+    let view = service.update(monitor, input).await?;
     Ok(view.paused)
 }
 
 /// Deletes a monitor with its history.
 pub async fn delete(id: String) -> Result<(), AppError> {
     let caller = signed_in()?;
-    monitor_service()?.delete(&caller, parse_id(&id, "monitor")?).await?;
+    let service = monitor_service()?;
+    let monitor = service.authorize(&caller, parse_id(&id, "monitor")?, Write).await?;
+    service.delete(monitor).await?;
     Ok(())
 }
 

@@ -1,9 +1,8 @@
 //! A runner monitor's runners with their newest outages, for its page.
 
 use chrono::{DateTime, Utc};
+use domain::monitors::{Access, MonitorRef};
 use domain::runners::{self, OutageView, RunnerView};
-use domain::DatabaseConnection;
-use uuid::Uuid;
 
 use super::convert::when;
 use super::errors::internal;
@@ -14,14 +13,13 @@ use crate::error::AppError;
 pub const OUTAGES_PER_RUNNER: usize = 5;
 
 /// A runner monitor's runners by name, each with its newest outages (one
-/// query for all of them). The caller has checked access to the monitor.
+/// query for all of them).
 pub async fn runners(
-    db: &DatabaseConnection,
-    id: Uuid,
+    monitor: &MonitorRef<impl Access>,
     now: DateTime<Utc>,
 ) -> Result<RunnersData, AppError> {
-    let list = runners::list_runners(db, id).await.map_err(|e| internal("runners", e))?;
-    let mut outages = runners::recent_outages(db, id, OUTAGES_PER_RUNNER)
+    let list = runners::list_runners(monitor).await.map_err(|e| internal("runners", e))?;
+    let mut outages = runners::recent_outages(monitor, OUTAGES_PER_RUNNER)
         .await
         .map_err(|e| internal("outages", e))?;
     Ok(RunnersData {

@@ -1,14 +1,12 @@
 //! Check history, newest first with a cursor, and the notification log.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::entities::{checks, notifications};
+use crate::monitors::{Access, MonitorRef};
 
 /// One check as the API shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -51,11 +49,11 @@ pub struct CheckPage {
 /// checked_at)` index serves every page (ids break ties). A cursor whose
 /// check is gone (past retention) ends the history.
 pub async fn page(
-    db: &DatabaseConnection,
-    monitor_id: Uuid,
+    monitor: &MonitorRef<impl Access>,
     cursor: Option<Uuid>,
     limit: u64,
 ) -> Result<CheckPage, DbErr> {
+    let (db, monitor_id) = (monitor.db(), monitor.id());
     let limit = limit.clamp(1, 1000);
     let mut query = checks::Entity::find().filter(checks::Column::MonitorId.eq(monitor_id));
     if let Some(cursor) = cursor {
@@ -92,11 +90,10 @@ pub async fn page(
 
 /// The latest `limit` checks, oldest first (for charts).
 pub async fn latest_oldest_first(
-    db: &DatabaseConnection,
-    monitor_id: Uuid,
+    monitor: &MonitorRef<impl Access>,
     limit: u64,
 ) -> Result<Vec<CheckRow>, DbErr> {
-    let mut rows = page(db, monitor_id, None, limit).await?.checks;
+    let mut rows = page(monitor, None, limit).await?.checks;
     rows.reverse();
     Ok(rows)
 }
@@ -125,15 +122,14 @@ pub struct NotificationRow {
 
 /// A monitor's notifications, newest first.
 pub async fn notifications(
-    db: &DatabaseConnection,
-    monitor_id: Uuid,
+    monitor: &MonitorRef<impl Access>,
     limit: u64,
 ) -> Result<Vec<NotificationRow>, DbErr> {
     let rows = notifications::Entity::find()
-        .filter(notifications::Column::MonitorId.eq(monitor_id))
+        .filter(notifications::Column::MonitorId.eq(monitor.id()))
         .order_by_desc(notifications::Column::CreatedAt)
         .limit(limit.clamp(1, 1000))
-        .all(db)
+        .all(monitor.db())
         .await?;
     Ok(rows
         .into_iter()

@@ -9,7 +9,9 @@ use sea_orm::{
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::accounts::Principal;
 use crate::entities::{incident_events, incidents, monitors};
+use crate::monitors::{Access, MonitorRef, Write};
 
 /// One incident as the API shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -44,11 +46,12 @@ pub struct IncidentTimeline {
     pub timeline: Vec<TimelineEntry>,
 }
 
-/// Which incidents a list shows.
+/// Which incidents a list across monitors shows; the caller scopes it.
 #[derive(Debug, Clone, Default)]
 pub struct IncidentFilter {
-    /// Only these owners' monitors (`None`: everyone's, for admins).
-    pub owner: Option<Uuid>,
+    /// Admins only: every user's monitors (otherwise the caller's own).
+    pub all_users: bool,
+    /// Only this monitor's, among those the caller may see.
     pub monitor: Option<Uuid>,
     /// `Some(true)` open only, `Some(false)` resolved only.
     pub open: Option<bool>,
@@ -72,32 +75,54 @@ fn row(i: incidents::Model, monitor_name: String, now: DateTime<Utc>) -> Inciden
     }
 }
 
-/// Incidents, newest first.
+/// Incidents of the monitors `caller` may see (their own; everyone's for
+/// an admin asking for all users), newest first.
 pub async fn list(
     db: &DatabaseConnection,
+    caller: &Principal,
     filter: &IncidentFilter,
 ) -> Result<Vec<IncidentRow>, DbErr> {
     let mut query = incidents::Entity::find();
     if let Some(monitor) = filter.monitor {
         query = query.filter(incidents::Column::MonitorId.eq(monitor));
     }
-    if let Some(owner) = filter.owner {
+    if !(filter.all_users && caller.is_admin()) {
         let owned = monitors::Entity::find()
             .select_only()
             .column(monitors::Column::Id)
-            .filter(monitors::Column::OwnerId.eq(owner));
+            .filter(monitors::Column::OwnerId.eq(caller.user_id));
         query = query.filter(
             incidents::Column::MonitorId.in_subquery(sea_orm::QueryTrait::into_query(owned)),
         );
     }
-    match filter.open {
+    rows(db, query, filter.open, filter.limit).await
+}
+
+/// One monitor's incidents (`open`: only open or only resolved ones),
+/// newest first.
+pub async fn of_monitor(
+    monitor: &MonitorRef<impl Access>,
+    open: Option<bool>,
+    limit: u64,
+) -> Result<Vec<IncidentRow>, DbErr> {
+    let query = incidents::Entity::find().filter(incidents::Column::MonitorId.eq(monitor.id()));
+    rows(monitor.db(), query, open, limit).await
+}
+
+async fn rows(
+    db: &DatabaseConnection,
+    mut query: sea_orm::Select<incidents::Entity>,
+    open: Option<bool>,
+    limit: u64,
+) -> Result<Vec<IncidentRow>, DbErr> {
+    match open {
         Some(true) => query = query.filter(incidents::Column::ResolvedAt.is_null()),
         Some(false) => query = query.filter(incidents::Column::ResolvedAt.is_not_null()),
         None => {}
     }
     let rows = query
         .order_by_desc(incidents::Column::StartedAt)
-        .limit(filter.limit.clamp(1, 500))
+        .limit(limit.clamp(1, 500))
         .all(db)
         .await?;
     let ids: Vec<Uuid> = rows.iter().map(|i| i.monitor_id).collect();
@@ -118,15 +143,18 @@ pub async fn list(
         .collect())
 }
 
-/// The incident and its monitor's owner, for authorisation.
+/// Incident `id` of the monitor with its timeline; `None` when the monitor
+/// has no such incident.
 pub async fn find(
-    db: &DatabaseConnection,
+    monitor: &MonitorRef<impl Access>,
     id: Uuid,
-) -> Result<Option<(IncidentTimeline, Uuid)>, DbErr> {
-    let Some(incident) = incidents::Entity::find_by_id(id).one(db).await? else {
-        return Ok(None);
-    };
-    let Some(monitor) = monitors::Entity::find_by_id(incident.monitor_id).one(db).await? else {
+) -> Result<Option<IncidentTimeline>, DbErr> {
+    let db = monitor.db();
+    let Some(incident) = incidents::Entity::find_by_id(id)
+        .filter(incidents::Column::MonitorId.eq(monitor.id()))
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     let timeline = incident_events::Entity::find()
@@ -137,26 +165,32 @@ pub async fn find(
         .into_iter()
         .map(|e| TimelineEntry { at: e.at, kind: e.kind, message: e.message })
         .collect();
-    Ok(Some((
-        IncidentTimeline { incident: row(incident, monitor.name, Utc::now()), timeline },
-        monitor.owner_id,
-    )))
+    let name = monitor.view().name.clone();
+    Ok(Some(IncidentTimeline { incident: row(incident, name, Utc::now()), timeline }))
 }
 
-/// The timelines of the incidents `ids`, each oldest first.
+/// The timelines of the monitor's incidents `ids`, each oldest first.
 pub async fn timelines(
-    db: &DatabaseConnection,
+    monitor: &MonitorRef<impl Access>,
     ids: &[Uuid],
 ) -> Result<std::collections::HashMap<Uuid, Vec<TimelineEntry>>, DbErr> {
     let mut timelines: std::collections::HashMap<Uuid, Vec<TimelineEntry>> = Default::default();
     if ids.is_empty() {
         return Ok(timelines);
     }
+    let of_monitor = incidents::Entity::find()
+        .select_only()
+        .column(incidents::Column::Id)
+        .filter(incidents::Column::MonitorId.eq(monitor.id()))
+        .filter(incidents::Column::Id.is_in(ids.to_vec()));
     let events = incident_events::Entity::find()
-        .filter(incident_events::Column::IncidentId.is_in(ids.to_vec()))
+        .filter(
+            incident_events::Column::IncidentId
+                .in_subquery(sea_orm::QueryTrait::into_query(of_monitor)),
+        )
         .order_by_asc(incident_events::Column::At)
         .order_by_asc(incident_events::Column::Id)
-        .all(db)
+        .all(monitor.db())
         .await?;
     for e in events {
         timelines.entry(e.incident_id).or_default().push(TimelineEntry {
@@ -168,18 +202,16 @@ pub async fn timelines(
     Ok(timelines)
 }
 
-/// Marks an incident acknowledged by `user` (once) and adds it to the timeline.
-pub async fn acknowledge(
-    db: &DatabaseConnection,
-    id: Uuid,
-    user: Uuid,
-    who: &str,
-) -> Result<(), DbErr> {
+/// Marks incident `id` of the monitor acknowledged by the caller the grant
+/// was made to (once) and adds it to the timeline.
+pub async fn acknowledge(monitor: &MonitorRef<Write>, id: Uuid) -> Result<(), DbErr> {
+    let (db, caller) = (monitor.db(), monitor.caller());
     let now = Utc::now();
     let updated = incidents::Entity::update_many()
         .col_expr(incidents::Column::AcknowledgedAt, Expr::value(now))
-        .col_expr(incidents::Column::AcknowledgedBy, Expr::value(user))
+        .col_expr(incidents::Column::AcknowledgedBy, Expr::value(caller.user_id))
         .filter(incidents::Column::Id.eq(id))
+        .filter(incidents::Column::MonitorId.eq(monitor.id()))
         .filter(incidents::Column::AcknowledgedAt.is_null())
         .exec(db)
         .await?;
@@ -190,7 +222,7 @@ pub async fn acknowledge(
             incident_id: sea_orm::Set(id),
             at: sea_orm::Set(now),
             kind: sea_orm::Set("acknowledged".into()),
-            message: sea_orm::Set(format!("Acknowledged by {who}")),
+            message: sea_orm::Set(format!("Acknowledged by {}", caller.email)),
         }
         .insert(db)
         .await?;

@@ -10,7 +10,7 @@ use sea_orm::{
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::summary::{status_counts, StatusCounts};
+use super::summary::{counts_by_status, StatusCounts};
 use crate::entities::{checks, incidents, monitors};
 use crate::monitors::Status;
 
@@ -66,7 +66,7 @@ pub async fn overview(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Ove
         .count(db)
         .await?;
     Ok(Overview {
-        monitors: status_counts(db, None).await?,
+        monitors: counts_by_status(db, None).await?,
         open_incidents,
         checks_last_minute,
         regions: regions_seen(db, now - REGIONS_WINDOW).await?,

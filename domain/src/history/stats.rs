@@ -12,6 +12,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::entities::checks;
+use crate::monitors::{Access, MonitorRef};
 use crate::rollups::read::{self, Segment};
 use crate::rollups::{Aggregate, Resolution, Watermarks};
 
@@ -94,12 +95,12 @@ pub struct Stats {
 
 /// Computes statistics for `window` ending at `now`.
 pub async fn compute(
-    db: &DatabaseConnection,
-    monitor_id: Uuid,
+    monitor: &MonitorRef<impl Access>,
     window: Window,
     label: &str,
     now: DateTime<Utc>,
 ) -> Result<Stats, DbErr> {
+    let (db, monitor_id) = (monitor.db(), monitor.id());
     let from = now - window.duration();
     if let Some(resolution) = window.resolution() {
         let marks = Watermarks::load(db).await?;

@@ -1,6 +1,7 @@
 //! Summaries of many monitors at once, for lists: status counts, uptime
 //! over a window and the latest response times. A few queries each, whatever
-//! the number of monitors.
+//! the number of monitors. The lists' ids come from a list the caller may see
+//! (`MonitorService::list`); status counts are scoped by the caller here.
 
 use std::collections::HashMap;
 
@@ -13,8 +14,9 @@ use sea_orm::{
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::accounts::Principal;
 use crate::entities::{checks, monitor_state, monitors};
-use crate::monitors::Status;
+use crate::monitors::{Access, MonitorRef, Status};
 use crate::rollups::{read, Resolution, Watermarks};
 
 /// How many monitors are in each status.
@@ -41,8 +43,19 @@ impl StatusCounts {
     }
 }
 
-/// Counts by status of one owner's monitors, or of everyone's with `None`.
+/// Counts by status of the monitors `caller` may list: their own, or
+/// everyone's for an admin asking for all users.
 pub async fn status_counts(
+    db: &DatabaseConnection,
+    caller: &Principal,
+    all_users: bool,
+) -> Result<StatusCounts, DbErr> {
+    let owner = (!(all_users && caller.is_admin())).then_some(caller.user_id);
+    counts_by_status(db, owner).await
+}
+
+/// Counts by status of one owner's monitors, or of everyone's with `None`.
+pub(super) async fn counts_by_status(
     db: &DatabaseConnection,
     owner: Option<Uuid>,
 ) -> Result<StatusCounts, DbErr> {
@@ -107,6 +120,15 @@ pub async fn uptime(
     }
     totals.retain(|_, u| u.checks > 0);
     Ok(totals)
+}
+
+/// Uptime of one monitor over the checks after `since`.
+pub async fn uptime_of(
+    monitor: &MonitorRef<impl Access>,
+    since: DateTime<Utc>,
+) -> Result<Uptime, DbErr> {
+    let id = monitor.id();
+    Ok(uptime(monitor.db(), &[id], since).await?.remove(&id).unwrap_or_default())
 }
 
 /// The latest `per_monitor` response times of each of `ids` after `since`,

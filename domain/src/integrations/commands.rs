@@ -4,13 +4,14 @@
 //! - `/runner-status-all`: every runner's status, last and first seen,
 //! - anything else: what the commands are.
 //!
-//! Only the runner monitors of the verifying integration are consulted.
+//! Only the runner monitors linked to the verifying integration are
+//! consulted, through the read grant `monitors::access` gives it.
 
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{DatabaseConnection, DbErr};
 use uuid::Uuid;
 
-use crate::entities::monitors;
-use crate::monitors::Target;
+use super::VerifiedIntegration;
+use crate::monitors::access::linked_to_integration;
 use crate::runners::{self, OutageView, RunnerView};
 
 /// How many outages `/runner-history` shows.
@@ -78,30 +79,30 @@ pub struct RunnerList {
     pub runners: Vec<RunnerView>,
 }
 
-/// The answer to `command` about `monitor_ids`.
+/// The answer to `command` for `integration`, about the runner monitors
+/// linked to it.
 pub async fn answer(
     db: &DatabaseConnection,
-    monitor_ids: &[Uuid],
+    integration: &VerifiedIntegration,
     command: &SlashCommand,
 ) -> Result<CommandAnswer, DbErr> {
     let name = command.command.trim_start_matches('/');
     match name {
         "runner-history" if !command.text.is_empty() && command.text != "help" => {
             let mut found = Vec::new();
-            for monitor in watched(db, monitor_ids).await? {
-                let Some(runner) = runners::find_runner(db, monitor.id, &command.text).await?
-                else {
+            for (grant, monitor) in watched(db, integration).await? {
+                let Some(runner) = runners::find_runner(&grant, &command.text).await? else {
                     continue;
                 };
-                let outages = runners::outages(db, monitor.id, &command.text, HISTORY_LEN).await?;
+                let outages = runners::outages(&grant, &command.text, HISTORY_LEN).await?;
                 found.push(RunnerHistory { monitor, runner, outages });
             }
             Ok(CommandAnswer::History { runner: command.text.clone(), found })
         }
         "runner-status-all" if command.text.is_empty() => {
             let mut monitors = Vec::new();
-            for monitor in watched(db, monitor_ids).await? {
-                let runners = runners::list_runners(db, monitor.id).await?;
+            for (grant, monitor) in watched(db, integration).await? {
+                let runners = runners::list_runners(&grant).await?;
                 monitors.push(RunnerList { monitor, runners });
             }
             Ok(CommandAnswer::StatusAll { monitors })
@@ -110,22 +111,22 @@ pub async fn answer(
     }
 }
 
-/// The runner monitors among `ids`, by name.
-async fn watched(db: &DatabaseConnection, ids: &[Uuid]) -> Result<Vec<WatchedMonitor>, DbErr> {
-    let rows = monitors::Entity::find()
-        .filter(monitors::Column::Id.is_in(ids.to_vec()))
-        .filter(monitors::Column::Kind.eq("github_runners"))
-        .order_by_asc(monitors::Column::Name)
-        .all(db)
-        .await?;
-    Ok(rows
+/// The runner monitors linked to `integration`, by name, each with its read grant.
+async fn watched(
+    db: &DatabaseConnection,
+    integration: &VerifiedIntegration,
+) -> Result<Vec<(crate::monitors::MonitorRef<crate::monitors::Read>, WatchedMonitor)>, DbErr> {
+    let granted = linked_to_integration(db, integration.id, integration.owner_id).await?;
+    Ok(granted
         .into_iter()
-        .map(|m| {
-            let repository = match Target::from_config(&m.kind, &m.config) {
-                Ok(Target::GithubRunners(spec)) => spec.repository(),
-                _ => m.name.clone(),
-            };
-            WatchedMonitor { id: m.id, repository }
+        .map(|grant| {
+            let view = grant.view();
+            let repository = view
+                .github_spec
+                .as_ref()
+                .map_or_else(|| view.name.clone(), |spec| spec.repository());
+            let monitor = WatchedMonitor { id: grant.id(), repository };
+            (grant, monitor)
         })
         .collect())
 }

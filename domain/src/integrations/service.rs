@@ -65,7 +65,10 @@ pub struct SlackIntegrationView {
 }
 
 /// The integration whose secret verified a command: what it may answer for.
+/// Only `verify` makes one (`non_exhaustive`: no literal outside `domain`),
+/// since it is what lets a command read monitors.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct VerifiedIntegration {
     pub id: Uuid,
     pub owner_id: Uuid,

@@ -1,5 +1,6 @@
 //! Monitors: what to check, how often, and what their checks say.
 
+pub mod access;
 pub mod github;
 pub mod http;
 pub mod input;
@@ -9,6 +10,7 @@ pub mod spec;
 pub mod status;
 pub mod view;
 
+pub use access::{Access, MonitorRef, Read, Write};
 pub use github::{GithubRunnersInput, GithubRunnersSpec, GithubRunnersView, GITHUB_API};
 pub use http::HttpInput;
 pub use input::{MonitorInput, MonitorSettings, Target};

@@ -1,5 +1,6 @@
 //! The monitor service: create, read, change, pause and delete monitors,
-//! owner or admin only. The RunState `websites` routes use it too.
+//! owner or admin only: changes take a `MonitorRef<Write>` (see `access`).
+//! The RunState `websites` routes use it too.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::access::{MonitorRef, Read, Write};
 use super::input::{MonitorInput, MonitorSettings, Target};
 use super::secrets::SecretChange;
 use super::view::{MonitorFilter, MonitorPage, MonitorView};
@@ -174,15 +176,14 @@ impl MonitorService {
 
     /// One monitor, for its owner or an admin.
     pub async fn get(&self, caller: &Principal, id: Uuid) -> Result<MonitorView, MonitorError> {
-        let view = self.get_unchecked(id).await?;
-        authorize(caller, view.owner_id)?;
-        Ok(view)
+        Ok(self.authorize(caller, id, Read).await?.into_view())
     }
 
-    async fn get_unchecked(&self, id: Uuid) -> Result<MonitorView, MonitorError> {
+    /// The monitor `id` as it is, whoever asks: for the access check.
+    pub(super) async fn get_unchecked(&self, id: Uuid) -> Result<MonitorView, MonitorError> {
         let monitor =
             monitors::Entity::find_by_id(id).one(&self.db).await?.ok_or(MonitorError::NotFound)?;
-        let mut views = self.views(vec![monitor]).await?;
+        let mut views = load_views(&self.db, vec![monitor]).await?;
         views.pop().ok_or(MonitorError::NotFound)
     }
 
@@ -244,20 +245,20 @@ impl MonitorService {
         } else {
             None
         };
-        Ok(MonitorPage { monitors: self.views(rows).await?, next_cursor })
+        Ok(MonitorPage { monitors: load_views(&self.db, rows).await?, next_cursor })
     }
 
     /// Changes a monitor; absent fields stay. Pausing and resuming go here too.
     pub async fn update(
         &self,
-        caller: &Principal,
-        id: Uuid,
+        monitor: MonitorRef<Write>,
         patch: MonitorInput,
     ) -> Result<MonitorView, MonitorError> {
-        let current = self.get(caller, id).await?;
         if let Some(interval) = patch.interval_seconds {
-            self.check_interval(caller, interval)?;
+            self.check_interval(monitor.caller(), interval)?;
         }
+        let id = monitor.id();
+        let current = monitor.into_view();
         let row =
             monitors::Entity::find_by_id(id).one(&self.db).await?.ok_or(MonitorError::NotFound)?;
         // Patch the clear settings, so masks echoed back resolve to the stored values.
@@ -314,45 +315,40 @@ impl MonitorService {
     }
 
     /// Deletes a monitor with its history.
-    pub async fn delete(&self, caller: &Principal, id: Uuid) -> Result<(), MonitorError> {
-        let view = self.get(caller, id).await?;
-        monitors::Entity::delete_by_id(view.id).exec(&self.db).await?;
+    pub async fn delete(&self, monitor: MonitorRef<Write>) -> Result<(), MonitorError> {
+        monitors::Entity::delete_by_id(monitor.id()).exec(&self.db).await?;
         Ok(())
-    }
-
-    async fn views(&self, rows: Vec<monitors::Model>) -> Result<Vec<MonitorView>, MonitorError> {
-        let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
-        let states: HashMap<Uuid, monitor_state::Model> = monitor_state::Entity::find()
-            .filter(monitor_state::Column::MonitorId.is_in(ids.clone()))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|s| (s.monitor_id, s))
-            .collect();
-        let mut links: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-        for link in monitor_channels::Entity::find()
-            .filter(monitor_channels::Column::MonitorId.is_in(ids))
-            .all(&self.db)
-            .await?
-        {
-            links.entry(link.monitor_id).or_default().push(link.channel_id);
-        }
-        rows.into_iter()
-            .map(|m| {
-                let state = states.get(&m.id);
-                let channel_ids = links.remove(&m.id).unwrap_or_default();
-                MonitorView::build(m, state, channel_ids)
-            })
-            .collect()
     }
 }
 
-fn authorize(caller: &Principal, owner: Uuid) -> Result<(), MonitorError> {
-    if caller.user_id == owner || caller.is_admin() {
-        Ok(())
-    } else {
-        Err(MonitorError::Forbidden)
+/// Monitor rows with their state and channels, in the rows' order.
+pub(super) async fn load_views(
+    db: &DatabaseConnection,
+    rows: Vec<monitors::Model>,
+) -> Result<Vec<MonitorView>, MonitorError> {
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
+    let states: HashMap<Uuid, monitor_state::Model> = monitor_state::Entity::find()
+        .filter(monitor_state::Column::MonitorId.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.monitor_id, s))
+        .collect();
+    let mut links: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for link in monitor_channels::Entity::find()
+        .filter(monitor_channels::Column::MonitorId.is_in(ids))
+        .all(db)
+        .await?
+    {
+        links.entry(link.monitor_id).or_default().push(link.channel_id);
     }
+    rows.into_iter()
+        .map(|m| {
+            let state = states.get(&m.id);
+            let channel_ids = links.remove(&m.id).unwrap_or_default();
+            MonitorView::build(m, state, channel_ids)
+        })
+        .collect()
 }
 
 /// Channels must exist and belong to the monitor's owner.

@@ -7,6 +7,9 @@
 //! finer resolution up to theirs, and the rest (`[e, to]`, the last minutes)
 //! from raw checks again, so figures are current. Without usable rollups the
 //! whole window is raw, exactly as before rollups existed.
+//!
+//! The loaders are crate-private: routes read a monitor's figures through
+//! `history`, which takes a `MonitorRef` (`monitors::access`).
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -83,7 +86,7 @@ pub fn uses_rollups(segments: &[Segment]) -> bool {
 }
 
 /// `(checked_at, status, latency_ms)` of one monitor's raw checks in a piece.
-pub async fn raw_checks(
+pub(crate) async fn raw_checks(
     db: &impl ConnectionTrait,
     monitor_id: Uuid,
     lower: Lower,
@@ -97,7 +100,7 @@ pub async fn raw_checks(
 }
 
 /// One monitor's rollup rows of a piece, as `(bucket_start, aggregate)`.
-pub async fn rollup_rows(
+pub(crate) async fn rollup_rows(
     db: &impl ConnectionTrait,
     monitor_id: Uuid,
     resolution: Resolution,
@@ -117,7 +120,7 @@ pub async fn rollup_rows(
 
 /// `(monitor, checks, healthy)` of each of `ids` over one piece: a grouped
 /// count of raw checks, or a grouped sum of rollup rows.
-pub async fn counts(
+pub(crate) async fn counts(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
     segment: Segment,

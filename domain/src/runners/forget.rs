@@ -5,17 +5,18 @@
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
 use crate::entities::{
     github_listings, github_runners, incident_events, incidents, status_changes,
 };
+use crate::monitors::{MonitorRef, Write};
 
-/// Forgets every runner and the listing of a monitor.
-pub async fn forget_all(
+/// Forgets every runner and the listing of a monitor, inside the monitor
+/// service's update (which holds the write grant).
+pub(crate) async fn forget_all(
     db: &impl ConnectionTrait,
     monitor_id: Uuid,
     reason: &str,
@@ -31,12 +32,9 @@ pub async fn forget_all(
 
 /// Forgets one runner of a monitor; `false` when there is none of that name.
 /// Should GitHub still list it, the next check sees it as new.
-pub async fn forget_runner(
-    db: &DatabaseConnection,
-    monitor_id: Uuid,
-    name: &str,
-) -> Result<bool, DbErr> {
-    let txn = crate::db::begin_write(db).await?;
+pub async fn forget_runner(monitor: &MonitorRef<Write>, name: &str) -> Result<bool, DbErr> {
+    let monitor_id = monitor.id();
+    let txn = crate::db::begin_write(monitor.db()).await?;
     let deleted = github_runners::Entity::delete_many()
         .filter(github_runners::Column::MonitorId.eq(monitor_id))
         .filter(github_runners::Column::Name.eq(name))

@@ -21,7 +21,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use forget::{forget_all, forget_runner};
+pub(crate) use forget::forget_all;
+pub use forget::forget_runner;
 pub use read::{
     find_runner, list_runners, listing_state, outages, recent_outages, ListingState, OutageView,
     RunnerView,

@@ -1,6 +1,6 @@
 //! The read side of runners: the runners of a monitor and one runner's
-//! outages (for the API, Slack commands and the UI), and the state of the
-//! last listing (for the checker).
+//! outages (for the API, Slack commands and the UI, through a `MonitorRef`),
+//! and the state of the last listing (for the checker).
 
 use std::collections::HashMap;
 
@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::{PageTag, RunnerStatus};
 use crate::entities::{github_listings, github_runners, incidents};
+use crate::monitors::{Access, MonitorRef};
 
 /// A runner as the API and UI show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -78,14 +79,11 @@ impl OutageView {
 }
 
 /// A monitor's runners, by name.
-pub async fn list_runners(
-    db: &DatabaseConnection,
-    monitor_id: Uuid,
-) -> Result<Vec<RunnerView>, DbErr> {
+pub async fn list_runners(monitor: &MonitorRef<impl Access>) -> Result<Vec<RunnerView>, DbErr> {
     Ok(github_runners::Entity::find()
-        .filter(github_runners::Column::MonitorId.eq(monitor_id))
+        .filter(github_runners::Column::MonitorId.eq(monitor.id()))
         .order_by_asc(github_runners::Column::Name)
-        .all(db)
+        .all(monitor.db())
         .await?
         .into_iter()
         .map(RunnerView::from)
@@ -94,32 +92,30 @@ pub async fn list_runners(
 
 /// One runner of a monitor by name.
 pub async fn find_runner(
-    db: &DatabaseConnection,
-    monitor_id: Uuid,
+    monitor: &MonitorRef<impl Access>,
     name: &str,
 ) -> Result<Option<RunnerView>, DbErr> {
     Ok(github_runners::Entity::find()
-        .filter(github_runners::Column::MonitorId.eq(monitor_id))
+        .filter(github_runners::Column::MonitorId.eq(monitor.id()))
         .filter(github_runners::Column::Name.eq(name))
-        .one(db)
+        .one(monitor.db())
         .await?
         .map(RunnerView::from))
 }
 
 /// A runner's outages, newest first, at most `limit` (1 to 500).
 pub async fn outages(
-    db: &DatabaseConnection,
-    monitor_id: Uuid,
+    monitor: &MonitorRef<impl Access>,
     name: &str,
     limit: u64,
 ) -> Result<Vec<OutageView>, DbErr> {
     let now = Utc::now();
     Ok(incidents::Entity::find()
-        .filter(incidents::Column::MonitorId.eq(monitor_id))
+        .filter(incidents::Column::MonitorId.eq(monitor.id()))
         .filter(incidents::Column::Subject.eq(name))
         .order_by_desc(incidents::Column::Number)
         .limit(limit.clamp(1, 500))
-        .all(db)
+        .all(monitor.db())
         .await?
         .into_iter()
         .map(|i| OutageView::of(i, now))
@@ -129,18 +125,17 @@ pub async fn outages(
 /// The newest outages of every runner of a monitor, at most `per_runner`
 /// each, keyed by runner name: one query for a page that shows them all.
 pub async fn recent_outages(
-    db: &DatabaseConnection,
-    monitor_id: Uuid,
+    monitor: &MonitorRef<impl Access>,
     per_runner: usize,
 ) -> Result<HashMap<String, Vec<OutageView>>, DbErr> {
     let now = Utc::now();
     // Newest first across runners; retention bounds how many there are.
     let rows = incidents::Entity::find()
-        .filter(incidents::Column::MonitorId.eq(monitor_id))
+        .filter(incidents::Column::MonitorId.eq(monitor.id()))
         .filter(incidents::Column::Subject.ne(""))
         .order_by_desc(incidents::Column::StartedAt)
         .limit(RECENT_OUTAGES_SCANNED)
-        .all(db)
+        .all(monitor.db())
         .await?;
     let mut by_runner: HashMap<String, Vec<OutageView>> = HashMap::new();
     for incident in rows {
@@ -164,7 +159,8 @@ pub struct ListingState {
     pub rate_limited_until: Option<DateTime<Utc>>,
 }
 
-/// The state of a monitor's last listing (empty before the first).
+/// The state of a monitor's last listing (empty before the first). The
+/// checker's, acting for the installation: no caller, so an id.
 pub async fn listing_state(
     db: &DatabaseConnection,
     monitor_id: Uuid,

@@ -103,3 +103,16 @@ pub async fn http_monitor(
 
 mod builders;
 pub use builders::MonitorBuilder;
+/// Monitor `id` with write access (so every read too), granted through the
+/// access check to a fresh admin: what routes get, for tests of the reads.
+pub async fn monitor_ref(
+    db: &DatabaseConnection,
+    id: uuid::Uuid,
+) -> crate::monitors::MonitorRef<crate::monitors::Write> {
+    let admin = user(db, crate::accounts::Role::Admin).await;
+    let key = crate::channels::EncryptionKey::generate();
+    crate::monitors::MonitorService::new(db.clone(), &key)
+        .authorize(&admin, id, crate::monitors::Write)
+        .await
+        .expect("an admin may write any monitor")
+}

@@ -202,7 +202,7 @@ mod claiming {
 mod quotas {
     use domain::accounts::Role;
     use domain::channels::EncryptionKey;
-    use domain::monitors::{HttpSpec, MonitorError, MonitorInput, MonitorService};
+    use domain::monitors::{HttpSpec, MonitorError, MonitorInput, MonitorService, Write};
     use domain::quotas::{Quota, Quotas};
 
     fn input(interval: Option<i64>) -> MonitorInput {
@@ -239,7 +239,8 @@ mod quotas {
                 other => panic!("expected the quota, got {other:?}"),
             }
             let patch = MonitorInput { interval_seconds: Some(5), ..Default::default() };
-            assert!(service.update(&user, first.id, patch).await.is_err(), "no way round by patch");
+            let first = service.authorize(&user, first.id, Write).await.unwrap();
+            assert!(service.update(first, patch).await.is_err(), "no way round by patch");
             for _ in 0..3 {
                 service.create(&admin, input(Some(5))).await.expect("admins are exempt");
             }

@@ -1,14 +1,15 @@
 //! The read side for lists and admins on SQLite and Postgres: status counts,
 //! uptime and sparklines of many monitors in one query each, incident
-//! timelines in bulk, and the admin overview.
+//! timelines in bulk, the admin overview, and access to one monitor (a grant
+//! for the owner or an admin that reaches that monitor only).
 
 #![allow(clippy::unwrap_used)]
 
 use chrono::{DateTime, Duration, Utc};
 use domain::accounts::{Principal, Role};
 use domain::entities::{checks, incident_events, incidents};
-use domain::history::{incidents as history_incidents, overview, summary};
-use domain::monitors::{HttpSpec, MonitorInput, MonitorService, Status};
+use domain::history::{incidents as history_incidents, overview, summary, IncidentFilter};
+use domain::monitors::{HttpSpec, MonitorError, MonitorInput, MonitorService, Read, Status, Write};
 use domain::testing;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use uuid::Uuid;
@@ -48,10 +49,14 @@ async fn status_counts_are_per_owner_or_for_everyone() {
         monitor(db, &ann, "a", false).await;
         monitor(db, &ann, "b", true).await;
         monitor(db, &bob, "c", false).await;
-        let anns = summary::status_counts(db, Some(ann.user_id)).await.unwrap();
+        let anns = summary::status_counts(db, &ann, false).await.unwrap();
         assert_eq!((anns.total, anns.unknown, anns.paused), (2, 1, 1), "{}", test.url);
-        let all = summary::status_counts(db, None).await.unwrap();
+        let asked_for_all = summary::status_counts(db, &ann, true).await.unwrap();
+        assert_eq!(asked_for_all, anns, "a user asking for everyone's still gets their own");
+        let admin = testing::user(db, Role::Admin).await;
+        let all = summary::status_counts(db, &admin, true).await.unwrap();
         assert_eq!((all.total, all.unknown, all.paused, all.up), (3, 2, 1, 0));
+        assert_eq!(summary::status_counts(db, &admin, false).await.unwrap().total, 0);
     }
 }
 
@@ -124,7 +129,8 @@ async fn timelines_of_several_incidents_come_back_in_order() {
             }
             ids.push(id);
         }
-        let timelines = history_incidents::timelines(db, &ids).await.unwrap();
+        let monitor = testing::monitor_ref(db, m).await;
+        let timelines = history_incidents::timelines(&monitor, &ids).await.unwrap();
         for id in &ids {
             let kinds: Vec<&str> = timelines[id].iter().map(|e| e.kind.as_str()).collect();
             assert_eq!(kinds, ["opened", "resolved"], "{}", test.url);
@@ -152,5 +158,78 @@ async fn the_overview_counts_recent_checks_regions_and_failures() {
         assert_eq!(o.recent_failures[0].monitor_name, "Shop");
         assert!(o.recent_failures[0].checked_at > o.recent_failures[1].checked_at, "newest first");
         assert_eq!((o.monitors.total, o.open_incidents), (1, 0));
+    }
+}
+
+async fn open_incident(db: &DatabaseConnection, monitor: Uuid) -> Uuid {
+    let id = Uuid::now_v7();
+    incidents::ActiveModel {
+        id: Set(id),
+        monitor_id: Set(monitor),
+        subject: Set(String::new()),
+        number: Set(1),
+        started_at: Set(Utc::now()),
+        resolved_at: Set(None),
+        cause: Set("HTTP 500".into()),
+        acknowledged_at: Set(None),
+        acknowledged_by: Set(None),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn access_is_the_owners_or_an_admins_and_a_grant_reaches_only_its_monitor() {
+    for test in domain::testing::all_backends().await {
+        let db = &test.db;
+        let (ann, bob) = (testing::user(db, Role::User).await, testing::user(db, Role::User).await);
+        let admin = testing::user(db, Role::Admin).await;
+        let service = MonitorService::new(db.clone(), &domain::channels::EncryptionKey::generate());
+        let (anns, bobs) =
+            (monitor(db, &ann, "a", false).await, monitor(db, &bob, "b", false).await);
+
+        let granted = service.authorize(&admin, anns, Write).await.unwrap();
+        assert_eq!((granted.id(), granted.owner_id(), granted.kind()), (anns, ann.user_id, "http"));
+        assert!(service.authorize(&ann, anns, Write).await.is_ok(), "{}", test.url);
+        for refused in [
+            service.authorize(&bob, anns, Read).await.map(|_| ()),
+            service.authorize(&bob, anns, Write).await.map(|_| ()),
+        ] {
+            assert!(matches!(refused, Err(MonitorError::Forbidden)), "{refused:?}");
+        }
+        let unknown = service.authorize(&ann, Uuid::new_v4(), Read).await;
+        assert!(matches!(unknown, Err(MonitorError::NotFound)), "{unknown:?}");
+
+        let incident = open_incident(db, anns).await;
+        let by_incident = service.authorize_incident(&bob, incident, Read).await;
+        assert!(matches!(by_incident, Err(MonitorError::Forbidden)), "{by_incident:?}");
+        let unknown = service.authorize_incident(&ann, Uuid::new_v4(), Write).await;
+        assert!(matches!(unknown, Err(MonitorError::NotFound)), "{unknown:?}");
+
+        // Bob's grant over his own monitor does not reach Ann's incident.
+        let bobs = service.authorize(&bob, bobs, Write).await.unwrap();
+        assert!(history_incidents::find(&bobs, incident).await.unwrap().is_none());
+        history_incidents::acknowledge(&bobs, incident).await.unwrap();
+        let anns = service.authorize_incident(&ann, incident, Write).await.unwrap();
+        let found = history_incidents::find(&anns, incident).await.unwrap().unwrap();
+        assert_eq!(found.incident.acknowledged_at, None, "another monitor's grant changed nothing");
+        history_incidents::acknowledge(&anns, incident).await.unwrap();
+        let found = history_incidents::find(&anns, incident).await.unwrap().unwrap();
+        assert!(found.incident.acknowledged_at.is_some());
+        let last = found.timeline.last().unwrap();
+        assert_eq!(last.message, format!("Acknowledged by {}", ann.email), "the grant's caller");
+
+        let theirs = IncidentFilter {
+            all_users: true,
+            monitor: Some(anns.id()),
+            limit: 10,
+            ..Default::default()
+        };
+        let seen = history_incidents::list(db, &bob, &theirs).await.unwrap();
+        assert!(seen.is_empty(), "a user naming another's monitor sees none of its incidents");
+        let seen = history_incidents::list(db, &admin, &theirs).await.unwrap();
+        assert_eq!(seen.len(), 1, "an admin asking for all users does");
     }
 }

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use chrono::{Duration, Utc};
 use domain::accounts::Role;
 use domain::history::{checks, incidents, stats, summary, IncidentFilter, Window};
-use domain::monitors::{MonitorFilter, MonitorService, Status};
+use domain::monitors::{MonitorFilter, MonitorService, Status, Write};
 use domain::pipeline::{self, record_result, CheckResult};
 use domain::{runners, testing};
 use sea_orm::{
@@ -110,7 +110,7 @@ async fn every_ui_api_and_pipeline_query_is_served_by_an_index() {
     let filter = MonitorFilter { limit: 100, ..Default::default() };
 
     indexed(&db, "dashboard list", service.list(&owner, &filter)).await.unwrap();
-    indexed(&db, "status counts", summary::status_counts(&db, Some(owner.user_id))).await.unwrap();
+    indexed(&db, "status counts", summary::status_counts(&db, &owner, false)).await.unwrap();
     indexed(&db, "24 h uptime", summary::uptime(&db, &ids, now - Duration::hours(24)))
         .await
         .unwrap();
@@ -118,21 +118,21 @@ async fn every_ui_api_and_pipeline_query_is_served_by_an_index() {
         .await
         .unwrap();
     indexed(&db, "monitor", service.get(&owner, monitor)).await.unwrap();
-    let first = indexed(&db, "checks page", checks::page(&db, monitor, None, 10)).await.unwrap();
+    let monitor = service.authorize(&owner, monitor, Write).await.unwrap();
+    let first = indexed(&db, "checks page", checks::page(&monitor, None, 10)).await.unwrap();
     let cursor = first.next_cursor.unwrap().parse::<Uuid>().unwrap();
-    indexed(&db, "older checks page", checks::page(&db, monitor, Some(cursor), 10)).await.unwrap();
+    indexed(&db, "older checks page", checks::page(&monitor, Some(cursor), 10)).await.unwrap();
     for window in ["1h", "24h", "7d", "30d", "90d"] {
         let parsed = Window::parse(window).unwrap();
-        indexed(&db, window, stats::compute(&db, monitor, parsed, window, now)).await.unwrap();
+        indexed(&db, window, stats::compute(&monitor, parsed, window, now)).await.unwrap();
     }
-    let incidents_of = IncidentFilter { monitor: Some(monitor), limit: 20, ..Default::default() };
-    indexed(&db, "monitor incidents", incidents::list(&db, &incidents_of)).await.unwrap();
-    let mine = IncidentFilter { owner: Some(owner.user_id), limit: 20, ..Default::default() };
-    indexed(&db, "user's incidents", incidents::list(&db, &mine)).await.unwrap();
-    indexed(&db, "notifications", checks::notifications(&db, monitor, 20)).await.unwrap();
-    indexed(&db, "runners", runners::list_runners(&db, monitor)).await.unwrap();
-    indexed(&db, "runner outages", runners::outages(&db, monitor, "runner-1", 5)).await.unwrap();
-    indexed(&db, "recent outages", runners::recent_outages(&db, monitor, 5)).await.unwrap();
+    indexed(&db, "monitor incidents", incidents::of_monitor(&monitor, None, 20)).await.unwrap();
+    let mine = IncidentFilter { limit: 20, ..Default::default() };
+    indexed(&db, "user's incidents", incidents::list(&db, &owner, &mine)).await.unwrap();
+    indexed(&db, "notifications", checks::notifications(&monitor, 20)).await.unwrap();
+    indexed(&db, "runners", runners::list_runners(&monitor)).await.unwrap();
+    indexed(&db, "runner outages", runners::outages(&monitor, "runner-1", 5)).await.unwrap();
+    indexed(&db, "recent outages", runners::recent_outages(&monitor, 5)).await.unwrap();
     indexed(&db, "claim due", pipeline::claim_due(&db, now, 1000)).await.unwrap();
     indexed(&db, "due notifications", pipeline::notifications::due(&db, now, 500)).await.unwrap();
     indexed(&db, "stuck changes", pipeline::notifications::stuck_changes(&db, now, 500))

@@ -188,14 +188,20 @@ async fn statistics_from_rollups_match_the_raw_checks_and_outlive_them() {
         let windows = [(Window::Day, "24h"), (Window::Week, "7d"), (Window::Month, "30d")];
         let mut raw = Vec::new();
         for (window, label) in windows {
-            raw.push(stats::compute(db, m, window, label, now).await.unwrap());
+            raw.push(
+                stats::compute(&testing::monitor_ref(db, m).await, window, label, now)
+                    .await
+                    .unwrap(),
+            );
         }
         let week = summary::uptime(db, &[m], now - Duration::days(7)).await.unwrap();
         let month_uptime = summary::uptime(db, &[m], now - Duration::days(30)).await.unwrap();
 
         roll_up(db, now).await;
         for (expected, (window, label)) in raw.iter().zip(windows) {
-            let rolled = stats::compute(db, m, window, label, now).await.unwrap();
+            let rolled = stats::compute(&testing::monitor_ref(db, m).await, window, label, now)
+                .await
+                .unwrap();
             assert_eq!(rolled.checks, expected.checks, "{label} ({})", test.url);
             assert_eq!(rolled.uptime_percent, expected.uptime_percent, "{label}");
             assert_eq!(rolled.max_latency_ms, expected.max_latency_ms, "{label}");
@@ -207,7 +213,9 @@ async fn statistics_from_rollups_match_the_raw_checks_and_outlive_them() {
         assert_eq!(summary::uptime(db, &[m], now - Duration::days(7)).await.unwrap(), week);
 
         // Retention of raw checks (none kept past their minute's rollup).
-        let month = stats::compute(db, m, Window::Month, "30d", now).await.unwrap();
+        let month = stats::compute(&testing::monitor_ref(db, m).await, Window::Month, "30d", now)
+            .await
+            .unwrap();
         let retention = Retention { checks: Duration::zero(), outages: Duration::days(30) };
         while prune_batch(db, retention, now, 500).await.unwrap().more(500) {}
         let rolled = Watermarks::load(db).await.unwrap().get(Resolution::Minute).unwrap();
@@ -215,7 +223,12 @@ async fn statistics_from_rollups_match_the_raw_checks_and_outlive_them() {
         let newer = samples.iter().filter(|(at, _, _)| *at >= rolled).count();
         assert_eq!(usize::try_from(left.unwrap()).unwrap(), newer, "unrolled checks are kept");
         assert!(newer < 5, "the raw checks are gone");
-        assert_eq!(stats::compute(db, m, Window::Month, "30d", now).await.unwrap(), month);
+        assert_eq!(
+            stats::compute(&testing::monitor_ref(db, m).await, Window::Month, "30d", now)
+                .await
+                .unwrap(),
+            month
+        );
         let uptime = summary::uptime(db, &[m], now - Duration::days(30)).await.unwrap();
         assert_eq!(uptime, month_uptime);
     }

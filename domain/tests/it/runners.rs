@@ -15,6 +15,7 @@ use domain::runners::{
     forget_runner, list_runners, outages, record_listing, ListedRunner, ListingOutcome,
     ListingResult, PageTag, RunnerStatus,
 };
+use domain::testing;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
     Set,
@@ -134,7 +135,7 @@ async fn outages_open_number_and_resolve_per_runner() {
         let monitor = runner_monitor(db, 1).await;
         check(db, monitor, 1, listed(vec![runner("a", Online), runner("b", Online)])).await;
         assert_eq!(status(db, monitor).await.0, "up");
-        let runners = list_runners(db, monitor).await.unwrap();
+        let runners = list_runners(&testing::monitor_ref(db, monitor).await).await.unwrap();
         assert_eq!(runners.len(), 2);
         assert_eq!(runners[0].labels, ["self-hosted", "linux"]);
 
@@ -148,11 +149,11 @@ async fn outages_open_number_and_resolve_per_runner() {
         assert!(error.unwrap().contains("a (offline)"));
         // Then missing from the listing: still one outage, no new change.
         assert_eq!(check(db, monitor, 3, listed(vec![runner("b", Online)])).await, 0);
-        let a = outages(db, monitor, "a", 10).await.unwrap();
+        let a = outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap();
         assert_eq!(a.len(), 1, "offline → missing opened no second outage");
         assert_eq!((a[0].number, a[0].status), (1, "ongoing"));
         assert_eq!(a[0].description, "Runner a is offline");
-        let runners = list_runners(db, monitor).await.unwrap();
+        let runners = list_runners(&testing::monitor_ref(db, monitor).await).await.unwrap();
         assert_eq!(runners[0].status, RunnerStatus::Unknown);
 
         // Back online: resolved, and the monitor is up again.
@@ -161,15 +162,18 @@ async fn outages_open_number_and_resolve_per_runner() {
             1
         );
         assert_eq!(status(db, monitor).await.0, "up");
-        let a = outages(db, monitor, "a", 10).await.unwrap();
+        let a = outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap();
         assert_eq!(a[0].status, "resolved");
         assert!(a[0].resolved_at.is_some());
 
         // Offline again: outage 2, newest first.
         check(db, monitor, 5, listed(vec![runner("a", Offline), runner("b", Online)])).await;
-        let a = outages(db, monitor, "a", 10).await.unwrap();
+        let a = outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap();
         assert_eq!(a.iter().map(|o| o.number).collect::<Vec<_>>(), [2, 1]);
-        assert!(outages(db, monitor, "b", 10).await.unwrap().is_empty());
+        assert!(outages(&testing::monitor_ref(db, monitor).await, "b", 10)
+            .await
+            .unwrap()
+            .is_empty());
         let monitor_incidents = incidents::Entity::find()
             .filter(incidents::Column::MonitorId.eq(monitor))
             .filter(incidents::Column::Subject.eq(""))
@@ -202,8 +206,14 @@ async fn a_redelivered_or_late_listing_changes_nothing() {
             .await
             .unwrap();
         assert!(late.stale);
-        assert_eq!(outages(db, monitor, "a", 10).await.unwrap().len(), 1);
-        assert_eq!(list_runners(db, monitor).await.unwrap()[0].status, RunnerStatus::Offline);
+        assert_eq!(
+            outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap().len(),
+            1
+        );
+        assert_eq!(
+            list_runners(&testing::monitor_ref(db, monitor).await).await.unwrap()[0].status,
+            RunnerStatus::Offline
+        );
     }
 }
 
@@ -227,9 +237,15 @@ async fn a_stale_listing_in_a_batch_is_refused_and_its_neighbour_applied() {
         let recorded = record_results(db, &batch).await.unwrap();
         assert!(recorded[0].stale && recorded[0].changes.is_empty(), "{:?}", recorded[0]);
         assert!(!recorded[1].stale && recorded[1].changes.len() == 1, "{:?}", recorded[1]);
-        assert_eq!(list_runners(db, late_one).await.unwrap()[0].status, Offline);
+        assert_eq!(
+            list_runners(&testing::monitor_ref(db, late_one).await).await.unwrap()[0].status,
+            Offline
+        );
         assert_eq!(status(db, late_one).await.0, "down", "the late online listing moved nothing");
-        assert_eq!(outages(db, late_one, "a", 10).await.unwrap().len(), 1);
+        assert_eq!(
+            outages(&testing::monitor_ref(db, late_one).await, "a", 10).await.unwrap().len(),
+            1
+        );
         assert_eq!(
             monitor_state::Entity::find_by_id(late_one)
                 .one(db)
@@ -241,7 +257,10 @@ async fn a_stale_listing_in_a_batch_is_refused_and_its_neighbour_applied() {
         );
         let history = checks::Entity::find_by_id(check_id(late_one, 15)).one(db).await.unwrap();
         assert_eq!(history.map(|c| c.status), Some("up".to_owned()), "kept as history");
-        assert_eq!(list_runners(db, fresh_one).await.unwrap()[0].status, Offline);
+        assert_eq!(
+            list_runners(&testing::monitor_ref(db, fresh_one).await).await.unwrap()[0].status,
+            Offline
+        );
         // Redelivered, the batch changes nothing and hands back the pending change.
         let again = record_results(db, &batch).await.unwrap();
         assert!(again.iter().all(|r| r.duplicate));
@@ -263,7 +282,10 @@ async fn confirmations_apply_per_runner() {
             1,
             "304 repeats offline"
         );
-        assert_eq!(outages(db, monitor, "a", 10).await.unwrap().len(), 1);
+        assert_eq!(
+            outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap().len(),
+            1
+        );
     }
 }
 
@@ -291,8 +313,15 @@ async fn a_rate_limit_backs_off_and_a_failing_listing_is_the_monitors_incident()
             ListingOutcome::Failed { error: "GitHub rejected the token: Bad credentials".into() };
         assert_eq!(check(db, monitor, 3, rejected.clone()).await, 1);
         assert_eq!(status(db, monitor).await.0, "down");
-        assert_eq!(list_runners(db, monitor).await.unwrap()[0].status, Online, "runners untouched");
-        assert!(outages(db, monitor, "a", 10).await.unwrap().is_empty(), "no runner outage");
+        assert_eq!(
+            list_runners(&testing::monitor_ref(db, monitor).await).await.unwrap()[0].status,
+            Online,
+            "runners untouched"
+        );
+        assert!(
+            outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap().is_empty(),
+            "no runner outage"
+        );
         let open = incidents::Entity::find()
             .filter(incidents::Column::MonitorId.eq(monitor))
             .filter(incidents::Column::Subject.eq(""))
@@ -318,17 +347,24 @@ async fn retention_deletes_old_outages_but_keeps_each_runners_newest() {
             check(db, monitor, slot, listed(vec![runner("a", status)])).await;
         }
         check(db, monitor, 7, listed(vec![runner("a", Online)])).await;
-        assert_eq!(outages(db, monitor, "a", 10).await.unwrap().len(), 3);
+        assert_eq!(
+            outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap().len(),
+            3
+        );
         // Everything is past a retention of "now".
         let past = Utc::now() + Duration::days(1);
         let pruned =
             prune_batch(db, Retention::default(), past + Duration::days(30), 500).await.unwrap();
         assert_eq!(pruned.incidents, 2);
         assert_eq!(pruned.checks, 7);
-        let left = outages(db, monitor, "a", 10).await.unwrap();
+        let left = outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap();
         assert_eq!(left.iter().map(|o| o.number).collect::<Vec<_>>(), [3]);
         check(db, monitor, 8, listed(vec![runner("a", Offline)])).await;
-        assert_eq!(outages(db, monitor, "a", 1).await.unwrap()[0].number, 4, "numbering continues");
+        assert_eq!(
+            outages(&testing::monitor_ref(db, monitor).await, "a", 1).await.unwrap()[0].number,
+            4,
+            "numbering continues"
+        );
     }
 }
 
@@ -357,12 +393,19 @@ async fn forgetting_a_runner_closes_its_outage_and_lists_in_full_next_time() {
         check(db, monitor, 1, listed(vec![runner("a", Online), runner("b", Online)])).await;
         check(db, monitor, 2, listed(vec![runner("b", Online)])).await;
         assert_eq!(status(db, monitor).await.0, "down", "a is missing");
-        assert!(forget_runner(db, monitor, "a").await.unwrap());
-        assert!(!forget_runner(db, monitor, "a").await.unwrap(), "already forgotten");
-        let a = outages(db, monitor, "a", 10).await.unwrap();
+        assert!(forget_runner(&testing::monitor_ref(db, monitor).await, "a").await.unwrap());
+        assert!(
+            !forget_runner(&testing::monitor_ref(db, monitor).await, "a").await.unwrap(),
+            "already forgotten"
+        );
+        let a = outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap();
         assert_eq!((a.len(), a[0].status), (1, "resolved"), "the history stays, closed");
-        let names: Vec<String> =
-            list_runners(db, monitor).await.unwrap().into_iter().map(|r| r.name).collect();
+        let names: Vec<String> = list_runners(&testing::monitor_ref(db, monitor).await)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
         assert_eq!(names, ["b"]);
         assert!(domain::runners::listing_state(db, monitor).await.unwrap().pages.is_empty());
         check(db, monitor, 3, listed(vec![runner("b", Online)])).await;

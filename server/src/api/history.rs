@@ -3,9 +3,8 @@
 
 use axum::extract::State;
 use chrono::Utc;
-use domain::history::{
-    self, CheckPage, IncidentFilter, IncidentRow, NotificationRow, Stats, Window,
-};
+use domain::history::{self, CheckPage, IncidentRow, NotificationRow, Stats, Window};
+use domain::monitors::Read;
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -55,14 +54,14 @@ pub async fn checks(
     Path(id): Path<Uuid>,
     Query(paging): Query<Paging>,
 ) -> Result<Envelope<CheckPage>, ApiError> {
-    state.monitors.get(&caller, id).await?;
+    let monitor = state.monitors.authorize(&caller, id, Read).await?;
     let cursor = match paging.cursor.as_deref() {
         Some(raw) => {
             Some(raw.parse::<Uuid>().map_err(|_| ApiError::BadRequest("invalid cursor".into()))?)
         }
         None => None,
     };
-    let page = history::checks::page(&state.db, id, cursor, paging.limit.unwrap_or(50))
+    let page = history::checks::page(&monitor, cursor, paging.limit.unwrap_or(50))
         .await
         .map_err(ApiError::internal)?;
     Ok(Envelope::ok(page))
@@ -77,13 +76,13 @@ pub async fn stats(
     Path(id): Path<Uuid>,
     Query(query): Query<WindowQuery>,
 ) -> Result<Envelope<Stats>, ApiError> {
-    state.monitors.get(&caller, id).await?;
+    let monitor = state.monitors.authorize(&caller, id, Read).await?;
     let label = query.window.unwrap_or_else(|| "24h".into());
     let window = Window::parse(&label).ok_or_else(|| ApiError::Unprocessable {
         field: "window".into(),
         message: "window must be 1h, 24h, 7d, 30d or 90d".into(),
     })?;
-    let stats = history::stats::compute(&state.db, id, window, &label, Utc::now())
+    let stats = history::stats::compute(&monitor, window, &label, Utc::now())
         .await
         .map_err(ApiError::internal)?;
     Ok(Envelope::ok(stats))
@@ -98,14 +97,10 @@ pub async fn incidents(
     Path(id): Path<Uuid>,
     Query(paging): Query<Paging>,
 ) -> Result<Envelope<IncidentList>, ApiError> {
-    state.monitors.get(&caller, id).await?;
-    let filter = IncidentFilter {
-        monitor: Some(id),
-        limit: paging.limit.unwrap_or(50),
-        ..Default::default()
-    };
-    let incidents =
-        history::incidents::list(&state.db, &filter).await.map_err(ApiError::internal)?;
+    let monitor = state.monitors.authorize(&caller, id, Read).await?;
+    let incidents = history::incidents::of_monitor(&monitor, None, paging.limit.unwrap_or(50))
+        .await
+        .map_err(ApiError::internal)?;
     Ok(Envelope::ok(IncidentList { incidents, next_cursor: None }))
 }
 
@@ -118,8 +113,8 @@ pub async fn notifications(
     Path(id): Path<Uuid>,
     Query(paging): Query<Paging>,
 ) -> Result<Envelope<NotificationList>, ApiError> {
-    state.monitors.get(&caller, id).await?;
-    let items = history::checks::notifications(&state.db, id, paging.limit.unwrap_or(50))
+    let monitor = state.monitors.authorize(&caller, id, Read).await?;
+    let items = history::checks::notifications(&monitor, paging.limit.unwrap_or(50))
         .await
         .map_err(ApiError::internal)?;
     Ok(Envelope::ok(NotificationList { items, next_cursor: None }))

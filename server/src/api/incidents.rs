@@ -3,6 +3,7 @@
 
 use axum::extract::State;
 use domain::history::{self, IncidentFilter, IncidentRow, IncidentTimeline};
+use domain::monitors::{Access, MonitorError, MonitorRef, Read, Write};
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 use uuid::Uuid;
@@ -50,31 +51,41 @@ pub async fn list(
             })
         }
     };
-    let everyone = caller.is_admin() && query.all.unwrap_or(false);
     let filter = IncidentFilter {
-        owner: (!everyone).then_some(caller.user_id),
+        all_users: query.all.unwrap_or(false),
         monitor: query.monitor_id,
         open,
         limit: query.limit.unwrap_or(100),
     };
     let incidents =
-        history::incidents::list(&state.db, &filter).await.map_err(ApiError::internal)?;
+        history::incidents::list(&state.db, &caller, &filter).await.map_err(ApiError::internal)?;
     Ok(Envelope::ok(IncidentList { incidents, next_cursor: None }))
 }
 
-async fn authorized(
+/// The access check for incident `id`, answered in the incident's words.
+async fn authorize<A: Access>(
     state: &AppState,
     caller: &domain::accounts::Principal,
     id: Uuid,
+    access: A,
+) -> Result<MonitorRef<A>, ApiError> {
+    state.monitors.authorize_incident(caller, id, access).await.map_err(|err| match err {
+        MonitorError::NotFound => ApiError::NotFound("incident not found".into()),
+        MonitorError::Forbidden => {
+            ApiError::Forbidden("this incident belongs to another user's monitor".into())
+        }
+        other => other.into(),
+    })
+}
+
+async fn timeline(
+    monitor: &MonitorRef<impl Access>,
+    id: Uuid,
 ) -> Result<IncidentTimeline, ApiError> {
-    let (incident, owner) = history::incidents::find(&state.db, id)
+    history::incidents::find(monitor, id)
         .await
         .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::NotFound("incident not found".into()))?;
-    if owner != caller.user_id && !caller.is_admin() {
-        return Err(ApiError::Forbidden("this incident belongs to another user's monitor".into()));
-    }
-    Ok(incident)
+        .ok_or_else(|| ApiError::NotFound("incident not found".into()))
 }
 
 /// One incident with its timeline.
@@ -85,7 +96,8 @@ pub async fn get(
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<IncidentTimeline>, ApiError> {
-    Ok(Envelope::ok(authorized(&state, &caller, id).await?))
+    let monitor = authorize(&state, &caller, id, Read).await?;
+    Ok(Envelope::ok(timeline(&monitor, id).await?))
 }
 
 /// Acknowledges an incident (idempotent).
@@ -96,9 +108,7 @@ pub async fn acknowledge(
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<IncidentTimeline>, ApiError> {
-    authorized(&state, &caller, id).await?;
-    history::incidents::acknowledge(&state.db, id, caller.user_id, &caller.email)
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(Envelope::ok(authorized(&state, &caller, id).await?))
+    let monitor = authorize(&state, &caller, id, Write).await?;
+    history::incidents::acknowledge(&monitor, id).await.map_err(ApiError::internal)?;
+    Ok(Envelope::ok(timeline(&monitor, id).await?))
 }

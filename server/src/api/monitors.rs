@@ -1,7 +1,7 @@
 //! Our monitor API: `/api/v1/monitors` CRUD, pause and resume.
 
 use axum::extract::State;
-use domain::monitors::{MonitorFilter, MonitorInput, MonitorPage, MonitorView, Status};
+use domain::monitors::{MonitorFilter, MonitorInput, MonitorPage, MonitorView, Status, Write};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -122,7 +122,8 @@ pub async fn update(
     Path(id): Path<Uuid>,
     Json(patch): Json<MonitorInput>,
 ) -> Result<Envelope<MonitorView>, ApiError> {
-    Ok(Envelope::ok(state.monitors.update(&caller, id, patch).await?))
+    let monitor = state.monitors.authorize(&caller, id, Write).await?;
+    Ok(Envelope::ok(state.monitors.update(monitor, patch).await?))
 }
 
 /// Deletes a monitor and its history.
@@ -133,7 +134,8 @@ pub async fn delete(
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<Option<()>>, ApiError> {
-    state.monitors.delete(&caller, id).await?;
+    let monitor = state.monitors.authorize(&caller, id, Write).await?;
+    state.monitors.delete(monitor).await?;
     Ok(Envelope::ok(None).with_message("monitor deleted"))
 }
 
@@ -145,8 +147,9 @@ pub async fn pause(
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<MonitorView>, ApiError> {
+    let monitor = state.monitors.authorize(&caller, id, Write).await?;
     let patch = MonitorInput { paused: Some(true), ..Default::default() };
-    Ok(Envelope::ok(state.monitors.update(&caller, id, patch).await?))
+    Ok(Envelope::ok(state.monitors.update(monitor, patch).await?))
 }
 
 /// Starts checking a paused monitor again, at once.
@@ -157,6 +160,7 @@ pub async fn resume(
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<MonitorView>, ApiError> {
+    let monitor = state.monitors.authorize(&caller, id, Write).await?;
     let patch = MonitorInput { paused: Some(false), ..Default::default() };
-    Ok(Envelope::ok(state.monitors.update(&caller, id, patch).await?))
+    Ok(Envelope::ok(state.monitors.update(monitor, patch).await?))
 }

@@ -2,6 +2,7 @@
 //! runner: owner or admin only, like the monitor itself.
 
 use axum::extract::State;
+use domain::monitors::{Read, Write};
 use domain::runners::{self, OutageView, RunnerView};
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
@@ -43,8 +44,8 @@ pub async fn list(
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<RunnerList>, ApiError> {
-    state.monitors.get(&caller, id).await?;
-    let runners = runners::list_runners(&state.db, id).await.map_err(ApiError::internal)?;
+    let monitor = state.monitors.authorize(&caller, id, Read).await?;
+    let runners = runners::list_runners(&monitor).await.map_err(ApiError::internal)?;
     Ok(Envelope::ok(RunnerList { runners, next_cursor: None }))
 }
 
@@ -60,11 +61,11 @@ pub async fn outages(
     Path((id, name)): Path<(Uuid, String)>,
     Query(query): Query<OutageQuery>,
 ) -> Result<Envelope<OutageList>, ApiError> {
-    state.monitors.get(&caller, id).await?;
-    if runners::find_runner(&state.db, id, &name).await.map_err(ApiError::internal)?.is_none() {
+    let monitor = state.monitors.authorize(&caller, id, Read).await?;
+    if runners::find_runner(&monitor, &name).await.map_err(ApiError::internal)?.is_none() {
         return Err(ApiError::NotFound(format!("this monitor has no runner named `{name}`")));
     }
-    let outages = runners::outages(&state.db, id, &name, query.limit.unwrap_or(50))
+    let outages = runners::outages(&monitor, &name, query.limit.unwrap_or(50))
         .await
         .map_err(ApiError::internal)?;
     Ok(Envelope::ok(OutageList { outages, next_cursor: None }))
@@ -81,8 +82,8 @@ pub async fn forget(
     Auth(caller): Auth,
     Path((id, name)): Path<(Uuid, String)>,
 ) -> Result<Envelope<Option<()>>, ApiError> {
-    state.monitors.get(&caller, id).await?;
-    if !runners::forget_runner(&state.db, id, &name).await.map_err(ApiError::internal)? {
+    let monitor = state.monitors.authorize(&caller, id, Write).await?;
+    if !runners::forget_runner(&monitor, &name).await.map_err(ApiError::internal)? {
         return Err(ApiError::NotFound(format!("this monitor has no runner named `{name}`")));
     }
     Ok(Envelope::ok(None).with_message("runner forgotten"))

@@ -137,8 +137,7 @@ pub async fn command(
         .inspect_err(|err| tracing::warn!(error = %err, "refused a Slack command"))?;
     let command = SlashCommand::parse(&body);
     tracing::info!(integration_id = %verified.id, command = %command.command, "Slack command");
-    let answer = integrations::answer(&state.db, &verified.monitor_ids, &command)
-        .await
-        .map_err(ApiError::internal)?;
+    let answer =
+        integrations::answer(&state.db, &verified, &command).await.map_err(ApiError::internal)?;
     Ok(axum::Json(jobs::notify::slack_commands::render(&answer, &state.config.public_url())))
 }

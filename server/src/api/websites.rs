@@ -3,8 +3,8 @@
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
-use domain::history::{self, region_id, IncidentFilter, IncidentRow};
-use domain::monitors::{MonitorFilter, MonitorView};
+use domain::history::{self, region_id, IncidentRow};
+use domain::monitors::{MonitorFilter, MonitorView, Read, Write};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -102,10 +102,11 @@ pub async fn get(
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<WebsiteDetail>, ApiError> {
-    let monitor = state.monitors.get(&caller, id).await?;
-    let filter =
-        IncidentFilter { monitor: Some(id), open: Some(true), limit: 1, ..Default::default() };
-    let open = history::incidents::list(&state.db, &filter).await.map_err(ApiError::internal)?;
+    let monitor = state.monitors.authorize(&caller, id, Read).await?;
+    let open = history::incidents::of_monitor(&monitor, Some(true), 1)
+        .await
+        .map_err(ApiError::internal)?;
+    let monitor = monitor.into_view();
     let active_incident = open.into_iter().next().map(|i| {
         serde_json::to_value(ContractIncident::from_row(i, &monitor.status.to_string()))
             .unwrap_or_default()
@@ -121,7 +122,8 @@ pub async fn delete(
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<Option<()>>, ApiError> {
-    state.monitors.delete(&caller, id).await?;
+    let monitor = state.monitors.authorize(&caller, id, Write).await?;
+    state.monitors.delete(monitor).await?;
     Ok(Envelope::ok(None).with_message("website deleted"))
 }
 
@@ -158,8 +160,8 @@ pub async fn checks(
     Path(id): Path<Uuid>,
     Query(limit): Query<Limit>,
 ) -> Result<Envelope<ContractChecks>, ApiError> {
-    state.monitors.get(&caller, id).await?;
-    let page = history::checks::page(&state.db, id, None, limit.limit.unwrap_or(20))
+    let monitor = state.monitors.authorize(&caller, id, Read).await?;
+    let page = history::checks::page(&monitor, None, limit.limit.unwrap_or(20))
         .await
         .map_err(ApiError::internal)?;
     let checks = page
@@ -203,8 +205,8 @@ pub async fn response_times(
     Path(id): Path<Uuid>,
     Query(limit): Query<Limit>,
 ) -> Result<Envelope<ContractPoints>, ApiError> {
-    state.monitors.get(&caller, id).await?;
-    let rows = history::checks::latest_oldest_first(&state.db, id, limit.limit.unwrap_or(50))
+    let monitor = state.monitors.authorize(&caller, id, Read).await?;
+    let rows = history::checks::latest_oldest_first(&monitor, limit.limit.unwrap_or(50))
         .await
         .map_err(ApiError::internal)?;
     let points = rows
@@ -263,14 +265,11 @@ pub async fn incidents(
     Path(id): Path<Uuid>,
     Query(limit): Query<Limit>,
 ) -> Result<Envelope<ContractIncidents>, ApiError> {
-    let monitor = state.monitors.get(&caller, id).await?;
-    let filter = IncidentFilter {
-        monitor: Some(id),
-        limit: limit.limit.unwrap_or(20),
-        ..Default::default()
-    };
-    let rows = history::incidents::list(&state.db, &filter).await.map_err(ApiError::internal)?;
-    let status = monitor.status.to_string();
+    let monitor = state.monitors.authorize(&caller, id, Read).await?;
+    let rows = history::incidents::of_monitor(&monitor, None, limit.limit.unwrap_or(20))
+        .await
+        .map_err(ApiError::internal)?;
+    let status = monitor.view().status.to_string();
     let incidents = rows.into_iter().map(|i| ContractIncident::from_row(i, &status)).collect();
     Ok(Envelope::ok(ContractIncidents { incidents }))
 }
@@ -303,8 +302,8 @@ pub async fn notifications(
     Path(id): Path<Uuid>,
     Query(limit): Query<Limit>,
 ) -> Result<Envelope<ContractNotifications>, ApiError> {
-    state.monitors.get(&caller, id).await?;
-    let rows = history::checks::notifications(&state.db, id, limit.limit.unwrap_or(20))
+    let monitor = state.monitors.authorize(&caller, id, Read).await?;
+    let rows = history::checks::notifications(&monitor, limit.limit.unwrap_or(20))
         .await
         .map_err(ApiError::internal)?;
     let items = rows

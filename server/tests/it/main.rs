@@ -3,6 +3,7 @@
 //! its own phase: `cargo test -p server --test it -- --ignored faults:: --test-threads=1`.
 
 mod abuse;
+mod access;
 mod accounts;
 mod binary;
 mod channels;
