@@ -48,10 +48,7 @@ pub async fn update_user(
         "USER" => Some(Role::User),
         "ADMIN" => Some(Role::Admin),
         _ => {
-            return Err(AppError::Invalid {
-                field: Some("role".into()),
-                message: "Role must be USER or ADMIN".into(),
-            })
+            return Err(AppError::bad_request("role", "Role must be USER or ADMIN"))
         }
     };
     let disabled = match disabled.trim() {
@@ -59,10 +56,7 @@ pub async fn update_user(
         "true" => Some(true),
         "false" => Some(false),
         _ => {
-            return Err(AppError::Invalid {
-                field: Some("disabled".into()),
-                message: "Disabled must be true or false".into(),
-            })
+            return Err(AppError::bad_request("disabled", "Disabled must be true or false"))
         }
     };
     let changes = UserChanges { role, disabled };

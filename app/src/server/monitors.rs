@@ -76,10 +76,10 @@ fn parse_status(raw: &str) -> Result<Option<Status>, AppError> {
         "" | "all" => Ok(None),
         "unknown" => Ok(Some(Status::Unknown)),
         other => match Status::from_stored(other) {
-            Status::Unknown => Err(AppError::Invalid {
-                field: Some("status".into()),
-                message: "status must be up, down, degraded, paused or unknown".into(),
-            }),
+            Status::Unknown => Err(AppError::invalid(
+                "status",
+                "status must be up, down, degraded, paused or unknown",
+            )),
             status => Ok(Some(status)),
         },
     }
@@ -114,7 +114,7 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
         .await
         .map_err(|e| internal("notifications", e))?;
     let mut row =
-        rows(&db, std::slice::from_ref(&view), now).await?.pop().ok_or(AppError::Internal)?;
+        rows(&db, std::slice::from_ref(&view), now).await?.pop().ok_or_else(AppError::internal)?;
     row.uptime_24h = uptime.first().and_then(|u| u.percent);
     let runners = match view.github_runners {
         Some(_) => Some(super::runners::runners(&db, id, now).await?),
@@ -311,7 +311,7 @@ fn number(field: &str, raw: &str) -> Result<Option<i64>, AppError> {
 }
 
 fn invalid(field: &str, message: &str) -> AppError {
-    AppError::Invalid { field: Some(field.to_owned()), message: message.to_owned() }
+    AppError::invalid(field, message)
 }
 
 /// Pauses or resumes a monitor; returns whether it is paused.
