@@ -181,7 +181,10 @@ mod tests {
         assert_eq!(ChannelError::Database(db()).kind(), ErrorKind::Internal);
         assert_eq!(IntegrationError::Database(db()).kind(), ErrorKind::Internal);
         let throttled = AccountError::Throttled { retry_after_secs: 7 };
-        assert_eq!((throttled.kind(), throttled.retry_after_secs()), (ErrorKind::RateLimited, Some(7)));
+        assert_eq!(
+            (throttled.kind(), throttled.retry_after_secs()),
+            (ErrorKind::RateLimited, Some(7))
+        );
         let busy = AccountError::Busy { retry_after_secs: 2 };
         assert_eq!((busy.kind(), busy.retry_after_secs()), (ErrorKind::Busy, Some(2)));
     }

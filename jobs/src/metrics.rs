@@ -88,7 +88,11 @@ pub fn describe() {
         Unit::Count,
         "Jobs not yet taken by a worker (delayed retries included), by queue"
     );
-    describe_counter!(JOBS_RETRIED, Unit::Count, "Jobs re-queued with backoff for a retry, by queue");
+    describe_counter!(
+        JOBS_RETRIED,
+        Unit::Count,
+        "Jobs re-queued with backoff for a retry, by queue"
+    );
     describe_counter!(
         JOBS_DEAD,
         Unit::Count,

@@ -368,13 +368,19 @@ where
 async fn every_job_runs_in_a_span_with_its_queue_task_attempt_and_monitor() {
     use jobs::payloads::CheckJob;
     use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::Layer;
 
-    // A current-thread runtime: the subscriber set here sees every task.
-    let spans = JobSpans::default();
-    let _subscriber =
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(spans.clone()));
     let sqlite = domain::testing::sqlite().await;
     let queues = Queues::connect_with(None, &sqlite.db, fast_config()).await.unwrap();
+    // A current-thread runtime: the subscriber set here sees every task. Only
+    // the queue layer's spans and this test's events are captured.
+    let spans = JobSpans::default();
+    let only = tracing_subscriber::filter::Targets::new()
+        .with_target("jobs", tracing::Level::INFO)
+        .with_target(module_path!(), tracing::Level::INFO);
+    let _subscriber = tracing::subscriber::set_default(
+        tracing_subscriber::registry().with(spans.clone().with_filter(only)),
+    );
     let recorder = Recorder::default();
     let seen = recorder.clone();
     // The first delivery asks for a retry, so a second attempt runs.

@@ -111,7 +111,8 @@ async fn metrics_after_every_kind(app: &TestApp) -> String {
     let started = Instant::now();
     loop {
         let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
-        let counted = |kind: &str| text.contains(&format!("runstate_checks_total{{kind=\"{kind}\""));
+        let counted =
+            |kind: &str| text.contains(&format!("runstate_checks_total{{kind=\"{kind}\""));
         if ["http", "tcp", "github_runners"].into_iter().all(counted) {
             return text;
         }
@@ -123,7 +124,8 @@ async fn metrics_after_every_kind(app: &TestApp) -> String {
 /// `promtool`, or `None` (with the reason printed) when this machine lacks it
 /// and the run does not require it; `make test` installs it.
 fn promtool() -> Option<&'static str> {
-    let found = Command::new("promtool").arg("--version").output().is_ok_and(|o| o.status.success());
+    let found =
+        Command::new("promtool").arg("--version").output().is_ok_and(|o| o.status.success());
     if !found {
         let why = "promtool is not installed (scripts/install.sh test installs it)";
         assert!(std::env::var("RUNSTATE_REQUIRE_SERVICES").is_err(), "{why}");
@@ -166,10 +168,7 @@ async fn metrics_after_checks_of_every_kind_pass_promtool() {
         .unwrap();
     std::io::Write::write_all(&mut check.stdin.take().unwrap(), text.as_bytes()).unwrap();
     let out = check.wait_with_output().unwrap();
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let report =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success() && report.trim().is_empty(), "promtool: {report}\n{text}");
 }

@@ -69,7 +69,10 @@ async fn server_functions_need_a_session_and_admin_ones_the_admin_role() {
         let (status, body) =
             app.rpc("dashboard", &[("status", "sideways"), ("search", "")], Some(&ann)).await;
         assert_eq!(status, 422, "the status the API answers too: {body}");
-        assert_eq!((&body["code"], &body["field"]), (&json!("validation_failed"), &json!("status")));
+        assert_eq!(
+            (&body["code"], &body["field"]),
+            (&json!("validation_failed"), &json!("status"))
+        );
     }
 }
 

@@ -18,7 +18,12 @@ pub fn internal(what: &str, err: impl std::fmt::Debug) -> AppError {
 }
 
 /// `err` as its class says, with the message and field a form shows.
-fn classified<E: ErrorClass>(what: &str, err: E, field: Option<String>, message: String) -> AppError {
+fn classified<E: ErrorClass>(
+    what: &str,
+    err: E,
+    field: Option<String>,
+    message: String,
+) -> AppError {
     match err.kind() {
         ErrorKind::Internal => internal(what, err),
         code => AppError { code, message, field },
@@ -38,7 +43,9 @@ impl From<MonitorError> for AppError {
     fn from(err: MonitorError) -> Self {
         let field = err.field().map(monitor_input).map(str::to_owned);
         let message = match (&err, &field) {
-            (MonitorError::Invalid(spec), Some(field)) => format!("{} {}", label(field), spec.message),
+            (MonitorError::Invalid(spec), Some(field)) => {
+                format!("{} {}", label(field), spec.message)
+            }
             _ => err.to_string(),
         };
         classified("monitor service", err, field, message)

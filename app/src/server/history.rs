@@ -18,9 +18,8 @@ pub async fn stats(id: String, window: String) -> Result<StatsData, AppError> {
     let caller = signed_in()?;
     let id = parse_id(&id, "monitor")?;
     monitor_service()?.get(&caller, id).await?;
-    let parsed = Window::parse(&window).ok_or_else(|| {
-        AppError::invalid("window", "the window must be 1h, 24h, 7d or 30d")
-    })?;
+    let parsed = Window::parse(&window)
+        .ok_or_else(|| AppError::invalid("window", "the window must be 1h, 24h, 7d or 30d"))?;
     let stats = history::stats::compute(&database()?, id, parsed, &window, Utc::now())
         .await
         .map_err(|e| internal("statistics", e))?;
@@ -34,9 +33,10 @@ pub async fn checks(id: String, cursor: String) -> Result<CheckPage, AppError> {
     monitor_service()?.get(&caller, id).await?;
     let cursor = match cursor.trim() {
         "" => None,
-        raw => Some(raw.parse().map_err(|_| {
-            AppError::invalid("cursor", "this page of checks does not exist")
-        })?),
+        raw => Some(
+            raw.parse()
+                .map_err(|_| AppError::invalid("cursor", "this page of checks does not exist"))?,
+        ),
     };
     let page = history::checks::page(&database()?, id, cursor, CHECKS_PER_PAGE)
         .await

@@ -75,16 +75,16 @@ impl Password {
     pub fn parse(raw: &str) -> Result<Self, AccountError> {
         let chars = raw.chars().count();
         if chars < Self::MIN_CHARS {
-            return Err(AccountError::invalid("password", format!(
-                "password too weak: it must have at least {} characters",
-                Self::MIN_CHARS
-            )));
+            return Err(AccountError::invalid(
+                "password",
+                format!("password too weak: it must have at least {} characters", Self::MIN_CHARS),
+            ));
         }
         if chars > Self::MAX_CHARS {
-            return Err(AccountError::invalid("password", format!(
-                "password too long: it must have at most {} characters",
-                Self::MAX_CHARS
-            )));
+            return Err(AccountError::invalid(
+                "password",
+                format!("password too long: it must have at most {} characters", Self::MAX_CHARS),
+            ));
         }
         if raw.trim().is_empty() {
             return Err(AccountError::invalid(

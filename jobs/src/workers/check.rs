@@ -12,8 +12,8 @@ use sea_orm::EntityTrait;
 
 use super::{retry, PipelineContext};
 use crate::checks::{check_http, check_tcp, CheckOutcome};
-use crate::payloads::{CheckJob, StatusChangeJob};
 use crate::metrics::ResultLabel;
+use crate::payloads::{CheckJob, StatusChangeJob};
 use crate::queue::JobError;
 
 /// Handles one check job; idempotent per (monitor, slot).

@@ -11,8 +11,8 @@ use domain::runners::{listing_state, record_listing, ListingOutcome, ListingResu
 
 use super::{retry, PipelineContext};
 use crate::checks::github::{list_runners, Listing};
-use crate::payloads::StatusChangeJob;
 use crate::metrics::ResultLabel;
+use crate::payloads::StatusChangeJob;
 use crate::queue::JobError;
 
 /// Lists and records one slot of a runner monitor; idempotent per slot.

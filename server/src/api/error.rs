@@ -122,7 +122,9 @@ impl ApiError {
     {
         match (err.kind(), err.retry_after_secs()) {
             (ErrorKind::Internal, _) => Self::internal(err),
-            (ErrorKind::RateLimited, Some(retry_after_secs)) => Self::RateLimited { retry_after_secs },
+            (ErrorKind::RateLimited, Some(retry_after_secs)) => {
+                Self::RateLimited { retry_after_secs }
+            }
             (ErrorKind::Busy, Some(retry_after_secs)) => {
                 Self::Busy { message: err.to_string(), retry_after_secs }
             }
@@ -288,7 +290,13 @@ mod tests {
         ($err:expr) => {{
             let api = ApiError::from($err);
             let rpc = app::error::AppError::from($err);
-            (stringify!($err), api.status().as_u16(), api.code(), rpc.code.status(), rpc.code.code())
+            (
+                stringify!($err),
+                api.status().as_u16(),
+                api.code(),
+                rpc.code.status(),
+                rpc.code.code(),
+            )
         }};
     }
 
