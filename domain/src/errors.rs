@@ -163,9 +163,9 @@ mod tests {
     fn input_errors_name_their_field_and_a_taken_email_is_a_conflict_on_email() {
         let taken = AccountError::EmailTaken;
         assert_eq!((taken.kind(), taken.field()), (ErrorKind::Conflict, Some("email")));
-        let weak = crate::accounts::Password::parse("short").err().expect("too short");
+        let weak = crate::accounts::Password::parse("short").expect_err("too short");
         assert_eq!((weak.kind(), weak.field()), (ErrorKind::BadRequest, Some("password")));
-        let email = crate::accounts::Email::parse("nobody").err().expect("no @");
+        let email = crate::accounts::Email::parse("nobody").expect_err("no @");
         assert_eq!(email.field(), Some("email"));
         let wrong = AccountError::WrongPassword;
         assert_eq!((wrong.kind(), wrong.field()), (ErrorKind::Forbidden, Some("current_password")));

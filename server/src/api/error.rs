@@ -309,7 +309,7 @@ mod tests {
         let quota = |quota| QuotaExceeded { quota, limit: 3 };
         let cases = [
             both!(AccountError::invalid("email", "invalid email: it has no @")),
-            both!(Password::parse("short").err().expect("weak")),
+            both!(Password::parse("short").expect_err("weak")),
             both!(AccountError::EmailTaken),
             both!(AccountError::WrongCredentials),
             both!(AccountError::Disabled),
