@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing RunState needs, and nothing that is already there.
 #   scripts/install.sh run   the wasm target, wasm-bindgen-cli, npm tools (sass, wasm-opt, echarts)
-#   scripts/install.sh test  all of `run`, plus Postgres, Redis, Chromium and faketime from apt
+#   scripts/install.sh test  all of `run`, plus Postgres, Redis, Chromium and faketime from apt,
+#                            and promtool (from Debian's prometheus package)
 # Idempotent and quiet: it prints one line per thing it actually installs, and on a
 # failure the captured output of the step that failed.
 set -euo pipefail
@@ -81,6 +82,30 @@ install_apt() {
   quietly "${missing[*]} (apt)" apt-get install -y "${missing[@]}"
 }
 
+# --- promtool (helper "errors") ---
+# `promtool check metrics` lints what /metrics exports (server/tests/metrics.rs). Debian ships
+# it in the `prometheus` package; only the tool is taken from it, into ~/.cache/runstate/bin,
+# so no Prometheus server (nor its web assets) is installed or started.
+PROMTOOL_DIR=$HOME/.cache/runstate/bin
+install_promtool() {
+  command -v promtool >/dev/null && return 0
+  [[ -x $PROMTOOL_DIR/promtool ]] && return 0
+  command -v apt-get >/dev/null || die "promtool is missing and there is no apt-get to fetch it"
+  echo "installing promtool (from the Debian package prometheus)"
+  local tmp
+  tmp=$(mktemp -d)
+  # apt-get download needs package lists: on a new machine, fetch them once and retry.
+  if ! (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1); then
+    quietly "apt package lists" apt-get update
+    (cd "$tmp" && quietly "the prometheus package" apt-get download prometheus)
+  fi
+  quietly "promtool (unpacking)" dpkg-deb -x "$tmp"/prometheus_*.deb "$tmp/root"
+  mkdir -p "$PROMTOOL_DIR"
+  install -m 0755 "$tmp/root/usr/bin/promtool" "$PROMTOOL_DIR/promtool"
+  rm -rf "$tmp"
+}
+# --- end promtool ---
+
 for_run() {
   install_rust_target
   install_wasm_bindgen
@@ -89,6 +114,7 @@ for_run() {
 
 for_test() {
   install_apt
+  install_promtool # helper "errors"
   for_run
 }
 

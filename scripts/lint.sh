@@ -10,5 +10,5 @@ bash scripts/check-docs.sh
 cargo fmt --all --check
 # Host crates and the wasm crate separately: one invocation would unify app's ssr and
 # hydrate features, and frontend only builds for wasm32.
-cargo clippy -p domain -p jobs -p migration -p server -p app -p bench --all-targets -- -D warnings
+cargo clippy -p domain -p jobs -p kinds -p migration -p server -p app -p bench --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

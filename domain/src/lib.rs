@@ -6,6 +6,7 @@ pub mod channels;
 pub mod clock;
 pub mod db;
 pub mod entities;
+pub mod errors;
 pub mod history;
 pub mod integrations;
 pub mod monitors;

@@ -68,6 +68,25 @@ test('sign-up shows the server validation beside the field', async ({ page, cont
   await expect(page).toHaveURL(/\/signup$/);
 });
 
+test('each server error lands beside the field it names', async ({ page }) => {
+  // Values the browser accepts and the server refuses: the error names the field, and only
+  // that field shows it (no guessing from the message's words).
+  await page.goto('/signup');
+  await hydrated(page);
+  await page.getByLabel('Email').fill('someone@localhost');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.locator('#email-error')).toContainText('invalid email');
+  await expect(page.locator('#password-error')).toHaveCount(0);
+
+  await page.getByLabel('Email').fill(uniqueEmail('spaces'));
+  await page.getByLabel('Password').fill('          ');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.locator('#password-error')).toContainText('only spaces');
+  await expect(page.locator('#email-error')).toHaveCount(0);
+  await expect(page).toHaveURL(/\/signup$/);
+});
+
 test('a wrong password shows one clear message', async ({ page }) => {
   await page.goto('/signin');
   await hydrated(page);

@@ -3,6 +3,7 @@
 //! they live in the database, so one process needs nothing else.
 
 pub mod checks;
+pub mod metrics;
 pub mod notify;
 pub mod outbound;
 pub mod payloads;
@@ -15,4 +16,6 @@ pub mod scheduler;
 pub mod testing;
 pub mod workers;
 
-pub use queue::{run_worker, Job, JobError, QueueConfig, QueueError, Queues, WorkerOptions};
+pub use queue::{
+    record_monitor, run_worker, Job, JobError, QueueConfig, QueueError, Queues, WorkerOptions,
+};

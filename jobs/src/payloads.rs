@@ -17,6 +17,10 @@ pub struct CheckJob {
 
 impl Job for CheckJob {
     const QUEUE: &'static str = "checks";
+
+    fn monitor_id(&self) -> Option<Uuid> {
+        Some(self.monitor_id)
+    }
 }
 
 /// Do the incident work of one status change.

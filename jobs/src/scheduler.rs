@@ -82,7 +82,7 @@ async fn schedule(ctx: &PipelineContext) -> Result<(), QueueError> {
     let mut room = ctx.max_queued_checks.saturating_sub(ctx.queues.depth(CheckJob::QUEUE).await?);
     loop {
         if room == 0 {
-            metrics::counter!("scheduler_backpressure_total").increment(1);
+            metrics::counter!(crate::metrics::SCHEDULER_BACKPRESSURE).increment(1);
             return Ok(());
         }
         let now = Utc::now();
@@ -91,7 +91,7 @@ async fn schedule(ctx: &PipelineContext) -> Result<(), QueueError> {
         room -= due.len() as u64;
         if let Some(oldest) = due.iter().map(|d| d.slot).min() {
             let lag = (now.timestamp_millis() - oldest).max(0);
-            metrics::histogram!("scheduler_lag_seconds").record(lag as f64 / 1000.0);
+            metrics::histogram!(crate::metrics::SCHEDULER_LAG).record(lag as f64 / 1000.0);
         }
         let claimed = due.len();
         let jobs: Vec<CheckJob> =
@@ -135,11 +135,11 @@ async fn sweep(ctx: &PipelineContext) -> Result<(), QueueError> {
         ctx.queues.push_many(jobs).await?;
     }
     if let Ok(open) = domain::history::incidents::count_open(&ctx.db).await {
-        metrics::gauge!("incidents_open").set(open as f64);
+        metrics::gauge!(crate::metrics::INCIDENTS_OPEN).set(open as f64);
     }
     for queue in QUEUES {
         if let Ok(depth) = ctx.queues.depth(queue).await {
-            metrics::gauge!("queue_depth", "queue" => queue).set(depth as f64);
+            metrics::gauge!(crate::metrics::QUEUE_DEPTH, "queue" => queue).set(depth as f64);
         }
     }
     Ok(())

@@ -39,11 +39,23 @@ pub fn metrics_handle() -> PrometheusHandle {
         .clone()
 }
 
+/// HTTP requests served, by `method`, `route` (the template) and `status`.
+pub const HTTP_REQUESTS: &str = "runstate_http_requests_total";
+/// HTTP request latency, by `method` and `route`.
+pub const HTTP_REQUEST_DURATION: &str = "runstate_http_request_duration_seconds";
+
+/// Help text and units of every series the process exports: the HTTP ones
+/// here, the pipeline's in `jobs::metrics`.
 fn describe() {
-    metrics::describe_counter!("http_requests_total", "HTTP requests served, by route and status");
-    metrics::describe_histogram!(
-        "http_request_duration_seconds",
-        metrics::Unit::Seconds,
-        "HTTP request latency, by route"
+    metrics::describe_counter!(
+        HTTP_REQUESTS,
+        metrics::Unit::Count,
+        "HTTP requests served, by method, route template and status"
     );
+    metrics::describe_histogram!(
+        HTTP_REQUEST_DURATION,
+        metrics::Unit::Seconds,
+        "HTTP request latency, by method and route template"
+    );
+    jobs::metrics::describe();
 }

@@ -34,11 +34,9 @@ pub fn FormError(
     move || {
         error
             .get()
-            .filter(|e| match e {
-                AppError::Invalid { field: Some(field), .. } => {
-                    !fields.is_empty() && !fields.contains(&field.as_str())
-                }
-                _ => true,
+            .filter(|e| match &e.field {
+                Some(field) => !fields.is_empty() && !fields.contains(&field.as_str()),
+                None => true,
             })
             .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
     }

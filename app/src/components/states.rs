@@ -20,7 +20,7 @@ pub fn EmptyState(children: Children) -> impl IntoView {
 /// Shown when loading failed.
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
-    let signed_out = matches!(error, AppError::Unauthorized(_));
+    let signed_out = error.is_signed_out();
     view! {
         <div class="error-box" role="alert">
             <p>{error.to_string()}</p>

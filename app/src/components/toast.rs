@@ -73,7 +73,7 @@ pub fn toast_results<T>(
                 toasts.ok(text);
             }
         }
-        Some(Err(err)) if !matches!(err, AppError::Invalid { .. }) => toasts.error(err.to_string()),
+        Some(Err(err)) if !err.belongs_to_form() => toasts.error(err.to_string()),
         _ => {}
     });
 }

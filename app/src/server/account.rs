@@ -1,7 +1,7 @@
 //! The account page: the user's sessions and password.
 
 use chrono::Utc;
-use domain::accounts::{AccountError, SessionView};
+use domain::accounts::SessionView;
 
 use super::convert::when;
 use super::{accounts, client, parse_id, signed_in};
@@ -47,13 +47,6 @@ pub async fn change_password(
     new_password: String,
 ) -> Result<(), AppError> {
     let caller = signed_in()?;
-    accounts()?.change_password(&caller, &current_password, &new_password, &client()).await.map_err(
-        |err| match err {
-            // The rules of the new password belong beside its field.
-            AccountError::InvalidInput(message) => {
-                AppError::Invalid { field: Some("new_password".into()), message }
-            }
-            other => other.into(),
-        },
-    )
+    accounts()?.change_password(&caller, &current_password, &new_password, &client()).await?;
+    Ok(())
 }

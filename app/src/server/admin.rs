@@ -47,23 +47,13 @@ pub async fn update_user(
         "" => None,
         "USER" => Some(Role::User),
         "ADMIN" => Some(Role::Admin),
-        _ => {
-            return Err(AppError::Invalid {
-                field: Some("role".into()),
-                message: "Role must be USER or ADMIN".into(),
-            })
-        }
+        _ => return Err(AppError::bad_request("role", "Role must be USER or ADMIN")),
     };
     let disabled = match disabled.trim() {
         "" => None,
         "true" => Some(true),
         "false" => Some(false),
-        _ => {
-            return Err(AppError::Invalid {
-                field: Some("disabled".into()),
-                message: "Disabled must be true or false".into(),
-            })
-        }
+        _ => return Err(AppError::bad_request("disabled", "Disabled must be true or false")),
     };
     let changes = UserChanges { role, disabled };
     let view = accounts()?.update_user(&caller, parse_id(&id, "user")?, changes, &client()).await?;

@@ -49,10 +49,8 @@ pub async fn save(form: ChannelForm) -> Result<ChannelCreated, AppError> {
     let caller = signed_in()?;
     let service = channel_service()?;
     if form.id.trim().is_empty() {
-        let kind = ChannelKind::from_stored(form.kind.trim()).ok_or_else(|| AppError::Invalid {
-            field: Some("kind".into()),
-            message: "Kind must be Slack, webhook or email".into(),
-        })?;
+        let kind = ChannelKind::from_stored(form.kind.trim())
+            .ok_or_else(|| AppError::invalid("kind", "Kind must be Slack, webhook or email"))?;
         let input = ChannelInput {
             name: form.name.clone(),
             kind,

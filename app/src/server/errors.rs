@@ -1,97 +1,91 @@
-//! Domain errors as the UI's [`AppError`]: input errors keep their field,
-//! infrastructure errors are logged here and shown as a plain 500.
+//! Domain errors as the UI's [`AppError`]: the kind (so the status and the
+//! code) is the domain's classification, the one the REST API answers with
+//! too; fields are renamed to the inputs of the form that sent them;
+//! infrastructure errors are logged here, in the request's span, and shown
+//! as a plain 500.
 
 use domain::accounts::AccountError;
 use domain::channels::ChannelError;
+use domain::errors::{ErrorClass, ErrorKind};
 use domain::monitors::MonitorError;
 
 use crate::error::AppError;
 
 /// Logs an infrastructure failure; the client only learns that one happened.
 pub fn internal(what: &str, err: impl std::fmt::Debug) -> AppError {
-    leptos::logging::error!("{what} failed: {err:?}");
-    AppError::Internal
+    tracing::error!(operation = what, error = ?err, "server function failed");
+    AppError::internal()
+}
+
+/// `err` as its class says, with the message and field a form shows.
+fn classified<E: ErrorClass>(
+    what: &str,
+    err: E,
+    field: Option<String>,
+    message: String,
+) -> AppError {
+    match err.kind() {
+        ErrorKind::Internal => internal(what, err),
+        code => AppError { code, message, field },
+    }
 }
 
 impl From<AccountError> for AppError {
     fn from(err: AccountError) -> Self {
+        // The account forms name their inputs as the API names its fields.
+        let field = err.field().map(str::to_owned);
         let message = err.to_string();
-        match err {
-            AccountError::InvalidInput(_) => {
-                let field = if message.contains("email") { "email" } else { "password" };
-                Self::Invalid { field: Some(field.into()), message }
-            }
-            AccountError::EmailTaken => Self::Invalid { field: Some("email".into()), message },
-            AccountError::WrongCredentials | AccountError::Unauthenticated(_) => {
-                Self::Unauthorized(message)
-            }
-            AccountError::Disabled
-            | AccountError::SignupClosed
-            | AccountError::InvitationRequired
-            | AccountError::Forbidden(_) => Self::Forbidden(message),
-            AccountError::Throttled { .. } | AccountError::Busy { .. } => Self::Throttled(message),
-            AccountError::UserNotFound | AccountError::SessionNotFound => Self::NotFound(message),
-            AccountError::WrongPassword => {
-                Self::Invalid { field: Some("current_password".into()), message }
-            }
-            AccountError::Conflict(_) => Self::Conflict(message),
-            AccountError::Database(_) | AccountError::Internal(_) => {
-                internal("account service", err)
-            }
-        }
+        classified("account service", err, field, message)
     }
 }
 
 impl From<MonitorError> for AppError {
     fn from(err: MonitorError) -> Self {
-        match err {
-            // The form names its inputs after the setting, without the block.
-            MonitorError::Invalid(spec) => {
-                let field = match spec.field.as_str() {
-                    "http" => "url",
-                    "tcp" => "host",
-                    "github_runners" | "github_runners.owner" => "github_owner",
-                    "github_runners.repo" => "github_repo",
-                    "github_runners.token" => "github_token",
-                    "github_runners.api_url" => "github_api_url",
-                    other => other.trim_start_matches("http.").trim_start_matches("tcp."),
-                };
-                let message = format!("{} {}", label(field), spec.message);
-                Self::Invalid { field: Some(field.to_owned()), message }
+        let field = err.field().map(monitor_input).map(str::to_owned);
+        let message = match (&err, &field) {
+            (MonitorError::Invalid(spec), Some(field)) => {
+                format!("{} {}", label(field), spec.message)
             }
-            MonitorError::NotFound => Self::NotFound("monitor not found".into()),
-            MonitorError::Forbidden => Self::Forbidden(err.to_string()),
-            MonitorError::Conflict(message) => Self::Conflict(message),
-            MonitorError::Quota(quota) => Self::Forbidden(quota.to_string()),
-            MonitorError::Database(_) | MonitorError::Undecryptable(_) => {
-                internal("monitor service", err)
-            }
-        }
+            _ => err.to_string(),
+        };
+        classified("monitor service", err, field, message)
     }
 }
 
 impl From<ChannelError> for AppError {
     fn from(err: ChannelError) -> Self {
-        match err {
-            ChannelError::Invalid { field, message } => {
-                let field = match field.as_str() {
-                    "slack.webhook_url" | "webhook.url" | "slack" | "webhook" => "url",
-                    "webhook.secret" => "secret",
-                    f if f.starts_with("email") => "to",
-                    other => other,
-                }
-                .to_owned();
-                let message = format!("{} {message}", label(&field));
-                Self::Invalid { field: Some(field), message }
+        let field = err.field().map(channel_input).map(str::to_owned);
+        let message = match (&err, &field) {
+            (ChannelError::Invalid { message, .. }, Some(field)) => {
+                format!("{} {message}", label(field))
             }
-            ChannelError::NotFound => Self::NotFound("channel not found".into()),
-            ChannelError::Forbidden(message) => Self::Forbidden(message.into()),
-            ChannelError::Quota(quota) => Self::Forbidden(quota.to_string()),
-            ChannelError::Throttled { .. } => Self::Throttled(err.to_string()),
-            ChannelError::Undecryptable(_)
-            | ChannelError::Database(_)
-            | ChannelError::Internal(_) => internal("channel service", err),
-        }
+            _ => err.to_string(),
+        };
+        classified("channel service", err, field, message)
+    }
+}
+
+/// The monitor form's input for a setting: the form is flat, the API nests
+/// settings in a block per kind.
+fn monitor_input(field: &str) -> &str {
+    match field {
+        "http" => "url",
+        "tcp" => "host",
+        "github_runners" | "github_runners.owner" => "github_owner",
+        "github_runners.repo" => "github_repo",
+        "github_runners.token" => "github_token",
+        "github_runners.api_url" => "github_api_url",
+        other => other.trim_start_matches("http.").trim_start_matches("tcp."),
+    }
+}
+
+/// The channel form's input for a setting (one URL input for every kind).
+fn channel_input(field: &str) -> &str {
+    match field {
+        "slack.webhook_url" | "webhook.url" | "slack" | "webhook" => "url",
+        "webhook.secret" => "secret",
+        f if f.starts_with("email") => "to",
+        other => other,
     }
 }
 

@@ -19,10 +19,8 @@ pub async fn stats(id: String, window: String) -> Result<StatsData, AppError> {
     let caller = signed_in()?;
     let id = parse_id(&id, "monitor")?;
     let monitor = monitor_service()?.authorize(&caller, id, Read).await?;
-    let parsed = Window::parse(&window).ok_or_else(|| AppError::Invalid {
-        field: Some("window".into()),
-        message: "the window must be 1h, 24h, 7d or 30d".into(),
-    })?;
+    let parsed = Window::parse(&window)
+        .ok_or_else(|| AppError::invalid("window", "the window must be 1h, 24h, 7d or 30d"))?;
     let stats = history::stats::compute(&monitor, parsed, &window, Utc::now())
         .await
         .map_err(|e| internal("statistics", e))?;
@@ -36,10 +34,10 @@ pub async fn checks(id: String, cursor: String) -> Result<CheckPage, AppError> {
     let monitor = monitor_service()?.authorize(&caller, id, Read).await?;
     let cursor = match cursor.trim() {
         "" => None,
-        raw => Some(raw.parse().map_err(|_| AppError::Invalid {
-            field: Some("cursor".into()),
-            message: "this page of checks does not exist".into(),
-        })?),
+        raw => Some(
+            raw.parse()
+                .map_err(|_| AppError::invalid("cursor", "this page of checks does not exist"))?,
+        ),
     };
     let page = history::checks::page(&monitor, cursor, CHECKS_PER_PAGE)
         .await

@@ -34,27 +34,27 @@ pub struct SessionSettings {
 
 /// The account service from the request's context.
 pub fn accounts() -> Result<AccountService, AppError> {
-    use_context::<AccountService>().ok_or(AppError::Internal)
+    use_context::<AccountService>().ok_or_else(AppError::internal)
 }
 
 /// The monitor service from the request's context.
 pub fn monitor_service() -> Result<MonitorService, AppError> {
-    use_context::<MonitorService>().ok_or(AppError::Internal)
+    use_context::<MonitorService>().ok_or_else(AppError::internal)
 }
 
 /// The channel service from the request's context.
 pub fn channel_service() -> Result<ChannelService, AppError> {
-    use_context::<ChannelService>().ok_or(AppError::Internal)
+    use_context::<ChannelService>().ok_or_else(AppError::internal)
 }
 
 /// The database, for the history queries.
 pub fn database() -> Result<DatabaseConnection, AppError> {
-    use_context::<DatabaseConnection>().ok_or(AppError::Internal)
+    use_context::<DatabaseConnection>().ok_or_else(AppError::internal)
 }
 
 /// What only the server binary can do (queues, sending test messages).
 pub fn ports() -> Result<Ports, AppError> {
-    use_context::<Ports>().ok_or(AppError::Internal)
+    use_context::<Ports>().ok_or_else(AppError::internal)
 }
 
 /// The caller, as the session middleware found them.
@@ -65,7 +65,7 @@ pub fn principal() -> Option<Principal> {
 
 /// The signed-in caller, or 401.
 pub fn signed_in() -> Result<Principal, AppError> {
-    principal().ok_or_else(|| AppError::Unauthorized("sign in to continue".into()))
+    principal().ok_or_else(|| AppError::unauthorized("sign in to continue"))
 }
 
 /// The signed-in admin, or 401/403.
@@ -74,13 +74,13 @@ pub fn admin() -> Result<Principal, AppError> {
     if caller.is_admin() {
         Ok(caller)
     } else {
-        Err(AppError::Forbidden("this needs the ADMIN role".into()))
+        Err(AppError::forbidden("this needs the ADMIN role"))
     }
 }
 
 /// An id from the page's URL; a malformed one is simply not found.
 pub fn parse_id(raw: &str, what: &str) -> Result<Uuid, AppError> {
-    raw.trim().parse().map_err(|_| AppError::NotFound(format!("{what} not found")))
+    raw.trim().parse().map_err(|_| AppError::not_found(format!("{what} not found")))
 }
 
 /// Where the request came from.
@@ -95,15 +95,9 @@ pub fn client() -> ClientInfo {
 /// A page render that calls the function in-process keeps its own status
 /// (a resource failing must not turn the page into an error response).
 pub fn with_status(err: AppError) -> AppError {
-    let status = match &err {
-        AppError::Invalid { .. } => StatusCode::BAD_REQUEST,
-        AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-        AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::Conflict(_) => StatusCode::CONFLICT,
-        AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    };
+    // The kind's status, from the table the REST API uses too.
+    let status =
+        StatusCode::from_u16(err.code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let server_fn_call = use_context::<http::request::Parts>()
         .is_some_and(|parts| parts.uri.path().starts_with(RPC_PREFIX));
     if let (true, Some(response)) = (server_fn_call, use_context::<leptos_axum::ResponseOptions>())

@@ -74,10 +74,10 @@ fn parse_status(raw: &str) -> Result<Option<Status>, AppError> {
         "" | "all" => Ok(None),
         "unknown" => Ok(Some(Status::Unknown)),
         other => match Status::from_stored(other) {
-            Status::Unknown => Err(AppError::Invalid {
-                field: Some("status".into()),
-                message: "status must be up, down, degraded, paused or unknown".into(),
-            }),
+            Status::Unknown => Err(AppError::invalid(
+                "status",
+                "status must be up, down, degraded, paused or unknown",
+            )),
             status => Ok(Some(status)),
         },
     }
@@ -111,7 +111,7 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
     let mut row = rows(&database()?, std::slice::from_ref(view), now)
         .await?
         .pop()
-        .ok_or(AppError::Internal)?;
+        .ok_or_else(AppError::internal)?;
     row.uptime_24h = uptime.first().and_then(|u| u.percent);
     let runners = match view.github_runners {
         Some(_) => Some(super::runners::runners(&monitor, now).await?),
@@ -316,7 +316,7 @@ fn number(field: &str, raw: &str) -> Result<Option<i64>, AppError> {
 }
 
 fn invalid(field: &str, message: &str) -> AppError {
-    AppError::Invalid { field: Some(field.to_owned()), message: message.to_owned() }
+    AppError::invalid(field, message)
 }
 
 /// Pauses or resumes a monitor; returns whether it is paused.

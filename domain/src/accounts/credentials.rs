@@ -20,7 +20,7 @@ impl Email {
     /// Parses and normalises an address; the error names the rule broken.
     pub fn parse(raw: &str) -> Result<Self, AccountError> {
         let email = raw.trim().to_lowercase();
-        let invalid = |why: &str| AccountError::InvalidInput(format!("invalid email: {why}"));
+        let invalid = |why: &str| AccountError::invalid("email", format!("invalid email: {why}"));
         if email.is_empty() {
             return Err(invalid("it is empty"));
         }
@@ -75,20 +75,21 @@ impl Password {
     pub fn parse(raw: &str) -> Result<Self, AccountError> {
         let chars = raw.chars().count();
         if chars < Self::MIN_CHARS {
-            return Err(AccountError::InvalidInput(format!(
-                "password too weak: it must have at least {} characters",
-                Self::MIN_CHARS
-            )));
+            return Err(AccountError::invalid(
+                "password",
+                format!("password too weak: it must have at least {} characters", Self::MIN_CHARS),
+            ));
         }
         if chars > Self::MAX_CHARS {
-            return Err(AccountError::InvalidInput(format!(
-                "password too long: it must have at most {} characters",
-                Self::MAX_CHARS
-            )));
+            return Err(AccountError::invalid(
+                "password",
+                format!("password too long: it must have at most {} characters", Self::MAX_CHARS),
+            ));
         }
         if raw.trim().is_empty() {
-            return Err(AccountError::InvalidInput(
-                "password too weak: it cannot be only spaces".into(),
+            return Err(AccountError::invalid(
+                "password",
+                "password too weak: it cannot be only spaces",
             ));
         }
         Ok(Self(raw.to_owned()))

@@ -3,8 +3,9 @@
 /// Account failures. Each maps to one status code in the API.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
-    #[error("{0}")]
-    InvalidInput(String),
+    /// Input that breaks a rule; `field` names the request's field at fault.
+    #[error("{message}")]
+    InvalidInput { field: &'static str, message: String },
     #[error("an account with this email already exists")]
     EmailTaken,
     #[error("wrong email or password")]
@@ -35,4 +36,20 @@ pub enum AccountError {
     Database(#[from] sea_orm::DbErr),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl AccountError {
+    /// Input that breaks a rule, about `field`.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::InvalidInput { field, message: message.into() }
+    }
+
+    /// The same error about another field: a rule checked on a value the
+    /// caller sent under a different name (the new password of a change).
+    pub fn about(self, name: &'static str) -> Self {
+        match self {
+            Self::InvalidInput { message, .. } => Self::InvalidInput { field: name, message },
+            other => other,
+        }
+    }
 }

@@ -90,7 +90,7 @@ impl AccountService {
         let pair_key = account_client_key(&principal.email, client.key());
         let limit = &self.limits.signin_per_account_client;
         self.limiter.check(limit, &pair_key).await?.map_err(throttled)?;
-        let new_password = Password::parse(new)?;
+        let new_password = Password::parse(new).map_err(|e| e.about("new_password"))?;
         let user = users::Entity::find_by_id(principal.user_id)
             .one(&self.db)
             .await?
@@ -100,8 +100,9 @@ impl AccountService {
             return Err(AccountError::WrongPassword);
         }
         if current == new {
-            return Err(AccountError::InvalidInput(
-                "new password must differ from the current one".into(),
+            return Err(AccountError::invalid(
+                "new_password",
+                "new password must differ from the current one",
             ));
         }
         let hash = self.hasher.hash(&new_password).await?;

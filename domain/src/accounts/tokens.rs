@@ -46,8 +46,9 @@ impl TokenKeys {
     /// Keys from a secret of at least 32 bytes.
     pub fn from_secret(secret: &[u8]) -> Result<Self, AccountError> {
         if secret.len() < 32 {
-            return Err(AccountError::InvalidInput(
-                "the JWT secret must be at least 32 bytes long".into(),
+            return Err(AccountError::invalid(
+                "jwt_secret",
+                "the JWT secret must be at least 32 bytes long",
             ));
         }
         let mut validation = Validation::new(Algorithm::HS256);

@@ -28,6 +28,18 @@ pub trait Job:
 {
     /// The queue's name, part of the storage keys: never rename it.
     const QUEUE: &'static str;
+
+    /// The monitor the job is about, when the payload names it; the job's
+    /// span carries it (handlers that learn it later call [`record_monitor`]).
+    fn monitor_id(&self) -> Option<uuid::Uuid> {
+        None
+    }
+}
+
+/// Names the monitor of the job being handled in its span (`monitor_id`),
+/// for handlers whose payload does not carry it.
+pub fn record_monitor(monitor_id: uuid::Uuid) {
+    tracing::Span::current().record("monitor_id", tracing::field::display(monitor_id));
 }
 
 /// How a handler failed, and so what happens to its job.

@@ -10,6 +10,7 @@ use futures::future::BoxFuture;
 use futures::FutureExt;
 use serde_json::Value;
 use tower::Service;
+use tracing::Instrument;
 
 use super::{Job, JobError, Queues};
 
@@ -58,6 +59,14 @@ where
         let (handler, queues, max_attempts) =
             (self.handler.clone(), self.queues.clone(), self.max_attempts);
         let payload = task.args;
+        // Every log line of the job, the handler's included, carries these.
+        let span = tracing::info_span!(
+            "job",
+            queue = J::QUEUE,
+            task_id = %task_id,
+            attempt,
+            monitor_id = tracing::field::Empty,
+        );
         async move {
             let queue = J::QUEUE;
             let job = match J::deserialize(&payload) {
@@ -67,20 +76,23 @@ where
                     return Err(abort(err.to_string()));
                 }
             };
+            if let Some(monitor_id) = job.monitor_id() {
+                super::record_monitor(monitor_id);
+            }
             match run_handler(handler, job).await {
                 Ok(()) => Ok(()),
                 Err(JobError::Fatal(reason)) => {
-                    metrics::counter!("jobs_dead_total", "queue" => queue).increment(1);
+                    metrics::counter!(crate::metrics::JOBS_DEAD, "queue" => queue).increment(1);
                     tracing::error!(queue, task_id, attempt, %reason, "job failed for good");
                     Err(abort(reason))
                 }
                 Err(JobError::Retry(reason)) if attempt >= max_attempts => {
-                    metrics::counter!("jobs_dead_total", "queue" => queue).increment(1);
+                    metrics::counter!(crate::metrics::JOBS_DEAD, "queue" => queue).increment(1);
                     tracing::error!(queue, task_id, attempt, %reason, "job out of attempts");
                     Err(abort(reason))
                 }
                 Err(JobError::Retry(reason)) => {
-                    metrics::counter!("jobs_retried_total", "queue" => queue).increment(1);
+                    metrics::counter!(crate::metrics::JOBS_RETRIED, "queue" => queue).increment(1);
                     let delay = queues.config.retry_delay(attempt);
                     tracing::warn!(queue, task_id, attempt, ?delay, %reason, "job will be retried");
                     // If even the push fails, a plain error leaves the job to
@@ -90,6 +102,7 @@ where
                 }
             }
         }
+        .instrument(span)
         .boxed()
     }
 }
@@ -101,7 +114,9 @@ where
     F: Fn(J) -> Fut,
     Fut: Future<Output = Result<(), JobError>> + Send + 'static,
 {
-    let mut guard = AbortOnDrop(tokio::spawn(handler(job)));
+    // A spawned task starts outside any span: hand it the job's.
+    let span = tracing::Span::current();
+    let mut guard = AbortOnDrop(tokio::spawn(handler(job).instrument(span)));
     match (&mut guard.0).await {
         Ok(outcome) => outcome,
         Err(err) if err.is_panic() => Err(JobError::Retry("the handler panicked".to_owned())),

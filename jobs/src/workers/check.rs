@@ -12,6 +12,7 @@ use sea_orm::EntityTrait;
 
 use super::{retry, PipelineContext};
 use crate::checks::{check_http, check_tcp, CheckOutcome};
+use crate::metrics::ResultLabel;
 use crate::payloads::{CheckJob, StatusChangeJob};
 use crate::queue::JobError;
 
@@ -50,9 +51,14 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
             return super::runners::handle(&ctx, &monitor, spec, job.slot, timeout).await
         }
     };
-    metrics::counter!("checks_total", "kind" => monitor.kind.clone(), "result" => outcome.status.as_str())
+    let result = match outcome.status {
+        Status::Up => ResultLabel::Up,
+        Status::Degraded => ResultLabel::Degraded,
+        _ => ResultLabel::Down,
+    };
+    metrics::counter!(crate::metrics::CHECKS, "kind" => monitor.kind.clone(), "result" => result.as_str())
         .increment(1);
-    metrics::histogram!("check_duration_seconds", "kind" => monitor.kind.clone())
+    metrics::histogram!(crate::metrics::CHECK_DURATION, "kind" => monitor.kind.clone())
         .record(started.elapsed().as_secs_f64());
 
     let result = CheckResult {

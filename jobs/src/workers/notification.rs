@@ -11,7 +11,7 @@ use sea_orm::EntityTrait;
 use super::{retry, PipelineContext};
 use crate::notify::{deliver, Alert, AlertEvent};
 use crate::payloads::NotificationJob;
-use crate::queue::JobError;
+use crate::queue::{record_monitor, JobError};
 
 /// The longest wait between attempts, whatever a server asks.
 const MAX_BACKOFF: Duration = Duration::hours(1);
@@ -23,8 +23,9 @@ pub async fn handle(ctx: PipelineContext, job: NotificationJob) -> Result<(), Jo
     else {
         return Ok(()); // delivered, failed, or another worker holds it
     };
+    record_monitor(notification.monitor_id);
     let outcome = attempt(&ctx, &notification).await;
-    metrics::counter!("notifications_total", "channel" => notification.channel.clone(), "outcome" => outcome_name(&outcome))
+    metrics::counter!(crate::metrics::NOTIFICATIONS, "channel" => notification.channel.clone(), "outcome" => outcome_name(&outcome))
         .increment(1);
     if let Outcome::Failed { error } | Outcome::Retry { error, .. } = &outcome {
         let error = domain::text::remote(error);

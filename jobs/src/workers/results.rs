@@ -63,7 +63,7 @@ async fn write<K: Step + 'static>(db: DatabaseConnection, mut queue: mpsc::Recei
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let (results, replies): (Vec<K>, Vec<Reply>) = batch.drain(..).unzip();
-        metrics::histogram!("check_result_batch_size").record(results.len() as f64);
+        metrics::histogram!(crate::metrics::RESULT_BATCH_SIZE).record(results.len() as f64);
         match record_results(&db, &results).await {
             Ok(recorded) => {
                 for (reply, recorded) in replies.into_iter().zip(recorded) {

@@ -12,6 +12,7 @@ use domain::runners::{listing_state, ListingOutcome, ListingResult};
 
 use super::{retry, PipelineContext};
 use crate::checks::github::{list_runners, Listing};
+use crate::metrics::ResultLabel;
 use crate::payloads::StatusChangeJob;
 use crate::queue::JobError;
 
@@ -49,15 +50,16 @@ pub async fn handle(
             }
         },
     };
-    let result_name = match &listing.outcome {
-        ListingOutcome::Listed { .. } => "listed",
-        ListingOutcome::Unchanged => "unchanged",
-        ListingOutcome::RateLimited { .. } => "rate_limited",
-        ListingOutcome::Failed { .. } => "failed",
+    let (outcome, result) = match &listing.outcome {
+        ListingOutcome::Listed { .. } => ("listed", ResultLabel::Up),
+        ListingOutcome::Unchanged => ("unchanged", ResultLabel::Up),
+        ListingOutcome::RateLimited { .. } => ("rate_limited", ResultLabel::Throttled),
+        ListingOutcome::Failed { .. } => ("failed", ResultLabel::Down),
     };
-    metrics::counter!("checks_total", "kind" => monitor.kind.clone(), "result" => result_name)
+    metrics::counter!(crate::metrics::RUNNER_LISTINGS, "outcome" => outcome).increment(1);
+    metrics::counter!(crate::metrics::CHECKS, "kind" => monitor.kind.clone(), "result" => result.as_str())
         .increment(1);
-    metrics::histogram!("check_duration_seconds", "kind" => monitor.kind.clone())
+    metrics::histogram!(crate::metrics::CHECK_DURATION, "kind" => monitor.kind.clone())
         .record(listing.elapsed.as_secs_f64());
     if let ListingOutcome::Failed { error } | ListingOutcome::RateLimited { error, .. } =
         &listing.outcome

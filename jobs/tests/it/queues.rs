@@ -297,3 +297,122 @@ async fn finished_jobs_are_purged_after_their_retention() {
     })
     .await;
 }
+
+/// The fields of the `job` spans the workers opened, and of the `job` span
+/// around each event a handler logged, as a test layer captured them.
+#[derive(Clone, Default)]
+struct JobSpans {
+    closed: std::sync::Arc<std::sync::Mutex<Vec<SpanFields>>>,
+    events: std::sync::Arc<std::sync::Mutex<Vec<SpanFields>>>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct SpanFields(std::collections::HashMap<String, String>);
+
+impl tracing::field::Visit for SpanFields {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        self.0.insert(field.name().to_owned(), format!("{value:?}"));
+    }
+
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        self.0.insert(field.name().to_owned(), value.to_owned());
+    }
+}
+
+impl<S> tracing_subscriber::Layer<S> for JobSpans
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    fn on_new_span(
+        &self,
+        attrs: &tracing::span::Attributes<'_>,
+        id: &tracing::span::Id,
+        ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if attrs.metadata().name() == "job" {
+            let mut fields = SpanFields::default();
+            attrs.record(&mut fields);
+            ctx.span(id).unwrap().extensions_mut().insert(fields);
+        }
+    }
+
+    fn on_record(
+        &self,
+        id: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if let Some(fields) = ctx.span(id).unwrap().extensions_mut().get_mut::<SpanFields>() {
+            values.record(fields);
+        }
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, ctx: tracing_subscriber::layer::Context<'_, S>) {
+        let job = ctx.event_scope(event).and_then(|mut scope| {
+            scope.find_map(|span| span.extensions().get::<SpanFields>().cloned())
+        });
+        if let Some(mut fields) = job {
+            event.record(&mut fields); // adds the event's own `message`
+            self.events.lock().unwrap().push(fields);
+        }
+    }
+
+    fn on_close(&self, id: tracing::span::Id, ctx: tracing_subscriber::layer::Context<'_, S>) {
+        if let Some(fields) = ctx.span(&id).unwrap().extensions_mut().remove::<SpanFields>() {
+            self.closed.lock().unwrap().push(fields);
+        }
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn every_job_runs_in_a_span_with_its_queue_task_attempt_and_monitor() {
+    use jobs::payloads::CheckJob;
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::Layer;
+
+    let sqlite = domain::testing::sqlite().await;
+    let queues = Queues::connect_with(None, &sqlite.db, fast_config()).await.unwrap();
+    // A current-thread runtime: the subscriber set here sees every task. Only
+    // the queue layer's spans and this test's events are captured.
+    let spans = JobSpans::default();
+    let only = tracing_subscriber::filter::Targets::new()
+        .with_target("jobs", tracing::Level::INFO)
+        .with_target(module_path!(), tracing::Level::INFO);
+    let _subscriber = tracing::subscriber::set_default(
+        tracing_subscriber::registry().with(spans.clone().with_filter(only)),
+    );
+    let recorder = Recorder::default();
+    let seen = recorder.clone();
+    // The first delivery asks for a retry, so a second attempt runs.
+    let handler = move |_job: CheckJob| {
+        let seen = seen.clone();
+        async move {
+            let attempt = seen.record(1);
+            tracing::info!(attempt_seen = attempt, "handled");
+            if attempt == 1 {
+                return Err(JobError::Retry("once more".to_owned()));
+            }
+            Ok(())
+        }
+    };
+    let (stop, signal) = shutdown_signal();
+    let worker = tokio::spawn(run_worker(queues.clone(), options(1, 3), handler, signal));
+    let monitor_id = uuid::Uuid::new_v4();
+    queues.push(CheckJob { monitor_id, slot: 1 }).await.unwrap();
+    recorder.wait_until(Duration::from_secs(30), "sqlite", |r| r.count(1) == 2).await;
+    let _ = stop.send(());
+    worker.await.unwrap().unwrap();
+
+    let events = spans.events.lock().unwrap().clone();
+    let handled: Vec<_> = events.iter().filter(|e| e.0["message"] == "handled").collect();
+    assert_eq!(handled.len(), 2, "the handler's logs are inside the job's span: {events:?}");
+    for (fields, attempt) in handled.iter().zip(["1", "2"]) {
+        assert_eq!(fields.0["queue"], "checks", "{fields:?}");
+        assert_eq!(fields.0["attempt"], attempt, "{fields:?}");
+        assert_eq!(fields.0["monitor_id"], monitor_id.to_string(), "{fields:?}");
+        assert!(!fields.0["task_id"].is_empty(), "{fields:?}");
+    }
+    assert_ne!(handled[0].0["task_id"], handled[1].0["task_id"], "a retry is a new task");
+    let closed = spans.closed.lock().unwrap().clone();
+    assert!(closed.len() >= 2, "the spans closed when the jobs ended: {closed:?}");
+}

@@ -7,6 +7,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::accounts::AccountError;
 use domain::channels::ChannelError;
+use domain::errors::{ErrorClass, ErrorKind};
 use domain::integrations::IntegrationError;
 use domain::monitors::MonitorError;
 use serde::Serialize;
@@ -41,6 +42,9 @@ pub enum ApiError {
     Busy { message: String, retry_after_secs: u64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
+    /// A domain error, classified by `domain::errors` (status, code, field).
+    #[error("{message}")]
+    Domain { kind: ErrorKind, field: Option<String>, message: String },
 }
 
 /// The body of every error answer under `/api`.
@@ -50,9 +54,10 @@ pub struct ErrorBody {
     pub success: bool,
     /// A clear, human-readable reason.
     pub error: String,
-    /// A stable machine code, e.g. `bad_request`, `not_found`.
+    /// A stable machine code, e.g. `bad_request`, `not_found`; every code is
+    /// listed in docs/api.md.
     pub code: &'static str,
-    /// The field at fault, for validation errors.
+    /// The request's field at fault, when the error is about one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// RFC 9457: the HTTP status.
@@ -64,45 +69,71 @@ pub struct ErrorBody {
 }
 
 impl ApiError {
+    /// The class of this error: its status and code come from there, the
+    /// one table the server functions use too.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::BadRequest(_) => ErrorKind::BadRequest,
+            Self::Unauthorized(_) => ErrorKind::Unauthorized,
+            Self::Forbidden(_) => ErrorKind::Forbidden,
+            Self::QuotaExceeded(_) => ErrorKind::QuotaExceeded,
+            Self::NotFound(_) => ErrorKind::NotFound,
+            Self::MethodNotAllowed(_) => ErrorKind::MethodNotAllowed,
+            Self::Conflict(_) => ErrorKind::Conflict,
+            Self::Unprocessable { .. } => ErrorKind::ValidationFailed,
+            Self::PayloadTooLarge { .. } => ErrorKind::PayloadTooLarge,
+            Self::RateLimited { .. } => ErrorKind::RateLimited,
+            Self::Unavailable(_) => ErrorKind::Unavailable,
+            Self::Busy { .. } => ErrorKind::Busy,
+            Self::Internal(_) => ErrorKind::Internal,
+            Self::Domain { kind, .. } => *kind,
+        }
+    }
+
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> StatusCode {
-        match self {
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden(_) | Self::QuotaExceeded(_) => StatusCode::FORBIDDEN,
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
-            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        StatusCode::from_u16(self.kind().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     /// The stable machine code clients can match on.
     pub fn code(&self) -> &'static str {
+        self.kind().code()
+    }
+
+    /// The request's field at fault, when the error is about one.
+    pub fn field(&self) -> Option<&str> {
         match self {
-            Self::BadRequest(_) => "bad_request",
-            Self::Unauthorized(_) => "unauthorized",
-            Self::Forbidden(_) => "forbidden",
-            Self::QuotaExceeded(_) => "quota_exceeded",
-            Self::NotFound(_) => "not_found",
-            Self::MethodNotAllowed(_) => "method_not_allowed",
-            Self::Conflict(_) => "conflict",
-            Self::Unprocessable { .. } => "validation_failed",
-            Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::Unavailable(_) => "unavailable",
-            Self::Busy { .. } => "busy",
-            Self::Internal(_) => "internal",
+            Self::Unprocessable { field, .. } => Some(field),
+            Self::Domain { field, .. } => field.as_deref(),
+            _ => None,
         }
     }
 
     /// Any infrastructure failure: logged here, a bare 500 for the client.
     pub fn internal(err: impl Into<anyhow::Error>) -> Self {
         Self::Internal(err.into())
+    }
+
+    /// A domain error as its classification says; an internal one keeps its
+    /// cause for the log only.
+    pub fn classified<E>(err: E) -> Self
+    where
+        E: ErrorClass + Send + Sync + 'static,
+    {
+        match (err.kind(), err.retry_after_secs()) {
+            (ErrorKind::Internal, _) => Self::internal(err),
+            (ErrorKind::RateLimited, Some(retry_after_secs)) => {
+                Self::RateLimited { retry_after_secs }
+            }
+            (ErrorKind::Busy, Some(retry_after_secs)) => {
+                Self::Busy { message: err.to_string(), retry_after_secs }
+            }
+            (kind, _) => Self::Domain {
+                kind,
+                field: err.field().map(str::to_owned),
+                message: err.to_string(),
+            },
+        }
     }
 }
 
@@ -112,10 +143,7 @@ impl IntoResponse for ApiError {
         if let Self::Internal(cause) = &self {
             tracing::error!(error = ?cause, "request failed");
         }
-        let field = match &self {
-            Self::Unprocessable { field, .. } => Some(field.clone()),
-            _ => None,
-        };
+        let field = self.field().map(str::to_owned);
         let message = self.to_string();
         let body = ErrorBody {
             success: false,
@@ -139,43 +167,13 @@ impl IntoResponse for ApiError {
 
 impl From<AccountError> for ApiError {
     fn from(err: AccountError) -> Self {
-        match err {
-            AccountError::InvalidInput(msg) => Self::BadRequest(msg),
-            AccountError::EmailTaken | AccountError::Conflict(_) => Self::Conflict(err.to_string()),
-            AccountError::WrongCredentials | AccountError::Unauthenticated(_) => {
-                Self::Unauthorized(err.to_string())
-            }
-            AccountError::Disabled
-            | AccountError::SignupClosed
-            | AccountError::InvitationRequired
-            | AccountError::Forbidden(_) => Self::Forbidden(err.to_string()),
-            AccountError::Throttled { retry_after_secs } => Self::RateLimited { retry_after_secs },
-            AccountError::Busy { retry_after_secs } => {
-                Self::Busy { message: err.to_string(), retry_after_secs }
-            }
-            AccountError::UserNotFound | AccountError::SessionNotFound => {
-                Self::NotFound(err.to_string())
-            }
-            AccountError::WrongPassword => Self::Forbidden(err.to_string()),
-            AccountError::Database(db) => Self::internal(db),
-            AccountError::Internal(msg) => Self::internal(anyhow::anyhow!(msg)),
-        }
+        Self::classified(err)
     }
 }
 
 impl From<MonitorError> for ApiError {
     fn from(err: MonitorError) -> Self {
-        match err {
-            MonitorError::Invalid(spec) => {
-                Self::Unprocessable { field: spec.field.clone(), message: spec.to_string() }
-            }
-            MonitorError::NotFound => Self::NotFound(err.to_string()),
-            MonitorError::Forbidden => Self::Forbidden(err.to_string()),
-            MonitorError::Conflict(msg) => Self::Conflict(msg),
-            MonitorError::Quota(quota) => Self::QuotaExceeded(quota.to_string()),
-            MonitorError::Undecryptable(cause) => Self::internal(cause),
-            MonitorError::Database(db) => Self::internal(db),
-        }
+        Self::classified(err)
     }
 }
 
@@ -184,7 +182,9 @@ impl ApiError {
     /// API uses 422: same body, the contract's status.
     pub fn contract(err: MonitorError) -> Self {
         match Self::from(err) {
-            Self::Unprocessable { message, .. } => Self::BadRequest(message),
+            Self::Domain { kind: ErrorKind::ValidationFailed, field, message } => {
+                Self::Domain { kind: ErrorKind::BadRequest, field, message }
+            }
             other => other,
         }
     }
@@ -192,34 +192,13 @@ impl ApiError {
 
 impl From<ChannelError> for ApiError {
     fn from(err: ChannelError) -> Self {
-        match err {
-            ChannelError::Invalid { field, message } => {
-                Self::Unprocessable { message: format!("{field}: {message}"), field }
-            }
-            ChannelError::NotFound => Self::NotFound(err.to_string()),
-            ChannelError::Forbidden(_) => Self::Forbidden(err.to_string()),
-            ChannelError::Quota(quota) => Self::QuotaExceeded(quota.to_string()),
-            ChannelError::Throttled { retry_after_secs } => Self::RateLimited { retry_after_secs },
-            ChannelError::Undecryptable(cause) => Self::internal(cause),
-            ChannelError::Database(db) => Self::internal(db),
-            ChannelError::Internal(msg) => Self::internal(anyhow::anyhow!(msg)),
-        }
+        Self::classified(err)
     }
 }
 
 impl From<IntegrationError> for ApiError {
     fn from(err: IntegrationError) -> Self {
-        match err {
-            IntegrationError::Invalid { field, message } => {
-                Self::Unprocessable { message: format!("{field}: {message}"), field }
-            }
-            IntegrationError::NotFound => Self::NotFound(err.to_string()),
-            IntegrationError::Forbidden => Self::Forbidden(err.to_string()),
-            IntegrationError::Quota(quota) => Self::QuotaExceeded(quota.to_string()),
-            IntegrationError::Unverified(_) => Self::Unauthorized(err.to_string()),
-            IntegrationError::Undecryptable(cause) => Self::internal(cause),
-            IntegrationError::Database(db) => Self::internal(db),
-        }
+        Self::classified(err)
     }
 }
 
@@ -297,14 +276,89 @@ mod tests {
         let invalid = ApiError::from(ChannelError::invalid("slack.webhook_url", "must be https"));
         assert_eq!(invalid.status().as_u16(), 422);
         assert_eq!(invalid.to_string(), "slack.webhook_url: must be https");
-        assert!(
-            matches!(&invalid, ApiError::Unprocessable { field, .. } if field == "slack.webhook_url")
-        );
+        assert_eq!(invalid.field(), Some("slack.webhook_url"));
         assert_eq!(ApiError::from(ChannelError::Forbidden("no")).status().as_u16(), 403);
         assert_eq!(ApiError::from(ChannelError::NotFound).status().as_u16(), 404);
         let internal = ApiError::from(ChannelError::Internal("key mismatch".into()));
         assert_eq!(internal.status().as_u16(), 500);
         assert_eq!(internal.to_string(), "internal error");
+    }
+
+    /// Builds the same domain error twice and answers it as the API and as
+    /// a server function would: (what, API status, API code, /rpc status, /rpc code).
+    macro_rules! both {
+        ($err:expr) => {{
+            let api = ApiError::from($err);
+            let rpc = app::error::AppError::from($err);
+            (
+                stringify!($err),
+                api.status().as_u16(),
+                api.code(),
+                rpc.code.status(),
+                rpc.code.code(),
+            )
+        }};
+    }
+
+    #[test]
+    fn every_domain_error_has_the_same_status_and_code_on_api_and_rpc() {
+        use domain::accounts::Password;
+        use domain::monitors::SpecError;
+        use domain::quotas::{Quota, QuotaExceeded};
+        let db = || sea_orm::DbErr::Custom("connection refused".into());
+        let quota = |quota| QuotaExceeded { quota, limit: 3 };
+        let cases = [
+            both!(AccountError::invalid("email", "invalid email: it has no @")),
+            both!(Password::parse("short").expect_err("weak")),
+            both!(AccountError::EmailTaken),
+            both!(AccountError::WrongCredentials),
+            both!(AccountError::Disabled),
+            both!(AccountError::SignupClosed),
+            both!(AccountError::InvitationRequired),
+            both!(AccountError::Throttled { retry_after_secs: 5 }),
+            both!(AccountError::Busy { retry_after_secs: 1 }),
+            both!(AccountError::Unauthenticated("the session ended")),
+            both!(AccountError::Forbidden("this needs the ADMIN role")),
+            both!(AccountError::UserNotFound),
+            both!(AccountError::WrongPassword),
+            both!(AccountError::SessionNotFound),
+            both!(AccountError::Conflict("the last admin stays")),
+            both!(AccountError::Database(db())),
+            both!(AccountError::Internal("hasher gone".into())),
+            both!(MonitorError::Invalid(SpecError::new("http.url", "must be http or https"))),
+            both!(MonitorError::NotFound),
+            both!(MonitorError::Forbidden),
+            both!(MonitorError::Conflict("already monitored".into())),
+            both!(MonitorError::Quota(quota(Quota::Monitors))),
+            both!(MonitorError::Database(db())),
+            both!(ChannelError::invalid("webhook.url", "is not a valid URL")),
+            both!(ChannelError::NotFound),
+            both!(ChannelError::Forbidden("not yours")),
+            both!(ChannelError::Throttled { retry_after_secs: 9 }),
+            both!(ChannelError::Quota(quota(Quota::Channels))),
+            both!(ChannelError::Database(db())),
+            both!(ChannelError::Internal("key mismatch".into())),
+        ];
+        for (what, api_status, api_code, rpc_status, rpc_code) in cases {
+            assert_eq!((api_status, api_code), (rpc_status, rpc_code), "{what}");
+        }
+        let taken = both!(AccountError::EmailTaken);
+        assert_eq!((taken.1, taken.2), (409, "conflict"), "a taken email is a conflict on both");
+    }
+
+    #[test]
+    fn integration_errors_are_classified_like_the_others() {
+        let unsigned = ApiError::from(IntegrationError::Unverified(
+            domain::integrations::SignatureError::Mismatch,
+        ));
+        assert_eq!((unsigned.status().as_u16(), unsigned.code()), (401, "unauthorized"));
+        let invalid = ApiError::from(IntegrationError::invalid("app_id", "is required"));
+        assert_eq!((invalid.status().as_u16(), invalid.field()), (422, Some("app_id")));
+        let quota = domain::quotas::QuotaExceeded {
+            quota: domain::quotas::Quota::SlackIntegrations,
+            limit: 1,
+        };
+        assert_eq!(ApiError::from(IntegrationError::Quota(quota)).code(), "quota_exceeded");
     }
 
     #[test]

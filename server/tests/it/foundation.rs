@@ -32,7 +32,10 @@ async fn health_ready_metrics_and_openapi_answer_on_every_backend() {
         let metrics = app.client.get(app.url("/metrics")).send().await.unwrap();
         assert_eq!(metrics.status(), 200);
         let text = metrics.text().await.unwrap();
-        assert!(text.contains("http_requests_total"), "metrics lack request counts:\n{text}");
+        assert!(
+            text.contains("runstate_http_requests_total"),
+            "metrics lack request counts:\n{text}"
+        );
         assert!(text.contains("route=\"/api/v1/health\""));
 
         let doc: Value = app

@@ -1,5 +1,6 @@
 //! `/metrics` can be protected: a bearer token (`--metrics-token`) and a
-//! separate listener (`--metrics-bind`) for `serve` and `all` too.
+//! separate listener (`--metrics-bind`) for `serve` and `all` too; after
+//! checks of every kind, what it exports passes `promtool check metrics`.
 
 #![allow(clippy::unwrap_used)]
 
@@ -8,7 +9,10 @@ use crate::support;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{spawn_sqlite, Spawn};
+use jobs::testing::Recorder;
+use serde_json::json;
+use support::github::GithubStandIn;
+use support::{spawn_sqlite, Spawn, TestApp};
 
 const BIN: &str = env!("CARGO_BIN_EXE_runstate");
 const TOKEN: &str = "metrics-token-0123456789";
@@ -100,4 +104,71 @@ async fn serve_with_a_metrics_bind_serves_metrics_there_only() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(exit.success(), "{exit}");
+}
+
+/// Waits until every check kind has been counted, then returns `/metrics`.
+async fn metrics_after_every_kind(app: &TestApp) -> String {
+    let started = Instant::now();
+    loop {
+        let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        let counted =
+            |kind: &str| text.contains(&format!("runstate_checks_total{{kind=\"{kind}\""));
+        if ["http", "tcp", "github_runners"].into_iter().all(counted) {
+            return text;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "not every kind checked:\n{text}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// `promtool`, or `None` (with the reason printed) when this machine lacks it
+/// and the run does not require it; `make test` installs it.
+fn promtool() -> Option<&'static str> {
+    let found =
+        Command::new("promtool").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !found {
+        let why = "promtool is not installed (scripts/install.sh test installs it)";
+        assert!(std::env::var("RUNSTATE_REQUIRE_SERVICES").is_err(), "{why}");
+        eprintln!("skipping the promtool check: {why}");
+        return None;
+    }
+    Some("promtool")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_after_checks_of_every_kind_pass_promtool() {
+    let Some(promtool) = promtool() else { return };
+    let app = spawn_sqlite(Spawn { pipeline: true, ..Default::default() }).await;
+    let token = app.user("ops").await;
+    let target = Recorder::start("/").await;
+    let addr = target.url.trim_start_matches("http://").trim_end_matches('/').to_owned();
+    let (host, port) = addr.rsplit_once(':').unwrap();
+    let github = GithubStandIn::start("ghp_standInToken0123456789abcdefWXYZ", 3).await;
+    for body in [
+        json!({"name": "web", "kind": "http", "interval_seconds": 1, "http": {"url": target.url}}),
+        json!({"name": "port", "kind": "tcp", "interval_seconds": 1,
+               "tcp": {"host": host, "port": port.parse::<u16>().unwrap()}}),
+        json!({"name": "CI", "kind": "github_runners", "interval_seconds": 1,
+               "github_runners": {"owner": "acme", "repo": "api",
+                                  "token": "ghp_standInToken0123456789abcdefWXYZ", "api_url": github.url}}),
+    ] {
+        let (status, answer) = app.post("/api/v1/monitors", body, Some(&token)).await;
+        assert_eq!(status, 201, "{answer}");
+    }
+    let text = metrics_after_every_kind(&app).await;
+    for name in ["runstate_check_duration_seconds", "runstate_http_requests_total"] {
+        assert!(text.contains(&format!("# HELP {name} ")), "{name} has its help text:\n{text}");
+    }
+    let mut check = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut check.stdin.take().unwrap(), text.as_bytes()).unwrap();
+    let out = check.wait_with_output().unwrap();
+    let report =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && report.trim().is_empty(), "promtool: {report}\n{text}");
 }

@@ -167,12 +167,12 @@ async fn a_target_going_down_opens_one_incident_notifies_every_channel_and_recov
         let metrics =
             app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
         for series in [
-            "checks_total",
-            "check_duration_seconds",
-            "notifications_total",
-            "queue_depth",
-            "incidents_open",
-            "scheduler_lag_seconds",
+            "runstate_checks_total",
+            "runstate_check_duration_seconds",
+            "runstate_notifications_total",
+            "runstate_queue_depth",
+            "runstate_incidents_open",
+            "runstate_scheduler_lag_seconds",
         ] {
             assert!(metrics.contains(series), "/metrics lacks {series}");
         }

@@ -189,7 +189,10 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
     )]
     let metrics =
         reqwest::get(format!("http://{metrics_bind}/metrics")).await.unwrap().text().await.unwrap();
-    assert!(metrics.contains("checks_total"), "the worker exports its metrics:\n{metrics}");
+    assert!(
+        metrics.contains("runstate_checks_total"),
+        "the worker exports its metrics:\n{metrics}"
+    );
     // A graceful stop lets running checks finish and be recorded.
     for child in &fleet.0 {
         let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();

@@ -345,14 +345,14 @@ async fn the_monitor_form_creates_and_edits_a_runner_monitor_without_showing_its
         ("form[github_api_url]", "https://ghe.example.org/api/v3"),
     ];
     let (status, body) = app.rpc("save_monitor", &base, Some(&ann)).await;
-    assert_eq!(status, 400, "{body}");
-    assert_eq!(body["Invalid"]["field"], "github_token", "the token is required: {body}");
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["field"], "github_token", "the token is required: {body}");
     let mut bad_owner = base.to_vec();
     bad_owner[2] = ("form[github_owner]", "-acme");
     bad_owner.push(("form[github_token]", TOKEN));
     let (status, body) = app.rpc("save_monitor", &bad_owner, Some(&ann)).await;
-    assert_eq!(status, 400, "{body}");
-    assert_eq!(body["Invalid"]["field"], "github_owner", "{body}");
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["field"], "github_owner", "{body}");
 
     let mut form = base.to_vec();
     form.push(("form[github_token]", TOKEN));

@@ -62,14 +62,17 @@ async fn server_functions_need_a_session_and_admin_ones_the_admin_role() {
     for app in spawn_all().await {
         let (status, body) = app.rpc("dashboard", &[("status", ""), ("search", "")], None).await;
         assert_eq!(status, 401, "{}: {body}", app.backend);
-        assert!(body["Unauthorized"].is_string(), "{body}");
+        assert_eq!(body["code"], "unauthorized", "{body}");
         let ann = app.user("ann").await;
         let (status, body) = app.rpc("admin_overview", &[], Some(&ann)).await;
         assert_eq!(status, 403, "{}: {body}", app.backend);
         let (status, body) =
             app.rpc("dashboard", &[("status", "sideways"), ("search", "")], Some(&ann)).await;
-        assert_eq!(status, 400, "{body}");
-        assert_eq!(body["Invalid"]["field"], "status");
+        assert_eq!(status, 422, "the status the API answers too: {body}");
+        assert_eq!(
+            (&body["code"], &body["field"]),
+            (&json!("validation_failed"), &json!("status"))
+        );
     }
 }
 
@@ -102,8 +105,8 @@ async fn saving_a_monitor_names_the_field_at_fault_then_creates_it() {
         ];
         for (form, field) in cases {
             let (status, body) = app.rpc("save_monitor", form, Some(&ann)).await;
-            assert_eq!(status, 400, "{}: {body}", app.backend);
-            assert_eq!(body["Invalid"]["field"], field, "{body}");
+            assert_eq!(status, 422, "{}: {body}", app.backend);
+            assert_eq!(body["field"], field, "{body}");
         }
         let form = [
             ("form[kind]", "http"),
@@ -180,5 +183,26 @@ async fn the_admin_overview_api_counts_checks_queues_workers_and_failures() {
         assert_eq!(failures[0]["http_status"], 503);
         let (_, doc) = app.get("/api/v1/openapi.json", None).await;
         assert!(doc["paths"]["/admin/overview"]["get"].is_object(), "documented in OpenAPI");
+    }
+}
+
+#[tokio::test]
+async fn a_failure_has_the_same_status_code_and_field_on_api_and_rpc() {
+    for app in spawn_all().await {
+        app.signup("taken@example.org", support::PASSWORD).await;
+        let cases = [
+            ("Taken@example.org", support::PASSWORD, 409, "conflict", "email"),
+            ("nobody@localhost", support::PASSWORD, 400, "bad_request", "email"),
+            ("new@example.org", "        ", 400, "bad_request", "password"),
+        ];
+        for (email, password, status, code, field) in cases {
+            let body = json!({"email": email, "password": password});
+            let (api_status, api) = app.post("/api/v1/signup", body, None).await;
+            let form = [("email", email), ("password", password)];
+            let (rpc_status, rpc) = app.rpc("sign_up", &form, None).await;
+            assert_eq!((api_status, rpc_status), (status, status), "{email}: {api} / {rpc}");
+            assert_eq!((&api["code"], &rpc["code"]), (&json!(code), &json!(code)), "{email}");
+            assert_eq!((&api["field"], &rpc["field"]), (&json!(field), &json!(field)), "{email}");
+        }
     }
 }
