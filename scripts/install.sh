@@ -2,7 +2,9 @@
 # Installs what building and testing RunState needs, and nothing that is already there.
 #   scripts/install.sh run   the wasm target, wasm-bindgen-cli, npm tools (sass, wasm-opt, echarts)
 #   scripts/install.sh test  all of `run`, plus Postgres, Redis, Chromium and faketime from apt,
-#                            and promtool (from Debian's prometheus package)
+#                            promtool (from Debian's prometheus package) and schemathesis
+#                            (PyPI) in a venv
+#   scripts/install.sh schemathesis-path   prints that venv's directory
 # Idempotent and quiet: it prints one line per thing it actually installs, and on a
 # failure the captured output of the step that failed.
 set -euo pipefail
@@ -83,7 +85,7 @@ install_apt() {
 }
 
 # --- promtool (helper "errors") ---
-# `promtool check metrics` lints what /metrics exports (server/tests/metrics.rs). Debian ships
+# `promtool check metrics` lints what /metrics exports (server/tests/it/metrics.rs). Debian ships
 # it in the `prometheus` package; only the tool is taken from it, into ~/.cache/runstate/bin,
 # so no Prometheus server (nor its web assets) is installed or started.
 PROMTOOL_DIR=$HOME/.cache/runstate/bin
@@ -105,6 +107,24 @@ install_promtool() {
   rm -rf "$tmp"
 }
 # --- end promtool ---
+# --- schemathesis (scripts/schemathesis.sh) ---
+# A pinned version in its own venv outside the clone: the conformance run's verdicts must
+# not change with whatever PyPI publishes next, and the venv survives new clones.
+SCHEMATHESIS_VERSION=4.32.5
+schemathesis_venv() { echo "${RUNSTATE_TOOLS_DIR:-$HOME/.cache/runstate}/schemathesis-$SCHEMATHESIS_VERSION"; }
+
+install_schemathesis() {
+  local venv
+  venv=$(schemathesis_venv)
+  [[ -x $venv/bin/st ]] && return 0
+  command -v python3 >/dev/null || die "python3 is missing (apt-get install python3 python3-venv)"
+  echo "installing schemathesis $SCHEMATHESIS_VERSION into $venv"
+  rm -rf "$venv"
+  quietly "a python venv" python3 -m venv "$venv"
+  quietly "schemathesis $SCHEMATHESIS_VERSION" \
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+}
+# --- end schemathesis ---
 
 for_run() {
   install_rust_target
@@ -116,9 +136,11 @@ for_test() {
   install_apt
   install_promtool # helper "errors"
   for_run
+  install_schemathesis
 }
 
 case ${1:-} in
   run | test) "for_$1" ;;
+  schemathesis-path) schemathesis_venv ;;
   *) die "usage: scripts/install.sh run|test" ;;
 esac

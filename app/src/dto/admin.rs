@@ -18,6 +18,7 @@ pub struct AdminUser {
 
 /// Jobs waiting in one queue (`None`: the queue did not answer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueDepth {
     pub queue: String,
     pub depth: Option<u64>,

@@ -9,7 +9,7 @@ use domain::history::overview;
 use domain::monitors::MonitorFilter;
 use uuid::Uuid;
 
-use super::convert::{self, when};
+use super::convert::when;
 use super::errors::internal;
 use super::monitors::rows;
 use super::{accounts, admin, client, database, monitor_service, parse_id, ports};
@@ -82,7 +82,7 @@ pub async fn overview() -> Result<AdminOverview, AppError> {
         row.owner = owners.get(&view.owner_id).cloned();
     }
     Ok(AdminOverview {
-        counts: convert::counts(summary.monitors),
+        counts: summary.monitors.into(),
         open_incidents: summary.open_incidents,
         checks_last_minute: summary.checks_last_minute,
         queues: ports()?.0.queue_depths().await,

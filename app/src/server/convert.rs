@@ -5,8 +5,7 @@ use domain::history::{CheckRow, IncidentRow, NotificationRow, Stats, TimelineEnt
 use domain::monitors::MonitorView;
 
 use crate::dto::{
-    CheckItem, IncidentItem, MonitorRow, NotificationItem, StatsData, StatusCounts, TimelineItem,
-    When,
+    CheckItem, IncidentItem, MonitorRow, NotificationItem, StatsData, TimelineItem, When,
 };
 
 /// A moment as text, and how long before `now` it was.
@@ -37,18 +36,6 @@ pub fn monitor_row(
         uptime_24h,
         sparkline,
         owner: None,
-    }
-}
-
-/// Status counts as the UI shows them.
-pub fn counts(c: domain::history::StatusCounts) -> StatusCounts {
-    StatusCounts {
-        total: c.total,
-        up: c.up,
-        down: c.down,
-        degraded: c.degraded,
-        paused: c.paused,
-        unknown: c.unknown,
     }
 }
 

@@ -43,7 +43,7 @@ pub async fn dashboard(status: String, search: String) -> Result<DashboardData, 
         .map_err(|e| internal("status counts", e))?;
     Ok(DashboardData {
         monitors: rows(&db, &page.monitors, Utc::now()).await?,
-        counts: convert::counts(counts),
+        counts: counts.into(),
     })
 }
 
@@ -97,9 +97,10 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
             summary::uptime_of(&monitor, now - length).await.map_err(|e| internal("uptime", e))?;
         uptime.push(Uptime { label: label.into(), percent: u.percent(), checks: u.checks });
     }
-    let incidents = history::incidents::of_monitor(&monitor, None, HISTORY_LIMIT)
+    let incidents = history::incidents::of_monitor(&monitor, None, None, HISTORY_LIMIT)
         .await
-        .map_err(|e| internal("incidents", e))?;
+        .map_err(|e| internal("incidents", e))?
+        .incidents;
     let ids: Vec<Uuid> = incidents.iter().map(|i| i.id).collect();
     let mut timelines = history::incidents::timelines(&monitor, &ids)
         .await

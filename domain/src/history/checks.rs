@@ -120,18 +120,64 @@ pub struct NotificationRow {
     pub region: String,
 }
 
+/// One page of a monitor's notifications.
+#[derive(Debug, Clone)]
+pub struct NotificationPage {
+    pub items: Vec<NotificationRow>,
+    /// Pass back as `cursor` for the next (older) page.
+    pub next_cursor: Option<String>,
+}
+
 /// A monitor's notifications, newest first.
 pub async fn notifications(
     monitor: &MonitorRef<impl Access>,
     limit: u64,
 ) -> Result<Vec<NotificationRow>, DbErr> {
-    let rows = notifications::Entity::find()
-        .filter(notifications::Column::MonitorId.eq(monitor.id()))
+    Ok(notification_page(monitor, None, limit).await?.items)
+}
+
+/// A page of a monitor's notifications, newest first; the cursor is the
+/// last notification seen, and the page continues below its `(created_at,
+/// id)` as the checks' pages do. A cursor that is gone ends the list.
+pub async fn notification_page(
+    monitor: &MonitorRef<impl Access>,
+    cursor: Option<Uuid>,
+    limit: u64,
+) -> Result<NotificationPage, DbErr> {
+    let (db, monitor_id) = (monitor.db(), monitor.id());
+    let limit = limit.clamp(1, 1000);
+    let mut query =
+        notifications::Entity::find().filter(notifications::Column::MonitorId.eq(monitor_id));
+    if let Some(cursor) = cursor {
+        let at: Option<DateTime<Utc>> = notifications::Entity::find_by_id(cursor)
+            .filter(notifications::Column::MonitorId.eq(monitor_id))
+            .select_only()
+            .column(notifications::Column::CreatedAt)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let Some(at) = at else {
+            return Ok(NotificationPage { items: Vec::new(), next_cursor: None });
+        };
+        query = query.filter(notifications::Column::CreatedAt.lte(at)).filter(
+            Condition::any()
+                .add(notifications::Column::CreatedAt.lt(at))
+                .add(notifications::Column::Id.lt(cursor)),
+        );
+    }
+    let mut rows = query
         .order_by_desc(notifications::Column::CreatedAt)
-        .limit(limit.clamp(1, 1000))
-        .all(monitor.db())
+        .order_by_desc(notifications::Column::Id)
+        .limit(limit + 1)
+        .all(db)
         .await?;
-    Ok(rows
+    let next_cursor = if rows.len() as u64 > limit {
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        rows.last().map(|n| n.id.to_string())
+    } else {
+        None
+    };
+    let items = rows
         .into_iter()
         .map(|n| NotificationRow {
             id: n.id,
@@ -150,5 +196,6 @@ pub async fn notifications(
             sent_at: n.sent_at,
             region: n.region,
         })
-        .collect())
+        .collect();
+    Ok(NotificationPage { items, next_cursor })
 }

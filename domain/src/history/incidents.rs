@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -55,7 +56,18 @@ pub struct IncidentFilter {
     pub monitor: Option<Uuid>,
     /// `Some(true)` open only, `Some(false)` resolved only.
     pub open: Option<bool>,
+    /// The next page: the incidents older than this one (a previous page's
+    /// `next_cursor`).
+    pub after: Option<Uuid>,
     pub limit: u64,
+}
+
+/// One page of incidents.
+#[derive(Debug, Clone)]
+pub struct IncidentPage {
+    pub incidents: Vec<IncidentRow>,
+    /// Pass back as `after` for the next (older) page.
+    pub next_cursor: Option<String>,
 }
 
 fn row(i: incidents::Model, monitor_name: String, now: DateTime<Utc>) -> IncidentRow {
@@ -82,6 +94,18 @@ pub async fn list(
     caller: &Principal,
     filter: &IncidentFilter,
 ) -> Result<Vec<IncidentRow>, DbErr> {
+    Ok(page(db, caller, filter).await?.incidents)
+}
+
+/// A page of the incidents `caller` may see, newest first. Like the checks'
+/// pages, the cursor is the last incident seen: the page continues below its
+/// `(started_at, id)`, so the `(monitor_id, started_at)` index serves every
+/// page. A cursor whose incident is gone (or is not in this list) ends it.
+pub async fn page(
+    db: &DatabaseConnection,
+    caller: &Principal,
+    filter: &IncidentFilter,
+) -> Result<IncidentPage, DbErr> {
     let mut query = incidents::Entity::find();
     if let Some(monitor) = filter.monitor {
         query = query.filter(incidents::Column::MonitorId.eq(monitor));
@@ -95,36 +119,64 @@ pub async fn list(
             incidents::Column::MonitorId.in_subquery(sea_orm::QueryTrait::into_query(owned)),
         );
     }
-    rows(db, query, filter.open, filter.limit).await
+    rows(db, query, filter.open, filter.after, filter.limit).await
 }
 
-/// One monitor's incidents (`open`: only open or only resolved ones),
-/// newest first.
+/// A page of one monitor's incidents (`open`: only open or only resolved
+/// ones), newest first, below the incident `after` when given.
 pub async fn of_monitor(
     monitor: &MonitorRef<impl Access>,
     open: Option<bool>,
+    after: Option<Uuid>,
     limit: u64,
-) -> Result<Vec<IncidentRow>, DbErr> {
+) -> Result<IncidentPage, DbErr> {
     let query = incidents::Entity::find().filter(incidents::Column::MonitorId.eq(monitor.id()));
-    rows(monitor.db(), query, open, limit).await
+    rows(monitor.db(), query, open, after, limit).await
 }
 
 async fn rows(
     db: &DatabaseConnection,
     mut query: sea_orm::Select<incidents::Entity>,
     open: Option<bool>,
+    after: Option<Uuid>,
     limit: u64,
-) -> Result<Vec<IncidentRow>, DbErr> {
+) -> Result<IncidentPage, DbErr> {
+    let limit = limit.clamp(1, 500);
     match open {
         Some(true) => query = query.filter(incidents::Column::ResolvedAt.is_null()),
         Some(false) => query = query.filter(incidents::Column::ResolvedAt.is_not_null()),
         None => {}
     }
-    let rows = query
+    if let Some(after) = after {
+        let at: Option<DateTime<Utc>> = query
+            .clone()
+            .filter(incidents::Column::Id.eq(after))
+            .select_only()
+            .column(incidents::Column::StartedAt)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let Some(at) = at else {
+            return Ok(IncidentPage { incidents: Vec::new(), next_cursor: None });
+        };
+        query = query.filter(incidents::Column::StartedAt.lte(at)).filter(
+            Condition::any()
+                .add(incidents::Column::StartedAt.lt(at))
+                .add(incidents::Column::Id.lt(after)),
+        );
+    }
+    let mut rows = query
         .order_by_desc(incidents::Column::StartedAt)
-        .limit(limit.clamp(1, 500))
+        .order_by_desc(incidents::Column::Id)
+        .limit(limit + 1)
         .all(db)
         .await?;
+    let next_cursor = if rows.len() as u64 > limit {
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        rows.last().map(|i| i.id.to_string())
+    } else {
+        None
+    };
     let ids: Vec<Uuid> = rows.iter().map(|i| i.monitor_id).collect();
     let names: std::collections::HashMap<Uuid, String> = monitors::Entity::find()
         .filter(monitors::Column::Id.is_in(ids))
@@ -134,13 +186,14 @@ async fn rows(
         .map(|m| (m.id, m.name))
         .collect();
     let now = Utc::now();
-    Ok(rows
+    let incidents = rows
         .into_iter()
         .map(|i| {
             let name = names.get(&i.monitor_id).cloned().unwrap_or_default();
             row(i, name, now)
         })
-        .collect())
+        .collect();
+    Ok(IncidentPage { incidents, next_cursor })
 }
 
 /// Incident `id` of the monitor with its timeline; `None` when the monitor

@@ -7,8 +7,8 @@ pub mod overview;
 pub mod stats;
 pub mod summary;
 
-pub use checks::{CheckPage, CheckRow, NotificationRow};
-pub use incidents::{IncidentFilter, IncidentRow, IncidentTimeline, TimelineEntry};
+pub use checks::{CheckPage, CheckRow, NotificationPage, NotificationRow};
+pub use incidents::{IncidentFilter, IncidentPage, IncidentRow, IncidentTimeline, TimelineEntry};
 pub use overview::{Failure, Overview, RegionSeen};
 pub use stats::{Bucket, Stats, Window};
 pub use summary::{StatusCounts, Uptime};

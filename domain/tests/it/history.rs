@@ -7,8 +7,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::accounts::{Principal, Role};
-use domain::entities::{checks, incident_events, incidents};
-use domain::history::{incidents as history_incidents, overview, summary, IncidentFilter};
+use domain::entities::{checks, incident_events, incidents, notifications};
+use domain::history::{
+    checks as history_checks, incidents as history_incidents, overview, summary, IncidentFilter,
+};
 use domain::monitors::{HttpSpec, MonitorError, MonitorInput, MonitorService, Read, Status, Write};
 use domain::testing;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
@@ -231,5 +233,118 @@ async fn access_is_the_owners_or_an_admins_and_a_grant_reaches_only_its_monitor(
         assert!(seen.is_empty(), "a user naming another's monitor sees none of its incidents");
         let seen = history_incidents::list(db, &admin, &theirs).await.unwrap();
         assert_eq!(seen.len(), 1, "an admin asking for all users does");
+    }
+}
+
+async fn incident(db: &DatabaseConnection, monitor: Uuid, number: i32, at: DateTime<Utc>) -> Uuid {
+    let id = Uuid::now_v7();
+    incidents::ActiveModel {
+        id: Set(id),
+        monitor_id: Set(monitor),
+        subject: Set(String::new()),
+        number: Set(number),
+        started_at: Set(at),
+        resolved_at: Set(Some(at + Duration::minutes(1))),
+        cause: Set("HTTP 500".into()),
+        acknowledged_at: Set(None),
+        acknowledged_by: Set(None),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    id
+}
+
+async fn notification(db: &DatabaseConnection, monitor: Uuid, at: DateTime<Utc>) -> Uuid {
+    let id = Uuid::now_v7();
+    notifications::ActiveModel {
+        id: Set(id),
+        monitor_id: Set(monitor),
+        incident_id: Set(None),
+        channel_id: Set(None),
+        event: Set("down".into()),
+        prev_status: Set(Some("up".into())),
+        current_status: Set(Some("down".into())),
+        channel: Set("webhook".into()),
+        recipient: Set("https://127.0.0.2/hook".into()),
+        delivery_status: Set("delivered".into()),
+        attempts: Set(1),
+        last_error: Set(None),
+        region: Set("eu-west".into()),
+        created_at: Set(at),
+        next_attempt_at: Set(None),
+        sent_at: Set(Some(at)),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    id
+}
+
+/// Five rows at four times (two share one), newest first by time, then id.
+fn newest_first(rows: &[(DateTime<Utc>, Uuid)]) -> Vec<Uuid> {
+    let mut rows = rows.to_vec();
+    rows.sort_by(|a, b| b.cmp(a));
+    rows.into_iter().map(|(_, id)| id).collect()
+}
+
+#[tokio::test]
+async fn incident_pages_follow_the_cursor_to_the_end_without_gaps_or_repeats() {
+    for test in domain::testing::all_backends().await {
+        let db = &test.db;
+        let ann = testing::user(db, Role::User).await;
+        let (m, other) = (monitor(db, &ann, "a", false).await, monitor(db, &ann, "b", false).await);
+        let now = Utc::now();
+        let mut rows = Vec::new();
+        for (number, minutes) in [(1, 50), (2, 40), (3, 30), (4, 30), (5, 10)] {
+            let at = now - Duration::minutes(minutes);
+            rows.push((at, incident(db, m, number, at).await));
+        }
+        let elsewhere = incident(db, other, 1, now).await;
+        let mut seen = Vec::new();
+        let mut filter = IncidentFilter { monitor: Some(m), limit: 2, ..Default::default() };
+        loop {
+            let page = history_incidents::page(db, &ann, &filter).await.unwrap();
+            assert!(page.incidents.len() <= 2, "{}", test.url);
+            seen.extend(page.incidents.iter().map(|i| i.id));
+            match page.next_cursor {
+                Some(cursor) => filter.after = Some(cursor.parse().unwrap()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, newest_first(&rows), "{}", test.url);
+        // Another monitor's incident is no cursor into this list.
+        filter.after = Some(elsewhere);
+        assert!(history_incidents::page(db, &ann, &filter).await.unwrap().incidents.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn notification_pages_follow_the_cursor_to_the_end_without_gaps_or_repeats() {
+    for test in domain::testing::all_backends().await {
+        let db = &test.db;
+        let ann = testing::user(db, Role::User).await;
+        let (m, other) = (monitor(db, &ann, "a", false).await, monitor(db, &ann, "b", false).await);
+        let grant = testing::monitor_ref(db, m).await;
+        let now = Utc::now();
+        let mut rows = Vec::new();
+        for minutes in [50, 40, 30, 30, 10] {
+            let at = now - Duration::minutes(minutes);
+            rows.push((at, notification(db, m, at).await));
+        }
+        let elsewhere = notification(db, other, now).await;
+        let (mut seen, mut cursor) = (Vec::new(), None);
+        loop {
+            let page = history_checks::notification_page(&grant, cursor, 2).await.unwrap();
+            assert!(page.items.len() <= 2, "{}", test.url);
+            seen.extend(page.items.iter().map(|n| n.id));
+            match page.next_cursor {
+                Some(next) => cursor = Some(next.parse().unwrap()),
+                None => break,
+            }
+        }
+        assert_eq!(seen, newest_first(&rows), "{}", test.url);
+        let page = history_checks::notification_page(&grant, Some(elsewhere), 2).await.unwrap();
+        assert!(page.items.is_empty() && page.next_cursor.is_none());
     }
 }

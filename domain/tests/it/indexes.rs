@@ -126,7 +126,9 @@ async fn every_ui_api_and_pipeline_query_is_served_by_an_index() {
         let parsed = Window::parse(window).unwrap();
         indexed(&db, window, stats::compute(&monitor, parsed, window, now)).await.unwrap();
     }
-    indexed(&db, "monitor incidents", incidents::of_monitor(&monitor, None, 20)).await.unwrap();
+    indexed(&db, "monitor incidents", incidents::of_monitor(&monitor, None, None, 20))
+        .await
+        .unwrap();
     let mine = IncidentFilter { limit: 20, ..Default::default() };
     indexed(&db, "user's incidents", incidents::list(&db, &owner, &mine)).await.unwrap();
     indexed(&db, "notifications", checks::notifications(&monitor, 20)).await.unwrap();

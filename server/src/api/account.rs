@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::envelope::Envelope;
+use super::envelope::{Envelope, NoData};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Json, Path};
 use crate::auth::{Auth, Client};
@@ -18,6 +18,7 @@ use crate::state::AppState;
 pub struct PasswordChange {
     pub current_password: String,
     /// 8 to 128 characters, not only spaces.
+    #[schema(min_length = 8, max_length = 128, pattern = r"\S")]
     pub new_password: String,
 }
 
@@ -61,7 +62,7 @@ pub struct SessionsBody {
 /// the one making the request stays signed in.
 #[utoipa::path(post, path = "/account/password", tag = "account", security(("bearer" = [])),
     request_body = PasswordChange,
-    responses((status = 200), (status = 400, body = ErrorBody, description = "bad JSON, unknown field, or a new password outside the policy or equal to the current one"),
+    responses((status = 200, body = Envelope<NoData>), (status = 400, body = ErrorBody, description = "bad JSON, unknown field, or a new password outside the policy or equal to the current one"),
               (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "the current password is wrong"),
               (status = 429, body = ErrorBody, description = "too many wrong current passwords")))]
 pub async fn change_password(
@@ -69,17 +70,17 @@ pub async fn change_password(
     Auth(principal): Auth,
     Client(client): Client,
     Json(body): Json<PasswordChange>,
-) -> Result<Envelope<Option<()>>, ApiError> {
+) -> Result<Envelope<NoData>, ApiError> {
     state
         .accounts
         .change_password(&principal, &body.current_password, &body.new_password, &client)
         .await?;
-    Ok(Envelope::ok(None).with_message("password changed; your other sessions have ended"))
+    Ok(Envelope::ok(NoData).with_message("password changed; your other sessions have ended"))
 }
 
 /// The caller's live sessions; `current` marks the one making the request.
 #[utoipa::path(get, path = "/account/sessions", tag = "account", security(("bearer" = [])),
-    responses((status = 200, body = SessionsBody), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Envelope<SessionsBody>), (status = 401, body = ErrorBody)))]
 pub async fn list_sessions(
     State(state): State<AppState>,
     Auth(principal): Auth,
@@ -92,14 +93,14 @@ pub async fn list_sessions(
 /// Ending an ended session again succeeds.
 #[utoipa::path(delete, path = "/account/sessions/{id}", tag = "account", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "the session's id")),
-    responses((status = 200), (status = 400, body = ErrorBody, description = "the id is not a UUID"),
+    responses((status = 200, body = Envelope<NoData>), (status = 400, body = ErrorBody, description = "the id is not a UUID"),
               (status = 401, body = ErrorBody),
               (status = 404, body = ErrorBody, description = "no such session of the caller")))]
 pub async fn end_session(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Path(id): Path<Uuid>,
-) -> Result<Envelope<Option<()>>, ApiError> {
+) -> Result<Envelope<NoData>, ApiError> {
     state.accounts.end_own_session(&principal, id).await?;
-    Ok(Envelope::ok(None).with_message("session ended"))
+    Ok(Envelope::ok(NoData).with_message("session ended"))
 }

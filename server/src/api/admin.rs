@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::envelope::Envelope;
+use super::envelope::{Envelope, NoData};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Json, Path};
 use crate::auth::{Admin, Client};
@@ -42,7 +42,7 @@ impl From<AdminUserView> for AdminUserBody {
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     /// `USER` or `ADMIN`.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = "^(USER|ADMIN)$")]
     pub role: Option<Role>,
     pub disabled: Option<bool>,
 }
@@ -50,6 +50,10 @@ pub struct UserPatch {
 /// Who an invitation is for; anyone when absent.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct InvitationRequest {
+    #[schema(
+        max_length = 254,
+        pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]{1,64}@[^\W_]+(?:-+[^\W_]+)*(?:\.[^\W_]+(?:-+[^\W_]+)*)+\s*$"
+    )]
     pub email: Option<String>,
 }
 
@@ -70,7 +74,7 @@ impl From<Invitation> for InvitationBody {
 
 /// Every user (ADMIN only).
 #[utoipa::path(get, path = "/admin/users", tag = "admin", security(("bearer" = [])),
-    responses((status = 200, body = [AdminUserBody]), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Envelope<Vec<AdminUserBody>>), (status = 403, body = ErrorBody)))]
 pub async fn list_users(
     State(state): State<AppState>,
     Admin(_): Admin,
@@ -81,8 +85,8 @@ pub async fn list_users(
 
 /// Changes a user's role or disabled flag; their sessions end.
 #[utoipa::path(patch, path = "/admin/users/{id}", tag = "admin", security(("bearer" = [])),
-    request_body = UserPatch,
-    responses((status = 200, body = AdminUserBody), (status = 403, body = ErrorBody),
+    params(("id" = Uuid, Path, description = "The user's id")), request_body = UserPatch,
+    responses((status = 200, body = Envelope<AdminUserBody>), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn update_user(
     State(state): State<AppState>,
@@ -98,21 +102,23 @@ pub async fn update_user(
 
 /// Deletes a user and everything they own.
 #[utoipa::path(delete, path = "/admin/users/{id}", tag = "admin", security(("bearer" = [])),
-    responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path, description = "The user's id")),
+    responses((status = 200, body = Envelope<NoData>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
 pub async fn delete_user(
     State(state): State<AppState>,
     Admin(admin): Admin,
     Client(client): Client,
     Path(id): Path<Uuid>,
-) -> Result<Envelope<Option<()>>, ApiError> {
+) -> Result<Envelope<NoData>, ApiError> {
     state.accounts.delete_user(&admin, id, &client).await?;
-    Ok(Envelope::ok(None).with_message("user deleted"))
+    Ok(Envelope::ok(NoData).with_message("user deleted"))
 }
 
 /// Creates a sign-up invitation (for invite-only servers).
 #[utoipa::path(post, path = "/admin/invitations", tag = "admin", security(("bearer" = [])),
     request_body = InvitationRequest,
-    responses((status = 201, body = InvitationBody), (status = 403, body = ErrorBody)))]
+    responses((status = 201, body = Envelope<InvitationBody>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn invite(
     State(state): State<AppState>,
     Admin(admin): Admin,

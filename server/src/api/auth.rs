@@ -5,7 +5,7 @@ use domain::accounts::{TokenPair, UserView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::envelope::Envelope;
+use super::envelope::{Envelope, NoData};
 use super::error::ApiError;
 use super::extract::Json;
 use crate::auth::{Auth, Client};
@@ -15,7 +15,14 @@ use axum::extract::State;
 /// Credentials for sign-up and sign-in.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct Credentials {
+    /// Case-insensitive; at most 254 characters.
+    #[schema(
+        max_length = 254,
+        pattern = r"^\s*[^@\s\x00-\x1f\x7f-\x9f]{1,64}@[^\W_]+(?:-+[^\W_]+)*(?:\.[^\W_]+(?:-+[^\W_]+)*)+\s*$"
+    )]
     pub email: String,
+    /// 8 to 128 characters, not only spaces.
+    #[schema(min_length = 8, max_length = 128, pattern = r"\S")]
     pub password: String,
     /// Required when sign-up is invite-only.
     #[serde(default)]
@@ -77,7 +84,7 @@ impl TokensBody {
 /// Creates an account. Every attempt counts against the client's sign-up
 /// limit (429 beyond it); 503 when too many passwords are being hashed.
 #[utoipa::path(post, path = "/signup", tag = "auth", request_body = Credentials,
-    responses((status = 201, body = UserBody), (status = 400, body = super::error::ErrorBody),
+    responses((status = 201, body = Envelope<UserBody>), (status = 400, body = super::error::ErrorBody),
               (status = 403, body = super::error::ErrorBody),
               (status = 409, body = super::error::ErrorBody),
               (status = 429, body = super::error::ErrorBody),
@@ -96,7 +103,8 @@ pub async fn signup(
 /// from this client, has used up its attempts; 503 when too many passwords
 /// are being checked.
 #[utoipa::path(post, path = "/signin", tag = "auth", request_body = Credentials,
-    responses((status = 200, body = TokensBody), (status = 401, body = super::error::ErrorBody),
+    responses((status = 200, body = Envelope<TokensBody>), (status = 400, body = super::error::ErrorBody),
+              (status = 401, body = super::error::ErrorBody),
               (status = 429, body = super::error::ErrorBody),
               (status = 503, body = super::error::ErrorBody)))]
 pub async fn signin(
@@ -110,7 +118,7 @@ pub async fn signin(
 
 /// The caller's account.
 #[utoipa::path(get, path = "/me", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = UserBody), (status = 401, body = super::error::ErrorBody)))]
+    responses((status = 200, body = Envelope<UserBody>), (status = 401, body = super::error::ErrorBody)))]
 pub async fn me(
     State(state): State<AppState>,
     Auth(principal): Auth,
@@ -121,7 +129,7 @@ pub async fn me(
 /// Spends a refresh token for a new pair. Presenting a spent token again is
 /// 401 and revokes its whole family.
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshRequest,
-    responses((status = 200, body = TokensBody), (status = 401, body = super::error::ErrorBody)))]
+    responses((status = 200, body = Envelope<TokensBody>), (status = 401, body = super::error::ErrorBody)))]
 pub async fn refresh(
     State(state): State<AppState>,
     Client(client): Client,
@@ -133,11 +141,11 @@ pub async fn refresh(
 
 /// Ends the session (family) of a refresh token.
 #[utoipa::path(post, path = "/auth/logout", tag = "auth", request_body = RefreshRequest,
-    responses((status = 200), (status = 401, body = super::error::ErrorBody)))]
+    responses((status = 200, body = Envelope<NoData>), (status = 401, body = super::error::ErrorBody)))]
 pub async fn logout(
     State(state): State<AppState>,
     Json(body): Json<RefreshRequest>,
-) -> Result<Envelope<Option<()>>, ApiError> {
+) -> Result<Envelope<NoData>, ApiError> {
     state.accounts.logout(&body.refresh_token).await?;
-    Ok(Envelope::ok(None).with_message("signed out"))
+    Ok(Envelope::ok(NoData).with_message("signed out"))
 }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::envelope::Envelope;
+use super::envelope::{Envelope, NoData};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Json, Path, Query};
 use crate::auth::Auth;
@@ -73,6 +73,8 @@ pub struct Email {
 /// A new channel: `name`, `kind` and the block matching `kind`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ChannelRequest {
+    /// 1 to 100 characters, trimmed.
+    #[schema(max_length = 100, pattern = r"\S")]
     pub name: String,
     pub kind: Kind,
     pub slack: Option<Slack>,
@@ -159,7 +161,7 @@ pub struct ChannelList {
 pub struct ListParams {
     /// Every user's channels (ADMIN only).
     #[serde(default)]
-    #[param(required = false)]
+    #[param(required = false, value_type = String, pattern = "^(true|false)$")]
     pub all: bool,
 }
 
@@ -177,7 +179,7 @@ pub struct TestOutcome {
 /// The caller's channels (every user's with `all=true`, for admins).
 #[utoipa::path(get, path = "/channels", tag = "channels", security(("bearer" = [])),
     params(ListParams),
-    responses((status = 200, body = ChannelList), (status = 401, body = ErrorBody),
+    responses((status = 200, body = Envelope<ChannelList>), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn list_channels(
     State(state): State<AppState>,
@@ -196,7 +198,7 @@ pub async fn list_channels(
 /// full, in this answer only.
 #[utoipa::path(post, path = "/channels", tag = "channels", security(("bearer" = [])),
     request_body = ChannelRequest,
-    responses((status = 201, body = ChannelBody), (status = 400, body = ErrorBody),
+    responses((status = 201, body = Envelope<ChannelBody>), (status = 400, body = ErrorBody),
               (status = 403, body = ErrorBody, description = "`quota_exceeded`: the user owns --max-channels-per-user already"),
               (status = 422, body = ErrorBody)))]
 pub async fn create_channel(
@@ -226,7 +228,7 @@ pub async fn create_channel(
 /// One channel, secrets masked.
 #[utoipa::path(get, path = "/channels/{id}", tag = "channels", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The channel's id")),
-    responses((status = 200, body = ChannelBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = Envelope<ChannelBody>), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub async fn get_channel(
     State(state): State<AppState>,
@@ -240,7 +242,7 @@ pub async fn get_channel(
 #[utoipa::path(patch, path = "/channels/{id}", tag = "channels", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The channel's id")),
     request_body = ChannelChanges,
-    responses((status = 200, body = ChannelBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = Envelope<ChannelBody>), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_channel(
     State(state): State<AppState>,
@@ -261,14 +263,14 @@ pub async fn update_channel(
 /// Deletes a channel; monitors stop notifying it.
 #[utoipa::path(delete, path = "/channels/{id}", tag = "channels", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The channel's id")),
-    responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Envelope<NoData>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete_channel(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Path(id): Path<Uuid>,
-) -> Result<Envelope<Option<()>>, ApiError> {
+) -> Result<Envelope<NoData>, ApiError> {
     state.channels.delete(&principal, id).await?;
-    Ok(Envelope::ok(None).with_message("channel deleted"))
+    Ok(Envelope::ok(NoData).with_message("channel deleted"))
 }
 
 /// Sends a test message now (not through the queue). A receiver that fails
@@ -276,7 +278,7 @@ pub async fn delete_channel(
 /// user and per channel: 429 with Retry-After beyond either limit.
 #[utoipa::path(post, path = "/channels/{id}/test", tag = "channels", security(("bearer" = [])),
     params(("id" = Uuid, Path, description = "The channel's id")),
-    responses((status = 200, body = TestOutcome), (status = 403, body = ErrorBody),
+    responses((status = 200, body = Envelope<TestOutcome>), (status = 403, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn test_channel(
     State(state): State<AppState>,

@@ -1,14 +1,68 @@
 //! Extractors whose rejections answer in the API's envelope instead of
 //! axum's plain-text defaults.
 
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{header, HeaderMap};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::error::ApiError;
 
-/// A JSON body; malformed JSON or a wrong content type is a 400 envelope.
-#[derive(Debug, Clone, Copy, Default, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// A JSON object body; malformed JSON, another top-level value (serde would
+/// read a struct from an array too) or a wrong content type is a 400 envelope.
+/// A number with a zero fraction (`10.0`) is the integer it equals, as JSON
+/// Schema says, so an integer field takes it.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        if !is_json(req.headers()) {
+            return Err(ApiError::BadRequest(
+                "expected a JSON body with Content-Type: application/json".into(),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await?;
+        let mut value: Value = serde_json::from_slice(&bytes)
+            .map_err(|err| ApiError::BadRequest(format!("malformed JSON: {err}")))?;
+        if !value.is_object() {
+            return Err(ApiError::BadRequest("the request body must be a JSON object".into()));
+        }
+        whole_numbers_as_integers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(Self)
+            .map_err(|err| ApiError::BadRequest(format!("invalid request body: {err}")))
+    }
+}
+
+/// Turns every float with a zero fraction into the integer it equals.
+fn whole_numbers_as_integers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            // Within ±2^53 every whole float is exact, and `as` is lossless.
+            if f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0 {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
+}
+
+/// `application/json`, or any `application/…+json`, parameters aside.
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
 
 /// A query string; a bad one is a 400 envelope.
 #[derive(Debug, Clone, Copy, Default, FromRequestParts)]
@@ -69,9 +123,41 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_body_that_is_not_an_object_is_a_400_envelope() {
+        for body in ["[1, 2]", "null", "\"text\"", "  3"] {
+            let (status, envelope) = send("application/json", body).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+            assert_eq!(envelope["error"], "the request body must be a JSON object", "{body}");
+        }
+    }
+
+    #[tokio::test]
+    async fn whole_floats_read_as_integers_and_fractions_stay() {
+        #[derive(serde::Deserialize, serde::Serialize)]
+        struct Counts {
+            n: i64,
+            ratio: f64,
+        }
+        async fn counts(Json(c): Json<Counts>) -> Json<Counts> {
+            Json(c)
+        }
+        let request = Request::post("/")
+            .header("content-type", "application/json")
+            .body(Body::from(r#"{"n": 10.0, "ratio": 0.5}"#))
+            .expect("request");
+        let response =
+            Router::new().route("/", post(counts)).oneshot(request).await.expect("response");
+        assert_eq!(response.status(), StatusCode::OK);
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.expect("body");
+        assert_eq!(&bytes[..], br#"{"n":10,"ratio":0.5}"#);
+    }
+
+    #[tokio::test]
     async fn well_formed_json_passes_through() {
         let (status, body) = send("application/json", "{\"a\": 1}").await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["a"], 1);
+        let (status, _) = send("application/merge-patch+json; charset=utf-8", "{}").await;
+        assert_eq!(status, StatusCode::OK);
     }
 }

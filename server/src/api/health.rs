@@ -15,7 +15,7 @@ pub struct Health {
 
 /// The service answers: no authentication, no dependencies checked.
 #[utoipa::path(get, path = "/health", tag = "system",
-    responses((status = 200, description = "The service is up", body = Health)))]
+    responses((status = 200, description = "The service is up", body = Envelope<Health>)))]
 pub async fn health() -> Envelope<Health> {
     Envelope::ok(Health { status: "ok", version: env!("CARGO_PKG_VERSION") })
 }

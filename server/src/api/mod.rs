@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod auth;
 mod channels;
+mod doc;
 pub mod envelope;
 pub mod error;
 pub mod extract;
@@ -20,8 +21,7 @@ use axum::http::{header, HeaderValue, Method};
 use axum::routing::get;
 use axum::{Json, Router};
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -29,37 +29,13 @@ use crate::config::Config;
 use crate::state::AppState;
 use error::ApiError;
 
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "RunState API", description = "RunState's REST API: the RunState v1 contract and its superset."),
-    servers((url = "/api/v1")),
-    components(schemas(error::ErrorBody)),
-    modifiers(&BearerAuth),
-)]
-struct ApiDoc;
-
-/// Declares the `bearer` security scheme the routes refer to.
-struct BearerAuth;
-
-impl Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build(),
-            ),
-        );
-    }
-}
-
 /// The OpenAPI document of every route below, generated from the code.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes_with_docs().into_openapi()
+    doc::complete(routes_with_docs().into_openapi())
 }
 
 fn routes_with_docs() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    OpenApiRouter::with_openapi(doc::ApiDoc::openapi())
         .routes(routes!(health::health))
         .routes(routes!(auth::signup))
         .routes(routes!(auth::signin))
@@ -105,6 +81,7 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
 /// both in the envelope.
 pub fn router(config: &Config) -> Router<AppState> {
     let (router, doc) = routes_with_docs().split_for_parts();
+    let doc = doc::complete(doc);
     router
         .route("/openapi.json", get(move || async move { Json(doc.clone()) }))
         .method_not_allowed_fallback(method_not_allowed)

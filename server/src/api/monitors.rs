@@ -1,12 +1,15 @@
 //! Our monitor API: `/api/v1/monitors` CRUD, pause and resume.
 
+use std::collections::BTreeMap;
+
 use axum::extract::State;
-use domain::monitors::{MonitorFilter, MonitorInput, MonitorPage, MonitorView, Status, Write};
-use serde::Deserialize;
+use chrono::{DateTime, Utc};
+use domain::monitors::{MonitorFilter, MonitorInput, MonitorView, Status, Write};
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::envelope::Envelope;
+use super::envelope::{Envelope, NoData};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Json, Path, Query};
 use crate::auth::Auth;
@@ -16,8 +19,9 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {
     /// up, down, degraded, paused or unknown.
+    #[param(value_type = Option<StatusBody>)]
     pub status: Option<String>,
-    /// http, tcp or github_runners.
+    /// http, tcp or github_runners (another value matches nothing).
     pub kind: Option<String>,
     /// Part of the name or target.
     pub search: Option<String>,
@@ -26,34 +30,254 @@ pub struct ListQuery {
     /// Page size, 1 to 500 (default 100).
     pub limit: Option<u64>,
     /// Admins: every user's monitors.
+    #[param(value_type = Option<String>, pattern = "^(true|false)$")]
     pub all: Option<bool>,
 }
 
-/// A monitor (request and response); the kind's block matches `kind`.
-#[derive(Debug, ToSchema)]
+/// A monitor's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = MonitorStatus)]
+pub enum StatusBody {
+    Unknown,
+    Up,
+    Degraded,
+    Down,
+    Paused,
+}
+
+impl From<Status> for StatusBody {
+    fn from(status: Status) -> Self {
+        match status {
+            Status::Unknown => Self::Unknown,
+            Status::Up => Self::Up,
+            Status::Degraded => Self::Degraded,
+            Status::Down => Self::Down,
+            Status::Paused => Self::Paused,
+        }
+    }
+}
+
+/// A monitor as the API shows it; only the block matching `kind` is present.
+#[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Monitor)]
+pub struct MonitorBody {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub name: String,
+    /// `http`, `tcp` or `github_runners`.
+    pub kind: String,
+    /// The normalised URL, host:port, or host/owner/repo.
+    pub target: String,
+    pub interval_seconds: i32,
+    pub timeout_ms: i32,
+    pub confirmations: i32,
+    pub recoveries: i32,
+    pub channel_ids: Vec<Uuid>,
+    pub paused: bool,
+    pub status: StatusBody,
+    pub status_since: DateTime<Utc>,
+    pub last_checked_at: Option<DateTime<Utc>>,
+    pub latest_response_time_ms: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http: Option<HttpBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tcp: Option<TcpBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub github_runners: Option<GithubRunnersBody>,
+}
+
+/// An HTTP monitor's settings; header values and the body are masked.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = HttpSettings)]
+pub struct HttpBody {
+    pub url: String,
+    pub method: String,
+    pub headers: BTreeMap<String, String>,
+    pub body: Option<String>,
+    /// Codes or inclusive ranges, e.g. `200-399`, `204`.
+    pub expected_status: Vec<String>,
+    /// Text that must appear in the body (or must not, with `keyword_absent`).
+    pub keyword: Option<String>,
+    pub keyword_absent: bool,
+    /// Above this response time the status is `degraded`.
+    pub degraded_after_ms: Option<u32>,
+    pub follow_redirects: bool,
+}
+
+/// A TCP monitor's target.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(as = TcpSettings)]
+pub struct TcpBody {
+    /// A host name or IP address.
+    pub host: String,
+    #[schema(minimum = 1, maximum = 65_535)]
+    pub port: u16,
+}
+
+/// A runner monitor's settings, the token masked; `repo` null means the
+/// organisation's runners.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GithubRunnersSettings)]
+pub struct GithubRunnersBody {
+    pub owner: String,
+    pub repo: Option<String>,
+    /// Masked: `…` and the last four characters.
+    pub token: String,
+    pub api_url: String,
+}
+
+impl From<MonitorView> for MonitorBody {
+    fn from(m: MonitorView) -> Self {
+        Self {
+            id: m.id,
+            owner_id: m.owner_id,
+            name: m.name,
+            kind: m.kind,
+            target: m.target,
+            interval_seconds: m.interval_seconds,
+            timeout_ms: m.timeout_ms,
+            confirmations: m.confirmations,
+            recoveries: m.recoveries,
+            channel_ids: m.channel_ids,
+            paused: m.paused,
+            status: m.status.into(),
+            status_since: m.status_since,
+            last_checked_at: m.last_checked_at,
+            latest_response_time_ms: m.latest_response_time_ms,
+            last_error: m.last_error,
+            created_at: m.created_at,
+            http: m.http.map(|h| HttpBody {
+                url: h.url,
+                method: h.method,
+                headers: h.headers,
+                body: h.body,
+                expected_status: h.expected_status.into_iter().map(String::from).collect(),
+                keyword: h.keyword,
+                keyword_absent: h.keyword_absent,
+                degraded_after_ms: h.degraded_after_ms,
+                follow_redirects: h.follow_redirects,
+            }),
+            tcp: m.tcp.map(|t| TcpBody { host: t.host, port: t.port }),
+            github_runners: m.github_runners.map(|g| GithubRunnersBody {
+                owner: g.owner,
+                repo: g.repo,
+                token: g.token,
+                api_url: g.api_url,
+            }),
+        }
+    }
+}
+
+/// `data` of the monitor list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonitorList {
+    pub monitors: Vec<MonitorBody>,
+    /// Pass back as `cursor` for the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// A monitor to create, or the changes to one (absent fields stay as they
+/// are). The block matching `kind` holds the kind's settings. Read as
+/// `domain::monitors::MonitorInput`; this is its documentation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = MonitorRequest)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-pub struct MonitorSchema {
+pub struct MonitorRequest {
+    /// At most 200 characters; blank: a name made from the target.
+    #[schema(max_length = 200)]
+    name: Option<String>,
+    /// Required on create; on a change it must be the monitor's kind.
+    kind: Option<KindBody>,
+    /// At least --min-interval (30 s by default) for non-admins.
+    #[schema(minimum = 1, maximum = 86_400)]
+    interval_seconds: Option<i64>,
+    #[schema(minimum = 100, maximum = 60_000)]
+    timeout_ms: Option<i64>,
+    /// Failed checks in a row before the monitor is down.
+    #[schema(minimum = 1, maximum = 20)]
+    confirmations: Option<i64>,
+    /// Healthy checks in a row before it is up again.
+    #[schema(minimum = 1, maximum = 20)]
+    recoveries: Option<i64>,
+    /// The caller's channels to notify.
+    channel_ids: Option<Vec<Uuid>>,
+    paused: Option<bool>,
+    http: Option<HttpRequest>,
+    tcp: Option<TcpBody>,
+    github_runners: Option<GithubRunnersRequest>,
+    /// Server-owned fields a client may echo back: accepted and ignored.
+    id: Option<serde_json::Value>,
+    status: Option<serde_json::Value>,
+    status_since: Option<serde_json::Value>,
+    last_checked_at: Option<serde_json::Value>,
+}
+
+/// What a monitor checks.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = MonitorKind)]
+pub enum KindBody {
+    Http,
+    Tcp,
+    GithubRunners,
+}
+
+/// An HTTP monitor's settings. On a change, a header value that is the
+/// mask (`…abcd`) or empty keeps the stored value; `body` null removes it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = HttpRequest)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct HttpRequest {
+    /// http or https, at most 2048 characters. Required on create.
+    #[schema(max_length = 2048, pattern = "^[hH][tT][tT][pP][sS]?://")]
+    url: Option<String>,
+    /// GET (default), HEAD, POST, PUT, PATCH, DELETE or OPTIONS.
+    method: Option<String>,
+    headers: Option<BTreeMap<String, String>>,
+    body: Option<String>,
+    /// Codes or inclusive ranges within 100-599, e.g. `200-399` (default), `204`.
+    expected_status: Option<Vec<StatusRangeText>>,
+    keyword: Option<String>,
+    keyword_absent: Option<bool>,
+    degraded_after_ms: Option<u32>,
+    follow_redirects: Option<bool>,
+}
+
+/// An HTTP status code or an inclusive range of them, e.g. `204`, `200-399`;
+/// a reversed range is refused.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(value_type = String, pattern = r"^\s*[1-5][0-9]{2}\s*(?:-\s*[1-5][0-9]{2}\s*)?$")]
+#[allow(dead_code)]
+pub struct StatusRangeText(String);
+
+/// A runner monitor's settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = GithubRunnersRequest)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct GithubRunnersRequest {
+    /// The organisation or user; required on create.
+    owner: Option<String>,
+    /// Null or absent: the organisation's runners.
+    repo: Option<String>,
+    /// Required on create; on a change, absent or the mask keeps the stored one.
+    token: Option<String>,
+    /// GitHub Enterprise Server's API, e.g. `https://ghe.example.com/api/v3`.
+    api_url: Option<String>,
+}
+
+/// The monitor in the path.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct MonitorId {
+    /// The monitor's id.
     id: Uuid,
-    name: String,
-    kind: String,
-    interval_seconds: i32,
-    timeout_ms: i32,
-    confirmations: i32,
-    recoveries: i32,
-    channel_ids: Vec<Uuid>,
-    paused: bool,
-    status: String,
-    status_since: String,
-    last_checked_at: Option<String>,
-    #[schema(value_type = Object)]
-    http: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
-    tcp: Option<serde_json::Value>,
-    /// `{owner, repo, token (write-only, returned masked), api_url}`; `repo`
-    /// null means the organisation's runners.
-    #[schema(value_type = Object)]
-    github_runners: Option<serde_json::Value>,
 }
 
 fn parse_status(raw: Option<&str>) -> Result<Option<Status>, ApiError> {
@@ -71,12 +295,13 @@ fn parse_status(raw: Option<&str>) -> Result<Option<Status>, ApiError> {
 
 /// The caller's monitors, newest first.
 #[utoipa::path(get, path = "/monitors", tag = "monitors", params(ListQuery), security(("bearer" = [])),
-    responses((status = 200, description = "`{monitors: [Monitor], next_cursor}`"), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Envelope<MonitorList>),
+              (status = 422, body = ErrorBody, description = "an unknown `status`")))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Query(query): Query<ListQuery>,
-) -> Result<Envelope<MonitorPage>, ApiError> {
+) -> Result<Envelope<MonitorList>, ApiError> {
     let filter = MonitorFilter {
         status: parse_status(query.status.as_deref())?,
         kind: query.kind,
@@ -85,82 +310,87 @@ pub async fn list(
         limit: query.limit.unwrap_or(100),
         all_users: query.all.unwrap_or(false),
     };
-    Ok(Envelope::ok(state.monitors.list(&caller, &filter).await?))
+    let page = state.monitors.list(&caller, &filter).await?;
+    Ok(Envelope::ok(MonitorList {
+        monitors: page.monitors.into_iter().map(MonitorBody::from).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// Creates a monitor.
-#[utoipa::path(post, path = "/monitors", tag = "monitors", request_body = MonitorSchema, security(("bearer" = [])),
-    responses((status = 201, body = MonitorSchema),
+#[utoipa::path(post, path = "/monitors", tag = "monitors", request_body = MonitorRequest, security(("bearer" = [])),
+    responses((status = 201, body = Envelope<MonitorBody>),
               (status = 403, body = ErrorBody, description = "`quota_exceeded`: the user owns --max-monitors-per-user already"),
-              (status = 422, body = ErrorBody, description = "a value out of range, e.g. `interval_seconds` below --min-interval for a non-admin")))]
+              (status = 404, body = ErrorBody, description = "a channel in `channel_ids` that is not the caller's"),
+              (status = 422, body = ErrorBody, description = "a value out of range, e.g. `interval_seconds` below --min-interval for a non-admin, or a block that does not match `kind`")))]
 pub async fn create(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Json(input): Json<MonitorInput>,
-) -> Result<Envelope<MonitorView>, ApiError> {
-    Ok(Envelope::created(state.monitors.create(&caller, input).await?))
+) -> Result<Envelope<MonitorBody>, ApiError> {
+    Ok(Envelope::created(state.monitors.create(&caller, input).await?.into()))
 }
 
 /// One monitor.
-#[utoipa::path(get, path = "/monitors/{id}", tag = "monitors", security(("bearer" = [])),
-    responses((status = 200, body = MonitorSchema), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/monitors/{id}", tag = "monitors", params(MonitorId), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<MonitorBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
-) -> Result<Envelope<MonitorView>, ApiError> {
-    Ok(Envelope::ok(state.monitors.get(&caller, id).await?))
+) -> Result<Envelope<MonitorBody>, ApiError> {
+    Ok(Envelope::ok(state.monitors.get(&caller, id).await?.into()))
 }
 
 /// Changes a monitor; absent fields stay as they are.
-#[utoipa::path(patch, path = "/monitors/{id}", tag = "monitors", request_body = MonitorSchema, security(("bearer" = [])),
-    responses((status = 200, body = MonitorSchema),
+#[utoipa::path(patch, path = "/monitors/{id}", tag = "monitors", params(MonitorId), request_body = MonitorRequest, security(("bearer" = [])),
+    responses((status = 200, body = Envelope<MonitorBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody, description = "a value out of range, e.g. `interval_seconds` below --min-interval for a non-admin")))]
 pub async fn update(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
     Json(patch): Json<MonitorInput>,
-) -> Result<Envelope<MonitorView>, ApiError> {
+) -> Result<Envelope<MonitorBody>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Write).await?;
-    Ok(Envelope::ok(state.monitors.update(monitor, patch).await?))
+    Ok(Envelope::ok(state.monitors.update(monitor, patch).await?.into()))
 }
 
 /// Deletes a monitor and its history.
-#[utoipa::path(delete, path = "/monitors/{id}", tag = "monitors", security(("bearer" = [])),
-    responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(delete, path = "/monitors/{id}", tag = "monitors", params(MonitorId), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<NoData>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
-) -> Result<Envelope<Option<()>>, ApiError> {
+) -> Result<Envelope<NoData>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Write).await?;
     state.monitors.delete(monitor).await?;
-    Ok(Envelope::ok(None).with_message("monitor deleted"))
+    Ok(Envelope::ok(NoData).with_message("monitor deleted"))
 }
 
 /// Stops checking a monitor.
-#[utoipa::path(post, path = "/monitors/{id}/pause", tag = "monitors", security(("bearer" = [])),
-    responses((status = 200, body = MonitorSchema)))]
+#[utoipa::path(post, path = "/monitors/{id}/pause", tag = "monitors", params(MonitorId), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<MonitorBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn pause(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
-) -> Result<Envelope<MonitorView>, ApiError> {
+) -> Result<Envelope<MonitorBody>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Write).await?;
     let patch = MonitorInput { paused: Some(true), ..Default::default() };
-    Ok(Envelope::ok(state.monitors.update(monitor, patch).await?))
+    Ok(Envelope::ok(state.monitors.update(monitor, patch).await?.into()))
 }
 
 /// Starts checking a paused monitor again, at once.
-#[utoipa::path(post, path = "/monitors/{id}/resume", tag = "monitors", security(("bearer" = [])),
-    responses((status = 200, body = MonitorSchema)))]
+#[utoipa::path(post, path = "/monitors/{id}/resume", tag = "monitors", params(MonitorId), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<MonitorBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn resume(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
-) -> Result<Envelope<MonitorView>, ApiError> {
+) -> Result<Envelope<MonitorBody>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Write).await?;
     let patch = MonitorInput { paused: Some(false), ..Default::default() };
-    Ok(Envelope::ok(state.monitors.update(monitor, patch).await?))
+    Ok(Envelope::ok(state.monitors.update(monitor, patch).await?.into()))
 }

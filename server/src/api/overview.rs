@@ -2,6 +2,7 @@
 //! only). The figures come from `domain::history::overview`; the queue
 //! depths from the queues themselves.
 
+use app::dto::{QueueDepth, StatusCounts};
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -12,24 +13,6 @@ use super::envelope::Envelope;
 use super::error::{ApiError, ErrorBody};
 use crate::auth::Admin;
 use crate::state::AppState;
-
-/// Monitors by current status.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MonitorCounts {
-    pub total: u64,
-    pub up: u64,
-    pub down: u64,
-    pub degraded: u64,
-    pub paused: u64,
-    pub unknown: u64,
-}
-
-/// Jobs waiting in one queue; `depth` is null when the queue did not answer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct QueueDepthBody {
-    pub queue: String,
-    pub depth: Option<u64>,
-}
 
 /// A region whose workers ran checks in the last ten minutes.
 #[derive(Debug, Serialize, ToSchema)]
@@ -54,12 +37,14 @@ pub struct FailureBody {
 /// `data` of the overview.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OverviewBody {
-    pub monitors: MonitorCounts,
+    /// Monitors by current status.
+    pub monitors: StatusCounts,
     pub open_incidents: u64,
     /// Checks recorded in the last minute.
     pub checks_per_minute: u64,
-    /// The pipeline's queues: checks, status, notifications.
-    pub queues: Vec<QueueDepthBody>,
+    /// The pipeline's queues: checks, status, notifications; `depth` is null
+    /// when the queue did not answer.
+    pub queues: Vec<QueueDepth>,
     /// Regions (workers) seen in the last ten minutes, busiest first.
     pub workers: Vec<RegionBody>,
     /// The latest down checks of the last day, newest first (at most 20).
@@ -69,7 +54,7 @@ pub struct OverviewBody {
 /// Counts, checks per minute, queue depths, workers seen, open incidents
 /// and recent failures (ADMIN only).
 #[utoipa::path(get, path = "/admin/overview", tag = "admin", security(("bearer" = [])),
-    responses((status = 200, body = OverviewBody), (status = 401, body = ErrorBody),
+    responses((status = 200, body = Envelope<OverviewBody>), (status = 401, body = ErrorBody),
               (status = 403, body = ErrorBody)))]
 pub async fn overview(
     State(state): State<AppState>,
@@ -81,18 +66,10 @@ pub async fn overview(
     let queues = crate::ports::queue_depths(&state.queue)
         .await
         .into_iter()
-        .map(|(queue, depth)| QueueDepthBody { queue: queue.to_owned(), depth })
+        .map(|(queue, depth)| QueueDepth { queue: queue.to_owned(), depth })
         .collect();
-    let m = o.monitors;
     Ok(Envelope::ok(OverviewBody {
-        monitors: MonitorCounts {
-            total: m.total,
-            up: m.up,
-            down: m.down,
-            degraded: m.degraded,
-            paused: m.paused,
-            unknown: m.unknown,
-        },
+        monitors: o.monitors.into(),
         open_incidents: o.open_incidents,
         checks_per_minute: o.checks_last_minute,
         queues,

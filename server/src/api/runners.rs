@@ -2,29 +2,94 @@
 //! runner: owner or admin only, like the monitor itself.
 
 use axum::extract::State;
+use chrono::{DateTime, Utc};
 use domain::monitors::{Read, Write};
 use domain::runners::{self, OutageView, RunnerView};
 use serde::{Deserialize, Serialize};
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::envelope::Envelope;
+use super::envelope::{Envelope, NoData};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Path, Query};
 use crate::auth::Auth;
 use crate::state::AppState;
 
+/// A runner a runner monitor has seen.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Runner)]
+pub struct RunnerBody {
+    pub id: Uuid,
+    pub github_id: i64,
+    pub name: String,
+    /// online, offline, or unknown (missing from the last listing).
+    #[schema(pattern = "^(online|offline|unknown)$")]
+    pub status: String,
+    pub busy: bool,
+    pub os: String,
+    pub labels: Vec<String>,
+    pub first_seen_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+impl From<RunnerView> for RunnerBody {
+    fn from(r: RunnerView) -> Self {
+        Self {
+            id: r.id,
+            github_id: r.github_id,
+            name: r.name,
+            status: r.status.as_str().to_owned(),
+            busy: r.busy,
+            os: r.os,
+            labels: r.labels,
+            first_seen_at: r.first_seen_at,
+            last_seen_at: r.last_seen_at,
+        }
+    }
+}
+
+/// One outage of a runner.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = RunnerOutage)]
+pub struct OutageBody {
+    /// Sequential per runner: 1, 2, 3 …
+    pub number: i32,
+    /// ongoing or resolved.
+    #[schema(pattern = "^(ongoing|resolved)$")]
+    pub status: String,
+    pub started_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// Until resolution, or until now for an ongoing outage.
+    pub duration_seconds: i64,
+    pub description: String,
+}
+
+impl From<OutageView> for OutageBody {
+    fn from(o: OutageView) -> Self {
+        Self {
+            number: o.number,
+            status: o.status.to_owned(),
+            started_at: o.started_at,
+            resolved_at: o.resolved_at,
+            duration_seconds: o.duration_seconds,
+            description: o.description,
+        }
+    }
+}
+
 /// `data` of the runner list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RunnerList {
-    pub runners: Vec<RunnerView>,
+    pub runners: Vec<RunnerBody>,
+    /// Always null: the list is whole.
     pub next_cursor: Option<String>,
 }
 
 /// `data` of a runner's outage list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OutageList {
-    pub outages: Vec<OutageView>,
+    pub outages: Vec<OutageBody>,
+    /// Always null: `limit` bounds the list.
     pub next_cursor: Option<String>,
 }
 
@@ -36,8 +101,9 @@ pub struct OutageQuery {
 }
 
 /// The runners a GitHub runner monitor has seen, by name (empty for other kinds).
-#[utoipa::path(get, path = "/monitors/{id}/runners", tag = "monitors", security(("bearer" = [])),
-    responses((status = 200, description = "`{runners: [{id, github_id, name, status, busy, os, labels, first_seen_at, last_seen_at}], next_cursor}`"),
+#[utoipa::path(get, path = "/monitors/{id}/runners", tag = "monitors",
+    params(("id" = Uuid, Path, description = "The monitor's id")), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<RunnerList>),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -46,14 +112,15 @@ pub async fn list(
 ) -> Result<Envelope<RunnerList>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Read).await?;
     let runners = runners::list_runners(&monitor).await.map_err(ApiError::internal)?;
+    let runners = runners.into_iter().map(RunnerBody::from).collect();
     Ok(Envelope::ok(RunnerList { runners, next_cursor: None }))
 }
 
 /// One runner's outages, newest first.
 #[utoipa::path(get, path = "/monitors/{id}/runners/{name}/outages", tag = "monitors",
-    params(("id" = Uuid, Path), ("name" = String, Path, description = "The runner's name"), OutageQuery),
+    params(("id" = Uuid, Path, description = "The monitor's id"), ("name" = String, Path, description = "The runner's name"), OutageQuery),
     security(("bearer" = [])),
-    responses((status = 200, description = "`{outages: [{number, status, started_at, resolved_at, duration_seconds, description}], next_cursor}`"),
+    responses((status = 200, body = Envelope<OutageList>),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn outages(
     State(state): State<AppState>,
@@ -68,23 +135,24 @@ pub async fn outages(
     let outages = runners::outages(&monitor, &name, query.limit.unwrap_or(50))
         .await
         .map_err(ApiError::internal)?;
+    let outages = outages.into_iter().map(OutageBody::from).collect();
     Ok(Envelope::ok(OutageList { outages, next_cursor: None }))
 }
 
 /// Forgets a decommissioned runner: its open outage is closed without an
 /// alert, its history stays; if GitHub still lists it, it comes back as new.
 #[utoipa::path(delete, path = "/monitors/{id}/runners/{name}", tag = "monitors",
-    params(("id" = Uuid, Path), ("name" = String, Path, description = "The runner's name")),
+    params(("id" = Uuid, Path, description = "The monitor's id"), ("name" = String, Path, description = "The runner's name")),
     security(("bearer" = [])),
-    responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Envelope<NoData>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn forget(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path((id, name)): Path<(Uuid, String)>,
-) -> Result<Envelope<Option<()>>, ApiError> {
+) -> Result<Envelope<NoData>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Write).await?;
     if !runners::forget_runner(&monitor, &name).await.map_err(ApiError::internal)? {
         return Err(ApiError::NotFound(format!("this monitor has no runner named `{name}`")));
     }
-    Ok(Envelope::ok(None).with_message("runner forgotten"))
+    Ok(Envelope::ok(NoData).with_message("runner forgotten"))
 }

@@ -5,94 +5,148 @@
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
+use chrono::{DateTime, Utc};
 use domain::integrations::{self, SlackIntegrationInput, SlackIntegrationView, SlashCommand};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::envelope::Envelope;
+use super::envelope::{Envelope, NoData};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Json, Path};
 use crate::auth::Auth;
 use crate::state::AppState;
 
-/// A Slack integration (request and response).
-#[derive(Debug, ToSchema)]
-#[schema(as = SlackIntegration)]
+/// A Slack integration to add, or the changes to one (absent fields stay).
+/// Read as `domain::integrations::SlackIntegrationInput`; this is its
+/// documentation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = SlackIntegrationRequest)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-pub struct IntegrationSchema {
-    id: Uuid,
-    name: String,
-    /// Write-only: the Slack app's signing secret; returned masked.
-    signing_secret: String,
+pub struct IntegrationRequest {
+    /// Required on create.
+    name: Option<String>,
+    /// The Slack app's signing secret; required on create, write-only.
+    signing_secret: Option<String>,
     /// The monitors this Slack workspace may query (the owner's).
-    monitor_ids: Vec<Uuid>,
+    monitor_ids: Option<Vec<Uuid>>,
     /// The Slack app's id (`A0…`); learnt from the first verified command when not given.
     app_id: Option<String>,
+    /// Server-owned fields a client may echo back: accepted and ignored.
+    id: Option<serde_json::Value>,
+    owner_id: Option<serde_json::Value>,
+    created_at: Option<serde_json::Value>,
+    updated_at: Option<serde_json::Value>,
+}
+
+/// A Slack integration; the signing secret masked.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = SlackIntegration)]
+pub struct IntegrationBody {
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    pub name: String,
+    /// Masked: `…` and the last four characters.
+    pub signing_secret: String,
+    pub monitor_ids: Vec<Uuid>,
+    /// The Slack app's id (`A0…`); learnt from the first verified command when not given.
+    pub app_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<SlackIntegrationView> for IntegrationBody {
+    fn from(v: SlackIntegrationView) -> Self {
+        Self {
+            id: v.id,
+            owner_id: v.owner_id,
+            name: v.name,
+            signing_secret: v.signing_secret,
+            monitor_ids: v.monitor_ids,
+            app_id: v.app_id,
+            created_at: v.created_at,
+            updated_at: v.updated_at,
+        }
+    }
 }
 
 /// `data` of the integration list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct IntegrationList {
-    pub integrations: Vec<SlackIntegrationView>,
+    pub integrations: Vec<IntegrationBody>,
+    /// Always null: the list is whole.
     pub next_cursor: Option<String>,
+}
+
+/// What Slack shows the person who ran a command.
+#[derive(Debug, ToSchema)]
+#[schema(as = SlackCommandAnswer)]
+#[allow(dead_code)]
+pub struct CommandAnswer {
+    /// Always `ephemeral`.
+    response_type: String,
+    text: String,
+    /// Slack Block Kit blocks.
+    blocks: Vec<serde_json::Value>,
 }
 
 /// The caller's Slack integrations.
 #[utoipa::path(get, path = "/integrations/slack", tag = "integrations", security(("bearer" = [])),
-    responses((status = 200, description = "`{integrations: [SlackIntegration], next_cursor}`"), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Envelope<IntegrationList>)))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(caller): Auth,
 ) -> Result<Envelope<IntegrationList>, ApiError> {
-    let integrations = state.integrations.list(&caller).await?;
+    let integrations =
+        state.integrations.list(&caller).await?.into_iter().map(IntegrationBody::from).collect();
     Ok(Envelope::ok(IntegrationList { integrations, next_cursor: None }))
 }
 
 /// Adds a Slack integration: a signing secret and the monitors it may query.
-#[utoipa::path(post, path = "/integrations/slack", tag = "integrations", request_body = IntegrationSchema, security(("bearer" = [])),
-    responses((status = 201, body = IntegrationSchema), (status = 403, body = ErrorBody, description = "`quota_exceeded`: the user owns --max-slack-integrations-per-user already"), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/integrations/slack", tag = "integrations", request_body = IntegrationRequest, security(("bearer" = [])),
+    responses((status = 201, body = Envelope<IntegrationBody>), (status = 403, body = ErrorBody, description = "`quota_exceeded`: the user owns --max-slack-integrations-per-user already"), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Json(input): Json<SlackIntegrationInput>,
-) -> Result<Envelope<SlackIntegrationView>, ApiError> {
-    Ok(Envelope::created(state.integrations.create(&caller, input).await?))
+) -> Result<Envelope<IntegrationBody>, ApiError> {
+    Ok(Envelope::created(state.integrations.create(&caller, input).await?.into()))
 }
 
 /// One Slack integration.
-#[utoipa::path(get, path = "/integrations/slack/{id}", tag = "integrations", security(("bearer" = [])),
-    responses((status = 200, body = IntegrationSchema), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/integrations/slack/{id}", tag = "integrations", params(("id" = Uuid, Path, description = "The integration's id")), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<IntegrationBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
-) -> Result<Envelope<SlackIntegrationView>, ApiError> {
-    Ok(Envelope::ok(state.integrations.get(&caller, id).await?))
+) -> Result<Envelope<IntegrationBody>, ApiError> {
+    Ok(Envelope::ok(state.integrations.get(&caller, id).await?.into()))
 }
 
 /// Changes a Slack integration; absent fields stay.
-#[utoipa::path(patch, path = "/integrations/slack/{id}", tag = "integrations", request_body = IntegrationSchema, security(("bearer" = [])),
-    responses((status = 200, body = IntegrationSchema), (status = 422, body = ErrorBody)))]
+#[utoipa::path(patch, path = "/integrations/slack/{id}", tag = "integrations", params(("id" = Uuid, Path, description = "The integration's id")), request_body = IntegrationRequest, security(("bearer" = [])),
+    responses((status = 200, body = Envelope<IntegrationBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
     Json(patch): Json<SlackIntegrationInput>,
-) -> Result<Envelope<SlackIntegrationView>, ApiError> {
-    Ok(Envelope::ok(state.integrations.update(&caller, id, patch).await?))
+) -> Result<Envelope<IntegrationBody>, ApiError> {
+    Ok(Envelope::ok(state.integrations.update(&caller, id, patch).await?.into()))
 }
 
 /// Deletes a Slack integration; its commands are refused from then on.
-#[utoipa::path(delete, path = "/integrations/slack/{id}", tag = "integrations", security(("bearer" = [])),
-    responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(delete, path = "/integrations/slack/{id}", tag = "integrations", params(("id" = Uuid, Path, description = "The integration's id")), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<NoData>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
-) -> Result<Envelope<Option<()>>, ApiError> {
+) -> Result<Envelope<NoData>, ApiError> {
     state.integrations.delete(&caller, id).await?;
-    Ok(Envelope::ok(None).with_message("integration deleted"))
+    Ok(Envelope::ok(NoData).with_message("integration deleted"))
 }
 
 /// The largest slash-command body accepted: Slack's are well under 2 KiB.
@@ -106,7 +160,10 @@ pub const COMMAND_BODY_LIMIT: usize = 8 * 1024;
 /// person who asked.
 #[utoipa::path(post, path = "/integrations/slack/commands", tag = "integrations",
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "Slack's slash-command form, signed with X-Slack-Signature and X-Slack-Request-Timestamp"),
-    responses((status = 200, description = "`{response_type: \"ephemeral\", text, blocks}`"), (status = 401, body = ErrorBody), (status = 413, body = ErrorBody)))]
+    responses((status = 200, body = CommandAnswer, description = "Slack's own JSON, not the envelope"),
+              (status = 400, body = ErrorBody, description = "the body cannot be read"),
+              (status = 401, body = ErrorBody, description = "no integration's signing secret verifies the request, or a replay"),
+              (status = 413, body = ErrorBody, description = "the body is over 8 KiB")))]
 pub async fn command(
     State(state): State<AppState>,
     headers: HeaderMap,

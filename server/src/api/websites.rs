@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::envelope::Envelope;
+use super::envelope::{Envelope, NoData};
 use super::error::{ApiError, ErrorBody};
 use super::extract::{Json, Path, Query};
 use crate::auth::Auth;
@@ -49,12 +49,17 @@ pub struct WebsiteList {
 /// A new website.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewWebsite {
+    /// An http(s) URL of at most 2048 characters.
+    #[schema(
+        max_length = 2048,
+        pattern = r"^[hH][tT][tT][pP][sS]?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,9}(?::[1-9][0-9]{0,3})?(?:/[A-Za-z0-9._~/-]{0,1000})?$"
+    )]
     pub url: String,
 }
 
 /// The caller's websites (their HTTP monitors).
 #[utoipa::path(get, path = "/websites", tag = "websites", security(("bearer" = [])),
-    responses((status = 200, body = WebsiteList), (status = 401, body = ErrorBody)))]
+    responses((status = 200, body = Envelope<WebsiteList>), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -74,7 +79,9 @@ pub async fn list(
 
 /// Starts monitoring a URL (GET, expecting 200-399, every 60 s).
 #[utoipa::path(post, path = "/websites", tag = "websites", request_body = NewWebsite, security(("bearer" = [])),
-    responses((status = 201, body = Website), (status = 400, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = Envelope<Website>), (status = 400, body = ErrorBody, description = "not an http(s) URL of at most 2048 characters"),
+              (status = 403, body = ErrorBody, description = "`quota_exceeded`: the user owns --max-monitors-per-user already"),
+              (status = 409, body = ErrorBody, description = "the caller monitors this URL already")))]
 pub async fn create(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -90,41 +97,40 @@ pub async fn create(
 pub struct WebsiteDetail {
     #[serde(flatten)]
     pub website: Website,
-    #[schema(value_type = Option<Object>)]
-    pub active_incident: Option<serde_json::Value>,
+    /// The open incident; null when the website is not down.
+    pub active_incident: Option<ContractIncident>,
 }
 
 /// One website with its active incident.
-#[utoipa::path(get, path = "/websites/{id}", tag = "websites", security(("bearer" = [])),
-    responses((status = 200, body = WebsiteDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/websites/{id}", tag = "websites", params(("id" = Uuid, Path, description = "The website's id")), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<WebsiteDetail>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<WebsiteDetail>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Read).await?;
-    let open = history::incidents::of_monitor(&monitor, Some(true), 1)
+    let open = history::incidents::of_monitor(&monitor, Some(true), None, 1)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::internal)?
+        .incidents;
+    let status = monitor.view().status.to_string();
     let monitor = monitor.into_view();
-    let active_incident = open.into_iter().next().map(|i| {
-        serde_json::to_value(ContractIncident::from_row(i, &monitor.status.to_string()))
-            .unwrap_or_default()
-    });
+    let active_incident = open.into_iter().next().map(|i| ContractIncident::from_row(i, &status));
     Ok(Envelope::ok(WebsiteDetail { website: monitor.into(), active_incident }))
 }
 
 /// Stops monitoring a website and deletes its history.
-#[utoipa::path(delete, path = "/websites/{id}", tag = "websites", security(("bearer" = [])),
-    responses((status = 200), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(delete, path = "/websites/{id}", tag = "websites", params(("id" = Uuid, Path, description = "The website's id")), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<NoData>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
-) -> Result<Envelope<Option<()>>, ApiError> {
+) -> Result<Envelope<NoData>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Write).await?;
     state.monitors.delete(monitor).await?;
-    Ok(Envelope::ok(None).with_message("website deleted"))
+    Ok(Envelope::ok(NoData).with_message("website deleted"))
 }
 
 /// `?limit=` of the contract's history routes.
@@ -152,8 +158,8 @@ pub struct ContractChecks {
 }
 
 /// A website's latest checks, newest first.
-#[utoipa::path(get, path = "/websites/{id}/checks", tag = "websites", params(Limit), security(("bearer" = [])),
-    responses((status = 200, body = ContractChecks), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/websites/{id}/checks", tag = "websites", params(("id" = Uuid, Path, description = "The website's id"), Limit), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<ContractChecks>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn checks(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -197,8 +203,8 @@ pub struct ContractPoints {
 }
 
 /// A website's latest response times, oldest first (for charts).
-#[utoipa::path(get, path = "/websites/{id}/response-times", tag = "websites", params(Limit), security(("bearer" = [])),
-    responses((status = 200, body = ContractPoints), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/websites/{id}/response-times", tag = "websites", params(("id" = Uuid, Path, description = "The website's id"), Limit), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<ContractPoints>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn response_times(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -257,8 +263,8 @@ pub struct ContractIncidents {
 }
 
 /// A website's incidents, newest first.
-#[utoipa::path(get, path = "/websites/{id}/incidents", tag = "websites", params(Limit), security(("bearer" = [])),
-    responses((status = 200, body = ContractIncidents), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/websites/{id}/incidents", tag = "websites", params(("id" = Uuid, Path, description = "The website's id"), Limit), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<ContractIncidents>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn incidents(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -266,9 +272,10 @@ pub async fn incidents(
     Query(limit): Query<Limit>,
 ) -> Result<Envelope<ContractIncidents>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Read).await?;
-    let rows = history::incidents::of_monitor(&monitor, None, limit.limit.unwrap_or(20))
+    let rows = history::incidents::of_monitor(&monitor, None, None, limit.limit.unwrap_or(20))
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::internal)?
+        .incidents;
     let status = monitor.view().status.to_string();
     let incidents = rows.into_iter().map(|i| ContractIncident::from_row(i, &status)).collect();
     Ok(Envelope::ok(ContractIncidents { incidents }))
@@ -294,8 +301,8 @@ pub struct ContractNotifications {
 }
 
 /// A website's notifications and their delivery, newest first.
-#[utoipa::path(get, path = "/websites/{id}/notifications", tag = "websites", params(Limit), security(("bearer" = [])),
-    responses((status = 200, body = ContractNotifications), (status = 403, body = ErrorBody)))]
+#[utoipa::path(get, path = "/websites/{id}/notifications", tag = "websites", params(("id" = Uuid, Path, description = "The website's id"), Limit), security(("bearer" = [])),
+    responses((status = 200, body = Envelope<ContractNotifications>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn notifications(
     State(state): State<AppState>,
     Auth(caller): Auth,
