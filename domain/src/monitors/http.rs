@@ -24,6 +24,9 @@ pub struct HttpInput {
     /// Absent or the mask keeps the stored body; `null` removes it.
     #[serde(default, deserialize_with = "present")]
     pub body: Option<Option<String>>,
+    /// Read unordered: a reversed range is refused by validation (422,
+    /// `http.expected_status`), not while the body is parsed (400).
+    #[serde(default, deserialize_with = "unordered_ranges")]
     pub expected_status: Option<Vec<StatusRange>>,
     #[serde(default, deserialize_with = "present")]
     pub keyword: Option<Option<String>>,
@@ -51,6 +54,17 @@ where
     T: Deserialize<'de>,
 {
     Option::<T>::deserialize(d).map(Some)
+}
+
+fn unordered_ranges<'de, D>(d: D) -> Result<Option<Vec<StatusRange>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let Some(raw) = Option::<Vec<String>>::deserialize(d)? else { return Ok(None) };
+    raw.iter()
+        .map(|r| StatusRange::parse_unordered(r).map_err(serde::de::Error::custom))
+        .collect::<Result<_, _>>()
+        .map(Some)
 }
 
 impl From<HttpSpec> for HttpInput {

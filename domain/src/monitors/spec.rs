@@ -34,12 +34,11 @@ impl StatusRange {
     pub fn contains(self, code: u16) -> bool {
         (self.low..=self.high).contains(&code)
     }
-}
 
-impl TryFrom<String> for StatusRange {
-    type Error = String;
-
-    fn try_from(raw: String) -> Result<Self, String> {
+    /// Parses `204` or `200-399` without checking the order: a request's
+    /// ranges are read this way, so that a reversed one reaches
+    /// [`HttpSpec::validated`] and is refused there, naming its field.
+    pub fn parse_unordered(raw: &str) -> Result<Self, String> {
         let parse =
             |s: &str| {
                 s.trim().parse::<u16>().ok().filter(|c| (100..=599).contains(c)).ok_or_else(|| {
@@ -49,14 +48,26 @@ impl TryFrom<String> for StatusRange {
         let (low, high) = match raw.split_once('-') {
             Some((low, high)) => (parse(low)?, parse(high)?),
             None => {
-                let code = parse(&raw)?;
+                let code = parse(raw)?;
                 (code, code)
             }
         };
-        if low > high {
+        Ok(Self { low, high })
+    }
+
+    fn ordered(self, raw: &str) -> Result<Self, String> {
+        if self.low > self.high {
             return Err(format!("`{raw}`: the range is reversed"));
         }
-        Ok(Self { low, high })
+        Ok(self)
+    }
+}
+
+impl TryFrom<String> for StatusRange {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, String> {
+        Self::parse_unordered(&raw)?.ordered(&raw)
     }
 }
 
@@ -137,6 +148,7 @@ const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPT
 impl HttpSpec {
     /// A GET of `url` expecting 200-399: what a RunState "website" is.
     pub fn get(url: &str) -> Result<Self, SpecError> {
+        website_shape(url)?;
         Self { url: url.to_owned(), ..Self::blank() }.validated()
     }
 
@@ -199,6 +211,11 @@ impl HttpSpec {
         if self.expected_status.is_empty() {
             return Err(SpecError::new("http.expected_status", "give at least one code or range"));
         }
+        for range in &self.expected_status {
+            range
+                .ordered(&String::from(*range))
+                .map_err(|e| SpecError::new("http.expected_status", e))?;
+        }
         if self.keyword.as_ref().is_some_and(|k| k.is_empty() || k.len() > 1024) {
             return Err(SpecError::new("http.keyword", "must be 1 to 1024 characters"));
         }
@@ -207,6 +224,28 @@ impl HttpSpec {
         }
         Ok(self)
     }
+}
+
+/// The shape the RunState contract's `POST /websites` documents (the pattern
+/// of `NewWebsite.url`): `http://` or `https://` in any case, a non-empty
+/// authority without `@` or `\`, and no white space or control character
+/// anywhere. The URL parser alone is laxer (it trims, drops tabs, reads `\`
+/// as `/`), so without this the server would take URLs its document refuses.
+fn website_shape(raw: &str) -> Result<(), SpecError> {
+    let scheme_end = ["http://", "https://"]
+        .iter()
+        .find(|s| raw.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)))
+        .map(|s| s.len())
+        .ok_or_else(|| SpecError::new("url", "must start with http:// or https://"))?;
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(SpecError::new("url", "must not contain spaces or control characters"));
+    }
+    let rest = &raw[scheme_end..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    if authority.is_empty() || authority.contains(['@', '\\']) {
+        return Err(SpecError::new("url", "needs a host, without credentials"));
+    }
+    Ok(())
 }
 
 /// Parses an http(s) URL of at most 2048 characters; the normalised form
@@ -275,6 +314,33 @@ mod tests {
         assert_eq!(String::from(StatusRange::try_from("204".to_owned()).expect("code")), "204");
         for bad in ["", "abc", "99", "600", "300-200", "200-"] {
             assert!(StatusRange::try_from(bad.to_owned()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_reversed_range_is_refused_by_validation_naming_its_field() {
+        let reversed = StatusRange::parse_unordered("562-513").expect("well formed");
+        let mut spec = HttpSpec::get("https://example.org").expect("valid");
+        spec.expected_status = vec![reversed];
+        let err = spec.validated().expect_err("reversed");
+        assert_eq!(err.field, "http.expected_status");
+        assert!(err.message.contains("reversed"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_website_url_has_the_documented_shape() {
+        assert_eq!(HttpSpec::get("HTTP://0*").expect("documented shape").url, "http://0*/");
+        assert!(HttpSpec::get("https://example.org/health?probe=1#top").is_ok());
+        for bad in [
+            " https://example.org",
+            "https://exa mple.org",
+            "https://a\tb.org",
+            "https:///x",
+            "https://user@example.org",
+            "https:\\\\example.org",
+            "ftp://example.org",
+        ] {
+            assert_eq!(HttpSpec::get(bad).expect_err(bad).field, "url", "{bad}");
         }
     }
 

@@ -155,6 +155,29 @@ mod tests {
         }
     }
 
+    /// A query parameter declared `in: path` on a path without its
+    /// placeholder is never sent: a fuzzer's out-of-range `limit` vanished
+    /// from the URL and the default list answered (decision 80).
+    #[test]
+    fn every_path_parameter_names_a_placeholder() {
+        let doc = document();
+        for (path, mut item) in doc.paths.paths {
+            for operation in operations(&mut item) {
+                for p in operation.parameters.iter().flatten() {
+                    let RefOr::T(p) = p else { continue };
+                    if matches!(p.parameter_in, ParameterIn::Path) {
+                        let placeholder = format!("{{{}}}", p.name);
+                        assert!(
+                            path.contains(&placeholder),
+                            "{path}: `{}` is no path parameter",
+                            p.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_error_answer_is_problem_json_and_every_success_has_a_body() {
         let doc = document();

@@ -64,6 +64,22 @@ fn is_json(headers: &HeaderMap) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
+/// A `limit` query parameter: a `u64` as the document's `int64` bounds it.
+/// Above `i64::MAX` it does not parse (400), as the document says; serde
+/// alone would take any `u64` (decision 80).
+pub fn page_limit<'de, D>(d: D) -> Result<Option<u64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::Deserialize;
+    match Option::<u64>::deserialize(d)? {
+        Some(limit) if i64::try_from(limit).is_err() => {
+            Err(serde::de::Error::custom(format!("limit {limit} is above {}", i64::MAX)))
+        }
+        limit => Ok(limit),
+    }
+}
+
 /// A query string; a bad one is a 400 envelope.
 #[derive(Debug, Clone, Copy, Default, FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]

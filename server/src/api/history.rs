@@ -27,15 +27,18 @@ pub struct MonitorId {
 
 /// Paging of a history list: the cursor is the last row's id.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     /// From the previous page's `next_cursor`.
     pub cursor: Option<Uuid>,
     /// Page size (default 50; at most 1000, incidents 500).
+    #[serde(default, deserialize_with = "super::extract::page_limit")]
     pub limit: Option<u64>,
 }
 
 /// The statistics window.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct WindowQuery {
     /// 1h, 24h, 7d, 30d or 90d (default 24h).
     #[param(pattern = "^(1h|24h|7d|30d|90d)$")]

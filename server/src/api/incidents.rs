@@ -86,6 +86,7 @@ impl From<IncidentTimeline> for IncidentDetail {
 
 /// Filters of the incident list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct IncidentQuery {
     /// open or resolved.
     #[param(value_type = Option<String>, pattern = "^(open|resolved)?$")]
@@ -94,6 +95,7 @@ pub struct IncidentQuery {
     /// From the previous page's `next_cursor`.
     pub cursor: Option<Uuid>,
     /// Page size (default 100, at most 500).
+    #[serde(default, deserialize_with = "super::extract::page_limit")]
     pub limit: Option<u64>,
     /// Admins: every user's incidents.
     #[param(value_type = Option<String>, pattern = "^(true|false)$")]

@@ -17,6 +17,7 @@ use crate::state::AppState;
 
 /// Filters and paging of the monitor list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// up, down, degraded, paused or unknown.
     #[param(value_type = Option<StatusBody>)]
@@ -28,6 +29,7 @@ pub struct ListQuery {
     /// From the previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// Page size, 1 to 500 (default 100).
+    #[serde(default, deserialize_with = "super::extract::page_limit")]
     pub limit: Option<u64>,
     /// Admins: every user's monitors.
     #[param(value_type = Option<String>, pattern = "^(true|false)$")]

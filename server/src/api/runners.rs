@@ -95,8 +95,10 @@ pub struct OutageList {
 
 /// How many outages to list.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutageQuery {
     /// 1 to 500 (default 50).
+    #[serde(default, deserialize_with = "super::extract::page_limit")]
     pub limit: Option<u64>,
 }
 

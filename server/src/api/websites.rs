@@ -49,11 +49,10 @@ pub struct WebsiteList {
 /// A new website.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewWebsite {
-    /// An http(s) URL of at most 2048 characters.
-    #[schema(
-        max_length = 2048,
-        pattern = r"^[hH][tT][tT][pP][sS]?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?){0,9}(?::[1-9][0-9]{0,3})?(?:/[A-Za-z0-9._~/-]{0,1000})?$"
-    )]
+    /// An http(s) URL of at most 2048 characters, without spaces or
+    /// credentials. A URL of this shape that the URL parser refuses (e.g. a
+    /// host with `%`) gets 400, as any invalid URL (the contract).
+    #[schema(max_length = 2048, pattern = r"^[hH][tT][tT][pP][sS]?://[^\s/?#@\\]+(?:[/?#]\S*)?$")]
     pub url: String,
 }
 
@@ -135,7 +134,9 @@ pub async fn delete(
 
 /// `?limit=` of the contract's history routes.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Limit {
+    #[serde(default, deserialize_with = "super::extract::page_limit")]
     pub limit: Option<u64>,
 }
 

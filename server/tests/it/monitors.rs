@@ -114,6 +114,10 @@ async fn invalid_monitors_are_refused_naming_the_field() {
             json!({"kind": "http", "http": {"url": "https://example.org", "headers": {"X-A": "1\r\nX-B: 2"}}}),
             "http.headers",
         ),
+        (
+            json!({"kind": "http", "http": {"url": "https://example.org", "expected_status": ["562-513"]}}),
+            "http.expected_status",
+        ),
         (json!({"kind": "tcp", "tcp": {"host": "db.example.org", "port": 0}}), "tcp.port"),
         (json!({"kind": "tcp"}), "tcp"),
         (json!({"kind": "carrier-pigeon"}), "kind"),
@@ -200,6 +204,8 @@ async fn websites_follow_the_runstate_contract() {
             json!({"url": "not a url"}),
             json!({"url": "ftp://example.org"}),
             json!({"url": format!("https://example.org/{}", "a".repeat(2048))}),
+            json!({"url": " https://example.org/padded"}),
+            json!({"url": "https://user@example.org/"}),
         ] {
             let (status, body) = app.post("/api/v1/websites", bad.clone(), Some(&token)).await;
             assert_eq!(status, 400, "{bad}: {body}");
@@ -209,6 +215,11 @@ async fn websites_follow_the_runstate_contract() {
         assert_eq!(status, 200);
         assert_eq!(list["data"]["websites"].as_array().unwrap().len(), 1);
         let id = item["id"].as_str().unwrap();
+        // The document's `int64`: one above its maximum does not parse.
+        let checks = format!("/api/v1/websites/{id}/checks?limit=");
+        assert_eq!(app.get(&format!("{checks}{}", i64::MAX), Some(&token)).await.0, 200);
+        let (status, body) = app.get(&format!("{checks}9223372036854775808"), Some(&token)).await;
+        assert_eq!(status, 400, "{body}");
         let (status, detail) = app.get(&format!("/api/v1/websites/{id}"), Some(&token)).await;
         assert_eq!(status, 200);
         assert!(detail["data"]["active_incident"].is_null());
