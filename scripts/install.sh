@@ -84,7 +84,7 @@ install_apt() {
   quietly "${missing[*]} (apt)" apt-get install -y "${missing[@]}"
 }
 
-# --- promtool (helper "errors") ---
+# --- promtool ---
 # `promtool check metrics` lints what /metrics exports (server/tests/it/metrics.rs). Debian ships
 # it in the `prometheus` package; only the tool is taken from it, into ~/.cache/runstate/bin,
 # so no Prometheus server (nor its web assets) is installed or started.
@@ -134,7 +134,7 @@ for_run() {
 
 for_test() {
   install_apt
-  install_promtool # helper "errors"
+  install_promtool
   for_run
   install_schemathesis
 }

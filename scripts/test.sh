@@ -40,7 +40,7 @@ run_phase lint bash scripts/lint.sh
 run_phase services start_services
 # Never -p frontend here: its features would unify app's ssr and hydrate.
 export RUNSTATE_REQUIRE_SERVICES=1
-# promtool for server/tests/metrics.rs, where scripts/install.sh puts it (helper "errors").
+# promtool for server/tests/metrics.rs, where scripts/install.sh puts it.
 export PATH="$PATH:$HOME/.cache/runstate/bin"
 run_phase cargo-test cargo test --no-fail-fast -p domain -p jobs -p migration -p server -p app
 # Debug wasm: big, but its cold build is far quicker than the size-optimised one.
