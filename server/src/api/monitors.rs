@@ -19,8 +19,8 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// up, down, degraded, paused or unknown.
-    #[param(value_type = Option<StatusBody>)]
+    /// up, down, degraded, paused or unknown; empty is no filter.
+    #[param(value_type = Option<String>, pattern = "^(up|down|degraded|paused|unknown)?$")]
     pub status: Option<String>,
     /// http, tcp or github_runners (another value matches nothing).
     pub kind: Option<String>,
