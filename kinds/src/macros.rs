@@ -23,8 +23,8 @@ impl std::error::Error for UnknownWord {}
 macro_rules! words {
     (
         $(#[$meta:meta])*
-        $name:ident, $expected:literal {
-            $( $(#[$vmeta:meta])* $variant:ident = $value:literal ),+ $(,)?
+        $name:ident, $expected:tt {
+            $( $(#[$vmeta:meta])* $variant:ident = $value:tt ),+ $(,)?
         }
     ) => {
         // The derives come first: `$meta` may hold their helper attributes.
