@@ -1,7 +1,12 @@
-//! The words the server and the browser share. Only serde: this crate is
+//! The words the server and the browser share. Only serde (and, for the
+//! server's API document, utoipa behind the `schema` feature): this crate is
 //! compiled to wasm with the UI and natively with the domain, so one
 //! definition serves both sides (no copies to keep in step).
 
 mod error;
+mod macros;
+mod words;
 
 pub use error::ErrorKind;
+pub use macros::UnknownWord;
+pub use words::{ChannelKind, Role, Status};

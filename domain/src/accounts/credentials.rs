@@ -102,32 +102,8 @@ impl fmt::Debug for Password {
     }
 }
 
-/// A user's role. Upper case in JSON, as in the RunState contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Role {
-    User,
-    Admin,
-}
-
-impl Role {
-    /// The stored and serialised name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::User => "USER",
-            Self::Admin => "ADMIN",
-        }
-    }
-
-    /// Reads a stored role; anything unknown is the least privileged.
-    pub fn from_stored(raw: &str) -> Self {
-        if raw == "ADMIN" {
-            Self::Admin
-        } else {
-            Self::User
-        }
-    }
-}
+/// A user's role: one definition, shared with the browser (`kinds`).
+pub use kinds::Role;
 
 /// Hashes `password` with a fresh salt into its PHC string.
 fn hash_with_new_salt(

@@ -10,35 +10,8 @@ use super::fields::{
 };
 use super::ChannelError;
 
-/// Where a channel delivers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChannelKind {
-    Slack,
-    Webhook,
-    Email,
-}
-
-impl ChannelKind {
-    /// The stored and serialised name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Slack => "slack",
-            Self::Webhook => "webhook",
-            Self::Email => "email",
-        }
-    }
-
-    /// Reads a stored kind.
-    pub fn from_stored(raw: &str) -> Option<Self> {
-        match raw {
-            "slack" => Some(Self::Slack),
-            "webhook" => Some(Self::Webhook),
-            "email" => Some(Self::Email),
-            _ => None,
-        }
-    }
-}
+/// Where a channel delivers: one definition, shared with the browser (`kinds`).
+pub use kinds::ChannelKind;
 
 /// A new channel as a user describes it: the block matching `kind` is required.
 #[derive(Debug, Clone)]

@@ -12,7 +12,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::entities::checks;
-use crate::monitors::{Access, MonitorRef};
+use crate::monitors::{Access, MonitorRef, Status};
 use crate::rollups::read::{self, Segment};
 use crate::rollups::{Aggregate, Resolution, Watermarks};
 
@@ -223,7 +223,7 @@ fn summarize(
             ((*at - from).num_milliseconds() / bucket.num_milliseconds().max(1)).clamp(0, 59);
         let slot = &mut series[usize::try_from(index).unwrap_or(59)];
         slot.checks += 1;
-        let ok = status == "up" || status == "degraded";
+        let ok = Status::from_stored(status).is_healthy();
         if ok {
             healthy += 1;
             slot.up += 1;

@@ -17,35 +17,6 @@ use super::extract::{Json, Path, Query};
 use crate::auth::Auth;
 use crate::state::AppState;
 
-/// Where a channel delivers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Slack,
-    Webhook,
-    Email,
-}
-
-impl From<Kind> for ChannelKind {
-    fn from(kind: Kind) -> Self {
-        match kind {
-            Kind::Slack => Self::Slack,
-            Kind::Webhook => Self::Webhook,
-            Kind::Email => Self::Email,
-        }
-    }
-}
-
-impl From<ChannelKind> for Kind {
-    fn from(kind: ChannelKind) -> Self {
-        match kind {
-            ChannelKind::Slack => Self::Slack,
-            ChannelKind::Webhook => Self::Webhook,
-            ChannelKind::Email => Self::Email,
-        }
-    }
-}
-
 /// A Slack incoming webhook. Answers show the URL masked.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct Slack {
@@ -76,7 +47,7 @@ pub struct ChannelRequest {
     /// 1 to 100 characters, trimmed.
     #[schema(max_length = 100, pattern = r"\S")]
     pub name: String,
-    pub kind: Kind,
+    pub kind: ChannelKind,
     pub slack: Option<Slack>,
     pub webhook: Option<Webhook>,
     pub email: Option<Email>,
@@ -100,7 +71,7 @@ pub struct WebhookChanges {
 pub struct ChannelChanges {
     pub name: Option<String>,
     /// Must be the channel's current kind when given.
-    pub kind: Option<Kind>,
+    pub kind: Option<ChannelKind>,
     pub slack: Option<SlackChanges>,
     pub webhook: Option<WebhookChanges>,
     pub email: Option<Email>,
@@ -111,7 +82,7 @@ pub struct ChannelChanges {
 pub struct ChannelBody {
     pub id: Uuid,
     pub name: String,
-    pub kind: Kind,
+    pub kind: ChannelKind,
     pub owner_id: Uuid,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slack: Option<Slack>,
@@ -136,7 +107,7 @@ impl From<ChannelView> for ChannelBody {
         Self {
             id: view.id,
             name: view.name,
-            kind: view.kind.into(),
+            kind: view.kind,
             owner_id: view.owner_id,
             slack,
             webhook,
@@ -208,7 +179,7 @@ pub async fn create_channel(
 ) -> Result<Envelope<ChannelBody>, ApiError> {
     let input = ChannelInput {
         name: body.name,
-        kind: body.kind.into(),
+        kind: body.kind,
         slack: body.slack.map(|s| SlackInput { webhook_url: s.webhook_url }),
         webhook: body.webhook.map(|w| WebhookInput { url: w.url, secret: w.secret }),
         email: body.email.map(|e| EmailInput { to: e.to }),
@@ -252,7 +223,7 @@ pub async fn update_channel(
 ) -> Result<Envelope<ChannelBody>, ApiError> {
     let patch = ChannelPatch {
         name: body.name,
-        kind: body.kind.map(ChannelKind::from),
+        kind: body.kind,
         slack: body.slack.map(|s| SlackPatch { webhook_url: s.webhook_url }),
         webhook: body.webhook.map(|w| WebhookPatch { url: w.url, secret: w.secret }),
         email: body.email.map(|e| EmailInput { to: e.to }),

@@ -157,7 +157,7 @@ mod tests {
 
     /// A query parameter declared `in: path` on a path without its
     /// placeholder is never sent: a fuzzer's out-of-range `limit` vanished
-    /// from the URL and the default list answered (decision 80).
+    /// from the URL and the default list answered (decision 67).
     #[test]
     fn every_path_parameter_names_a_placeholder() {
         let doc = document();

@@ -66,7 +66,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 
 /// A `limit` query parameter: a `u64` as the document's `int64` bounds it.
 /// Above `i64::MAX` it does not parse (400), as the document says; serde
-/// alone would take any `u64` (decision 80).
+/// alone would take any `u64` (decision 67).
 pub fn page_limit<'de, D>(d: D) -> Result<Option<u64>, D::Error>
 where
     D: serde::Deserializer<'de>,

@@ -36,30 +36,6 @@ pub struct ListQuery {
     pub all: Option<bool>,
 }
 
-/// A monitor's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-#[schema(as = MonitorStatus)]
-pub enum StatusBody {
-    Unknown,
-    Up,
-    Degraded,
-    Down,
-    Paused,
-}
-
-impl From<Status> for StatusBody {
-    fn from(status: Status) -> Self {
-        match status {
-            Status::Unknown => Self::Unknown,
-            Status::Up => Self::Up,
-            Status::Degraded => Self::Degraded,
-            Status::Down => Self::Down,
-            Status::Paused => Self::Paused,
-        }
-    }
-}
-
 /// A monitor as the API shows it; only the block matching `kind` is present.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Monitor)]
@@ -77,7 +53,7 @@ pub struct MonitorBody {
     pub recoveries: i32,
     pub channel_ids: Vec<Uuid>,
     pub paused: bool,
-    pub status: StatusBody,
+    pub status: Status,
     pub status_since: DateTime<Utc>,
     pub last_checked_at: Option<DateTime<Utc>>,
     pub latest_response_time_ms: Option<i32>,
@@ -145,7 +121,7 @@ impl From<MonitorView> for MonitorBody {
             recoveries: m.recoveries,
             channel_ids: m.channel_ids,
             paused: m.paused,
-            status: m.status.into(),
+            status: m.status,
             status_since: m.status_since,
             last_checked_at: m.last_checked_at,
             latest_response_time_ms: m.latest_response_time_ms,
