@@ -343,7 +343,7 @@ async fn the_openapi_document_describes_the_channel_routes() {
     assert_eq!(params[0]["name"], "all", "{params}");
     assert_eq!(params[0]["in"], "query", "{params}");
     assert_eq!(params[0]["required"], false, "{params}");
-    let kinds = &doc["components"]["schemas"]["Kind"]["enum"];
+    let kinds = &doc["components"]["schemas"]["ChannelKind"]["enum"];
     assert_eq!(kinds, &json!(["slack", "webhook", "email"]));
 }
 
