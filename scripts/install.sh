@@ -142,5 +142,5 @@ for_test() {
 case ${1:-} in
   run | test) "for_$1" ;;
   schemathesis-path) schemathesis_venv ;;
-  *) die "usage: scripts/install.sh run|test" ;;
+  *) die "usage: scripts/install.sh run|test|schemathesis-path" ;;
 esac
