@@ -9,4 +9,7 @@ mod words;
 
 pub use error::ErrorKind;
 pub use macros::UnknownWord;
-pub use words::{ChannelKind, Role, Status};
+pub use words::{
+    ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MonitorKind, NotificationEvent,
+    RunnerStatus, Role, StatsWindow, Status,
+};

@@ -1,6 +1,6 @@
 //! `words!`: one closed set of words, each variant with its one spelling,
-//! used by serde, the stored columns and the OpenAPI schema (feature
-//! `schema`) alike, so the spellings cannot drift apart.
+//! used by serde, the stored columns (feature `db`) and the OpenAPI schema
+//! (feature `schema`) alike, so the spellings cannot drift apart.
 
 /// A word that is not in the set, with the words that are.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,12 +29,15 @@ macro_rules! words {
     ) => {
         // The derives come first: `$meta` may hold their helper attributes.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "db", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(feature = "db", sea_orm(rs_type = "String", db_type = "String(StringLen::None)"))]
         #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
         $(#[$meta])*
         pub enum $name {
             $(
                 $(#[$vmeta])*
                 #[serde(rename = $value)]
+                #[cfg_attr(feature = "db", sea_orm(string_value = $value))]
                 $variant,
             )+
         }

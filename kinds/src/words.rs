@@ -2,6 +2,9 @@
 //! database rows, the domain, the REST API's schema and the browser.
 
 use crate::macros::words;
+// Named by the `db_type` the `db` feature's derive expands.
+#[cfg(feature = "db")]
+use sea_orm::sea_query::StringLen;
 
 words! {
     /// What a monitor (or one check) says about its target.
@@ -18,11 +21,6 @@ words! {
 }
 
 impl Status {
-    /// Reads a stored status; anything unknown is `Unknown`.
-    pub fn from_stored(raw: &str) -> Self {
-        raw.parse().unwrap_or(Self::Unknown)
-    }
-
     /// Whether the target answered acceptably (degraded still answers).
     pub fn is_healthy(self) -> bool {
         matches!(self, Self::Up | Self::Degraded)
@@ -37,13 +35,6 @@ words! {
     }
 }
 
-impl Role {
-    /// Reads a stored role; anything unknown is the least privileged.
-    pub fn from_stored(raw: &str) -> Self {
-        raw.parse().unwrap_or(Self::User)
-    }
-}
-
 words! {
     /// Where a channel delivers.
     ChannelKind, "slack, webhook or email" {
@@ -53,10 +44,140 @@ words! {
     }
 }
 
-impl ChannelKind {
-    /// Reads a stored kind.
-    pub fn from_stored(raw: &str) -> Option<Self> {
-        raw.parse().ok()
+words! {
+    /// What a monitor checks.
+    MonitorKind, "http, tcp or github_runners" {
+        Http = "http",
+        Tcp = "tcp",
+        /// The self-hosted GitHub Actions runners of a repository or organisation.
+        GithubRunners = "github_runners",
+    }
+}
+
+words! {
+    /// Where one notification's delivery stands.
+    DeliveryStatus, "pending, sending, retrying, delivered or failed" {
+        /// Waiting for its first attempt.
+        Pending = "pending",
+        /// An attempt is under way (or its worker died: the lease runs out).
+        Sending = "sending",
+        /// Failed, another attempt is scheduled.
+        Retrying = "retrying",
+        /// The channel accepted it.
+        Delivered = "delivered",
+        /// Every attempt failed, or the failure cannot be retried.
+        Failed = "failed",
+    }
+}
+
+impl DeliveryStatus {
+    /// Whether nothing more will happen to it.
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Delivered | Self::Failed)
+    }
+}
+
+words! {
+    /// Why a notification is sent.
+    NotificationEvent, "down, up or test" {
+        /// The monitor went down: an incident opened.
+        Down = "down",
+        /// The monitor recovered: its incident resolved.
+        Up = "up",
+        /// A test message a user asked for; never about a monitor.
+        Test = "test",
+    }
+}
+
+words! {
+    /// What happened to an incident, one entry of its timeline.
+    IncidentEventKind, "opened, acknowledged, resolved or closed" {
+        Opened = "opened",
+        /// A user said they are on it.
+        Acknowledged = "acknowledged",
+        /// The monitor (or runner) recovered.
+        Resolved = "resolved",
+        /// Ended without a recovery: its runner was forgotten.
+        Closed = "closed",
+    }
+}
+
+words! {
+    /// What GitHub (or a runner's absence from a listing) says about a runner.
+    RunnerStatus, "online, offline or unknown" {
+        Online = "online",
+        Offline = "offline",
+        /// Missing from the last complete listing.
+        Unknown = "unknown",
+    }
+}
+
+impl RunnerStatus {
+    /// GitHub's status field: `online` in any case, else `offline`.
+    pub fn from_github(raw: &str) -> Self {
+        if raw.eq_ignore_ascii_case("online") {
+            Self::Online
+        } else {
+            Self::Offline
+        }
+    }
+
+    /// Only an online runner is healthy.
+    pub fn is_healthy(self) -> bool {
+        self == Self::Online
+    }
+}
+
+words! {
+    /// A statistics window of the monitor page and `/stats`.
+    StatsWindow, "1h, 24h, 7d, 30d or 90d" {
+        Hour = "1h",
+        Day = "24h",
+        Week = "7d",
+        Month = "30d",
+        Quarter = "90d",
+    }
+}
+
+impl StatsWindow {
+    /// Parses a window as clients write it; `1d` is another name for `24h`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "1d" => Some(Self::Day),
+            other => other.parse().ok(),
+        }
+    }
+
+    /// The window's length in seconds.
+    pub const fn seconds(self) -> i64 {
+        const HOUR: i64 = 3600;
+        match self {
+            Self::Hour => HOUR,
+            Self::Day => 24 * HOUR,
+            Self::Week => 7 * 24 * HOUR,
+            Self::Month => 30 * 24 * HOUR,
+            Self::Quarter => 90 * 24 * HOUR,
+        }
+    }
+}
+
+words! {
+    /// The request method of an HTTP check, as the API accepts it.
+    HttpMethod, "GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS" {
+        Get = "GET",
+        Head = "HEAD",
+        Post = "POST",
+        Put = "PUT",
+        Patch = "PATCH",
+        Delete = "DELETE",
+        Options = "OPTIONS",
+    }
+}
+
+impl HttpMethod {
+    /// Parses a method in any case, with surrounding space, as a form sends it.
+    pub fn parse_loose(raw: &str) -> Option<Self> {
+        raw.trim().to_uppercase().parse().ok()
     }
 }
 
@@ -89,15 +210,35 @@ mod tests {
         round_trips(Status::ALL);
         round_trips(Role::ALL);
         round_trips(ChannelKind::ALL);
+        round_trips(MonitorKind::ALL);
+        round_trips(DeliveryStatus::ALL);
+        round_trips(NotificationEvent::ALL);
+        round_trips(IncidentEventKind::ALL);
+        round_trips(RunnerStatus::ALL);
+        round_trips(StatsWindow::ALL);
+        round_trips(HttpMethod::ALL);
     }
 
     #[test]
-    fn stored_words_read_leniently_where_the_domain_needs_it() {
-        assert_eq!(Status::from_stored("degraded"), Status::Degraded);
-        assert_eq!(Status::from_stored("sideways"), Status::Unknown);
-        assert_eq!(Role::from_stored("ADMIN"), Role::Admin);
-        assert_eq!(Role::from_stored("admin"), Role::User, "case matters: least privilege");
-        assert_eq!(ChannelKind::from_stored("pager"), None);
+    fn words_read_strictly() {
+        assert_eq!("degraded".parse(), Ok(Status::Degraded));
+        assert!("sideways".parse::<Status>().is_err());
+        assert!("admin".parse::<Role>().is_err(), "case matters");
+        assert!("pager".parse::<ChannelKind>().is_err());
+        assert!("ftp".parse::<MonitorKind>().is_err());
+    }
+
+    #[test]
+    fn loose_readers_accept_what_clients_send() {
+        assert_eq!(StatsWindow::parse("1d"), Some(StatsWindow::Day));
+        assert_eq!(StatsWindow::parse("90d"), Some(StatsWindow::Quarter));
+        assert_eq!(StatsWindow::parse("2d"), None);
+        assert_eq!(StatsWindow::Week.seconds(), 7 * 86_400);
+        assert_eq!(HttpMethod::parse_loose(" post "), Some(HttpMethod::Post));
+        assert_eq!(HttpMethod::parse_loose("BREW"), None);
+        assert_eq!(RunnerStatus::from_github("Online"), RunnerStatus::Online);
+        assert_eq!(RunnerStatus::from_github("idle"), RunnerStatus::Offline);
+        assert!(DeliveryStatus::Failed.is_final() && !DeliveryStatus::Retrying.is_final());
     }
 
     #[test]

@@ -68,9 +68,9 @@ impl AccountService {
         let admins = lock_enabled_admins(&txn).await?;
         let user =
             users::Entity::find_by_id(id).one(&txn).await?.ok_or(AccountError::UserNotFound)?;
-        let role = changes.role.unwrap_or(Role::from_stored(&user.role));
+        let role = changes.role.unwrap_or(user.role);
         let disabled = changes.disabled.unwrap_or(user.disabled);
-        let loses_admin = user.role == Role::Admin.as_str()
+        let loses_admin = user.role == Role::Admin
             && !user.disabled
             && (role != Role::Admin || disabled);
         if loses_admin && admins <= 1 {
@@ -78,11 +78,11 @@ impl AccountService {
                 "the last enabled admin cannot be demoted or disabled",
             ));
         }
-        let changed = role.as_str() != user.role || disabled != user.disabled;
+        let changed = role != user.role || disabled != user.disabled;
         if changed {
             let now = Utc::now();
             users::Entity::update_many()
-                .col_expr(users::Column::Role, Expr::value(role.as_str()))
+                .col_expr(users::Column::Role, Expr::value(role))
                 .col_expr(users::Column::Disabled, Expr::value(disabled))
                 .col_expr(
                     users::Column::TokenVersion,
@@ -130,7 +130,7 @@ impl AccountService {
         let admins = lock_enabled_admins(&txn).await?;
         let user =
             users::Entity::find_by_id(id).one(&txn).await?.ok_or(AccountError::UserNotFound)?;
-        if user.role == Role::Admin.as_str() && !user.disabled && admins <= 1 {
+        if user.role == Role::Admin && !user.disabled && admins <= 1 {
             return Err(AccountError::Conflict("the last enabled admin cannot be deleted"));
         }
         users::Entity::delete_by_id(id).exec(&txn).await?;
@@ -217,7 +217,7 @@ async fn lock_enabled_admins(txn: &sea_orm::DatabaseTransaction) -> Result<usize
     let query = users::Entity::find()
         .select_only()
         .column(users::Column::Id)
-        .filter(users::Column::Role.eq(Role::Admin.as_str()))
+        .filter(users::Column::Role.eq(Role::Admin))
         .filter(users::Column::Disabled.eq(false))
         // One order for every locker, so two of them cannot deadlock.
         .order_by_asc(users::Column::Id);
@@ -232,7 +232,7 @@ fn admin_view(user: &users::Model, monitor_count: i64) -> AdminUserView {
     AdminUserView {
         id: user.id,
         email: user.email.clone(),
-        role: Role::from_stored(&user.role),
+        role: user.role,
         created_at: user.created_at,
         disabled: user.disabled,
         monitor_count,

@@ -233,9 +233,9 @@ mod tests {
     }
 
     #[test]
-    fn roles_round_trip_and_unknown_is_user() {
-        assert_eq!(Role::from_stored(Role::Admin.as_str()), Role::Admin);
-        assert_eq!(Role::from_stored("root"), Role::User);
+    fn roles_round_trip_and_unknown_is_refused() {
+        assert_eq!(Role::Admin.as_str().parse(), Ok(Role::Admin));
+        assert!("root".parse::<Role>().is_err());
         assert_eq!(serde_json::to_string(&Role::Admin).expect("json"), "\"ADMIN\"");
     }
 

@@ -62,7 +62,7 @@ impl From<&users::Model> for UserView {
         Self {
             id: user.id,
             email: user.email.clone(),
-            role: Role::from_stored(&user.role),
+            role: user.role,
             created_at: user.created_at,
         }
     }
@@ -291,7 +291,7 @@ impl AccountService {
         Ok(Principal {
             user_id: user.id,
             email: user.email,
-            role: Role::from_stored(&user.role),
+            role: user.role,
             session_id: claims.sid,
         })
     }
@@ -311,7 +311,7 @@ impl AccountService {
         session_id: Uuid,
         refresh_token: String,
     ) -> Result<TokenPair, AccountError> {
-        let role = Role::from_stored(&user.role);
+        let role = user.role;
         // The system clock, not `self.clock`: the JWT library checks `exp`
         // and `nbf` against it.
         let access_token =
@@ -342,7 +342,7 @@ pub(super) async fn insert_user_row(
         id: Set(Uuid::new_v4()),
         email: Set(email.as_str().to_owned()),
         password_hash: Set(password_hash),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         disabled: Set(false),
         token_version: Set(0),
         created_at: Set(now),

@@ -126,7 +126,7 @@ impl ChannelService {
             id: Set(id),
             owner_id: Set(principal.user_id),
             name: Set(name),
-            kind: Set(target.kind().as_str().to_owned()),
+            kind: Set(target.kind()),
             secret: Set(self.seal(id, &target)?),
             display: Set(display_json(&target)?),
             created_at: Set(now),
@@ -297,15 +297,13 @@ fn display_json(target: &Target) -> Result<String, ChannelError> {
 
 fn view(row: &channels::Model) -> Result<ChannelView, ChannelError> {
     let corrupt = |what: String| ChannelError::Internal(format!("channel {}: {what}", row.id));
-    let kind = ChannelKind::from_stored(&row.kind)
-        .ok_or_else(|| corrupt(format!("unknown kind `{}`", row.kind)))?;
     let settings: ChannelDisplay = serde_json::from_str(&row.display)
         .map_err(|err| corrupt(format!("display JSON: {err}")))?;
     Ok(ChannelView {
         id: row.id,
         owner_id: row.owner_id,
         name: row.name.clone(),
-        kind,
+        kind: row.kind,
         settings,
         created_at: row.created_at,
         updated_at: row.updated_at,

@@ -1,5 +1,6 @@
 //! `channels`: where notifications go; secrets encrypted at rest.
 
+use kinds::ChannelKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub owner_id: Uuid,
     pub name: String,
-    pub kind: String,
+    pub kind: ChannelKind,
     /// Encrypted JSON of the secrets (webhook URL, signing key).
     pub secret: String,
     /// Masked JSON, safe to show.

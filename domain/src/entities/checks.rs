@@ -1,5 +1,6 @@
 //! `checks`: one row per check result.
 
+use kinds::Status;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub monitor_id: Uuid,
     pub checked_at: DateTimeUtc,
-    pub status: String,
+    pub status: Status,
     pub latency_ms: Option<i32>,
     pub http_status: Option<i16>,
     pub error: Option<String>,

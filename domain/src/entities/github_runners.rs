@@ -1,5 +1,6 @@
 //! `github_runners`: the self-hosted runners a runner monitor has seen.
 
+use kinds::{RunnerStatus, Status};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,13 +12,13 @@ pub struct Model {
     pub github_id: i64,
     pub name: String,
     /// online, offline, or unknown (missing from the last complete listing).
-    pub status: String,
+    pub status: RunnerStatus,
     pub busy: bool,
     pub os: String,
     /// JSON array of label names.
     pub labels: String,
     /// The confirmed health: up, down or unknown.
-    pub health: String,
+    pub health: Status,
     pub failures: i32,
     pub successes: i32,
     pub first_seen_at: DateTimeUtc,

@@ -1,5 +1,6 @@
 //! `incident_events`: an incident's timeline.
 
+use kinds::IncidentEventKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub incident_id: Uuid,
     pub at: DateTimeUtc,
-    pub kind: String,
+    pub kind: IncidentEventKind,
     pub message: String,
 }
 

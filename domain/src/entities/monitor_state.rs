@@ -1,5 +1,6 @@
 //! `monitor_state`: a monitor's current status and its confirmation counters.
 
+use kinds::Status;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub monitor_id: Uuid,
-    pub status: String,
+    pub status: Status,
     pub status_since: DateTimeUtc,
     pub last_checked_at: Option<DateTimeUtc>,
     pub last_latency_ms: Option<i32>,

@@ -1,5 +1,6 @@
 //! `monitors`: what to check, how often, and who owns it.
 
+use kinds::MonitorKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: Uuid,
     pub owner_id: Uuid,
     pub name: String,
-    pub kind: String,
+    pub kind: MonitorKind,
     /// The normalised target (URL, host:port, owner/repo), for search and uniqueness.
     pub target: String,
     /// The kind's own settings as JSON.

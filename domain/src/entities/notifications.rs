@@ -1,5 +1,6 @@
 //! `notifications`: every notification and the outcome of its delivery.
 
+use kinds::{ChannelKind, DeliveryStatus, NotificationEvent};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,13 +11,13 @@ pub struct Model {
     pub monitor_id: Uuid,
     pub incident_id: Option<Uuid>,
     pub channel_id: Option<Uuid>,
-    pub event: String,
+    pub event: NotificationEvent,
     pub prev_status: Option<String>,
     pub current_status: Option<String>,
     /// The channel's kind: slack, webhook or email.
-    pub channel: String,
+    pub channel: ChannelKind,
     pub recipient: String,
-    pub delivery_status: String,
+    pub delivery_status: DeliveryStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub region: String,

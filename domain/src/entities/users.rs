@@ -1,5 +1,6 @@
 //! `users`: accounts, with their role and a version that ends sessions.
 
+use kinds::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +11,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub disabled: bool,
     /// Bumped when a role changes or the user is disabled: older access tokens stop working.
     pub token_version: i32,

@@ -6,7 +6,8 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::entities::{checks, notifications};
-use crate::monitors::{Access, MonitorRef};
+use crate::monitors::{Access, MonitorRef, Status};
+use kinds::{ChannelKind, DeliveryStatus, NotificationEvent};
 
 /// One check as the API shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -14,7 +15,7 @@ pub struct CheckRow {
     pub id: Uuid,
     pub monitor_id: Uuid,
     pub checked_at: DateTime<Utc>,
-    pub status: String,
+    pub status: Status,
     pub latency_ms: Option<i32>,
     pub http_status: Option<i16>,
     pub error: Option<String>,
@@ -105,14 +106,12 @@ pub struct NotificationRow {
     pub monitor_id: Uuid,
     pub incident_id: Option<Uuid>,
     pub channel_id: Option<Uuid>,
-    /// The channel's kind: slack, webhook or email.
-    pub channel: String,
+    pub channel: ChannelKind,
     pub recipient: String,
-    pub event: String,
+    pub event: NotificationEvent,
     pub prev_status: Option<String>,
     pub current_status: Option<String>,
-    /// pending, sending, retrying, delivered or failed.
-    pub delivery_status: String,
+    pub delivery_status: DeliveryStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,

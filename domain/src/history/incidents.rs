@@ -10,6 +10,8 @@ use sea_orm::{
 use serde::Serialize;
 use uuid::Uuid;
 
+use kinds::IncidentEventKind;
+
 use crate::accounts::Principal;
 use crate::entities::{incident_events, incidents, monitors};
 use crate::monitors::{Access, MonitorRef, Write};
@@ -35,7 +37,7 @@ pub struct IncidentRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
-    pub kind: String,
+    pub kind: IncidentEventKind,
     pub message: String,
 }
 
@@ -274,7 +276,7 @@ pub async fn acknowledge(monitor: &MonitorRef<Write>, id: Uuid) -> Result<(), Db
             id: sea_orm::Set(Uuid::now_v7()),
             incident_id: sea_orm::Set(id),
             at: sea_orm::Set(now),
-            kind: sea_orm::Set("acknowledged".into()),
+            kind: sea_orm::Set(IncidentEventKind::Acknowledged),
             message: sea_orm::Set(format!("Acknowledged by {}", caller.email)),
         }
         .insert(db)

@@ -10,7 +10,7 @@ pub mod summary;
 pub use checks::{CheckPage, CheckRow, NotificationPage, NotificationRow};
 pub use incidents::{IncidentFilter, IncidentPage, IncidentRow, IncidentTimeline, TimelineEntry};
 pub use overview::{Failure, Overview, RegionSeen};
-pub use stats::{Bucket, Stats, Window};
+pub use stats::{Bucket, Stats, StatsWindow};
 pub use summary::{StatusCounts, Uptime};
 
 /// A stable UUID for a region name: the RunState contract gives regions

@@ -122,7 +122,7 @@ async fn recent_failures(
     since: DateTime<Utc>,
 ) -> Result<Vec<Failure>, DbErr> {
     let rows = checks_after(since)
-        .filter(checks::Column::Status.eq(Status::Down.as_str()))
+        .filter(checks::Column::Status.eq(Status::Down))
         .order_by_desc(checks::Column::Id)
         .limit(FAILURES_LIMIT)
         .all(db)

@@ -16,52 +16,24 @@ use crate::monitors::{Access, MonitorRef, Status};
 use crate::rollups::read::{self, Segment};
 use crate::rollups::{Aggregate, Resolution, Watermarks};
 
-/// A statistics window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Window {
-    Hour,
-    Day,
-    Week,
-    Month,
-    Quarter,
+pub use kinds::StatsWindow;
+
+/// The window's length.
+fn duration(window: StatsWindow) -> Duration {
+    Duration::seconds(window.seconds())
 }
 
-impl Window {
-    /// Parses `1h`, `24h`, `7d`, `30d` or `90d`.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Some(match raw {
-            "1h" => Self::Hour,
-            "24h" | "1d" => Self::Day,
-            "7d" => Self::Week,
-            "30d" => Self::Month,
-            "90d" => Self::Quarter,
-            _ => return None,
-        })
-    }
+/// Chart buckets: 60 per window.
+fn bucket(window: StatsWindow) -> Duration {
+    duration(window) / 60
+}
 
-    /// The window's length.
-    pub fn duration(self) -> Duration {
-        match self {
-            Self::Hour => Duration::hours(1),
-            Self::Day => Duration::hours(24),
-            Self::Week => Duration::days(7),
-            Self::Month => Duration::days(30),
-            Self::Quarter => Duration::days(90),
-        }
-    }
-
-    /// Chart buckets: 60 per window.
-    pub fn bucket(self) -> Duration {
-        self.duration() / 60
-    }
-
-    /// The rollups whole buckets of the window come from; `None`: raw checks.
-    pub fn resolution(self) -> Option<Resolution> {
-        match self {
-            Self::Hour => None,
-            Self::Day => Some(Resolution::Minute),
-            Self::Week | Self::Month | Self::Quarter => Some(Resolution::Hour),
-        }
+/// The rollups whole buckets of `window` come from; `None`: raw checks.
+fn resolution(window: StatsWindow) -> Option<Resolution> {
+    match window {
+        StatsWindow::Hour => None,
+        StatsWindow::Day => Some(Resolution::Minute),
+        StatsWindow::Week | StatsWindow::Month | StatsWindow::Quarter => Some(Resolution::Hour),
     }
 }
 
@@ -81,7 +53,7 @@ pub struct Bucket {
 /// Statistics of one monitor over one window.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Stats {
-    pub window: String,
+    pub window: StatsWindow,
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     pub checks: u32,
@@ -96,21 +68,20 @@ pub struct Stats {
 /// Computes statistics for `window` ending at `now`.
 pub async fn compute(
     monitor: &MonitorRef<impl Access>,
-    window: Window,
-    label: &str,
+    window: StatsWindow,
     now: DateTime<Utc>,
 ) -> Result<Stats, DbErr> {
     let (db, monitor_id) = (monitor.db(), monitor.id());
-    let from = now - window.duration();
-    if let Some(resolution) = window.resolution() {
+    let from = now - duration(window);
+    if let Some(resolution) = resolution(window) {
         let marks = Watermarks::load(db).await?;
         let segments = read::plan(from, Some(now), resolution, &marks);
         if read::uses_rollups(&segments) {
             let slots = load_slots(db, monitor_id, &segments, window, from).await?;
-            return Ok(from_slots(&slots, label, from, now, window));
+            return Ok(from_slots(&slots, from, now, window));
         }
     }
-    let rows: Vec<(DateTime<Utc>, String, Option<i32>)> = checks::Entity::find()
+    let rows: Vec<(DateTime<Utc>, Status, Option<i32>)> = checks::Entity::find()
         .select_only()
         .columns([checks::Column::CheckedAt, checks::Column::Status, checks::Column::LatencyMs])
         .filter(checks::Column::MonitorId.eq(monitor_id))
@@ -120,7 +91,7 @@ pub async fn compute(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(summarize(&rows, window, label, from, now))
+    Ok(summarize(&rows, window, from, now))
 }
 
 /// The window's checks summarised per chart bucket; a rollup row counts in
@@ -129,10 +100,10 @@ async fn load_slots(
     db: &DatabaseConnection,
     monitor_id: Uuid,
     segments: &[Segment],
-    window: Window,
+    window: StatsWindow,
     from: DateTime<Utc>,
 ) -> Result<Vec<Aggregate>, DbErr> {
-    let bucket = window.bucket().num_milliseconds().max(1);
+    let bucket = bucket(window).num_milliseconds().max(1);
     let index = |at: DateTime<Utc>| {
         usize::try_from(((at - from).num_milliseconds() / bucket).clamp(0, 59)).unwrap_or(59)
     };
@@ -141,7 +112,7 @@ async fn load_slots(
         match *segment {
             Segment::Raw(lower, upper) => {
                 for (at, status, latency) in read::raw_checks(db, monitor_id, lower, upper).await? {
-                    slots[index(at)].add_check(&status, latency);
+                    slots[index(at)].add_check(status, latency);
                 }
             }
             Segment::Rollup { resolution, from, before } => {
@@ -157,10 +128,9 @@ async fn load_slots(
 
 fn from_slots(
     slots: &[Aggregate],
-    label: &str,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-    window: Window,
+    window: StatsWindow,
 ) -> Stats {
     let count = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
     let mut total = Aggregate::default();
@@ -169,7 +139,7 @@ fn from_slots(
         .map(|(i, slot)| {
             total.merge(slot);
             Bucket {
-                start: from + window.bucket() * i,
+                start: from + bucket(window) * i,
                 checks: count(slot.checks),
                 up: count(slot.healthy),
                 avg_latency_ms: slot.mean_latency(),
@@ -184,7 +154,7 @@ fn from_slots(
         Some(total.latency_max.map_or(value, |max| value.min(max)))
     };
     Stats {
-        window: label.to_owned(),
+        window,
         from,
         to,
         checks: count(total.checks),
@@ -198,13 +168,12 @@ fn from_slots(
 }
 
 fn summarize(
-    rows: &[(DateTime<Utc>, String, Option<i32>)],
-    window: Window,
-    label: &str,
+    rows: &[(DateTime<Utc>, Status, Option<i32>)],
+    window: StatsWindow,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Stats {
-    let bucket = window.bucket();
+    let bucket = bucket(window);
     let mut series: Vec<Bucket> = (0..60)
         .map(|i| Bucket {
             start: from + bucket * i,
@@ -223,7 +192,7 @@ fn summarize(
             ((*at - from).num_milliseconds() / bucket.num_milliseconds().max(1)).clamp(0, 59);
         let slot = &mut series[usize::try_from(index).unwrap_or(59)];
         slot.checks += 1;
-        let ok = Status::from_stored(status).is_healthy();
+        let ok = status.is_healthy();
         if ok {
             healthy += 1;
             slot.up += 1;
@@ -246,7 +215,7 @@ fn summarize(
     latencies.sort_unstable();
     let total = u32::try_from(rows.len()).unwrap_or(u32::MAX);
     Stats {
-        window: label.to_owned(),
+        window,
         from,
         to,
         checks: total,
@@ -285,12 +254,12 @@ mod tests {
         let to = Utc::now();
         let from = to - Duration::hours(1);
         let rows = vec![
-            (from + Duration::minutes(1), "up".to_owned(), Some(100)),
-            (from + Duration::minutes(2), "down".to_owned(), None),
-            (from + Duration::minutes(3), "up".to_owned(), Some(300)),
-            (from + Duration::minutes(59), "degraded".to_owned(), Some(900)),
+            (from + Duration::minutes(1), Status::Up, Some(100)),
+            (from + Duration::minutes(2), Status::Down, None),
+            (from + Duration::minutes(3), Status::Up, Some(300)),
+            (from + Duration::minutes(59), Status::Degraded, Some(900)),
         ];
-        let stats = summarize(&rows, Window::Hour, "1h", from, to);
+        let stats = summarize(&rows, StatsWindow::Hour, from, to);
         assert_eq!(stats.checks, 4);
         assert_eq!(stats.uptime_percent, Some(75.0));
         assert_eq!(stats.max_latency_ms, Some(900));
@@ -298,12 +267,5 @@ mod tests {
         assert_eq!(stats.series.len(), 60);
         assert!(stats.series[2].down, "the minute with the failure is marked down");
         assert_eq!(stats.series[1].avg_latency_ms, Some(100));
-    }
-
-    #[test]
-    fn windows_parse_the_documented_names_only() {
-        assert_eq!(Window::parse("24h"), Some(Window::Day));
-        assert_eq!(Window::parse("90d"), Some(Window::Quarter));
-        assert_eq!(Window::parse("2y"), None);
     }
 }

@@ -72,8 +72,8 @@ pub(super) async fn counts_by_status(
         query = query.filter(monitor_state::Column::MonitorId.in_subquery(owned.into_query()));
     }
     let mut counts = StatusCounts::default();
-    for (status, n) in query.into_tuple::<(String, i64)>().all(db).await? {
-        counts.add(Status::from_stored(&status), u64::try_from(n).unwrap_or(0));
+    for (status, n) in query.into_tuple::<(Status, i64)>().all(db).await? {
+        counts.add(status, u64::try_from(n).unwrap_or(0));
     }
     Ok(counts)
 }
@@ -172,11 +172,11 @@ pub async fn recent_latencies(
         for row in db.query_all(&query).await? {
             let monitor: Uuid = row.try_get("", "monitor_id")?;
             let id: Uuid = row.try_get("", "id")?;
-            let status: String = row.try_get("", "status")?;
+            let status: Status = row.try_get("", "status")?;
             let latency: Option<i32> = row.try_get("", "latency_ms")?;
             let value = latency
                 .and_then(|l| u32::try_from(l).ok())
-                .filter(|_| Status::from_stored(&status).is_healthy());
+                .filter(|_| status.is_healthy());
             latest.entry(monitor).or_default().push((id, value));
         }
     }

@@ -69,6 +69,7 @@ use uuid::Uuid;
 
 use super::service::{load_views, MonitorError, MonitorService};
 use super::view::MonitorView;
+use super::MonitorKind;
 use crate::accounts::Principal;
 use crate::entities::{incidents, monitors, slack_integration_monitors};
 
@@ -140,9 +141,9 @@ impl<A: Access> MonitorRef<A> {
         self.view.owner_id
     }
 
-    /// Its kind: `http`, `tcp` or `github_runners`.
-    pub fn kind(&self) -> &str {
-        &self.view.kind
+    /// Its kind.
+    pub fn kind(&self) -> MonitorKind {
+        self.view.kind
     }
 
     /// The monitor as the access check loaded it.
@@ -216,7 +217,7 @@ pub(crate) async fn linked_to_integration(
     let rows = monitors::Entity::find()
         .filter(monitors::Column::Id.is_in(linked))
         .filter(monitors::Column::OwnerId.eq(owner))
-        .filter(monitors::Column::Kind.eq("github_runners"))
+        .filter(monitors::Column::Kind.eq(MonitorKind::GithubRunners))
         .order_by_asc(monitors::Column::Name)
         .all(db)
         .await?;

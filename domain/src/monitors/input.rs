@@ -1,6 +1,7 @@
 //! What a client may send to create or change a monitor, and its parsing
 //! into settings that are always valid.
 
+use kinds::MonitorKind;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -16,16 +17,13 @@ pub enum Target {
     GithubRunners(GithubRunnersSpec),
 }
 
-/// Every kind, as clients name them.
-pub const KINDS: [&str; 3] = ["http", "tcp", "github_runners"];
-
 impl Target {
-    /// The stored kind name.
-    pub fn kind(&self) -> &'static str {
+    /// Its kind, as stored.
+    pub fn kind(&self) -> MonitorKind {
         match self {
-            Self::Http(_) => "http",
-            Self::Tcp(_) => "tcp",
-            Self::GithubRunners(_) => "github_runners",
+            Self::Http(_) => MonitorKind::Http,
+            Self::Tcp(_) => MonitorKind::Tcp,
+            Self::GithubRunners(_) => MonitorKind::GithubRunners,
         }
     }
 
@@ -50,15 +48,16 @@ impl Target {
     }
 
     /// Reads stored settings back.
-    pub fn from_config(kind: &str, config: &str) -> Result<Self, SpecError> {
+    pub fn from_config(kind: MonitorKind, config: &str) -> Result<Self, SpecError> {
         let bad = |e: serde_json::Error| {
             SpecError::new("config", format!("stored settings are unreadable: {e}"))
         };
         match kind {
-            "http" => Ok(Self::Http(serde_json::from_str(config).map_err(bad)?)),
-            "tcp" => Ok(Self::Tcp(serde_json::from_str(config).map_err(bad)?)),
-            "github_runners" => Ok(Self::GithubRunners(serde_json::from_str(config).map_err(bad)?)),
-            other => Err(SpecError::new("kind", format!("unknown kind `{other}`"))),
+            MonitorKind::Http => Ok(Self::Http(serde_json::from_str(config).map_err(bad)?)),
+            MonitorKind::Tcp => Ok(Self::Tcp(serde_json::from_str(config).map_err(bad)?)),
+            MonitorKind::GithubRunners => {
+                Ok(Self::GithubRunners(serde_json::from_str(config).map_err(bad)?))
+            }
         }
     }
 
@@ -70,10 +69,10 @@ impl Target {
 
 /// The interval a new monitor of `kind` gets when none is given: a minute,
 /// five for GitHub runners (its API has an hourly request budget).
-pub fn default_interval(kind: &str) -> i64 {
+pub fn default_interval(kind: MonitorKind) -> i64 {
     match kind {
-        "github_runners" => 300,
-        _ => INTERVAL_SECONDS.2,
+        MonitorKind::GithubRunners => 300,
+        MonitorKind::Http | MonitorKind::Tcp => INTERVAL_SECONDS.2,
     }
 }
 
@@ -143,17 +142,19 @@ impl MonitorInput {
 
     /// The kind's block, validated; exactly one block, matching `kind`.
     fn take_target(&mut self) -> Result<Target, SpecError> {
-        let given: Vec<&str> = [
-            ("http", self.http.is_some()),
-            ("tcp", self.tcp.is_some()),
-            ("github_runners", self.github_runners.is_some()),
+        let given: Vec<MonitorKind> = [
+            (MonitorKind::Http, self.http.is_some()),
+            (MonitorKind::Tcp, self.tcp.is_some()),
+            (MonitorKind::GithubRunners, self.github_runners.is_some()),
         ]
         .into_iter()
         .filter_map(|(kind, present)| present.then_some(kind))
         .collect();
         let kind = match (self.kind.as_deref().map(str::trim), given.as_slice()) {
-            (Some(kind), _) => kind.to_owned(),
-            (None, [one]) => (*one).to_owned(),
+            (Some(kind), _) => kind
+                .parse::<MonitorKind>()
+                .map_err(|_| SpecError::new("kind", "must be http, tcp or github_runners"))?,
+            (None, [one]) => *one,
             (None, []) => {
                 return Err(SpecError::new("kind", "is required (http, tcp or github_runners)"))
             }
@@ -161,11 +162,8 @@ impl MonitorInput {
                 return Err(SpecError::new("kind", "give exactly the block that matches the kind"))
             }
         };
-        if !KINDS.contains(&kind.as_str()) {
-            return Err(SpecError::new("kind", "must be http, tcp or github_runners"));
-        }
-        if !given.contains(&kind.as_str()) {
-            return Err(SpecError::new(kind.clone(), format!("is required for kind {kind}")));
+        if !given.contains(&kind) {
+            return Err(SpecError::new(kind.as_str(), format!("is required for kind {kind}")));
         }
         if given.len() > 1 {
             return Err(SpecError::new("kind", "give exactly the block that matches the kind"));
@@ -209,7 +207,7 @@ impl MonitorInput {
     /// values and body stay stored unless new ones are given.
     pub fn patch(self, current: &MonitorSettings) -> Result<MonitorSettings, SpecError> {
         if let Some(kind) = self.kind.as_deref() {
-            if kind != current.target.kind() {
+            if kind != current.target.kind().as_str() {
                 return Err(SpecError::new("kind", "cannot be changed; create a new monitor"));
             }
         }

@@ -16,5 +16,6 @@ pub use http::HttpInput;
 pub use input::{MonitorInput, MonitorSettings, Target};
 pub use service::{MonitorError, MonitorService};
 pub use spec::{HttpSpec, SpecError, StatusRange, TcpSpec};
+pub use kinds::MonitorKind;
 pub use status::Status;
 pub use view::{MonitorFilter, MonitorPage, MonitorView};

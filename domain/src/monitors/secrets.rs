@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::input::Target;
 use super::service::{MonitorError, MonitorService};
-use super::{HttpSpec, SpecError};
+use super::{HttpSpec, MonitorKind, SpecError};
 use crate::channels::OpenError;
 use crate::entities::monitors;
 
@@ -80,7 +80,7 @@ impl MonitorService {
 
     /// The target of a stored monitor with its secrets in clear.
     pub(super) fn clear_target(&self, monitor: &monitors::Model) -> Result<Target, MonitorError> {
-        match Target::from_config(&monitor.kind, &monitor.config)? {
+        match Target::from_config(monitor.kind, &monitor.config)? {
             Target::Http(stored) => Ok(Target::Http(self.http_spec(monitor, &stored)?)),
             other => Ok(other),
         }
@@ -110,7 +110,7 @@ impl MonitorService {
     pub async fn seal_stored_http_secrets(&self) -> Result<u64, MonitorError> {
         use sea_orm::sea_query::{Condition, ExprTrait};
         let candidates = monitors::Entity::find()
-            .filter(monitors::Column::Kind.eq("http"))
+            .filter(monitors::Column::Kind.eq(MonitorKind::Http))
             .filter(monitors::Column::Secret.is_null())
             .filter(
                 Condition::any()
@@ -121,7 +121,7 @@ impl MonitorService {
             .await?;
         let mut sealed = 0;
         for monitor in candidates {
-            let Target::Http(spec) = Target::from_config(&monitor.kind, &monitor.config)? else {
+            let Target::Http(spec) = Target::from_config(monitor.kind, &monitor.config)? else {
                 continue;
             };
             let SecretChange::Set(Some(secret)) =

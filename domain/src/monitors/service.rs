@@ -19,7 +19,7 @@ use super::access::{MonitorRef, Read, Write};
 use super::input::{MonitorInput, MonitorSettings, Target};
 use super::secrets::SecretChange;
 use super::view::{MonitorFilter, MonitorPage, MonitorView};
-use super::{SpecError, Status};
+use super::{MonitorKind, SpecError, Status};
 use crate::accounts::Principal;
 use crate::channels::crypto::Sealer;
 use crate::channels::{EncryptionKey, OpenError};
@@ -104,7 +104,7 @@ impl MonitorService {
         let spec = super::HttpSpec::get(url)?;
         let existing = monitors::Entity::find()
             .filter(monitors::Column::OwnerId.eq(owner.user_id))
-            .filter(monitors::Column::Kind.eq("http"))
+            .filter(monitors::Column::Kind.eq(MonitorKind::Http))
             .filter(monitors::Column::Target.eq(spec.url.as_str()))
             .one(&self.db)
             .await?;
@@ -140,7 +140,7 @@ impl MonitorService {
             id: Set(id),
             owner_id: Set(owner_id),
             name: Set(settings.name.clone()),
-            kind: Set(settings.target.kind().to_owned()),
+            kind: Set(settings.target.kind()),
             target: Set(settings.target.key()),
             config: Set(settings.target.to_config()),
             interval_seconds: Set(settings.interval_seconds),
@@ -158,7 +158,7 @@ impl MonitorService {
         let status = if settings.paused { Status::Paused } else { Status::Unknown };
         monitor_state::ActiveModel {
             monitor_id: Set(id),
-            status: Set(status.as_str().to_owned()),
+            status: Set(status),
             status_since: Set(now),
             last_checked_at: Set(None),
             last_latency_ms: Set(None),
@@ -199,8 +199,8 @@ impl MonitorService {
         if !(filter.all_users && caller.is_admin()) {
             query = query.filter(monitors::Column::OwnerId.eq(caller.user_id));
         }
-        if let Some(kind) = &filter.kind {
-            query = query.filter(monitors::Column::Kind.eq(kind.as_str()));
+        if let Some(kind) = filter.kind {
+            query = query.filter(monitors::Column::Kind.eq(kind));
         }
         if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let pattern = format!("%{}%", search.to_lowercase().replace(['%', '_'], ""));
@@ -219,7 +219,7 @@ impl MonitorService {
             let ids = monitor_state::Entity::find()
                 .select_only()
                 .column(monitor_state::Column::MonitorId)
-                .filter(monitor_state::Column::Status.eq(status.as_str()));
+                .filter(monitor_state::Column::Status.eq(status));
             query = query
                 .filter(monitors::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(ids)));
         }
@@ -297,7 +297,7 @@ impl MonitorService {
         if current.paused != settings.paused {
             let status = if settings.paused { Status::Paused } else { Status::Unknown };
             monitor_state::Entity::update_many()
-                .col_expr(monitor_state::Column::Status, Expr::value(status.as_str()))
+                .col_expr(monitor_state::Column::Status, Expr::value(status))
                 .col_expr(monitor_state::Column::StatusSince, Expr::value(now))
                 .col_expr(monitor_state::Column::ConsecutiveFailures, Expr::value(0))
                 .col_expr(monitor_state::Column::ConsecutiveSuccesses, Expr::value(0))

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::github::{GithubRunnersSpec, GithubRunnersView};
 use super::input::{MonitorSettings, Target};
-use super::{HttpSpec, SpecError, Status, TcpSpec};
+use super::{HttpSpec, MonitorKind, SpecError, Status, TcpSpec};
 use crate::entities::{monitor_state, monitors};
 
 /// A monitor with its current state, as the API and UI show it.
@@ -15,7 +15,7 @@ pub struct MonitorView {
     pub id: Uuid,
     pub owner_id: Uuid,
     pub name: String,
-    pub kind: String,
+    pub kind: MonitorKind,
     /// The normalised URL, host:port, or host/owner/repo.
     pub target: String,
     pub interval_seconds: i32,
@@ -50,7 +50,7 @@ impl MonitorView {
         state: Option<&monitor_state::Model>,
         channel_ids: Vec<Uuid>,
     ) -> Result<Self, super::service::MonitorError> {
-        let target = Target::from_config(&m.kind, &m.config)?;
+        let target = Target::from_config(m.kind, &m.config)?;
         let (http, tcp, github_spec) = match target {
             // Sealed rows store the masks; a row not yet upgraded is masked here.
             Target::Http(spec) if m.secret.is_none() => (Some(spec.masked()), None, None),
@@ -70,7 +70,7 @@ impl MonitorView {
             recoveries: m.recoveries,
             channel_ids,
             paused: m.paused,
-            status: state.map_or(Status::Unknown, |s| Status::from_stored(&s.status)),
+            status: state.map_or(Status::Unknown, |s| s.status),
             status_since: state.map_or(m.created_at, |s| s.status_since),
             last_checked_at: state.and_then(|s| s.last_checked_at),
             latest_response_time_ms: state.and_then(|s| s.last_latency_ms),
@@ -108,7 +108,7 @@ impl MonitorView {
 #[derive(Debug, Clone, Default)]
 pub struct MonitorFilter {
     pub status: Option<Status>,
-    pub kind: Option<String>,
+    pub kind: Option<MonitorKind>,
     pub search: Option<String>,
     pub cursor: Option<String>,
     pub limit: u64,

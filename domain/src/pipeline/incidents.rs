@@ -17,6 +17,8 @@ use uuid::Uuid;
 use crate::entities::{
     channels, incident_events, incidents, monitor_channels, notifications, status_changes,
 };
+use kinds::{DeliveryStatus, IncidentEventKind, NotificationEvent};
+
 use crate::monitors::Status;
 use crate::runners::RunnerStatus;
 
@@ -33,16 +35,17 @@ enum Effect {
 /// resolves when it is online again.
 fn effect(change: &status_changes::Model) -> Effect {
     if change.subject.is_empty() {
-        let to = Status::from_stored(&change.to_status);
-        let from = Status::from_stored(&change.from_status);
-        if to == Status::Down {
+        // A monitor's change is between two `Status` words (the column also
+        // holds runners' words, so it stays text).
+        let down = |raw: &str| raw.parse::<Status>() == Ok(Status::Down);
+        if down(&change.to_status) {
             Effect::Open
-        } else if from == Status::Down {
+        } else if down(&change.from_status) {
             Effect::Resolve
         } else {
             Effect::Nothing
         }
-    } else if RunnerStatus::from_stored(&change.to_status).is_healthy() {
+    } else if change.to_status.parse::<RunnerStatus>().is_ok_and(RunnerStatus::is_healthy) {
         Effect::Resolve
     } else {
         Effect::Open
@@ -141,8 +144,8 @@ async fn open(
         Err(err) => return Err(err),
     }
     let opened = if change.subject.is_empty() { format!("Went down: {cause}") } else { cause };
-    timeline(txn, id, change, "opened", opened).await?;
-    notify(txn, id, change, "down").await
+    timeline(txn, id, change, IncidentEventKind::Opened, opened).await?;
+    notify(txn, id, change, NotificationEvent::Down).await
 }
 
 async fn resolve(
@@ -168,22 +171,22 @@ async fn resolve(
     } else {
         format!("Runner {} is {} again", change.subject, change.to_status)
     };
-    timeline(txn, incident.id, change, "resolved", message).await?;
-    notify(txn, incident.id, change, "up").await
+    timeline(txn, incident.id, change, IncidentEventKind::Resolved, message).await?;
+    notify(txn, incident.id, change, NotificationEvent::Up).await
 }
 
 async fn timeline(
     txn: &DatabaseTransaction,
     incident: Uuid,
     change: &status_changes::Model,
-    kind: &str,
+    kind: IncidentEventKind,
     message: String,
 ) -> Result<(), DbErr> {
     incident_events::ActiveModel {
         id: Set(Uuid::now_v7()),
         incident_id: Set(incident),
         at: Set(change.at),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         message: Set(message),
     }
     .insert(txn)
@@ -196,7 +199,7 @@ async fn notify(
     txn: &DatabaseTransaction,
     incident: Uuid,
     change: &status_changes::Model,
-    event: &str,
+    event: NotificationEvent,
 ) -> Result<Vec<Uuid>, DbErr> {
     let linked: Vec<Uuid> = monitor_channels::Entity::find()
         .filter(monitor_channels::Column::MonitorId.eq(change.monitor_id))
@@ -215,12 +218,12 @@ async fn notify(
             monitor_id: Set(change.monitor_id),
             incident_id: Set(Some(incident)),
             channel_id: Set(Some(channel.id)),
-            event: Set(event.to_owned()),
+            event: Set(event),
             prev_status: Set(Some(change.from_status.clone())),
             current_status: Set(Some(change.to_status.clone())),
-            channel: Set(channel.kind.clone()),
+            channel: Set(channel.kind),
             recipient: Set(channel.name.clone()),
-            delivery_status: Set(super::notifications::PENDING.to_owned()),
+            delivery_status: Set(DeliveryStatus::Pending),
             attempts: Set(0),
             last_error: Set(None),
             region: Set(change.region.clone()),

@@ -7,20 +7,10 @@ use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
+use kinds::DeliveryStatus;
 use uuid::Uuid;
 
 use crate::entities::{notifications, status_changes};
-
-/// Waiting for its first attempt.
-pub const PENDING: &str = "pending";
-/// An attempt is under way (or its worker died: the lease runs out).
-pub const SENDING: &str = "sending";
-/// Failed, another attempt is scheduled.
-pub const RETRYING: &str = "retrying";
-/// The channel accepted it.
-pub const DELIVERED: &str = "delivered";
-/// Every attempt failed, or the failure cannot be retried.
-pub const FAILED: &str = "failed";
 
 /// How long an attempt may take before the sweeper hands it out again, by
 /// default (`--notification-lease`). Longer than any sender's timeout, so a
@@ -53,14 +43,14 @@ pub async fn begin_attempt(
 ) -> Result<Option<notifications::Model>, DbErr> {
     let now = Utc::now();
     let started = notifications::Entity::update_many()
-        .col_expr(notifications::Column::DeliveryStatus, Expr::value(SENDING))
+        .col_expr(notifications::Column::DeliveryStatus, Expr::value(DeliveryStatus::Sending))
         .col_expr(
             notifications::Column::Attempts,
             Expr::col(notifications::Column::Attempts).add(1),
         )
         .col_expr(notifications::Column::NextAttemptAt, Expr::value(now + lease))
         .filter(notifications::Column::Id.eq(id))
-        .filter(notifications::Column::DeliveryStatus.is_in([PENDING, RETRYING, SENDING]))
+        .filter(notifications::Column::DeliveryStatus.is_in([DeliveryStatus::Pending, DeliveryStatus::Retrying, DeliveryStatus::Sending]))
         .filter(notifications::Column::NextAttemptAt.lte(now))
         .exec(db)
         .await?;
@@ -80,7 +70,7 @@ pub async fn finish_attempt(
     let update = notifications::Entity::update_many().filter(notifications::Column::Id.eq(id));
     let update = match outcome {
         Outcome::Delivered => update
-            .col_expr(notifications::Column::DeliveryStatus, Expr::value(DELIVERED))
+            .col_expr(notifications::Column::DeliveryStatus, Expr::value(DeliveryStatus::Delivered))
             .col_expr(notifications::Column::SentAt, Expr::value(now))
             .col_expr(
                 notifications::Column::NextAttemptAt,
@@ -88,11 +78,11 @@ pub async fn finish_attempt(
             )
             .col_expr(notifications::Column::LastError, Expr::value(Option::<String>::None)),
         Outcome::Retry { error, at } => update
-            .col_expr(notifications::Column::DeliveryStatus, Expr::value(RETRYING))
+            .col_expr(notifications::Column::DeliveryStatus, Expr::value(DeliveryStatus::Retrying))
             .col_expr(notifications::Column::NextAttemptAt, Expr::value(*at))
             .col_expr(notifications::Column::LastError, Expr::value(crate::text::remote(error))),
         Outcome::Failed { error } => update
-            .col_expr(notifications::Column::DeliveryStatus, Expr::value(FAILED))
+            .col_expr(notifications::Column::DeliveryStatus, Expr::value(DeliveryStatus::Failed))
             .col_expr(
                 notifications::Column::NextAttemptAt,
                 Expr::value(Option::<DateTime<Utc>>::None),
@@ -112,7 +102,7 @@ pub async fn due(
     notifications::Entity::find()
         .select_only()
         .column(notifications::Column::Id)
-        .filter(notifications::Column::DeliveryStatus.is_in([PENDING, RETRYING, SENDING]))
+        .filter(notifications::Column::DeliveryStatus.is_in([DeliveryStatus::Pending, DeliveryStatus::Retrying, DeliveryStatus::Sending]))
         .filter(notifications::Column::NextAttemptAt.lte(now))
         .order_by_asc(notifications::Column::NextAttemptAt)
         .limit(limit)

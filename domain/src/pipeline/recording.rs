@@ -268,7 +268,7 @@ pub(super) async fn advance<K: Step>(
     check: &Check,
 ) -> Result<Option<Vec<Uuid>>, DbErr> {
     let Advance { next, plan } = result.plan(txn, monitor, state, seen, check).await?;
-    let transition = Transition { from: Status::from_stored(&state.status), to: next };
+    let transition = Transition { from: state.status, to: next };
     let mut update = monitor_state::Entity::update_many()
         .col_expr(monitor_state::Column::ConsecutiveFailures, Expr::value(next.failures))
         .col_expr(monitor_state::Column::ConsecutiveSuccesses, Expr::value(next.successes))
@@ -278,7 +278,7 @@ pub(super) async fn advance<K: Step>(
         .col_expr(monitor_state::Column::LastError, Expr::value(check.error.clone()));
     if transition.changed() {
         update = update
-            .col_expr(monitor_state::Column::Status, Expr::value(next.status.as_str()))
+            .col_expr(monitor_state::Column::Status, Expr::value(next.status))
             .col_expr(monitor_state::Column::StatusSince, Expr::value(check.checked_at));
     }
     let applied = update
@@ -311,7 +311,7 @@ pub(super) fn check_row(result: &impl Step, check: &Check) -> checks::ActiveMode
         id: Set(check_id(result.monitor_id(), result.slot())),
         monitor_id: Set(result.monitor_id()),
         checked_at: Set(check.checked_at),
-        status: Set(check.status.as_str().to_owned()),
+        status: Set(check.status),
         latency_ms: Set(check.latency_ms),
         http_status: Set(check.http_status),
         error: Set(check.error.clone()),
@@ -354,7 +354,7 @@ pub fn thresholds(monitor: &monitors::Model) -> Thresholds {
 /// The stored state as the state machine reads it.
 pub fn counters(state: &monitor_state::Model) -> State {
     State {
-        status: Status::from_stored(&state.status),
+        status: state.status,
         failures: state.consecutive_failures,
         successes: state.consecutive_successes,
     }

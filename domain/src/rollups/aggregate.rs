@@ -23,9 +23,9 @@ pub struct Aggregate {
 
 impl Aggregate {
     /// Counts one check as stored in `checks`.
-    pub fn add_check(&mut self, status: &str, latency_ms: Option<i32>) {
+    pub fn add_check(&mut self, status: Status, latency_ms: Option<i32>) {
         self.checks += 1;
-        if !Status::from_stored(status).is_healthy() {
+        if !status.is_healthy() {
             return;
         }
         self.healthy += 1;

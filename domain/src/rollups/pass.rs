@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use super::{Aggregate, Resolution, Watermarks};
 use crate::entities::{check_rollups, checks};
+use crate::monitors::Status;
 
 /// A check result is written at most its timeout (at most 60 s) after
 /// `checked_at`; a minute is rolled up once this much has passed after its
@@ -138,7 +139,7 @@ async fn from_checks(
     from: DateTime<Utc>,
     before: DateTime<Utc>,
 ) -> Result<Buckets, DbErr> {
-    let rows: Vec<(Uuid, DateTime<Utc>, String, Option<i32>)> = checks::Entity::find()
+    let rows: Vec<(Uuid, DateTime<Utc>, Status, Option<i32>)> = checks::Entity::find()
         .select_only()
         .columns([
             checks::Column::MonitorId,
@@ -154,7 +155,7 @@ async fn from_checks(
     let mut buckets = Buckets::new();
     for (monitor, at, status, latency) in rows {
         let key = (monitor, Resolution::Minute.floor(at));
-        buckets.entry(key).or_default().add_check(&status, latency);
+        buckets.entry(key).or_default().add_check(status, latency);
     }
     Ok(buckets)
 }

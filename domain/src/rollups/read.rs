@@ -91,7 +91,7 @@ pub(crate) async fn raw_checks(
     monitor_id: Uuid,
     lower: Lower,
     upper: Upper,
-) -> Result<Vec<(DateTime<Utc>, String, Option<i32>)>, DbErr> {
+) -> Result<Vec<(DateTime<Utc>, Status, Option<i32>)>, DbErr> {
     let query = checks::Entity::find()
         .select_only()
         .columns([checks::Column::CheckedAt, checks::Column::Status, checks::Column::LatencyMs])
@@ -128,7 +128,7 @@ pub(crate) async fn counts(
     match segment {
         Segment::Raw(lower, upper) => {
             let healthy = Expr::case(
-                checks::Column::Status.is_in([Status::Up.as_str(), Status::Degraded.as_str()]),
+                checks::Column::Status.is_in([Status::Up, Status::Degraded]),
                 1,
             )
             .finally(0);

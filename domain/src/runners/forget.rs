@@ -7,6 +7,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
 };
+use kinds::IncidentEventKind;
 use uuid::Uuid;
 
 use crate::entities::{
@@ -96,7 +97,7 @@ async fn close(
             id: Set(Uuid::now_v7()),
             incident_id: Set(incident.id),
             at: Set(now),
-            kind: Set("closed".into()),
+            kind: Set(IncidentEventKind::Closed),
             message: Set(reason.to_owned()),
         }
         .insert(db)

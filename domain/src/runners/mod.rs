@@ -29,62 +29,14 @@ pub use read::{
 };
 pub use record::record_listing;
 
-/// What GitHub (or its absence from a listing) says about a runner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RunnerStatus {
-    Online,
-    Offline,
-    /// Missing from the last complete listing.
-    Unknown,
-}
+pub use kinds::RunnerStatus;
 
-impl RunnerStatus {
-    /// The stored and serialised name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Online => "online",
-            Self::Offline => "offline",
-            Self::Unknown => "unknown",
-        }
-    }
-
-    /// Reads a stored status; anything unrecognised is `Unknown`.
-    pub fn from_stored(raw: &str) -> Self {
-        match raw {
-            "online" => Self::Online,
-            "offline" => Self::Offline,
-            _ => Self::Unknown,
-        }
-    }
-
-    /// GitHub's status field: `online`, else `offline`.
-    pub fn from_github(raw: &str) -> Self {
-        if raw.eq_ignore_ascii_case("online") {
-            Self::Online
-        } else {
-            Self::Offline
-        }
-    }
-
-    /// Only an online runner is healthy.
-    pub fn is_healthy(self) -> bool {
-        self == Self::Online
-    }
-
-    /// Why a runner in this status is unhealthy, in a sentence.
-    pub fn describe(self, name: &str) -> String {
-        match self {
-            Self::Online => format!("Runner {name} is online"),
-            Self::Offline => format!("Runner {name} is offline"),
-            Self::Unknown => format!("Runner {name} is missing from GitHub's runner list"),
-        }
-    }
-}
-
-impl std::fmt::Display for RunnerStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+/// Why a runner in `status` is unhealthy (or that it is well), in a sentence.
+pub fn describe(status: RunnerStatus, name: &str) -> String {
+    match status {
+        RunnerStatus::Online => format!("Runner {name} is online"),
+        RunnerStatus::Offline => format!("Runner {name} is offline"),
+        RunnerStatus::Unknown => format!("Runner {name} is missing from GitHub's runner list"),
     }
 }
 

@@ -35,7 +35,7 @@ impl From<github_runners::Model> for RunnerView {
         Self {
             id: r.id,
             github_id: r.github_id,
-            status: RunnerStatus::from_stored(&r.status),
+            status: r.status,
             busy: r.busy,
             os: r.os,
             labels: serde_json::from_str(&r.labels).unwrap_or_default(),

@@ -80,7 +80,7 @@ fn observe(stored: &[github_runners::Model], outcome: &ListingOutcome) -> Option
                 .iter()
                 .map(|r| Observation {
                     name: r.name.clone(),
-                    status: RunnerStatus::from_stored(&r.status),
+                    status: r.status,
                     listed: None,
                     stored: Some(r.clone()),
                 })
@@ -207,7 +207,7 @@ impl Step for ListingResult {
                 let before = o.stored.as_ref().map_or(
                     State { status: Status::Unknown, failures: 0, successes: 0 },
                     |r| State {
-                        status: Status::from_stored(&r.health),
+                        status: r.health,
                         failures: r.failures,
                         successes: r.successes,
                     },
@@ -239,7 +239,7 @@ impl Step for ListingResult {
             let before = observation
                 .stored
                 .as_ref()
-                .map_or(Status::Unknown, |r| Status::from_stored(&r.health));
+                .map_or(Status::Unknown, |r| r.health);
             if transitions::is_incident_boundary(before, health.status) {
                 let change = StatusChange {
                     subject: observation.name.clone(),
@@ -249,17 +249,18 @@ impl Step for ListingResult {
                         .map_or("new", |r| r.status.as_str())
                         .to_owned(),
                     to: observation.status.as_str().to_owned(),
-                    cause: Some(observation.status.describe(&observation.name)),
+                    cause: Some(super::describe(observation.status, &observation.name)),
                 };
                 changes.push(write_change(txn, self, check, change).await?);
             }
         }
         if plan.failing != plan.was_failing {
-            let (from, to) = if plan.failing { ("up", "down") } else { ("down", "up") };
+            let (from, to) =
+                if plan.failing { (Status::Up, Status::Down) } else { (Status::Down, Status::Up) };
             let change = StatusChange {
                 subject: String::new(),
-                from: from.to_owned(),
-                to: to.to_owned(),
+                from: from.as_str().to_owned(),
+                to: to.as_str().to_owned(),
                 cause: check.error.clone(),
             };
             changes.push(write_change(txn, self, check, change).await?);
@@ -293,7 +294,7 @@ fn overall(
         return Status::Unknown;
     }
     let healths: Vec<Status> = if plans.is_empty() {
-        stored.iter().map(|r| Status::from_stored(&r.health)).collect()
+        stored.iter().map(|r| r.health).collect()
     } else {
         plans.iter().map(|(_, health)| health.status).collect()
     };

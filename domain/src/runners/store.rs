@@ -32,11 +32,11 @@ pub(super) async fn save_runner(
             monitor_id: Set(monitor_id),
             github_id: Set(listed.github_id),
             name: Set(listed.name.clone()),
-            status: Set(listed.status.as_str().to_owned()),
+            status: Set(listed.status),
             busy: Set(listed.busy),
             os: Set(listed.os.clone()),
             labels: Set(labels(listed)),
-            health: Set(health.status.as_str().to_owned()),
+            health: Set(health.status),
             failures: Set(health.failures),
             successes: Set(health.successes),
             first_seen_at: Set(at),
@@ -47,8 +47,8 @@ pub(super) async fn save_runner(
         return Ok(());
     };
     let mut update = github_runners::Entity::update_many()
-        .col_expr(github_runners::Column::Status, Expr::value(observation.status.as_str()))
-        .col_expr(github_runners::Column::Health, Expr::value(health.status.as_str()))
+        .col_expr(github_runners::Column::Status, Expr::value(observation.status))
+        .col_expr(github_runners::Column::Health, Expr::value(health.status))
         .col_expr(github_runners::Column::Failures, Expr::value(health.failures))
         .col_expr(github_runners::Column::Successes, Expr::value(health.successes));
     match &observation.listed {

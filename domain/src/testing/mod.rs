@@ -80,7 +80,7 @@ pub async fn user(
         id: Set(id),
         email: Set(email.clone()),
         password_hash: Set("x".into()),
-        role: Set(role.as_str().into()),
+        role: Set(role),
         disabled: Set(false),
         token_version: Set(0),
         created_at: Set(now),
