@@ -89,6 +89,13 @@ words! {
     }
 }
 
+/// An alert built without an event is a test: never about a monitor.
+impl Default for NotificationEvent {
+    fn default() -> Self {
+        Self::Test
+    }
+}
+
 words! {
     /// What happened to an incident, one entry of its timeline.
     IncidentEventKind, "opened, acknowledged, resolved or closed" {
@@ -139,6 +146,13 @@ words! {
     }
 }
 
+/// The window a monitor's page opens with.
+impl Default for StatsWindow {
+    fn default() -> Self {
+        Self::Day
+    }
+}
+
 impl StatsWindow {
     /// Parses a window as clients write it; `1d` is another name for `24h`.
     pub fn parse(raw: &str) -> Option<Self> {
@@ -171,6 +185,13 @@ words! {
         Patch = "PATCH",
         Delete = "DELETE",
         Options = "OPTIONS",
+    }
+}
+
+/// A check without a method sends a GET.
+impl Default for HttpMethod {
+    fn default() -> Self {
+        Self::Get
     }
 }
 

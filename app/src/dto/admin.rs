@@ -1,5 +1,6 @@
 //! What the admin console and the admin dashboard show.
 
+use kinds::Role;
 use serde::{Deserialize, Serialize};
 
 use super::{MonitorRow, StatusCounts, When};
@@ -9,8 +10,7 @@ use super::{MonitorRow, StatusCounts, When};
 pub struct AdminUser {
     pub id: String,
     pub email: String,
-    /// `USER` or `ADMIN`.
-    pub role: String,
+    pub role: Role,
     pub disabled: bool,
     pub monitor_count: i64,
     pub created: When,

@@ -1,5 +1,6 @@
 //! Notification channels as pages show and edit them.
 
+use kinds::ChannelKind;
 use serde::{Deserialize, Serialize};
 
 /// A channel, secrets masked.
@@ -7,8 +8,7 @@ use serde::{Deserialize, Serialize};
 pub struct ChannelItem {
     pub id: String,
     pub name: String,
-    /// slack, webhook or email.
-    pub kind: String,
+    pub kind: ChannelKind,
     /// Where it delivers, masked (URL or recipients).
     pub target: String,
     /// The webhook's signing secret, masked.

@@ -7,6 +7,7 @@ mod channels;
 mod monitors;
 mod runners;
 
+use kinds::{MonitorKind, Role, Status};
 use serde::{Deserialize, Serialize};
 
 pub use account::SessionItem;
@@ -23,14 +24,13 @@ pub use runners::{OutageItem, RunnerItem, RunnersData};
 pub struct CurrentUser {
     pub id: String,
     pub email: String,
-    /// `USER` or `ADMIN`.
-    pub role: String,
+    pub role: Role,
 }
 
 impl CurrentUser {
     /// Whether admin pages are open to this user.
     pub fn is_admin(&self) -> bool {
-        self.role == "ADMIN"
+        self.role == Role::Admin
     }
 }
 
@@ -46,22 +46,21 @@ pub struct When {
 }
 
 /// How a monitor kind is named on its page.
-pub fn kind_name(kind: &str) -> &str {
+pub fn kind_name(kind: MonitorKind) -> &'static str {
     match kind {
-        "http" => "HTTP",
-        "tcp" => "TCP",
-        "github_runners" => "GitHub runners",
-        other => other,
+        MonitorKind::Http => "HTTP",
+        MonitorKind::Tcp => "TCP",
+        MonitorKind::GithubRunners => "GitHub runners",
     }
 }
 
 /// The words for a status, so that colour never carries it alone.
-pub fn status_label(status: &str) -> &'static str {
+pub fn status_label(status: Status) -> &'static str {
     match status {
-        "up" => "Up",
-        "down" => "Down",
-        "degraded" => "Degraded",
-        "paused" => "Paused",
-        _ => "Unknown",
+        Status::Up => "Up",
+        Status::Down => "Down",
+        Status::Degraded => "Degraded",
+        Status::Paused => "Paused",
+        Status::Unknown => "Unknown",
     }
 }

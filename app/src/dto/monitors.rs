@@ -1,5 +1,9 @@
 //! Monitors as pages show them: dashboard rows, the detail page, the form.
 
+use kinds::{
+    ChannelKind, DeliveryStatus, IncidentEventKind, MonitorKind, NotificationEvent, StatsWindow,
+    Status,
+};
 use serde::{Deserialize, Serialize};
 
 use super::{RunnersData, When};
@@ -36,12 +40,10 @@ impl From<domain::history::StatusCounts> for StatusCounts {
 pub struct MonitorRow {
     pub id: String,
     pub name: String,
-    /// `http` or `tcp`.
-    pub kind: String,
-    /// The URL or host:port.
+    pub kind: MonitorKind,
+    /// The URL, host:port or the runners' repository.
     pub target: String,
-    /// `up`, `down`, `degraded`, `paused` or `unknown`.
-    pub status: String,
+    pub status: Status,
     pub status_since: When,
     pub latest_ms: Option<i32>,
     pub last_checked: Option<When>,
@@ -73,7 +75,7 @@ pub struct Uptime {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineItem {
     pub at: When,
-    pub kind: String,
+    pub kind: IncidentEventKind,
     pub message: String,
 }
 
@@ -95,13 +97,10 @@ pub struct IncidentItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotificationItem {
     pub id: String,
-    /// slack, webhook or email.
-    pub channel: String,
+    pub channel: ChannelKind,
     pub recipient: String,
-    /// down, up or test.
-    pub event: String,
-    /// pending, sending, retrying, delivered or failed.
-    pub delivery_status: String,
+    pub event: NotificationEvent,
+    pub delivery_status: DeliveryStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub at: When,
@@ -129,7 +128,7 @@ pub struct MonitorDetail {
 pub struct CheckItem {
     pub id: String,
     pub at: When,
-    pub status: String,
+    pub status: Status,
     pub latency_ms: Option<i32>,
     pub http_status: Option<i16>,
     pub error: Option<String>,
@@ -147,7 +146,7 @@ pub struct CheckPage {
 /// A window's statistics and its chart series (one entry per bucket).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct StatsData {
-    pub window: String,
+    pub window: StatsWindow,
     pub checks: u32,
     pub uptime_percent: Option<f64>,
     pub p50_ms: Option<u32>,
@@ -204,7 +203,7 @@ pub struct MonitorForm {
 pub struct ChannelOption {
     pub id: String,
     pub name: String,
-    pub kind: String,
+    pub kind: ChannelKind,
 }
 
 /// What the form starts with: current values (or defaults) and the channels.

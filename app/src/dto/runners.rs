@@ -1,5 +1,6 @@
 //! A runner monitor's runners and their outages, as its page shows them.
 
+use kinds::RunnerStatus;
 use serde::{Deserialize, Serialize};
 
 use super::When;
@@ -8,8 +9,8 @@ use super::When;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunnerItem {
     pub name: String,
-    /// `online`, `offline` or `unknown` (missing from GitHub's last listing).
-    pub status: String,
+    /// `Unknown`: missing from GitHub's last listing.
+    pub status: RunnerStatus,
     pub busy: bool,
     pub os: String,
     pub labels: Vec<String>,
@@ -43,6 +44,6 @@ pub struct RunnersData {
 impl RunnersData {
     /// How many runners are unhealthy (offline or missing).
     pub fn unhealthy(&self) -> usize {
-        self.runners.iter().filter(|r| r.status != "online").count()
+        self.runners.iter().filter(|r| r.status != RunnerStatus::Online).count()
     }
 }

@@ -24,7 +24,7 @@ pub fn Account() -> impl IntoView {
                             <h1>"Your account"</h1>
                             <dl class="facts">
                                 <dt>"Email"</dt><dd data-testid="account-email">{user.email.clone()}</dd>
-                                <dt>"Role"</dt><dd data-testid="account-role">{user.role.clone()}</dd>
+                                <dt>"Role"</dt><dd data-testid="account-role">{user.role.as_str()}</dd>
                             </dl>
                             <ActionForm action=session.sign_out>
                                 <button type="submit">"Sign out"</button>

@@ -1,6 +1,7 @@
 //! `/channels`: notification channels. Add (Slack, webhook, email), edit,
 //! delete, and send a test message that reports what happened.
 
+use kinds::ChannelKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -154,7 +155,7 @@ fn ChannelCard(
                 <div>
                     <h2>{channel.name.clone()}</h2>
                     <p class="muted">
-                        <span class="pill">{channel.kind.clone()}</span>" "{channel.target.clone()}
+                        <span class="pill">{channel.kind.as_str()}</span>" "{channel.target.clone()}
                         {channel.secret.clone().map(|s| format!(" · secret {s}"))}
                     </p>
                 </div>
@@ -192,23 +193,23 @@ fn EditChannel(channel: ChannelItem, action: ServerAction<SaveChannel>) -> impl 
     let field_id = move |name: &str| format!("{prefix}-{name}");
     let (name_id, url_id, secret_id, to_id) =
         (field_id("name"), field_id("url"), field_id("secret"), field_id("to"));
-    let kind = channel.kind.clone();
+    let kind = channel.kind;
     view! {
         <ActionForm action attr:class="stack edit-channel" attr:novalidate=true>
             <input type="hidden" name="form[id]" value=channel.id.clone()/>
             <label for=name_id.clone()>"Name"</label>
             <input id=name_id.clone() name="form[name]" value=channel.name.clone()/>
-            {(kind != "email").then(|| view! {
+            {(kind != ChannelKind::Email).then(|| view! {
                 <label for=url_id.clone()>"New URL"</label>
                 <input id=url_id.clone() name="form[url]" type="url" placeholder="Leave empty to keep the current one"/>
                 <FieldError error field="url"/>
             })}
-            {(kind == "webhook").then(|| view! {
+            {(kind == ChannelKind::Webhook).then(|| view! {
                 <label for=secret_id.clone()>"New signing secret"</label>
                 <input id=secret_id.clone() name="form[secret]" placeholder="Leave empty to keep the current one"/>
                 <FieldError error field="secret"/>
             })}
-            {(kind == "email").then(|| view! {
+            {(kind == ChannelKind::Email).then(|| view! {
                 <label for=to_id.clone()>"Recipients"</label>
                 <input id=to_id.clone() name="form[to]" value=channel.target.clone()/>
                 <FieldError error field="to"/>

@@ -164,7 +164,7 @@ pub fn MonitorLine(row: MonitorRow) -> impl IntoView {
     let href = format!("/monitors/{}", row.id);
     view! {
         <tr data-testid="monitor-row" data-monitor-id=row.id.clone()>
-            <td data-label="Status"><StatusBadge status=row.status.clone()/></td>
+            <td data-label="Status"><StatusBadge status=row.status/></td>
             <td data-label="Monitor">
                 <div class="monitor-cell">
                     <A href=href attr:class="monitor-name">{row.name.clone()}</A>

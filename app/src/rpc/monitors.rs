@@ -7,6 +7,7 @@ use crate::dto::{
     CheckPage, DashboardData, MonitorDetail, MonitorForm, MonitorFormData, StatsData,
 };
 use crate::error::AppError;
+use kinds::StatsWindow;
 
 /// The caller's monitors, filtered by status and a search text, with counts.
 #[server(prefix = "/rpc", endpoint = "dashboard")]
@@ -22,7 +23,7 @@ pub async fn load_monitor(id: String) -> Result<MonitorDetail, AppError> {
 
 /// A monitor's statistics and chart series over `window` (1h, 24h, 7d, 30d).
 #[server(prefix = "/rpc", endpoint = "monitor_stats")]
-pub async fn load_stats(id: String, window: String) -> Result<StatsData, AppError> {
+pub async fn load_stats(id: String, window: StatsWindow) -> Result<StatsData, AppError> {
     crate::server::history::stats(id, window).await.map_err(crate::server::with_status)
 }
 

@@ -23,7 +23,7 @@ fn user(view: AdminUserView) -> AdminUser {
     AdminUser {
         id: view.id.to_string(),
         email: view.email,
-        role: view.role.as_str().to_owned(),
+        role: view.role,
         disabled: view.disabled,
         monitor_count: view.monitor_count,
         created: when(view.created_at, Utc::now()),

@@ -26,7 +26,7 @@ fn item(view: ChannelView) -> ChannelItem {
     ChannelItem {
         id: view.id.to_string(),
         name: view.name,
-        kind: view.kind.as_str().to_owned(),
+        kind: view.kind,
         target,
         secret,
     }
@@ -49,8 +49,11 @@ pub async fn save(form: ChannelForm) -> Result<ChannelCreated, AppError> {
     let caller = signed_in()?;
     let service = channel_service()?;
     if form.id.trim().is_empty() {
-        let kind = ChannelKind::from_stored(form.kind.trim())
-            .ok_or_else(|| AppError::invalid("kind", "Kind must be Slack, webhook or email"))?;
+        let kind = form
+            .kind
+            .trim()
+            .parse::<ChannelKind>()
+            .map_err(|_| AppError::invalid("kind", "Kind must be Slack, webhook or email"))?;
         let input = ChannelInput {
             name: form.name.clone(),
             kind,

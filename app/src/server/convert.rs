@@ -1,7 +1,7 @@
 //! Domain values as the DTOs pages show, with times formatted once, here.
 
 use chrono::{DateTime, Utc};
-use domain::history::{CheckRow, IncidentRow, NotificationRow, Stats, TimelineEntry, Window};
+use domain::history::{CheckRow, IncidentRow, NotificationRow, Stats, StatsWindow, TimelineEntry};
 use domain::monitors::MonitorView;
 
 use crate::dto::{
@@ -27,9 +27,9 @@ pub fn monitor_row(
     MonitorRow {
         id: view.id.to_string(),
         name: view.name.clone(),
-        kind: view.kind.clone(),
+        kind: view.kind,
         target: view.target.clone(),
-        status: view.status.as_str().to_owned(),
+        status: view.status,
         status_since: when(view.status_since, now),
         latest_ms: view.latest_response_time_ms,
         last_checked: view.last_checked_at.map(|at| when(at, now)),
@@ -85,10 +85,10 @@ pub fn notification(n: NotificationRow, now: DateTime<Utc>) -> NotificationItem 
 
 /// Statistics with the chart's axis labels: times of day for short windows,
 /// dates too for long ones.
-pub fn stats(s: Stats, window: Window) -> StatsData {
-    let format = match window {
-        Window::Hour | Window::Day => "%H:%M",
-        Window::Week | Window::Month | Window::Quarter => "%m-%d %H:%M",
+pub fn stats(s: Stats) -> StatsData {
+    let format = match s.window {
+        StatsWindow::Hour | StatsWindow::Day => "%H:%M",
+        StatsWindow::Week | StatsWindow::Month | StatsWindow::Quarter => "%m-%d %H:%M",
     };
     StatsData {
         window: s.window,

@@ -2,7 +2,7 @@
 //! a page at a time. Owner or admin only, like the monitor.
 
 use chrono::Utc;
-use domain::history::{self, Window};
+use domain::history::{self, StatsWindow};
 use domain::monitors::Read;
 
 use super::convert;
@@ -15,16 +15,14 @@ use crate::error::AppError;
 pub const CHECKS_PER_PAGE: u64 = 10;
 
 /// A monitor's statistics over a window, with chart labels.
-pub async fn stats(id: String, window: String) -> Result<StatsData, AppError> {
+pub async fn stats(id: String, window: StatsWindow) -> Result<StatsData, AppError> {
     let caller = signed_in()?;
     let id = parse_id(&id, "monitor")?;
     let monitor = monitor_service()?.authorize(&caller, id, Read).await?;
-    let parsed = Window::parse(&window)
-        .ok_or_else(|| AppError::invalid("window", "the window must be 1h, 24h, 7d or 30d"))?;
-    let stats = history::stats::compute(&monitor, parsed, &window, Utc::now())
+    let stats = history::stats::compute(&monitor, window, Utc::now())
         .await
         .map_err(|e| internal("statistics", e))?;
-    Ok(convert::stats(stats, parsed))
+    Ok(convert::stats(stats))
 }
 
 /// A page of a monitor's checks, older than `cursor`.

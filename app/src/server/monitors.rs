@@ -4,11 +4,13 @@
 use chrono::{DateTime, Duration, Utc};
 use domain::channels::ChannelScope;
 use domain::history::{self, summary};
-use domain::monitors::input::{default_interval, CONFIRMATIONS, KINDS, RECOVERIES, TIMEOUT_MS};
+use domain::monitors::input::{default_interval, CONFIRMATIONS, RECOVERIES, TIMEOUT_MS};
+use domain::monitors::spec::default_expected;
 use domain::monitors::{
-    GithubRunnersInput, HttpSpec, MonitorFilter, MonitorInput, MonitorView, Read, Status,
-    StatusRange, TcpSpec, Write,
+    GithubRunnersInput, HttpInput, MonitorFilter, MonitorInput, MonitorKind, MonitorView, Read,
+    Status, StatusRange, TcpSpec, Write,
 };
+use kinds::HttpMethod;
 use domain::DatabaseConnection;
 use uuid::Uuid;
 
@@ -73,13 +75,9 @@ fn parse_status(raw: &str) -> Result<Option<Status>, AppError> {
     match raw.trim() {
         "" | "all" => Ok(None),
         "unknown" => Ok(Some(Status::Unknown)),
-        other => match Status::from_stored(other) {
-            Status::Unknown => Err(AppError::invalid(
-                "status",
-                "status must be up, down, degraded, paused or unknown",
-            )),
-            status => Ok(Some(status)),
-        },
+        other => other.parse().map(Some).map_err(|_| {
+            AppError::invalid("status", "status must be up, down, degraded, paused or unknown")
+        }),
     }
 }
 
@@ -146,7 +144,7 @@ pub async fn form_data(id: String) -> Result<MonitorFormData, AppError> {
         .list(&caller, ChannelScope::Own)
         .await?
         .into_iter()
-        .map(|c| ChannelOption { id: c.id.to_string(), name: c.name, kind: c.kind.as_str().into() })
+        .map(|c| ChannelOption { id: c.id.to_string(), name: c.name, kind: c.kind })
         .collect();
     let form = if id.trim().is_empty() {
         new_form()
@@ -160,11 +158,10 @@ pub async fn form_data(id: String) -> Result<MonitorFormData, AppError> {
 
 /// A new monitor's form: the domain's defaults, as text.
 fn new_form() -> MonitorForm {
-    let http = HttpSpec::blank();
     MonitorForm {
-        kind: KINDS[0].into(),
-        method: http.method,
-        expected_status: ranges_text(&http.expected_status),
+        kind: MonitorKind::Http.as_str().to_owned(),
+        method: HttpMethod::default().as_str().to_owned(),
+        expected_status: ranges_text(&default_expected()),
         // Empty: the kind's default (see `interval_hint`).
         interval_seconds: String::new(),
         timeout_ms: TIMEOUT_MS.2.to_string(),
@@ -178,8 +175,8 @@ fn new_form() -> MonitorForm {
 fn interval_hint() -> String {
     format!(
         "Empty: {} s, or {} s for GitHub runners.",
-        default_interval("http"),
-        default_interval("github_runners")
+        default_interval(MonitorKind::Http),
+        default_interval(MonitorKind::GithubRunners)
     )
 }
 
@@ -198,10 +195,10 @@ fn form_of(view: &MonitorView) -> MonitorForm {
     let blank = new_form();
     MonitorForm {
         id: view.id.to_string(),
-        kind: view.kind.clone(),
+        kind: view.kind.as_str().to_owned(),
         name: view.name.clone(),
-        url: http.map(|h| h.url.clone()).unwrap_or_default(),
-        method: http.map_or(blank.method, |h| h.method.clone()),
+        url: http.map(|h| h.url.to_string()).unwrap_or_default(),
+        method: http.map_or(blank.method, |h| h.method.as_str().to_owned()),
         expected_status: http.map_or(blank.expected_status, |h| ranges_text(&h.expected_status)),
         keyword: http.and_then(|h| h.keyword.clone()).unwrap_or_default(),
         headers: http
@@ -240,10 +237,17 @@ pub async fn save(form: MonitorForm) -> Result<String, AppError> {
 /// The form's text as a monitor input; an edit keeps what the form does
 /// not show (headers, body, redirects…).
 fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<MonitorInput, AppError> {
-    let kind = current.map_or_else(|| form.kind.trim().to_owned(), |v| v.kind.clone());
+    let kind = match current {
+        Some(view) => view.kind,
+        None => form
+            .kind
+            .trim()
+            .parse()
+            .map_err(|_| invalid("kind", "Kind must be HTTP, TCP or GitHub runners"))?,
+    };
     let mut input = MonitorInput {
         name: Some(form.name.clone()),
-        kind: Some(kind.clone()),
+        kind: Some(kind.as_str().to_owned()),
         interval_seconds: number("interval_seconds", &form.interval_seconds)?,
         timeout_ms: number("timeout_ms", &form.timeout_ms)?,
         confirmations: number("confirmations", &form.confirmations)?,
@@ -258,21 +262,25 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
         ),
         ..Default::default()
     };
-    match kind.as_str() {
-        "http" => {
-            let mut spec = current.and_then(|v| v.http.clone()).unwrap_or_else(HttpSpec::blank);
-            spec.url = form.url.trim().to_owned();
-            spec.method = if form.method.trim().is_empty() {
-                HttpSpec::blank().method
-            } else {
-                form.method.clone()
+    match kind {
+        MonitorKind::Http => {
+            // Headers, body and the rest are absent: an edit keeps them.
+            let method = match form.method.trim() {
+                "" => HttpMethod::default().as_str(),
+                given => given,
             };
-            spec.expected_status = status_ranges(&form.expected_status)?;
-            spec.keyword = Some(form.keyword.clone()).filter(|k| !k.is_empty());
-            spec.keyword_absent &= spec.keyword.is_some();
-            input.http = Some(spec.into());
+            let keyword = Some(form.keyword.clone()).filter(|k| !k.is_empty());
+            let absent = current.and_then(|v| v.http.as_ref()).is_some_and(|h| h.keyword_absent);
+            input.http = Some(HttpInput {
+                url: Some(form.url.trim().to_owned()),
+                method: Some(method.to_owned()),
+                expected_status: Some(status_ranges(&form.expected_status)?),
+                keyword_absent: Some(absent && keyword.is_some()),
+                keyword: Some(keyword),
+                ..Default::default()
+            });
         }
-        "tcp" => {
+        MonitorKind::Tcp => {
             let port = form
                 .port
                 .trim()
@@ -280,8 +288,7 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
                 .map_err(|_| invalid("port", "Port must be a number from 1 to 65535"))?;
             input.tcp = Some(TcpSpec { host: form.host.trim().to_owned(), port });
         }
-        "github_runners" => input.github_runners = Some(github_input(form)),
-        _ => return Err(invalid("kind", "Kind must be HTTP, TCP or GitHub runners")),
+        MonitorKind::GithubRunners => input.github_runners = Some(github_input(form)),
     }
     Ok(input)
 }

@@ -36,7 +36,7 @@ pub async fn runners(
 
 fn runner(r: RunnerView, outages: Vec<OutageView>, now: DateTime<Utc>) -> RunnerItem {
     RunnerItem {
-        status: r.status.as_str().to_owned(),
+        status: r.status,
         busy: r.busy,
         os: r.os,
         labels: r.labels,

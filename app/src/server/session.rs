@@ -34,7 +34,7 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     Ok(principal().map(|p| CurrentUser {
         id: p.user_id.to_string(),
         email: p.email,
-        role: p.role.as_str().to_owned(),
+        role: p.role,
     }))
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::github::{is_hint, mask_token};
-use super::spec::{HttpSpec, SpecError, StatusRange};
+use super::spec::{parse_method, parse_url, HttpSpec, SpecError, StatusRange};
 
 /// What the API accepts for an HTTP monitor. On a patch, absent fields keep
 /// their value; on create they take the defaults of [`HttpSpec::get`]. Its
@@ -70,8 +70,8 @@ where
 impl From<HttpSpec> for HttpInput {
     fn from(spec: HttpSpec) -> Self {
         Self {
-            url: Some(spec.url),
-            method: Some(spec.method),
+            url: Some(spec.url.into()),
+            method: Some(spec.method.as_str().to_owned()),
             headers: Some(spec.headers),
             body: Some(spec.body),
             expected_status: Some(spec.expected_status),
@@ -86,7 +86,8 @@ impl From<HttpSpec> for HttpInput {
 impl HttpInput {
     /// Validates a new HTTP monitor: a URL is required, masks are refused.
     pub fn validated(self) -> Result<HttpSpec, SpecError> {
-        self.apply(&HttpSpec::blank())?.validated()
+        let url = parse_url(self.url.as_deref().unwrap_or_default())?;
+        self.apply(&HttpSpec::new(url))?.validated()
     }
 
     /// Applies a patch to the clear `current` settings: absent fields keep
@@ -124,8 +125,14 @@ impl HttpInput {
             Some(body) => body,
         };
         Ok(HttpSpec {
-            url: self.url.unwrap_or_else(|| current.url.clone()),
-            method: self.method.unwrap_or_else(|| current.method.clone()),
+            url: match self.url {
+                Some(raw) => parse_url(&raw)?,
+                None => current.url.clone(),
+            },
+            method: match self.method {
+                Some(raw) => parse_method(&raw)?,
+                None => current.method,
+            },
             headers,
             body,
             expected_status: self
@@ -162,13 +169,15 @@ impl HttpSpec {
 
 #[cfg(test)]
 mod tests {
+    use kinds::HttpMethod;
+
     use super::*;
 
     const AUTH: &str = "Bearer 0123456789abcdef-abcd";
 
     fn stored() -> HttpSpec {
         let mut spec = HttpSpec::get("https://example.org/health").unwrap();
-        spec.method = "POST".into();
+        spec.method = HttpMethod::Post;
         spec.headers.insert("Authorization".into(), AUTH.into());
         spec.headers.insert("X-Short".into(), "tiny".into());
         spec.body = Some(r#"{"user":"ops","password":"hunter2-hunter2"}"#.into());
@@ -198,7 +207,7 @@ mod tests {
         let patched = omitted.patched(&stored()).unwrap();
         assert_eq!(patched.headers, stored().headers);
         assert_eq!(patched.body, stored().body);
-        assert_eq!(patched.method, "POST");
+        assert_eq!(patched.method, HttpMethod::Post);
         let emptied = input(serde_json::json!({"headers": {"Authorization": ""}, "body": null}));
         let patched = emptied.patched(&stored()).unwrap();
         assert_eq!(patched.headers.len(), 1, "a header left out is removed");

@@ -30,7 +30,7 @@ impl Target {
     /// The normalised target, for search and duplicate checks.
     pub fn key(&self) -> String {
         match self {
-            Self::Http(spec) => spec.url.clone(),
+            Self::Http(spec) => spec.url.to_string(),
             Self::Tcp(spec) => spec.target(),
             Self::GithubRunners(spec) => spec.target(),
         }
@@ -243,10 +243,9 @@ impl MonitorInput {
 
 fn default_name(target: &Target) -> String {
     match target {
-        Target::Http(spec) => url::Url::parse(&spec.url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .unwrap_or_else(|| spec.url.clone()),
+        Target::Http(spec) => {
+            spec.url.host_str().map_or_else(|| spec.url.to_string(), str::to_owned)
+        }
         Target::Tcp(spec) => spec.target(),
         Target::GithubRunners(spec) => format!("{} runners", spec.repository()),
     }

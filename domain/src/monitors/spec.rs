@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use kinds::HttpMethod;
 use serde::{Deserialize, Serialize};
 
 /// Why a monitor's settings were refused: the field and the rule.
@@ -82,12 +83,14 @@ impl From<StatusRange> for String {
 }
 
 /// An HTTP(S) check. Its `Debug` leaves out header values and the body:
-/// they are secrets and must not reach a log.
+/// they are secrets and must not reach a log. The URL is parsed (an http or
+/// https URL with a host and no credentials: [`parse_url`]) and stored as
+/// its normalised text; the method is one of the accepted ones.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HttpSpec {
-    pub url: String,
-    #[serde(default = "default_method")]
-    pub method: String,
+    pub url: url::Url,
+    #[serde(default)]
+    pub method: HttpMethod,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
     #[serde(default)]
@@ -129,11 +132,8 @@ pub struct TcpSpec {
     pub port: u16,
 }
 
-fn default_method() -> String {
-    "GET".into()
-}
-
-fn default_expected() -> Vec<StatusRange> {
+/// The codes a new HTTP monitor accepts: 200-399.
+pub fn default_expected() -> Vec<StatusRange> {
     vec![StatusRange { low: 200, high: 399 }]
 }
 
@@ -143,21 +143,19 @@ fn default_true() -> bool {
 
 /// The longest URL accepted (the RunState contract's limit).
 pub const MAX_URL_LEN: usize = 2048;
-const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-
 impl HttpSpec {
     /// A GET of `url` expecting 200-399: what a RunState "website" is.
     pub fn get(url: &str) -> Result<Self, SpecError> {
         website_shape(url)?;
-        Self { url: url.to_owned(), ..Self::blank() }.validated()
+        Self::new(parse_url(url)?).validated()
     }
 
-    /// The defaults around an empty URL, before validation: what a new
-    /// HTTP monitor gets for the fields it leaves out (the form starts here).
-    pub fn blank() -> Self {
+    /// The defaults around `url`: what a new HTTP monitor gets for the
+    /// fields it leaves out.
+    pub fn new(url: url::Url) -> Self {
         Self {
-            url: String::new(),
-            method: default_method(),
+            url,
+            method: HttpMethod::default(),
             headers: BTreeMap::new(),
             body: None,
             expected_status: default_expected(),
@@ -168,16 +166,8 @@ impl HttpSpec {
         }
     }
 
-    /// Checks every field and normalises the URL and method.
-    pub fn validated(mut self) -> Result<Self, SpecError> {
-        self.url = normalize_url(&self.url)?;
-        self.method = self.method.trim().to_uppercase();
-        if !METHODS.contains(&self.method.as_str()) {
-            return Err(SpecError::new(
-                "http.method",
-                format!("must be one of {}", METHODS.join(", ")),
-            ));
-        }
+    /// Checks the fields the types do not (URL and method are parsed).
+    pub fn validated(self) -> Result<Self, SpecError> {
         for (name, value) in &self.headers {
             let valid_name = !name.is_empty()
                 && name
@@ -248,9 +238,17 @@ fn website_shape(raw: &str) -> Result<(), SpecError> {
     Ok(())
 }
 
-/// Parses an http(s) URL of at most 2048 characters; the normalised form
+/// Reads a method as a client writes it: any case, spaces around.
+pub fn parse_method(raw: &str) -> Result<HttpMethod, SpecError> {
+    HttpMethod::parse_loose(raw).ok_or_else(|| {
+        let names: Vec<&str> = HttpMethod::ALL.iter().map(|m| m.as_str()).collect();
+        SpecError::new("http.method", format!("must be one of {}", names.join(", ")))
+    })
+}
+
+/// Parses an http(s) URL of at most 2048 characters; its normalised text
 /// (lower-case scheme and host, explicit path) is what uniqueness compares.
-pub fn normalize_url(raw: &str) -> Result<String, SpecError> {
+pub fn parse_url(raw: &str) -> Result<url::Url, SpecError> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err(SpecError::new("url", "is required"));
@@ -269,7 +267,7 @@ pub fn normalize_url(raw: &str) -> Result<String, SpecError> {
     if !url.username().is_empty() || url.password().is_some() {
         return Err(SpecError::new("url", "must not contain credentials; use a header instead"));
     }
-    Ok(url.to_string())
+    Ok(url)
 }
 
 impl TcpSpec {
@@ -329,7 +327,7 @@ mod tests {
 
     #[test]
     fn a_website_url_has_the_documented_shape() {
-        assert_eq!(HttpSpec::get("HTTP://0*").expect("documented shape").url, "http://0*/");
+        assert_eq!(HttpSpec::get("HTTP://0*").expect("documented shape").url.as_str(), "http://0*/");
         assert!(HttpSpec::get("https://example.org/health?probe=1#top").is_ok());
         for bad in [
             " https://example.org",
@@ -346,21 +344,22 @@ mod tests {
 
     #[test]
     fn urls_are_normalised_and_bad_ones_name_the_rule() {
-        assert_eq!(normalize_url(" HTTPS://Example.ORG ").expect("ok"), "https://example.org/");
-        assert!(normalize_url("ftp://example.org").expect_err("scheme").message.contains("http"));
-        assert!(normalize_url("not a url").is_err());
-        assert!(normalize_url("https://user:pw@example.org").is_err());
+        assert_eq!(parse_url(" HTTPS://Example.ORG ").expect("ok").as_str(), "https://example.org/");
+        assert!(parse_url("ftp://example.org").expect_err("scheme").message.contains("http"));
+        assert!(parse_url("not a url").is_err());
+        assert!(parse_url("https://user:pw@example.org").is_err());
+        assert_eq!(parse_url("").expect_err("empty").message, "is required");
         let long = format!("https://example.org/{}", "a".repeat(MAX_URL_LEN));
-        assert!(normalize_url(&long).expect_err("long").message.contains("2048"));
+        assert!(parse_url(&long).expect_err("long").message.contains("2048"));
     }
 
     #[test]
     fn http_specs_refuse_bad_methods_and_headers() {
+        let err = parse_method("BREW").expect_err("method");
+        assert_eq!(err.field, "http.method");
+        assert_eq!(err.message, "must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+        assert_eq!(parse_method(" post "), Ok(HttpMethod::Post));
         let mut spec = HttpSpec::get("https://example.org").expect("valid");
-        spec.method = "BREW".into();
-        assert_eq!(spec.clone().validated().expect_err("method").field, "http.method");
-        spec.method = "post".into();
-        assert_eq!(spec.clone().validated().expect("valid").method, "POST");
         spec.headers.insert("X-Ok".into(), "a\r\nInjected: 1".into());
         assert_eq!(spec.validated().expect_err("header").field, "http.headers");
     }

@@ -3,6 +3,7 @@
 use std::time::{Duration, Instant};
 
 use domain::monitors::{HttpSpec, Status, StatusRange};
+use kinds::HttpMethod;
 
 use super::{millis, timed_out, CheckOutcome};
 use crate::outbound::{read_capped, Outbound, Redirects};
@@ -17,10 +18,20 @@ pub async fn check_http(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> C
         .unwrap_or_else(|_| CheckOutcome::down(timed_out(timeout), None, None))
 }
 
+fn method_of(method: HttpMethod) -> reqwest::Method {
+    match method {
+        HttpMethod::Get => reqwest::Method::GET,
+        HttpMethod::Head => reqwest::Method::HEAD,
+        HttpMethod::Post => reqwest::Method::POST,
+        HttpMethod::Put => reqwest::Method::PUT,
+        HttpMethod::Patch => reqwest::Method::PATCH,
+        HttpMethod::Delete => reqwest::Method::DELETE,
+        HttpMethod::Options => reqwest::Method::OPTIONS,
+    }
+}
+
 async fn run(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> CheckOutcome {
-    let Ok(method) = reqwest::Method::from_bytes(spec.method.as_bytes()) else {
-        return CheckOutcome::down(format!("invalid method {}", spec.method), None, None);
-    };
+    let method = method_of(spec.method);
     let redirects = if spec.follow_redirects { Redirects::Follow } else { Redirects::Return };
     let mut request = out.request(method, spec.url.as_str(), redirects).timeout(timeout);
     for (name, value) in &spec.headers {

@@ -11,7 +11,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::Message;
 
 use super::text;
-use super::{Alert, AlertEvent, Delivered, DeliveryError};
+use super::{Alert, NotificationEvent, Delivered, DeliveryError};
 use crate::outbound::{Outbound, OutboundError, SmtpEndpoint, SmtpSendError, SmtpTls};
 
 /// Where and as whom email is sent.
@@ -136,7 +136,7 @@ pub fn message(
 
 fn plain(alert: &Alert) -> String {
     let mut body = format!("{}\n\n", text::headline(alert));
-    if alert.event == AlertEvent::Test {
+    if alert.event == NotificationEvent::Test {
         body.push_str(text::TEST_BODY);
         body.push('\n');
     }
@@ -156,7 +156,7 @@ fn html(alert: &Alert) -> String {
             escape(&fact.value)
         ));
     }
-    let test = if alert.event == AlertEvent::Test {
+    let test = if alert.event == NotificationEvent::Test {
         format!("<p>{}</p>\n", escape(text::TEST_BODY))
     } else {
         String::new()
@@ -253,7 +253,7 @@ mod tests {
     #[test]
     fn the_html_part_escapes_what_it_quotes() {
         let alert = Alert {
-            event: AlertEvent::Down,
+            event: NotificationEvent::Down,
             status: "down".into(),
             cause: Some("<script>alert(1)</script>".into()),
             ..Alert::test("Home & <Away>", "http://x/?a=1&b=2")

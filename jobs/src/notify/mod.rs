@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use domain::channels::{DeliveryChannel, Target};
+pub use kinds::NotificationEvent;
 
 use crate::outbound::Outbound;
 
@@ -22,35 +23,12 @@ pub use crate::outbound::SmtpTls;
 pub use email::{SmtpConfig, SmtpConfigError};
 pub use test_message::{send_test, TestReport};
 
-/// What happened, as far as the channel is told.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum AlertEvent {
-    /// The monitor (or one of its runners) went down.
-    Down,
-    /// The monitor (or runner) recovered.
-    Up,
-    /// A test message asked for by a user.
-    #[default]
-    Test,
-}
-
-impl AlertEvent {
-    /// The event's name in the notifications log: `down`, `up`, `test`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Down => "down",
-            Self::Up => "up",
-            Self::Test => "test",
-        }
-    }
-}
-
 /// One alert, in terms every provider can render. A runner's outage sets
 /// `repository` and `runner`; other fields default, so
 /// `Alert { …, ..Default::default() }` builds any alert.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Alert {
-    pub event: AlertEvent,
+    pub event: NotificationEvent,
     pub monitor_name: String,
     pub monitor_target: String,
     pub status: String,
@@ -71,7 +49,7 @@ impl Alert {
     /// The test message for a channel, linking to `link`.
     pub fn test(channel_name: &str, link: impl Into<String>) -> Self {
         Self {
-            event: AlertEvent::Test,
+            event: NotificationEvent::Test,
             monitor_name: channel_name.to_owned(),
             monitor_target: String::new(),
             status: "test".to_owned(),
@@ -96,9 +74,9 @@ impl Alert {
     /// When the event happened: stable across retries, unlike the send time.
     pub fn occurred_at(&self) -> Option<DateTime<Utc>> {
         match self.event {
-            AlertEvent::Down => self.started_at,
-            AlertEvent::Up => self.resolved_at,
-            AlertEvent::Test => None,
+            NotificationEvent::Down => self.started_at,
+            NotificationEvent::Up => self.resolved_at,
+            NotificationEvent::Test => None,
         }
     }
 }
@@ -201,7 +179,7 @@ mod tests {
         let start = DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").unwrap().to_utc();
         let end = DateTime::parse_from_rfc3339("2026-11-22T11:30:00Z").unwrap().to_utc();
         let alert = Alert {
-            event: AlertEvent::Up,
+            event: NotificationEvent::Up,
             started_at: Some(start),
             resolved_at: Some(end),
             ..Alert::test("x", "http://x")

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::text::{self, Fact};
-use super::{Alert, AlertEvent, Delivered, DeliveryError};
+use super::{Alert, NotificationEvent, Delivered, DeliveryError};
 use crate::outbound::Outbound;
 
 // Block Kit's limits: longer texts are refused with 400 invalid_blocks.
@@ -30,7 +30,7 @@ pub fn payload(alert: &Alert) -> Value {
         "text": {"type": "plain_text", "text": text::truncate(&headline, HEADER_MAX), "emoji": true},
     })];
     let facts = text::facts(alert);
-    if alert.event == AlertEvent::Test {
+    if alert.event == NotificationEvent::Test {
         blocks
             .push(json!({"type": "section", "text": {"type": "mrkdwn", "text": text::TEST_BODY}}));
     } else {
@@ -100,7 +100,7 @@ mod tests {
 
     fn down() -> Alert {
         Alert {
-            event: AlertEvent::Down,
+            event: NotificationEvent::Down,
             monitor_name: "Homepage".into(),
             monitor_target: "https://example.com/?a=1&b=<2>".into(),
             status: "down".into(),
@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn a_recovery_says_up_again_with_its_duration() {
         let up = Alert {
-            event: AlertEvent::Up,
+            event: NotificationEvent::Up,
             status: "up".into(),
             previous_status: Some("down".into()),
             cause: None,

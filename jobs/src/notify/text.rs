@@ -3,15 +3,15 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Alert, AlertEvent};
+use super::{Alert, NotificationEvent};
 
 /// A colour cue for the title.
 pub(crate) fn emoji(alert: &Alert) -> &'static str {
     match alert.event {
-        AlertEvent::Down if alert.status == "degraded" => "🟠",
-        AlertEvent::Down => "🔴",
-        AlertEvent::Up => "✅",
-        AlertEvent::Test => "🧪",
+        NotificationEvent::Down if alert.status == "degraded" => "🟠",
+        NotificationEvent::Down => "🔴",
+        NotificationEvent::Up => "✅",
+        NotificationEvent::Test => "🧪",
     }
 }
 
@@ -20,14 +20,14 @@ pub(crate) fn emoji(alert: &Alert) -> &'static str {
 pub(crate) fn title(alert: &Alert) -> String {
     if let Some(runner) = &alert.runner {
         return match alert.event {
-            AlertEvent::Up => format!("Runner {runner} is {} again", alert.status),
+            NotificationEvent::Up => format!("Runner {runner} is {} again", alert.status),
             _ => format!("Runner {runner} is {}", alert.status),
         };
     }
     match alert.event {
-        AlertEvent::Down => format!("{} is {}", alert.monitor_name, alert.status),
-        AlertEvent::Up => format!("{} is up again", alert.monitor_name),
-        AlertEvent::Test => format!("Test notification for {}", alert.monitor_name),
+        NotificationEvent::Down => format!("{} is {}", alert.monitor_name, alert.status),
+        NotificationEvent::Up => format!("{} is up again", alert.monitor_name),
+        NotificationEvent::Test => format!("Test notification for {}", alert.monitor_name),
     }
 }
 
@@ -49,7 +49,7 @@ pub(crate) struct Fact {
 
 /// The facts of an alert, in display order; absent ones are left out.
 pub(crate) fn facts(alert: &Alert) -> Vec<Fact> {
-    if alert.event == AlertEvent::Test {
+    if alert.event == NotificationEvent::Test {
         return Vec::new();
     }
     if let Some(runner) = &alert.runner {
@@ -71,7 +71,7 @@ pub(crate) fn facts(alert: &Alert) -> Vec<Fact> {
     if let Some(started) = alert.started_at {
         facts.push(Fact { label: "Started", value: timestamp(started), at: Some(started) });
     }
-    if alert.event == AlertEvent::Up {
+    if alert.event == NotificationEvent::Up {
         if let Some(duration) = alert.duration() {
             facts.push(fact("Duration", domain::text::duration(duration.num_seconds())));
         }
@@ -97,7 +97,7 @@ fn runner_facts(alert: &Alert, runner: &str) -> Vec<Fact> {
     if let Some(started) = alert.started_at {
         facts.push(Fact { label: "Detected", value: timestamp(started), at: Some(started) });
     }
-    if alert.event == AlertEvent::Up {
+    if alert.event == NotificationEvent::Up {
         if let Some(resolved) = alert.resolved_at {
             facts.push(Fact { label: "Resolved", value: timestamp(resolved), at: Some(resolved) });
         }
@@ -121,7 +121,7 @@ mod tests {
 
     fn down() -> Alert {
         Alert {
-            event: AlertEvent::Down,
+            event: NotificationEvent::Down,
             monitor_name: "Homepage".into(),
             monitor_target: "https://example.com".into(),
             status: "down".into(),
@@ -138,7 +138,7 @@ mod tests {
     #[test]
     fn headlines_say_what_happened() {
         assert_eq!(headline(&down()), "🔴 Homepage is down");
-        let up = Alert { event: AlertEvent::Up, status: "up".into(), ..down() };
+        let up = Alert { event: NotificationEvent::Up, status: "up".into(), ..down() };
         assert_eq!(headline(&up), "✅ Homepage is up again");
         let degraded = Alert { status: "degraded".into(), ..down() };
         assert_eq!(headline(&degraded), "🟠 Homepage is degraded");
@@ -166,7 +166,7 @@ mod tests {
         let labels: Vec<_> = facts(&alert).iter().map(|f| f.label).collect();
         assert_eq!(labels, ["Repository", "Runner", "Status", "Outage number", "Detected"]);
         let up = Alert {
-            event: AlertEvent::Up,
+            event: NotificationEvent::Up,
             status: "online".into(),
             resolved_at: alert.started_at.map(|s| s + chrono::Duration::minutes(3)),
             ..alert

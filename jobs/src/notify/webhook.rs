@@ -11,7 +11,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use super::{Alert, AlertEvent, Delivered, DeliveryError};
+use super::{Alert, NotificationEvent, Delivered, DeliveryError};
 use crate::outbound::Outbound;
 
 /// The prefix of a Standard Webhooks secret.
@@ -40,11 +40,11 @@ pub async fn send(
 }
 
 /// The event type: `monitor.down`, `monitor.up` or `test`.
-pub fn event_type(event: AlertEvent) -> &'static str {
+pub fn event_type(event: NotificationEvent) -> &'static str {
     match event {
-        AlertEvent::Down => "monitor.down",
-        AlertEvent::Up => "monitor.up",
-        AlertEvent::Test => "test",
+        NotificationEvent::Down => "monitor.down",
+        NotificationEvent::Up => "monitor.up",
+        NotificationEvent::Test => "test",
     }
 }
 
@@ -116,7 +116,7 @@ mod tests {
     fn the_body_names_the_event_and_is_stable_for_a_given_alert() {
         let start = chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z").unwrap().to_utc();
         let alert = Alert {
-            event: AlertEvent::Down,
+            event: NotificationEvent::Down,
             status: "down".into(),
             started_at: Some(start),
             incident_number: Some(2),

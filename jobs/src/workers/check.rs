@@ -26,7 +26,7 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
     if monitor.paused {
         return Ok(());
     }
-    let target = Target::from_config(&monitor.kind, &monitor.config)
+    let target = Target::from_config(monitor.kind, &monitor.config)
         .map_err(|e| JobError::Fatal(format!("monitor {}: {e}", monitor.id)))?;
     let timeout = Duration::from_millis(u64::try_from(monitor.timeout_ms).unwrap_or(10_000));
     let checked_at = Utc::now();
@@ -56,9 +56,9 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
         Status::Degraded => ResultLabel::Degraded,
         _ => ResultLabel::Down,
     };
-    metrics::counter!(crate::metrics::CHECKS, "kind" => monitor.kind.clone(), "result" => result.as_str())
+    metrics::counter!(crate::metrics::CHECKS, "kind" => monitor.kind.as_str(), "result" => result.as_str())
         .increment(1);
-    metrics::histogram!(crate::metrics::CHECK_DURATION, "kind" => monitor.kind.clone())
+    metrics::histogram!(crate::metrics::CHECK_DURATION, "kind" => monitor.kind.as_str())
         .record(started.elapsed().as_secs_f64());
 
     let result = CheckResult {

@@ -9,7 +9,7 @@ use domain::pipeline::notifications::{begin_attempt, finish_attempt, Outcome};
 use sea_orm::EntityTrait;
 
 use super::{retry, PipelineContext};
-use crate::notify::{deliver, Alert, AlertEvent};
+use crate::notify::{deliver, Alert};
 use crate::payloads::NotificationJob;
 use crate::queue::{record_monitor, JobError};
 
@@ -25,7 +25,7 @@ pub async fn handle(ctx: PipelineContext, job: NotificationJob) -> Result<(), Jo
     };
     record_monitor(notification.monitor_id);
     let outcome = attempt(&ctx, &notification).await;
-    metrics::counter!(crate::metrics::NOTIFICATIONS, "channel" => notification.channel.clone(), "outcome" => outcome_name(&outcome))
+    metrics::counter!(crate::metrics::NOTIFICATIONS, "channel" => notification.channel.as_str(), "outcome" => outcome_name(&outcome))
         .increment(1);
     if let Outcome::Failed { error } | Outcome::Retry { error, .. } = &outcome {
         let error = domain::text::remote(error);
@@ -94,7 +94,7 @@ async fn alert(ctx: &PipelineContext, n: &notifications::Model) -> Result<Alert,
     // A runner's outage names its repository and runner.
     let runner = incident.as_ref().map(|i| i.subject.clone()).filter(|s| !s.is_empty());
     let repository = match (&runner, &monitor) {
-        (Some(_), Some(m)) => match Target::from_config(&m.kind, &m.config) {
+        (Some(_), Some(m)) => match Target::from_config(m.kind, &m.config) {
             Ok(Target::GithubRunners(spec)) => Some(spec.repository()),
             _ => Some(m.target.clone()),
         },
@@ -103,7 +103,7 @@ async fn alert(ctx: &PipelineContext, n: &notifications::Model) -> Result<Alert,
     let (name, target) = monitor.map(|m| (m.name, m.target)).unwrap_or_default();
     let started_at: Option<DateTime<Utc>> = incident.as_ref().map(|i| i.started_at);
     Ok(Alert {
-        event: if n.event == "up" { AlertEvent::Up } else { AlertEvent::Down },
+        event: n.event,
         monitor_name: name,
         monitor_target: target,
         status: n.current_status.clone().unwrap_or_default(),

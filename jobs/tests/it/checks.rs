@@ -138,7 +138,7 @@ async fn without_following_redirects_the_3xx_is_what_counts() {
 async fn the_method_headers_and_body_are_sent_as_configured() {
     let server = Server::start("127.0.0.2", |_| Reply::status(201)).await;
     let mut check = spec(&server.url("/hook"));
-    check.method = "POST".into();
+    check.method = kinds::HttpMethod::Post;
     check.headers.insert("X-Check".into(), "yes".into());
     check.body = Some("ping".into());
 

@@ -16,7 +16,7 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use domain::channels::{DeliveryChannel, Target};
 use hmac::{Hmac, Mac};
-use jobs::notify::{deliver, Alert, AlertEvent, DeliveryError, SmtpConfig};
+use jobs::notify::{deliver, Alert, NotificationEvent, DeliveryError, SmtpConfig};
 use jobs::outbound::{Outbound, OutboundOptions};
 use jobs::testing::{smtp_stand_in, Tripwire, STAND_IN_ALLOW, STAND_IN_HOST};
 use serde_json::Value;
@@ -118,7 +118,7 @@ fn at(rfc3339: &str) -> DateTime<Utc> {
 
 fn down_alert() -> Alert {
     Alert {
-        event: AlertEvent::Down,
+        event: NotificationEvent::Down,
         monitor_name: "Homepage".into(),
         monitor_target: "https://example.com".into(),
         status: "down".into(),

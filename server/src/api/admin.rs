@@ -17,8 +17,7 @@ use crate::state::AppState;
 pub struct AdminUserBody {
     pub id: Uuid,
     pub email: String,
-    /// `USER` or `ADMIN`.
-    pub role: String,
+    pub role: Role,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub disabled: bool,
     pub monitor_count: i64,
@@ -29,7 +28,7 @@ impl From<AdminUserView> for AdminUserBody {
         Self {
             id: user.id,
             email: user.email,
-            role: user.role.as_str().to_owned(),
+            role: user.role,
             created_at: user.created_at,
             disabled: user.disabled,
             monitor_count: user.monitor_count,

@@ -1,7 +1,7 @@
 //! The RunState v1 account routes: sign-up, sign-in, me, refresh, logout.
 
 use domain::accounts::sessions::ReusePolicy;
-use domain::accounts::{TokenPair, UserView};
+use domain::accounts::{Role, TokenPair, UserView};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -40,8 +40,7 @@ pub struct RefreshRequest {
 pub struct UserBody {
     pub id: uuid::Uuid,
     pub email: String,
-    /// `USER` or `ADMIN`.
-    pub role: String,
+    pub role: Role,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -50,7 +49,7 @@ impl From<UserView> for UserBody {
         Self {
             id: user.id,
             email: user.email,
-            role: user.role.as_str().to_owned(),
+            role: user.role,
             created_at: user.created_at,
         }
     }

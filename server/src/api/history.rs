@@ -3,7 +3,9 @@
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
-use domain::history::{self, CheckRow, NotificationRow, Stats, Window};
+use domain::history::{self, CheckRow, NotificationRow, Stats, StatsWindow};
+use domain::monitors::Status;
+use kinds::{ChannelKind, DeliveryStatus, NotificationEvent};
 use domain::monitors::Read;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -52,8 +54,7 @@ pub struct CheckBody {
     pub id: Uuid,
     pub monitor_id: Uuid,
     pub checked_at: DateTime<Utc>,
-    /// up, down or degraded.
-    pub status: String,
+    pub status: Status,
     pub latency_ms: Option<i32>,
     pub http_status: Option<i16>,
     pub error: Option<String>,
@@ -102,7 +103,7 @@ pub struct BucketBody {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = Stats)]
 pub struct StatsBody {
-    pub window: String,
+    pub window: StatsWindow,
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
     pub checks: u32,
@@ -149,14 +150,12 @@ pub struct NotificationBody {
     pub monitor_id: Uuid,
     pub incident_id: Option<Uuid>,
     pub channel_id: Option<Uuid>,
-    /// The channel's kind: slack, webhook or email.
-    pub channel: String,
+    pub channel: ChannelKind,
     pub recipient: String,
-    pub event: String,
+    pub event: NotificationEvent,
     pub prev_status: Option<String>,
     pub current_status: Option<String>,
-    /// pending, sending, retrying, delivered or failed.
-    pub delivery_status: String,
+    pub delivery_status: DeliveryStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -222,12 +221,14 @@ pub async fn stats(
     Query(query): Query<WindowQuery>,
 ) -> Result<Envelope<StatsBody>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Read).await?;
-    let label = query.window.unwrap_or_else(|| "24h".into());
-    let window = Window::parse(&label).ok_or_else(|| ApiError::Unprocessable {
-        field: "window".into(),
-        message: "window must be 1h, 24h, 7d, 30d or 90d".into(),
-    })?;
-    let stats = history::stats::compute(&monitor, window, &label, Utc::now())
+    let window = match query.window.as_deref() {
+        None => StatsWindow::default(),
+        Some(raw) => StatsWindow::parse(raw).ok_or_else(|| ApiError::Unprocessable {
+            field: "window".into(),
+            message: "window must be 1h, 24h, 7d, 30d or 90d".into(),
+        })?,
+    };
+    let stats = history::stats::compute(&monitor, window, Utc::now())
         .await
         .map_err(ApiError::internal)?;
     Ok(Envelope::ok(stats.into()))

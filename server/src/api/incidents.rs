@@ -5,6 +5,7 @@ use axum::extract::State;
 use chrono::{DateTime, Utc};
 use domain::history::{self, IncidentFilter, IncidentRow, IncidentTimeline};
 use domain::monitors::{Access, MonitorError, MonitorRef, Read, Write};
+use kinds::IncidentEventKind;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -58,7 +59,7 @@ impl From<IncidentRow> for IncidentBody {
 #[schema(as = TimelineEntry)]
 pub struct TimelineEntryBody {
     pub at: DateTime<Utc>,
-    pub kind: String,
+    pub kind: IncidentEventKind,
     pub message: String,
 }
 

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use axum::extract::State;
 use chrono::{DateTime, Utc};
-use domain::monitors::{MonitorFilter, MonitorInput, MonitorView, Status, Write};
+use domain::monitors::{MonitorFilter, MonitorInput, MonitorKind, MonitorView, Status, Write};
+use kinds::HttpMethod;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -43,8 +44,7 @@ pub struct MonitorBody {
     pub id: Uuid,
     pub owner_id: Uuid,
     pub name: String,
-    /// `http`, `tcp` or `github_runners`.
-    pub kind: String,
+    pub kind: MonitorKind,
     /// The normalised URL, host:port, or host/owner/repo.
     pub target: String,
     pub interval_seconds: i32,
@@ -72,7 +72,7 @@ pub struct MonitorBody {
 #[schema(as = HttpSettings)]
 pub struct HttpBody {
     pub url: String,
-    pub method: String,
+    pub method: HttpMethod,
     pub headers: BTreeMap<String, String>,
     pub body: Option<String>,
     /// Codes or inclusive ranges, e.g. `200-399`, `204`.
@@ -128,7 +128,7 @@ impl From<MonitorView> for MonitorBody {
             last_error: m.last_error,
             created_at: m.created_at,
             http: m.http.map(|h| HttpBody {
-                url: h.url,
+                url: h.url.into(),
                 method: h.method,
                 headers: h.headers,
                 body: h.body,
@@ -169,7 +169,7 @@ pub struct MonitorRequest {
     #[schema(max_length = 200)]
     name: Option<String>,
     /// Required on create; on a change it must be the monitor's kind.
-    kind: Option<KindBody>,
+    kind: Option<MonitorKind>,
     /// At least --min-interval (30 s by default) for non-admins.
     #[schema(minimum = 1, maximum = 86_400)]
     interval_seconds: Option<i64>,
@@ -192,16 +192,6 @@ pub struct MonitorRequest {
     status: Option<serde_json::Value>,
     status_since: Option<serde_json::Value>,
     last_checked_at: Option<serde_json::Value>,
-}
-
-/// What a monitor checks.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[schema(as = MonitorKind)]
-pub enum KindBody {
-    Http,
-    Tcp,
-    GithubRunners,
 }
 
 /// An HTTP monitor's settings. On a change, a header value that is the
@@ -261,13 +251,10 @@ pub struct MonitorId {
 fn parse_status(raw: Option<&str>) -> Result<Option<Status>, ApiError> {
     match raw {
         None | Some("") => Ok(None),
-        Some(raw) => match Status::from_stored(raw) {
-            Status::Unknown if raw != "unknown" => Err(ApiError::Unprocessable {
-                field: "status".into(),
-                message: "status must be up, down, degraded, paused or unknown".into(),
-            }),
-            status => Ok(Some(status)),
-        },
+        Some(raw) => raw.parse().map(Some).map_err(|_| ApiError::Unprocessable {
+            field: "status".into(),
+            message: "status must be up, down, degraded, paused or unknown".into(),
+        }),
     }
 }
 
@@ -280,9 +267,18 @@ pub async fn list(
     Auth(caller): Auth,
     Query(query): Query<ListQuery>,
 ) -> Result<Envelope<MonitorList>, ApiError> {
+    let status = parse_status(query.status.as_deref())?;
+    let kind = match query.kind.as_deref().map(str::parse::<MonitorKind>) {
+        None => None,
+        Some(Ok(kind)) => Some(kind),
+        // Documented: another value matches nothing.
+        Some(Err(_)) => {
+            return Ok(Envelope::ok(MonitorList { monitors: Vec::new(), next_cursor: None }))
+        }
+    };
     let filter = MonitorFilter {
-        status: parse_status(query.status.as_deref())?,
-        kind: query.kind,
+        status,
+        kind,
         search: query.search,
         cursor: query.cursor,
         limit: query.limit.unwrap_or(100),

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use domain::monitors::{Read, Write};
-use domain::runners::{self, OutageView, RunnerView};
+use domain::runners::{self, OutageView, RunnerStatus, RunnerView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -22,9 +22,8 @@ pub struct RunnerBody {
     pub id: Uuid,
     pub github_id: i64,
     pub name: String,
-    /// online, offline, or unknown (missing from the last listing).
-    #[schema(pattern = "^(online|offline|unknown)$")]
-    pub status: String,
+    /// `unknown`: missing from the last listing.
+    pub status: RunnerStatus,
     pub busy: bool,
     pub os: String,
     pub labels: Vec<String>,
@@ -38,7 +37,7 @@ impl From<RunnerView> for RunnerBody {
             id: r.id,
             github_id: r.github_id,
             name: r.name,
-            status: r.status.as_str().to_owned(),
+            status: r.status,
             busy: r.busy,
             os: r.os,
             labels: r.labels,

@@ -4,7 +4,8 @@
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use domain::history::{self, region_id, IncidentRow};
-use domain::monitors::{MonitorFilter, MonitorView, Read, Write};
+use domain::monitors::{MonitorFilter, MonitorKind, MonitorView, Read, Status, Write};
+use kinds::{ChannelKind, DeliveryStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -20,8 +21,7 @@ use crate::state::AppState;
 pub struct Website {
     pub id: Uuid,
     pub url: String,
-    /// up, down, unknown (plus paused, degraded).
-    pub current_status: String,
+    pub current_status: Status,
     pub time_added: DateTime<Utc>,
     pub last_checked_at: Option<DateTime<Utc>>,
     pub latest_response_time_ms: Option<i32>,
@@ -31,8 +31,8 @@ impl From<MonitorView> for Website {
     fn from(m: MonitorView) -> Self {
         Self {
             id: m.id,
-            url: m.http.map(|h| h.url).unwrap_or(m.target),
-            current_status: m.status.as_str().to_owned(),
+            url: m.http.map_or(m.target, |h| h.url.into()),
+            current_status: m.status,
             time_added: m.created_at,
             last_checked_at: m.last_checked_at,
             latest_response_time_ms: m.latest_response_time_ms,
@@ -64,7 +64,7 @@ pub async fn list(
     Auth(caller): Auth,
 ) -> Result<Envelope<WebsiteList>, ApiError> {
     let mut websites = Vec::new();
-    let mut filter = MonitorFilter { kind: Some("http".into()), limit: 500, ..Default::default() };
+    let mut filter = MonitorFilter { kind: Some(MonitorKind::Http), limit: 500, ..Default::default() };
     loop {
         let page = state.monitors.list(&caller, &filter).await?;
         websites.extend(page.monitors.into_iter().map(Website::from));
@@ -113,9 +113,9 @@ pub async fn get(
         .await
         .map_err(ApiError::internal)?
         .incidents;
-    let status = monitor.view().status.to_string();
+    let status = monitor.view().status;
     let monitor = monitor.into_view();
-    let active_incident = open.into_iter().next().map(|i| ContractIncident::from_row(i, &status));
+    let active_incident = open.into_iter().next().map(|i| ContractIncident::from_row(i, status));
     Ok(Envelope::ok(WebsiteDetail { website: monitor.into(), active_incident }))
 }
 
@@ -146,7 +146,7 @@ pub struct ContractCheck {
     pub id: Uuid,
     pub website_id: Uuid,
     pub region_id: Uuid,
-    pub status: String,
+    pub status: Status,
     pub response_time_ms: Option<i32>,
     pub created_at: DateTime<Utc>,
     pub region_name: String,
@@ -192,7 +192,7 @@ pub async fn checks(
 pub struct ContractPoint {
     pub timestamp: DateTime<Utc>,
     pub response_time_ms: Option<i32>,
-    pub status: String,
+    pub status: Status,
     pub region_id: Uuid,
     pub region_name: String,
 }
@@ -238,12 +238,12 @@ pub struct ContractIncident {
     pub started_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub is_active: bool,
-    pub current_status: String,
+    pub current_status: Status,
     pub duration_seconds: i64,
 }
 
 impl ContractIncident {
-    fn from_row(i: IncidentRow, current_status: &str) -> Self {
+    fn from_row(i: IncidentRow, current_status: Status) -> Self {
         Self {
             id: i.id,
             website_id: i.monitor_id,
@@ -251,7 +251,7 @@ impl ContractIncident {
             started_at: i.started_at,
             resolved_at: i.resolved_at,
             is_active: i.is_active,
-            current_status: if i.is_active { "down".into() } else { current_status.to_owned() },
+            current_status: if i.is_active { Status::Down } else { current_status },
             duration_seconds: i.duration_seconds,
         }
     }
@@ -277,8 +277,8 @@ pub async fn incidents(
         .await
         .map_err(ApiError::internal)?
         .incidents;
-    let status = monitor.view().status.to_string();
-    let incidents = rows.into_iter().map(|i| ContractIncident::from_row(i, &status)).collect();
+    let status = monitor.view().status;
+    let incidents = rows.into_iter().map(|i| ContractIncident::from_row(i, status)).collect();
     Ok(Envelope::ok(ContractIncidents { incidents }))
 }
 
@@ -286,11 +286,11 @@ pub async fn incidents(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ContractNotification {
     pub id: Uuid,
-    pub channel: String,
+    pub channel: ChannelKind,
     pub recipient: String,
     pub prev_status: Option<String>,
     pub current_status: Option<String>,
-    pub delivery_status: String,
+    pub delivery_status: DeliveryStatus,
     pub sent_at: Option<DateTime<Utc>>,
     pub region_id: Uuid,
 }

@@ -1,6 +1,7 @@
 //! `/admin/users`: every user with role, state and monitor count; change
 //! the role, disable or enable, delete.
 
+use kinds::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -72,7 +73,7 @@ fn UserLine(
     delete: ServerAction<DeleteUser>,
 ) -> impl IntoView {
     let (id, email) = (user.id.clone(), user.email.clone());
-    let admin = user.role == "ADMIN";
+    let admin = user.role == Role::Admin;
     let change_role = {
         let id = id.clone();
         move |_| {
@@ -104,7 +105,7 @@ fn UserLine(
     view! {
         <tr data-testid="user-row" data-email=email.clone()>
             <td data-label="Email">{email.clone()}</td>
-            <td data-label="Role" data-testid="user-role">{user.role.clone()}</td>
+            <td data-label="Role" data-testid="user-role">{user.role.as_str()}</td>
             <td data-label="State">
                 {if user.disabled { view! { <span class="pill pill-open">"Disabled"</span> }.into_any() }
                  else { view! { <span class="pill">"Active"</span> }.into_any() }}

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use kinds::StatsWindow;
+
 use crate::components::{ErrorBox, Loading};
 use crate::dto::StatsData;
 use crate::error::AppError;
@@ -10,12 +12,13 @@ use crate::platform::draw_response_chart;
 /// The chart's element id.
 const CHART_ID: &str = "response-chart";
 /// The windows a user can pick.
-pub const WINDOWS: [&str; 4] = ["1h", "24h", "7d", "30d"];
+pub const WINDOWS: [StatsWindow; 4] =
+    [StatsWindow::Hour, StatsWindow::Day, StatsWindow::Week, StatsWindow::Month];
 
 /// Response times over the chosen window, down periods marked in red.
 #[component]
 pub fn ResponseChart(
-    window: RwSignal<String>,
+    window: RwSignal<StatsWindow>,
     stats: Resource<Result<StatsData, AppError>>,
 ) -> impl IntoView {
     // The chart is drawn in the browser whenever new statistics arrive; its
@@ -37,9 +40,9 @@ pub fn ResponseChart(
                                 <button
                                     type="button"
                                     aria-pressed=move || (window.get() == w).to_string()
-                                    on:click=move |_| window.set(w.to_owned())
+                                    on:click=move |_| window.set(w)
                                 >
-                                    {w}
+                                    {w.as_str()}
                                 </button>
                             }
                         })

@@ -66,7 +66,7 @@ fn CheckLine(check: CheckItem) -> impl IntoView {
     view! {
         <tr data-testid="check-row" data-check-id=check.id.clone()>
             <td data-label="Time"><time datetime=check.at.iso.clone()>{check.at.text.clone()}</time></td>
-            <td data-label="Status"><StatusBadge status=check.status.clone()/></td>
+            <td data-label="Status"><StatusBadge status=check.status/></td>
             <td data-label="Response">{latency_text(check.latency_ms)}</td>
             <td data-label="HTTP">{check.http_status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
             <td data-label="Region">{check.region.clone()}</td>

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use kinds::{StatsWindow, Status};
 use leptos::prelude::*;
 use leptos_meta::{Script, Title};
 use leptos_router::components::A;
@@ -31,7 +32,7 @@ pub fn MonitorPage() -> impl IntoView {
     let query = use_query_map();
     let id = Signal::derive(move || params.read().get("id").unwrap_or_default());
     let cursor = Signal::derive(move || query.read().get("before").unwrap_or_default());
-    let window = RwSignal::new("24h".to_owned());
+    let window = RwSignal::new(StatsWindow::default());
     let tick = use_tick(REFRESH);
     let pause = ServerAction::<SetMonitorPaused>::new();
     let delete = ServerAction::<DeleteMonitor>::new();
@@ -126,7 +127,7 @@ fn Summary(detail: MonitorDetail, actions: Actions) -> impl IntoView {
             <div class="page-head">
                 <div>
                     <h1 data-testid="monitor-name">{row.name.clone()}</h1>
-                    <p class="muted target">{format!("{} · {}", kind_name(&row.kind), row.target)}</p>
+                    <p class="muted target">{format!("{} · {}", kind_name(row.kind), row.target)}</p>
                 </div>
                 <div class="actions">
                     <A href=format!("/monitors/{}/edit", row.id) attr:class="button secondary">"Edit"</A>
@@ -138,14 +139,14 @@ fn Summary(detail: MonitorDetail, actions: Actions) -> impl IntoView {
                 </div>
             </div>
             <p class="status-line">
-                <StatusBadge status=row.status.clone()/>
+                <StatusBadge status=row.status/>
                 " since "
                 <time datetime=row.status_since.iso.clone() title=row.status_since.text.clone()>
                     {row.status_since.text.clone()}
                 </time>
                 {format!(" ({})", row.status_since.ago)}
             </p>
-            {detail.last_error.clone().filter(|_| row.status == "down").map(|e| view! {
+            {detail.last_error.clone().filter(|_| row.status == Status::Down).map(|e| view! {
                 <p class="error-text" data-testid="last-error">{e}</p>
             })}
             <dl class="figures">

@@ -56,7 +56,7 @@ fn Incident(incident: IncidentItem) -> impl IntoView {
                             view! {
                                 <li>
                                     <time datetime=step.at.iso>{step.at.text}</time>
-                                    <span class="pill">{step.kind}</span>
+                                    <span class="pill">{step.kind.as_str()}</span>
                                     <span>{step.message}</span>
                                 </li>
                             }
@@ -91,10 +91,10 @@ pub fn Notifications(notifications: Vec<NotificationItem>) -> impl IntoView {
                             {notifications.into_iter().map(|n| view! {
                                 <tr data-testid="notification-row">
                                     <td data-label="Time"><time datetime=n.at.iso>{n.at.text}</time></td>
-                                    <td data-label="Event">{n.event}</td>
+                                    <td data-label="Event">{n.event.as_str()}</td>
                                     <td data-label="Channel">{format!("{} · {}", n.channel, n.recipient)}</td>
                                     <td data-label="Delivery">
-                                        <span class=format!("pill delivery-{}", n.delivery_status)>{n.delivery_status.clone()}</span>
+                                        <span class=format!("pill delivery-{}", n.delivery_status)>{n.delivery_status.as_str()}</span>
                                         {(n.attempts > 1).then(|| format!(" after {} attempts", n.attempts))}
                                         {n.last_error.map(|e| view! { <span class="error-text">{format!(" — {e}")}</span> })}
                                     </td>

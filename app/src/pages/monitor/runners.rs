@@ -1,6 +1,7 @@
 //! A runner monitor's runners (status, busy, labels, last seen) and each
 //! runner's outage history.
 
+use kinds::RunnerStatus;
 use leptos::prelude::*;
 
 use crate::components::EmptyState;
@@ -51,12 +52,12 @@ pub fn Runners(data: RunnersData) -> impl IntoView {
 
 #[component]
 fn RunnerRow(runner: RunnerItem, per_runner: usize) -> impl IntoView {
-    let (class, word) = match runner.status.as_str() {
-        "online" => ("status status-up", "Online"),
-        "offline" => ("status status-down", "Offline"),
-        _ => ("status status-down", "Missing"),
+    let (class, word) = match runner.status {
+        RunnerStatus::Online => ("status status-up", "Online"),
+        RunnerStatus::Offline => ("status status-down", "Offline"),
+        RunnerStatus::Unknown => ("status status-down", "Missing"),
     };
-    let missing = runner.status == "unknown";
+    let missing = runner.status == RunnerStatus::Unknown;
     view! {
         <tr data-testid="runner-row" data-runner=runner.name.clone()>
             <td data-label="Runner">
@@ -64,7 +65,7 @@ fn RunnerRow(runner: RunnerItem, per_runner: usize) -> impl IntoView {
                 {(!runner.os.is_empty()).then(|| view! { <span class="muted runner-os">{format!(" · {}", runner.os)}</span> })}
             </td>
             <td data-label="Status">
-                <span class=class data-status=runner.status.clone() data-testid="runner-status"
+                <span class=class data-status=runner.status.as_str() data-testid="runner-status"
                     title=missing.then_some("Missing from GitHub's last runner list")>
                     <span class="dot" aria-hidden="true"></span>
                     {word}
