@@ -13,6 +13,7 @@ use domain::history::{
 };
 use domain::monitors::{HttpSpec, MonitorError, MonitorInput, MonitorService, Read, Status, Write};
 use domain::testing;
+use kinds::{IncidentEventKind, MonitorKind};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use uuid::Uuid;
 
@@ -32,7 +33,7 @@ async fn check(db: &DatabaseConnection, monitor: Uuid, at: DateTime<Utc>, status
         id: Set(domain::pipeline::results::check_id(monitor, at.timestamp_millis())),
         monitor_id: Set(monitor),
         checked_at: Set(at),
-        status: Set(status.as_str().into()),
+        status: Set(status),
         latency_ms: Set(Some(ms)),
         http_status: Set(Some(if status == Status::Down { 500 } else { 200 })),
         error: Set((status == Status::Down).then(|| "HTTP 500".to_owned())),
@@ -117,13 +118,13 @@ async fn timelines_of_several_incidents_come_back_in_order() {
             .insert(db)
             .await
             .unwrap();
-            for (minutes, kind) in [(10, "opened"), (0, "resolved")] {
+            for (minutes, kind) in [(10, IncidentEventKind::Opened), (0, IncidentEventKind::Resolved)] {
                 incident_events::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     incident_id: Set(id),
                     at: Set(now - Duration::minutes(minutes)),
-                    kind: Set(kind.into()),
-                    message: Set(kind.into()),
+                    kind: Set(kind),
+                    message: Set(kind.to_string()),
                 }
                 .insert(db)
                 .await
@@ -193,7 +194,7 @@ async fn access_is_the_owners_or_an_admins_and_a_grant_reaches_only_its_monitor(
             (monitor(db, &ann, "a", false).await, monitor(db, &bob, "b", false).await);
 
         let granted = service.authorize(&admin, anns, Write).await.unwrap();
-        assert_eq!((granted.id(), granted.owner_id(), granted.kind()), (anns, ann.user_id, "http"));
+        assert_eq!((granted.id(), granted.owner_id(), granted.kind()), (anns, ann.user_id, MonitorKind::Http));
         assert!(service.authorize(&ann, anns, Write).await.is_ok(), "{}", test.url);
         for refused in [
             service.authorize(&bob, anns, Read).await.map(|_| ()),
@@ -262,12 +263,12 @@ async fn notification(db: &DatabaseConnection, monitor: Uuid, at: DateTime<Utc>)
         monitor_id: Set(monitor),
         incident_id: Set(None),
         channel_id: Set(None),
-        event: Set("down".into()),
+        event: Set(kinds::NotificationEvent::Down),
         prev_status: Set(Some("up".into())),
         current_status: Set(Some("down".into())),
-        channel: Set("webhook".into()),
+        channel: Set(kinds::ChannelKind::Webhook),
         recipient: Set("https://127.0.0.2/hook".into()),
-        delivery_status: Set("delivered".into()),
+        delivery_status: Set(kinds::DeliveryStatus::Delivered),
         attempts: Set(1),
         last_error: Set(None),
         region: Set("eu-west".into()),

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
 use domain::accounts::Role;
-use domain::history::{checks, incidents, stats, summary, IncidentFilter, Window};
+use domain::history::{checks, incidents, stats, summary, IncidentFilter, StatsWindow};
 use domain::monitors::{MonitorFilter, MonitorService, Status, Write};
 use domain::pipeline::{self, record_result, CheckResult};
 use domain::{runners, testing};
@@ -122,9 +122,8 @@ async fn every_ui_api_and_pipeline_query_is_served_by_an_index() {
     let first = indexed(&db, "checks page", checks::page(&monitor, None, 10)).await.unwrap();
     let cursor = first.next_cursor.unwrap().parse::<Uuid>().unwrap();
     indexed(&db, "older checks page", checks::page(&monitor, Some(cursor), 10)).await.unwrap();
-    for window in ["1h", "24h", "7d", "30d", "90d"] {
-        let parsed = Window::parse(window).unwrap();
-        indexed(&db, window, stats::compute(&monitor, parsed, window, now)).await.unwrap();
+    for &window in StatsWindow::ALL {
+        indexed(&db, window.as_str(), stats::compute(&monitor, window, now)).await.unwrap();
     }
     indexed(&db, "monitor incidents", incidents::of_monitor(&monitor, None, None, 20))
         .await

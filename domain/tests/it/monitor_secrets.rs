@@ -37,7 +37,7 @@ async fn plaintext_rows_are_read_in_clear_and_sealed_once_at_start_up() {
             .await
             .unwrap();
         let row = monitors::Entity::find_by_id(legacy).one(db).await.unwrap().unwrap();
-        let Target::Http(stored) = Target::from_config(&row.kind, &row.config).unwrap() else {
+        let Target::Http(stored) = Target::from_config(row.kind, &row.config).unwrap() else {
             panic!("an http monitor")
         };
         assert_eq!(service.http_spec(&row, &stored).unwrap(), spec, "read compatibly");
@@ -49,7 +49,7 @@ async fn plaintext_rows_are_read_in_clear_and_sealed_once_at_start_up() {
         let row = monitors::Entity::find_by_id(legacy).one(db).await.unwrap().unwrap();
         let dump = format!("{} {:?}", row.config, row.secret);
         assert!(!dump.contains("legacy-0123") && !dump.contains("legacy-body"), "{dump}");
-        let Target::Http(stored) = Target::from_config(&row.kind, &row.config).unwrap() else {
+        let Target::Http(stored) = Target::from_config(row.kind, &row.config).unwrap() else {
             panic!("an http monitor")
         };
         assert_eq!(stored.headers["Authorization"], "…wxyz");

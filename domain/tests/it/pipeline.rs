@@ -31,7 +31,7 @@ async fn monitor(db: &DatabaseConnection, owner: Uuid, channels_n: usize) -> Uui
         id: Set(id),
         owner_id: Set(owner),
         name: Set("site".into()),
-        kind: Set("http".into()),
+        kind: Set(kinds::MonitorKind::Http),
         target: Set("https://example.org/".into()),
         config: Set(r#"{"url":"https://example.org/"}"#.into()),
         interval_seconds: Set(60),
@@ -49,7 +49,7 @@ async fn monitor(db: &DatabaseConnection, owner: Uuid, channels_n: usize) -> Uui
     .unwrap();
     monitor_state::ActiveModel {
         monitor_id: Set(id),
-        status: Set("up".into()),
+        status: Set(kinds::Status::Up),
         status_since: Set(now),
         last_checked_at: Set(None),
         last_latency_ms: Set(None),
@@ -67,7 +67,7 @@ async fn monitor(db: &DatabaseConnection, owner: Uuid, channels_n: usize) -> Uui
             id: Set(channel),
             owner_id: Set(owner),
             name: Set(format!("channel {n}")),
-            kind: Set("webhook".into()),
+            kind: Set(kinds::ChannelKind::Webhook),
             secret: Set("sealed".into()),
             display: Set("{}".into()),
             created_at: Set(now),
@@ -97,8 +97,8 @@ fn result(monitor_id: Uuid, slot: i64, status: Status) -> CheckResult {
     }
 }
 
-async fn status_of(db: &DatabaseConnection, id: Uuid) -> String {
-    monitor_state::Entity::find_by_id(id).one(db).await.unwrap().unwrap().status
+async fn status_of(db: &DatabaseConnection, id: Uuid) -> &'static str {
+    monitor_state::Entity::find_by_id(id).one(db).await.unwrap().unwrap().status.as_str()
 }
 
 #[tokio::test]
@@ -162,7 +162,7 @@ async fn a_target_going_down_opens_one_incident_after_the_confirmations() {
             .await
             .unwrap()
             .into_iter()
-            .map(|n| n.event)
+            .map(|n| n.event.to_string())
             .collect();
         assert_eq!(events.iter().filter(|e| *e == "down").count(), 2);
         assert_eq!(events.iter().filter(|e| *e == "up").count(), 2);
@@ -273,7 +273,7 @@ async fn a_delivered_notification_is_never_attempted_again() {
             "delivered means done"
         );
         let row = notifications::Entity::find_by_id(notification).one(db).await.unwrap().unwrap();
-        assert_eq!(row.delivery_status, "delivered");
+        assert_eq!(row.delivery_status, kinds::DeliveryStatus::Delivered);
         assert!(row.sent_at.is_some());
     }
 }

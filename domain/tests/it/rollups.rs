@@ -8,7 +8,7 @@
 use chrono::{DateTime, Duration, Utc};
 use domain::accounts::Role;
 use domain::entities::{check_rollups, checks, rollup_watermarks};
-use domain::history::stats::{self, Window};
+use domain::history::stats::{self, StatsWindow as Window};
 use domain::history::summary;
 use domain::monitors::{HttpSpec, MonitorInput, MonitorService, Status};
 use domain::pipeline::retention::{prune_batch, Retention};
@@ -52,7 +52,7 @@ async fn insert(db: &DatabaseConnection, monitor: Uuid, rows: &[(DateTime<Utc>, 
             id: Set(domain::pipeline::results::check_id(monitor, at.timestamp_millis())),
             monitor_id: Set(monitor),
             checked_at: Set(*at),
-            status: Set(status.as_str().into()),
+            status: Set(*status),
             latency_ms: Set(Some(*ms)),
             http_status: Set(Some(200)),
             error: Set(None),
@@ -187,9 +187,9 @@ async fn statistics_from_rollups_match_the_raw_checks_and_outlive_them() {
         insert(db, m, &samples).await;
         let windows = [(Window::Day, "24h"), (Window::Week, "7d"), (Window::Month, "30d")];
         let mut raw = Vec::new();
-        for (window, label) in windows {
+        for (window, _) in windows {
             raw.push(
-                stats::compute(&testing::monitor_ref(db, m).await, window, label, now)
+                stats::compute(&testing::monitor_ref(db, m).await, window, now)
                     .await
                     .unwrap(),
             );
@@ -199,7 +199,7 @@ async fn statistics_from_rollups_match_the_raw_checks_and_outlive_them() {
 
         roll_up(db, now).await;
         for (expected, (window, label)) in raw.iter().zip(windows) {
-            let rolled = stats::compute(&testing::monitor_ref(db, m).await, window, label, now)
+            let rolled = stats::compute(&testing::monitor_ref(db, m).await, window, now)
                 .await
                 .unwrap();
             assert_eq!(rolled.checks, expected.checks, "{label} ({})", test.url);
@@ -213,7 +213,7 @@ async fn statistics_from_rollups_match_the_raw_checks_and_outlive_them() {
         assert_eq!(summary::uptime(db, &[m], now - Duration::days(7)).await.unwrap(), week);
 
         // Retention of raw checks (none kept past their minute's rollup).
-        let month = stats::compute(&testing::monitor_ref(db, m).await, Window::Month, "30d", now)
+        let month = stats::compute(&testing::monitor_ref(db, m).await, Window::Month, now)
             .await
             .unwrap();
         let retention = Retention { checks: Duration::zero(), outages: Duration::days(30) };
@@ -224,7 +224,7 @@ async fn statistics_from_rollups_match_the_raw_checks_and_outlive_them() {
         assert_eq!(usize::try_from(left.unwrap()).unwrap(), newer, "unrolled checks are kept");
         assert!(newer < 5, "the raw checks are gone");
         assert_eq!(
-            stats::compute(&testing::monitor_ref(db, m).await, Window::Month, "30d", now)
+            stats::compute(&testing::monitor_ref(db, m).await, Window::Month, now)
                 .await
                 .unwrap(),
             month

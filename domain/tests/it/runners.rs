@@ -29,7 +29,7 @@ async fn runner_monitor(db: &DatabaseConnection, confirmations: i32) -> Uuid {
         id: Set(owner),
         email: Set(format!("{owner}@example.org")),
         password_hash: Set("x".into()),
-        role: Set("USER".into()),
+        role: Set(kinds::Role::User),
         disabled: Set(false),
         token_version: Set(0),
         created_at: Set(now),
@@ -43,7 +43,7 @@ async fn runner_monitor(db: &DatabaseConnection, confirmations: i32) -> Uuid {
         id: Set(id),
         owner_id: Set(owner),
         name: Set("runners".into()),
-        kind: Set("github_runners".into()),
+        kind: Set(kinds::MonitorKind::GithubRunners),
         target: Set("github.com/acme/api".into()),
         config: Set(
             r#"{"owner":"acme","repo":"api","api_url":"https://api.github.com","token_hint":"…"}"#
@@ -64,7 +64,7 @@ async fn runner_monitor(db: &DatabaseConnection, confirmations: i32) -> Uuid {
     .unwrap();
     monitor_state::ActiveModel {
         monitor_id: Set(id),
-        status: Set("unknown".into()),
+        status: Set(kinds::Status::Unknown),
         status_since: Set(now),
         last_checked_at: Set(None),
         last_latency_ms: Set(None),
@@ -124,7 +124,7 @@ async fn check(
 
 async fn status(db: &DatabaseConnection, monitor: Uuid) -> (String, Option<String>) {
     let state = monitor_state::Entity::find_by_id(monitor).one(db).await.unwrap().unwrap();
-    (state.status, state.last_error)
+    (state.status.to_string(), state.last_error)
 }
 
 #[tokio::test]
@@ -256,7 +256,7 @@ async fn a_stale_listing_in_a_batch_is_refused_and_its_neighbour_applied() {
             20
         );
         let history = checks::Entity::find_by_id(check_id(late_one, 15)).one(db).await.unwrap();
-        assert_eq!(history.map(|c| c.status), Some("up".to_owned()), "kept as history");
+        assert_eq!(history.map(|c| c.status), Some(kinds::Status::Up), "kept as history");
         assert_eq!(
             list_runners(&testing::monitor_ref(db, fresh_one).await).await.unwrap()[0].status,
             Offline

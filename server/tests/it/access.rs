@@ -125,7 +125,7 @@ async fn target(app: &TestApp, owner: &str) -> Target {
         id: Set(Uuid::now_v7()),
         incident_id: Set(incident),
         at: Set(now),
-        kind: Set("opened".into()),
+        kind: Set(kinds::IncidentEventKind::Opened),
         message: Set("opened".into()),
     }
     .insert(db)
@@ -136,11 +136,11 @@ async fn target(app: &TestApp, owner: &str) -> Target {
         monitor_id: Set(monitor),
         github_id: Set(1),
         name: Set(RUNNER.into()),
-        status: Set("offline".into()),
+        status: Set(kinds::RunnerStatus::Offline),
         busy: Set(false),
         os: Set("linux".into()),
         labels: Set("[]".into()),
-        health: Set("down".into()),
+        health: Set(kinds::Status::Down),
         failures: Set(1),
         successes: Set(0),
         first_seen_at: Set(now),

@@ -125,7 +125,7 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
         id: Set(owner),
         email: Set("fleet@example.org".into()),
         password_hash: Set("x".into()),
-        role: Set("USER".into()),
+        role: Set(kinds::Role::User),
         disabled: Set(false),
         token_version: Set(0),
         created_at: Set(Utc::now()),

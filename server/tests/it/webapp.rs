@@ -146,7 +146,7 @@ async fn the_admin_overview_api_counts_checks_queues_workers_and_failures() {
                 id: Set(domain::pipeline::results::check_id(id, at.timestamp_millis())),
                 monitor_id: Set(id),
                 checked_at: Set(at),
-                status: Set(status.into()),
+                status: Set(status.parse::<kinds::Status>().unwrap()),
                 latency_ms: Set(Some(120)),
                 http_status: Set(Some(if status == "down" { 503 } else { 200 })),
                 error: Set((status == "down").then(|| "HTTP 503".to_owned())),

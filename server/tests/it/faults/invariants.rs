@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use domain::entities::{incidents, notifications};
 use domain::pipeline::results::check_id;
+use kinds::DeliveryStatus;
 use sea_orm::EntityTrait;
 use uuid::Uuid;
 
@@ -85,7 +86,7 @@ pub async fn verify(h: &mut Harness, acknowledged: &Snapshot) -> Figures {
     for row in &rows {
         *per_key.entry((row.incident_id, row.channel_id, row.event.as_str())).or_default() += 1;
         assert!(
-            row.delivery_status == "delivered" || row.delivery_status == "failed",
+            row.delivery_status.is_final(),
             "{name}: notification {} ended {}",
             row.id,
             row.delivery_status
@@ -99,7 +100,7 @@ pub async fn verify(h: &mut Harness, acknowledged: &Snapshot) -> Figures {
             assert!(has("up"), "{name}: resolved incident {} has no up notification", incident.id);
         }
     }
-    figures.failed = rows.iter().filter(|r| r.delivery_status == "failed").count();
+    figures.failed = rows.iter().filter(|r| r.delivery_status == DeliveryStatus::Failed).count();
 
     let deliveries = h.hook.deliveries();
     figures.deliveries = deliveries.len();
@@ -123,7 +124,7 @@ pub async fn verify(h: &mut Harness, acknowledged: &Snapshot) -> Figures {
             }
         }
     }
-    for row in rows.iter().filter(|r| r.delivery_status == "delivered") {
+    for row in rows.iter().filter(|r| r.delivery_status == DeliveryStatus::Delivered) {
         let id = format!("msg_{}", row.id.simple());
         assert!(seen.contains_key(id.as_str()), "{name}: {id} is delivered but never arrived");
     }
