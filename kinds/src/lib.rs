@@ -11,5 +11,5 @@ pub use error::ErrorKind;
 pub use macros::UnknownWord;
 pub use words::{
     ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MonitorKind, NotificationEvent,
-    RunnerStatus, Role, StatsWindow, Status,
+    Role, RunnerStatus, StatsWindow, Status,
 };

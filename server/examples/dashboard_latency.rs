@@ -22,7 +22,7 @@ use chrono::Utc;
 use clap::Parser;
 use domain::accounts::{Principal, Role};
 use domain::entities::checks;
-use domain::monitors::{HttpSpec, MonitorInput};
+use domain::monitors::{HttpSpec, MonitorInput, Status};
 use sea_orm::{EntityTrait, Set};
 
 const EMAIL: &str = "bench@example.org";
@@ -70,7 +70,7 @@ async fn main() {
                     id: Set(domain::pipeline::results::check_id(id, at.timestamp_millis())),
                     monitor_id: Set(id),
                     checked_at: Set(at),
-                    status: Set(if down { "down" } else { "up" }.into()),
+                    status: Set(if down { Status::Down } else { Status::Up }),
                     latency_ms: Set(Some(80 + i32::try_from(i % 50).unwrap())),
                     http_status: Set(Some(if down { 503 } else { 200 })),
                     error: Set(down.then(|| "HTTP 503".to_owned())),

@@ -1,8 +1,7 @@
 //! A monitor's status: a coloured dot and the word, never colour alone.
 
-use leptos::prelude::*;
-
 use kinds::Status;
+use leptos::prelude::*;
 
 use crate::dto::status_label;
 

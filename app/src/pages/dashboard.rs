@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use kinds::Status;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -11,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::{
     use_tick, EmptyState, ErrorBox, Loading, SignedIn, Sparkline, StatusBadge,
 };
-use crate::dto::{MonitorRow, StatusCounts};
+use crate::dto::{status_label, MonitorRow, StatusCounts};
 use crate::rpc::monitors::load_dashboard;
 
 /// How often the dashboard asks for fresh statuses.
@@ -58,20 +59,14 @@ pub fn Dashboard() -> impl IntoView {
 /// Status and search filters: a GET form, so the URL can be shared.
 #[component]
 fn Filters(status: Signal<String>, search: Signal<String>) -> impl IntoView {
-    let options = [
-        ("", "All"),
-        ("up", "Up"),
-        ("down", "Down"),
-        ("degraded", "Degraded"),
-        ("paused", "Paused"),
-        ("unknown", "Unknown"),
-    ];
+    let words = [Status::Up, Status::Down, Status::Degraded, Status::Paused, Status::Unknown];
+    let options = std::iter::once(("", "All"))
+        .chain(words.into_iter().map(|status| (status.as_str(), status_label(status))));
     view! {
         <Form method="GET" action="/dashboard" attr:class="filters" attr:role="search">
             <label for="filter-status">"Status"</label>
             <select id="filter-status" name="status">
                 {options
-                    .into_iter()
                     .map(|(value, label)| {
                         view! {
                             <option value=value selected=move || status.get() == value>{label}</option>
@@ -91,17 +86,18 @@ fn Filters(status: Signal<String>, search: Signal<String>) -> impl IntoView {
 #[component]
 fn Counts(counts: StatusCounts) -> impl IntoView {
     let chips = [
-        ("up", "Up", counts.up),
-        ("down", "Down", counts.down),
-        ("degraded", "Degraded", counts.degraded),
-        ("paused", "Paused", counts.paused),
+        (Status::Up, counts.up),
+        (Status::Down, counts.down),
+        (Status::Degraded, counts.degraded),
+        (Status::Paused, counts.paused),
     ];
     view! {
         <ul class="counts" aria-label="Monitors by status">
             <li><a href="/dashboard">{format!("All {}", counts.total)}</a></li>
             {chips
                 .into_iter()
-                .map(|(status, label, n)| {
+                .map(|(status, n)| {
+                    let label = status_label(status);
                     view! {
                         <li class=format!("count status-{status}") data-testid=format!("count-{status}")>
                             <a href=format!("/dashboard?status={status}")>

@@ -1,13 +1,13 @@
 //! Monitors: the dashboard, one monitor's page and history, the form, and
 //! pausing, resuming and deleting.
 
+use kinds::StatsWindow;
 use leptos::prelude::*;
 
 use crate::dto::{
     CheckPage, DashboardData, MonitorDetail, MonitorForm, MonitorFormData, StatsData,
 };
 use crate::error::AppError;
-use kinds::StatsWindow;
 
 /// The caller's monitors, filtered by status and a search text, with counts.
 #[server(prefix = "/rpc", endpoint = "dashboard")]

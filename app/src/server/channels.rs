@@ -23,13 +23,7 @@ fn item(view: ChannelView) -> ChannelItem {
         ChannelDisplay::Webhook { url, secret } => (url, Some(secret)),
         ChannelDisplay::Email { to } => (to.join(", "), None),
     };
-    ChannelItem {
-        id: view.id.to_string(),
-        name: view.name,
-        kind: view.kind,
-        target,
-        secret,
-    }
+    ChannelItem { id: view.id.to_string(), name: view.name, kind: view.kind, target, secret }
 }
 
 fn some(text: &str) -> Option<String> {

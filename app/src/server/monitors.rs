@@ -10,8 +10,8 @@ use domain::monitors::{
     GithubRunnersInput, HttpInput, MonitorFilter, MonitorInput, MonitorKind, MonitorView, Read,
     Status, StatusRange, TcpSpec, Write,
 };
-use kinds::HttpMethod;
 use domain::DatabaseConnection;
+use kinds::HttpMethod;
 use uuid::Uuid;
 
 use super::convert;

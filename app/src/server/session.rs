@@ -31,11 +31,7 @@ fn start_session(pair: &TokenPair) {
 
 /// The caller as the UI sees them, or `None` for a visitor.
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
-    Ok(principal().map(|p| CurrentUser {
-        id: p.user_id.to_string(),
-        email: p.email,
-        role: p.role,
-    }))
+    Ok(principal().map(|p| CurrentUser { id: p.user_id.to_string(), email: p.email, role: p.role }))
 }
 
 /// Signs in, sets the session cookies and sends the browser to the dashboard.

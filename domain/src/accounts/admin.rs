@@ -70,9 +70,8 @@ impl AccountService {
             users::Entity::find_by_id(id).one(&txn).await?.ok_or(AccountError::UserNotFound)?;
         let role = changes.role.unwrap_or(user.role);
         let disabled = changes.disabled.unwrap_or(user.disabled);
-        let loses_admin = user.role == Role::Admin
-            && !user.disabled
-            && (role != Role::Admin || disabled);
+        let loses_admin =
+            user.role == Role::Admin && !user.disabled && (role != Role::Admin || disabled);
         if loses_admin && admins <= 1 {
             return Err(AccountError::Conflict(
                 "the last enabled admin cannot be demoted or disabled",

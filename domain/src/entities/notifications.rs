@@ -14,7 +14,6 @@ pub struct Model {
     pub event: NotificationEvent,
     pub prev_status: Option<String>,
     pub current_status: Option<String>,
-    /// The channel's kind: slack, webhook or email.
     pub channel: ChannelKind,
     pub recipient: String,
     pub delivery_status: DeliveryStatus,

@@ -1,13 +1,13 @@
 //! Check history, newest first with a cursor, and the notification log.
 
 use chrono::{DateTime, Utc};
+use kinds::{ChannelKind, DeliveryStatus, NotificationEvent};
 use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::entities::{checks, notifications};
 use crate::monitors::{Access, MonitorRef, Status};
-use kinds::{ChannelKind, DeliveryStatus, NotificationEvent};
 
 /// One check as the API shows it.
 #[derive(Debug, Clone, Serialize)]

@@ -2,6 +2,7 @@
 //! acknowledging.
 
 use chrono::{DateTime, Utc};
+use kinds::IncidentEventKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -9,8 +10,6 @@ use sea_orm::{
 };
 use serde::Serialize;
 use uuid::Uuid;
-
-use kinds::IncidentEventKind;
 
 use crate::accounts::Principal;
 use crate::entities::{incident_events, incidents, monitors};

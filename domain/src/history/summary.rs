@@ -174,9 +174,7 @@ pub async fn recent_latencies(
             let id: Uuid = row.try_get("", "id")?;
             let status: Status = row.try_get("", "status")?;
             let latency: Option<i32> = row.try_get("", "latency_ms")?;
-            let value = latency
-                .and_then(|l| u32::try_from(l).ok())
-                .filter(|_| status.is_healthy());
+            let value = latency.and_then(|l| u32::try_from(l).ok()).filter(|_| status.is_healthy());
             latest.entry(monitor).or_default().push((id, value));
         }
     }

@@ -327,7 +327,10 @@ mod tests {
 
     #[test]
     fn a_website_url_has_the_documented_shape() {
-        assert_eq!(HttpSpec::get("HTTP://0*").expect("documented shape").url.as_str(), "http://0*/");
+        assert_eq!(
+            HttpSpec::get("HTTP://0*").expect("documented shape").url.as_str(),
+            "http://0*/"
+        );
         assert!(HttpSpec::get("https://example.org/health?probe=1#top").is_ok());
         for bad in [
             " https://example.org",
@@ -344,7 +347,10 @@ mod tests {
 
     #[test]
     fn urls_are_normalised_and_bad_ones_name_the_rule() {
-        assert_eq!(parse_url(" HTTPS://Example.ORG ").expect("ok").as_str(), "https://example.org/");
+        assert_eq!(
+            parse_url(" HTTPS://Example.ORG ").expect("ok").as_str(),
+            "https://example.org/"
+        );
         assert!(parse_url("ftp://example.org").expect_err("scheme").message.contains("http"));
         assert!(parse_url("not a url").is_err());
         assert!(parse_url("https://user:pw@example.org").is_err());

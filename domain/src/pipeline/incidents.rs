@@ -7,6 +7,7 @@
 //! redelivered job can never double either.
 
 use chrono::Utc;
+use kinds::{DeliveryStatus, IncidentEventKind, NotificationEvent};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
@@ -17,7 +18,6 @@ use uuid::Uuid;
 use crate::entities::{
     channels, incident_events, incidents, monitor_channels, notifications, status_changes,
 };
-use kinds::{DeliveryStatus, IncidentEventKind, NotificationEvent};
 
 use crate::monitors::Status;
 use crate::runners::RunnerStatus;

@@ -3,11 +3,11 @@
 //! and a delivered notification is never sent again.
 
 use chrono::{DateTime, Duration, Utc};
+use kinds::DeliveryStatus;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use kinds::DeliveryStatus;
 use uuid::Uuid;
 
 use crate::entities::{notifications, status_changes};
@@ -50,7 +50,11 @@ pub async fn begin_attempt(
         )
         .col_expr(notifications::Column::NextAttemptAt, Expr::value(now + lease))
         .filter(notifications::Column::Id.eq(id))
-        .filter(notifications::Column::DeliveryStatus.is_in([DeliveryStatus::Pending, DeliveryStatus::Retrying, DeliveryStatus::Sending]))
+        .filter(notifications::Column::DeliveryStatus.is_in([
+            DeliveryStatus::Pending,
+            DeliveryStatus::Retrying,
+            DeliveryStatus::Sending,
+        ]))
         .filter(notifications::Column::NextAttemptAt.lte(now))
         .exec(db)
         .await?;
@@ -102,7 +106,11 @@ pub async fn due(
     notifications::Entity::find()
         .select_only()
         .column(notifications::Column::Id)
-        .filter(notifications::Column::DeliveryStatus.is_in([DeliveryStatus::Pending, DeliveryStatus::Retrying, DeliveryStatus::Sending]))
+        .filter(notifications::Column::DeliveryStatus.is_in([
+            DeliveryStatus::Pending,
+            DeliveryStatus::Retrying,
+            DeliveryStatus::Sending,
+        ]))
         .filter(notifications::Column::NextAttemptAt.lte(now))
         .order_by_asc(notifications::Column::NextAttemptAt)
         .limit(limit)

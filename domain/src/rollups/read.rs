@@ -127,11 +127,9 @@ pub(crate) async fn counts(
 ) -> Result<Vec<(Uuid, i64, i64)>, DbErr> {
     match segment {
         Segment::Raw(lower, upper) => {
-            let healthy = Expr::case(
-                checks::Column::Status.is_in([Status::Up, Status::Degraded]),
-                1,
-            )
-            .finally(0);
+            let healthy =
+                Expr::case(checks::Column::Status.is_in([Status::Up, Status::Degraded]), 1)
+                    .finally(0);
             let query = checks::Entity::find()
                 .select_only()
                 .column(checks::Column::MonitorId)

@@ -3,11 +3,11 @@
 //! The outage history stays.
 
 use chrono::Utc;
+use kinds::IncidentEventKind;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
 };
-use kinds::IncidentEventKind;
 use uuid::Uuid;
 
 use crate::entities::{

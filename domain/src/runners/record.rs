@@ -204,14 +204,12 @@ impl Step for ListingResult {
             .unwrap_or_default()
             .into_iter()
             .map(|o| {
-                let before = o.stored.as_ref().map_or(
-                    State { status: Status::Unknown, failures: 0, successes: 0 },
-                    |r| State {
-                        status: r.health,
-                        failures: r.failures,
-                        successes: r.successes,
-                    },
-                );
+                let before = o
+                    .stored
+                    .as_ref()
+                    .map_or(State { status: Status::Unknown, failures: 0, successes: 0 }, |r| {
+                        State { status: r.health, failures: r.failures, successes: r.successes }
+                    });
                 let seen = if o.status.is_healthy() { Status::Up } else { Status::Down };
                 (o, transitions::next(before, seen, limits))
             })
@@ -236,10 +234,7 @@ impl Step for ListingResult {
         let mut changes = Vec::new();
         for (observation, health) in &plan.runners {
             save_runner(txn, monitor.id, self.checked_at, observation, *health).await?;
-            let before = observation
-                .stored
-                .as_ref()
-                .map_or(Status::Unknown, |r| r.health);
+            let before = observation.stored.as_ref().map_or(Status::Unknown, |r| r.health);
             if transitions::is_incident_boundary(before, health.status) {
                 let change = StatusChange {
                     subject: observation.name.clone(),

@@ -118,7 +118,9 @@ async fn timelines_of_several_incidents_come_back_in_order() {
             .insert(db)
             .await
             .unwrap();
-            for (minutes, kind) in [(10, IncidentEventKind::Opened), (0, IncidentEventKind::Resolved)] {
+            for (minutes, kind) in
+                [(10, IncidentEventKind::Opened), (0, IncidentEventKind::Resolved)]
+            {
                 incident_events::ActiveModel {
                     id: Set(Uuid::now_v7()),
                     incident_id: Set(id),
@@ -194,7 +196,10 @@ async fn access_is_the_owners_or_an_admins_and_a_grant_reaches_only_its_monitor(
             (monitor(db, &ann, "a", false).await, monitor(db, &bob, "b", false).await);
 
         let granted = service.authorize(&admin, anns, Write).await.unwrap();
-        assert_eq!((granted.id(), granted.owner_id(), granted.kind()), (anns, ann.user_id, MonitorKind::Http));
+        assert_eq!(
+            (granted.id(), granted.owner_id(), granted.kind()),
+            (anns, ann.user_id, MonitorKind::Http)
+        );
         assert!(service.authorize(&ann, anns, Write).await.is_ok(), "{}", test.url);
         for refused in [
             service.authorize(&bob, anns, Read).await.map(|_| ()),

@@ -11,3 +11,4 @@ mod rollups;
 mod runners;
 mod schema;
 mod sessions;
+mod words;

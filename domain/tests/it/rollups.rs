@@ -189,9 +189,7 @@ async fn statistics_from_rollups_match_the_raw_checks_and_outlive_them() {
         let mut raw = Vec::new();
         for (window, _) in windows {
             raw.push(
-                stats::compute(&testing::monitor_ref(db, m).await, window, now)
-                    .await
-                    .unwrap(),
+                stats::compute(&testing::monitor_ref(db, m).await, window, now).await.unwrap(),
             );
         }
         let week = summary::uptime(db, &[m], now - Duration::days(7)).await.unwrap();
@@ -199,9 +197,8 @@ async fn statistics_from_rollups_match_the_raw_checks_and_outlive_them() {
 
         roll_up(db, now).await;
         for (expected, (window, label)) in raw.iter().zip(windows) {
-            let rolled = stats::compute(&testing::monitor_ref(db, m).await, window, now)
-                .await
-                .unwrap();
+            let rolled =
+                stats::compute(&testing::monitor_ref(db, m).await, window, now).await.unwrap();
             assert_eq!(rolled.checks, expected.checks, "{label} ({})", test.url);
             assert_eq!(rolled.uptime_percent, expected.uptime_percent, "{label}");
             assert_eq!(rolled.max_latency_ms, expected.max_latency_ms, "{label}");
@@ -213,9 +210,8 @@ async fn statistics_from_rollups_match_the_raw_checks_and_outlive_them() {
         assert_eq!(summary::uptime(db, &[m], now - Duration::days(7)).await.unwrap(), week);
 
         // Retention of raw checks (none kept past their minute's rollup).
-        let month = stats::compute(&testing::monitor_ref(db, m).await, Window::Month, now)
-            .await
-            .unwrap();
+        let month =
+            stats::compute(&testing::monitor_ref(db, m).await, Window::Month, now).await.unwrap();
         let retention = Retention { checks: Duration::zero(), outages: Duration::days(30) };
         while prune_batch(db, retention, now, 500).await.unwrap().more(500) {}
         let rolled = Watermarks::load(db).await.unwrap().get(Resolution::Minute).unwrap();
@@ -224,9 +220,7 @@ async fn statistics_from_rollups_match_the_raw_checks_and_outlive_them() {
         assert_eq!(usize::try_from(left.unwrap()).unwrap(), newer, "unrolled checks are kept");
         assert!(newer < 5, "the raw checks are gone");
         assert_eq!(
-            stats::compute(&testing::monitor_ref(db, m).await, Window::Month, now)
-                .await
-                .unwrap(),
+            stats::compute(&testing::monitor_ref(db, m).await, Window::Month, now).await.unwrap(),
             month
         );
         let uptime = summary::uptime(db, &[m], now - Duration::days(30)).await.unwrap();

@@ -11,7 +11,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::Message;
 
 use super::text;
-use super::{Alert, NotificationEvent, Delivered, DeliveryError};
+use super::{Alert, Delivered, DeliveryError, NotificationEvent};
 use crate::outbound::{Outbound, OutboundError, SmtpEndpoint, SmtpSendError, SmtpTls};
 
 /// Where and as whom email is sent.

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::text::{self, Fact};
-use super::{Alert, NotificationEvent, Delivered, DeliveryError};
+use super::{Alert, Delivered, DeliveryError, NotificationEvent};
 use crate::outbound::Outbound;
 
 // Block Kit's limits: longer texts are refused with 400 invalid_blocks.

@@ -11,7 +11,7 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use super::{Alert, NotificationEvent, Delivered, DeliveryError};
+use super::{Alert, Delivered, DeliveryError, NotificationEvent};
 use crate::outbound::Outbound;
 
 /// The prefix of a Standard Webhooks secret.

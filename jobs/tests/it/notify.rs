@@ -16,7 +16,7 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use domain::channels::{DeliveryChannel, Target};
 use hmac::{Hmac, Mac};
-use jobs::notify::{deliver, Alert, NotificationEvent, DeliveryError, SmtpConfig};
+use jobs::notify::{deliver, Alert, DeliveryError, NotificationEvent, SmtpConfig};
 use jobs::outbound::{Outbound, OutboundOptions};
 use jobs::testing::{smtp_stand_in, Tripwire, STAND_IN_ALLOW, STAND_IN_HOST};
 use serde_json::Value;

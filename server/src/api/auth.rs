@@ -46,12 +46,7 @@ pub struct UserBody {
 
 impl From<UserView> for UserBody {
     fn from(user: UserView) -> Self {
-        Self {
-            id: user.id,
-            email: user.email,
-            role: user.role,
-            created_at: user.created_at,
-        }
+        Self { id: user.id, email: user.email, role: user.role, created_at: user.created_at }
     }
 }
 

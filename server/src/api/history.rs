@@ -4,9 +4,9 @@
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use domain::history::{self, CheckRow, NotificationRow, Stats, StatsWindow};
+use domain::monitors::Read;
 use domain::monitors::Status;
 use kinds::{ChannelKind, DeliveryStatus, NotificationEvent};
-use domain::monitors::Read;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -228,9 +228,8 @@ pub async fn stats(
             message: "window must be 1h, 24h, 7d, 30d or 90d".into(),
         })?,
     };
-    let stats = history::stats::compute(&monitor, window, Utc::now())
-        .await
-        .map_err(ApiError::internal)?;
+    let stats =
+        history::stats::compute(&monitor, window, Utc::now()).await.map_err(ApiError::internal)?;
     Ok(Envelope::ok(stats.into()))
 }
 

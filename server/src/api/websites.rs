@@ -64,7 +64,8 @@ pub async fn list(
     Auth(caller): Auth,
 ) -> Result<Envelope<WebsiteList>, ApiError> {
     let mut websites = Vec::new();
-    let mut filter = MonitorFilter { kind: Some(MonitorKind::Http), limit: 500, ..Default::default() };
+    let mut filter =
+        MonitorFilter { kind: Some(MonitorKind::Http), limit: 500, ..Default::default() };
     loop {
         let page = state.monitors.list(&caller, &filter).await?;
         websites.extend(page.monitors.into_iter().map(Website::from));

@@ -1,8 +1,7 @@
 //! The response-time chart with its window selector and key figures.
 
-use leptos::prelude::*;
-
 use kinds::StatsWindow;
+use leptos::prelude::*;
 
 use crate::components::{ErrorBox, Loading};
 use crate::dto::StatsData;

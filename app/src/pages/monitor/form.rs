@@ -2,6 +2,7 @@
 //! messages show beside the field they are about. A new monitor's values and the interval's
 //! hint are the domain's defaults, sent by the server.
 
+use kinds::{HttpMethod, MonitorKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -93,7 +94,7 @@ fn Fields(
     action: ServerAction<SaveMonitor>,
 ) -> impl IntoView {
     let editing = !form.id.is_empty();
-    let kind = RwSignal::new(form.kind.clone());
+    let kind = RwSignal::new(form.kind.parse().unwrap_or(MonitorKind::Http));
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let cancel = if editing { format!("/monitors/{}", form.id) } else { "/dashboard".to_owned() };
     let f = StoredValue::new(form);
@@ -104,21 +105,26 @@ fn Fields(
             <label for="monitor-kind">"Kind"</label>
             {if editing {
                 view! {
-                    <input type="hidden" name="form[kind]" value=move || kind.get()/>
+                    <input type="hidden" name="form[kind]" value=move || kind.get().as_str()/>
                     <select id="monitor-kind" disabled=true aria-describedby="kind-fixed">
-                        <option>{move || kind_label(&kind.get())}</option>
+                        <option>{move || kind_label(kind.get())}</option>
                     </select>
                     <p class="hint" id="kind-fixed">"The kind of a monitor cannot change."</p>
                 }
                 .into_any()
             } else {
                 view! {
-                    <select id="monitor-kind" name="form[kind]" on:change=move |ev| kind.set(event_target_value(&ev))>
-                        <option value="http" selected=move || kind.get() == "http">"HTTP(S) request"</option>
-                        <option value="tcp" selected=move || kind.get() == "tcp">"TCP port"</option>
-                        <option value="github_runners" selected=move || kind.get() == "github_runners">
-                            "GitHub Actions runners"
-                        </option>
+                    <select id="monitor-kind" name="form[kind]" on:change=move |ev| {
+                        if let Ok(chosen) = event_target_value(&ev).parse() {
+                            kind.set(chosen);
+                        }
+                    }>
+                        {MonitorKind::ALL
+                            .iter()
+                            .map(|&k| view! {
+                                <option value=k.as_str() selected=move || kind.get() == k>{kind_label(k)}</option>
+                            })
+                            .collect_view()}
                     </select>
                 }
                 .into_any()
@@ -126,13 +132,14 @@ fn Fields(
             <FieldError error field="kind" id="monitor-kind"/>
             <Input id="monitor-name" field="name" label="Name" value=value(|f| &f.name) error
                 hint="Optional: the host name when empty."/>
-            <Show when=move || kind.get() == "http">
+            <Show when=move || kind.get() == MonitorKind::Http>
                 <Input id="monitor-url" field="url" label="URL" value=value(|f| &f.url) error
                     kind="url" placeholder="https://example.com/health"/>
                 <label for="monitor-method">"Method"</label>
                 <select id="monitor-method" name="form[method]">
-                    {["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-                        .into_iter()
+                    {HttpMethod::ALL
+                        .iter()
+                        .map(|m| m.as_str())
                         .map(|m| view! { <option value=m selected=value(|f| &f.method) == m>{m}</option> })
                         .collect_view()}
                 </select>
@@ -144,12 +151,12 @@ fn Fields(
                 {f.with_value(|f| secrets_hint(&f.headers, &f.body_hint))
                     .map(|text| view! { <p class="hint" id="monitor-secrets">{text}</p> })}
             </Show>
-            <Show when=move || kind.get() == "tcp">
+            <Show when=move || kind.get() == MonitorKind::Tcp>
                 <Input id="monitor-host" field="host" label="Host" value=value(|f| &f.host) error
                     placeholder="db.example.com"/>
                 <Input id="monitor-port" field="port" label="Port" value=value(|f| &f.port) error kind="number"/>
             </Show>
-            <Show when=move || kind.get() == "github_runners">
+            <Show when=move || kind.get() == MonitorKind::GithubRunners>
                 <GithubFields value error/>
             </Show>
             <div class="row">
@@ -188,11 +195,11 @@ fn secrets_hint(headers: &[String], body: &str) -> Option<String> {
     })
 }
 
-fn kind_label(kind: &str) -> &'static str {
+fn kind_label(kind: MonitorKind) -> &'static str {
     match kind {
-        "tcp" => "TCP port",
-        "github_runners" => "GitHub Actions runners",
-        _ => "HTTP(S) request",
+        MonitorKind::Http => "HTTP(S) request",
+        MonitorKind::Tcp => "TCP port",
+        MonitorKind::GithubRunners => "GitHub Actions runners",
     }
 }
 

@@ -227,7 +227,9 @@ impl Harness {
             return Ok(None);
         }
         let states = monitor_state::Entity::find().all(&self.db).await?;
-        if states.len() < self.monitors.len() || states.iter().any(|s| s.status != kinds::Status::Up) {
+        if states.len() < self.monitors.len()
+            || states.iter().any(|s| s.status != kinds::Status::Up)
+        {
             return Ok(None);
         }
         let changes = status_changes::Entity::find()
