@@ -11,5 +11,5 @@ pub use error::ErrorKind;
 pub use macros::UnknownWord;
 pub use words::{
     ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MonitorKind, NotificationEvent,
-    Role, RunnerStatus, StatsWindow, Status,
+    OutageStatus, Role, RunnerStatus, StatsWindow, Status,
 };

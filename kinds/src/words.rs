@@ -136,6 +136,14 @@ impl RunnerStatus {
 }
 
 words! {
+    /// Whether a runner's outage is still open.
+    OutageStatus, "ongoing or resolved" {
+        Ongoing = "ongoing",
+        Resolved = "resolved",
+    }
+}
+
+words! {
     /// A statistics window of the monitor page and `/stats`.
     StatsWindow, "1h, 24h, 7d, 30d or 90d" {
         Hour = "1h",
@@ -236,6 +244,7 @@ mod tests {
         round_trips(NotificationEvent::ALL);
         round_trips(IncidentEventKind::ALL);
         round_trips(RunnerStatus::ALL);
+        round_trips(OutageStatus::ALL);
         round_trips(StatsWindow::ALL);
         round_trips(HttpMethod::ALL);
     }

@@ -29,7 +29,7 @@ pub use read::{
 };
 pub use record::record_listing;
 
-pub use kinds::RunnerStatus;
+pub use kinds::{OutageStatus, RunnerStatus};
 
 /// Why a runner in `status` is unhealthy (or that it is well), in a sentence.
 pub fn describe(status: RunnerStatus, name: &str) -> String {

@@ -11,7 +11,7 @@ use sea_orm::{
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{PageTag, RunnerStatus};
+use super::{OutageStatus, PageTag, RunnerStatus};
 use crate::entities::{github_listings, github_runners, incidents};
 use crate::monitors::{Access, MonitorRef};
 
@@ -51,8 +51,7 @@ impl From<github_runners::Model> for RunnerView {
 pub struct OutageView {
     /// Sequential per runner: 1, 2, 3 …
     pub number: i32,
-    /// `ongoing` or `resolved`.
-    pub status: &'static str,
+    pub status: OutageStatus,
     pub started_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     /// Until resolution, or until now for an ongoing outage.
@@ -64,7 +63,11 @@ impl OutageView {
     fn of(i: incidents::Model, now: DateTime<Utc>) -> Self {
         Self {
             number: i.number,
-            status: if i.resolved_at.is_some() { "resolved" } else { "ongoing" },
+            status: if i.resolved_at.is_some() {
+                OutageStatus::Resolved
+            } else {
+                OutageStatus::Ongoing
+            },
             started_at: i.started_at,
             resolved_at: i.resolved_at,
             duration_seconds: (i.resolved_at.unwrap_or(now) - i.started_at).num_seconds().max(0),

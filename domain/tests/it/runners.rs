@@ -151,7 +151,7 @@ async fn outages_open_number_and_resolve_per_runner() {
         assert_eq!(check(db, monitor, 3, listed(vec![runner("b", Online)])).await, 0);
         let a = outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap();
         assert_eq!(a.len(), 1, "offline → missing opened no second outage");
-        assert_eq!((a[0].number, a[0].status), (1, "ongoing"));
+        assert_eq!((a[0].number, a[0].status), (1, kinds::OutageStatus::Ongoing));
         assert_eq!(a[0].description, "Runner a is offline");
         let runners = list_runners(&testing::monitor_ref(db, monitor).await).await.unwrap();
         assert_eq!(runners[0].status, RunnerStatus::Unknown);
@@ -163,7 +163,7 @@ async fn outages_open_number_and_resolve_per_runner() {
         );
         assert_eq!(status(db, monitor).await.0, "up");
         let a = outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap();
-        assert_eq!(a[0].status, "resolved");
+        assert_eq!(a[0].status, kinds::OutageStatus::Resolved);
         assert!(a[0].resolved_at.is_some());
 
         // Offline again: outage 2, newest first.
@@ -399,7 +399,7 @@ async fn forgetting_a_runner_closes_its_outage_and_lists_in_full_next_time() {
             "already forgotten"
         );
         let a = outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap();
-        assert_eq!((a.len(), a[0].status), (1, "resolved"), "the history stays, closed");
+        assert_eq!((a.len(), a[0].status), (1, kinds::OutageStatus::Resolved), "the history stays, closed");
         let names: Vec<String> = list_runners(&testing::monitor_ref(db, monitor).await)
             .await
             .unwrap()

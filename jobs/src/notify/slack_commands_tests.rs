@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::integrations::commands::{CommandAnswer, RunnerHistory, RunnerList, WatchedMonitor};
-use domain::runners::{OutageView, RunnerStatus, RunnerView};
+use domain::runners::{OutageStatus, OutageView, RunnerStatus, RunnerView};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -37,7 +37,7 @@ fn runner(name: &str, status: RunnerStatus, busy: bool) -> RunnerView {
 fn outage(number: i32, resolved: bool) -> OutageView {
     OutageView {
         number,
-        status: if resolved { "resolved" } else { "ongoing" },
+        status: if resolved { OutageStatus::Resolved } else { OutageStatus::Ongoing },
         started_at: at(),
         resolved_at: resolved.then(at),
         duration_seconds: 725,

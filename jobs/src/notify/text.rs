@@ -2,13 +2,14 @@
 //! same thing: the title, its emoji, and the labelled facts of an alert.
 
 use chrono::{DateTime, Utc};
+use domain::monitors::Status;
 
 use super::{Alert, NotificationEvent};
 
 /// A colour cue for the title.
 pub(crate) fn emoji(alert: &Alert) -> &'static str {
     match alert.event {
-        NotificationEvent::Down if alert.status == "degraded" => "🟠",
+        NotificationEvent::Down if alert.status.parse() == Ok(Status::Degraded) => "🟠",
         NotificationEvent::Down => "🔴",
         NotificationEvent::Up => "✅",
         NotificationEvent::Test => "🧪",

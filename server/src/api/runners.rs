@@ -4,7 +4,7 @@
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use domain::monitors::{Read, Write};
-use domain::runners::{self, OutageView, RunnerStatus, RunnerView};
+use domain::runners::{self, OutageStatus, OutageView, RunnerStatus, RunnerView};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -53,9 +53,7 @@ impl From<RunnerView> for RunnerBody {
 pub struct OutageBody {
     /// Sequential per runner: 1, 2, 3 …
     pub number: i32,
-    /// ongoing or resolved.
-    #[schema(pattern = "^(ongoing|resolved)$")]
-    pub status: String,
+    pub status: OutageStatus,
     pub started_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     /// Until resolution, or until now for an ongoing outage.
@@ -67,7 +65,7 @@ impl From<OutageView> for OutageBody {
     fn from(o: OutageView) -> Self {
         Self {
             number: o.number,
-            status: o.status.to_owned(),
+            status: o.status,
             started_at: o.started_at,
             resolved_at: o.resolved_at,
             duration_seconds: o.duration_seconds,
