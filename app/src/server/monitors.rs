@@ -41,10 +41,7 @@ pub async fn dashboard(status: String, search: String) -> Result<DashboardData, 
     let counts = summary::status_counts(&db, &caller, false)
         .await
         .map_err(|e| internal("status counts", e))?;
-    Ok(DashboardData {
-        monitors: rows(&db, &page.monitors, Utc::now()).await?,
-        counts: counts.into(),
-    })
+    Ok(DashboardData { monitors: rows(&db, &page.monitors, Utc::now()).await?, counts })
 }
 
 /// Dashboard rows of `views`, with 24-hour uptime and sparklines (one query

@@ -83,6 +83,30 @@ impl Principal {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
+
+    /// The proof that the caller is an administrator, if they are.
+    pub fn as_admin(&self) -> Option<AdminGrant> {
+        self.is_admin().then(|| AdminGrant(self.clone()))
+    }
+}
+
+/// Proof that a caller holds the ADMIN role, from [`Principal::as_admin`]
+/// only: reads across every user's data (the admin overview) take it, so
+/// they cannot be reached without the role check.
+///
+/// ```compile_fail
+/// # fn forge(p: domain::accounts::Principal) -> domain::accounts::AdminGrant {
+/// domain::accounts::AdminGrant(p)
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct AdminGrant(Principal);
+
+impl AdminGrant {
+    /// The administrator.
+    pub fn caller(&self) -> &Principal {
+        &self.0
+    }
 }
 
 /// The account service; cheap to clone.

@@ -11,6 +11,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::summary::{counts_by_status, StatusCounts};
+use crate::accounts::AdminGrant;
 use crate::entities::{checks, incidents, monitors};
 use crate::monitors::Status;
 
@@ -55,8 +56,12 @@ pub struct Overview {
     pub recent_failures: Vec<Failure>,
 }
 
-/// The overview as of `now`.
-pub async fn overview(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Overview, DbErr> {
+/// The overview as of `now`, for an administrator.
+pub async fn overview(
+    db: &DatabaseConnection,
+    _admin: &AdminGrant,
+    now: DateTime<Utc>,
+) -> Result<Overview, DbErr> {
     let open_incidents =
         incidents::Entity::find().filter(incidents::Column::ResolvedAt.is_null()).count(db).await?;
     let minute = now - Duration::minutes(1);
