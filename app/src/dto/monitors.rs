@@ -89,7 +89,8 @@ pub struct NotificationItem {
 pub struct MonitorDetail {
     pub row: MonitorRow,
     pub paused: bool,
-    pub interval_seconds: i32,
+    /// How often it is checked, e.g. `1m`.
+    pub every: String,
     pub timeout_ms: i32,
     pub confirmations: i32,
     pub recoveries: i32,

@@ -118,7 +118,7 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
     Ok(MonitorDetail {
         row,
         paused: view.paused,
-        interval_seconds: view.interval_seconds,
+        every: domain::text::duration(i64::from(view.interval_seconds)),
         timeout_ms: view.timeout_ms,
         confirmations: view.confirmations,
         recoveries: view.recoveries,
@@ -173,10 +173,11 @@ fn new_form() -> MonitorForm {
 
 /// What an empty interval means, from the domain's defaults per kind.
 fn interval_hint() -> String {
+    let (http, runners) = (default_interval("http"), default_interval("github_runners"));
     format!(
-        "Empty: {} s, or {} s for GitHub runners.",
-        default_interval("http"),
-        default_interval("github_runners")
+        "Empty: {http} ({}), or {runners} ({}) for GitHub runners.",
+        domain::text::duration(http),
+        domain::text::duration(runners)
     )
 }
 
@@ -382,7 +383,7 @@ mod tests {
 
     #[test]
     fn the_interval_hint_names_the_domains_default_per_kind() {
-        assert_eq!(interval_hint(), "Empty: 60 s, or 300 s for GitHub runners.");
+        assert_eq!(interval_hint(), "Empty: 60 (1m), or 300 (5m) for GitHub runners.");
         assert_eq!(new_form().interval_seconds, "", "empty: the kind's default");
     }
 }
