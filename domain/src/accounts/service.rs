@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::sessions::{self, ReusePolicy};
@@ -39,7 +38,7 @@ impl ClientInfo {
 }
 
 /// An access token and a refresh token, as the API returns them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,
@@ -49,7 +48,7 @@ pub struct TokenPair {
 }
 
 /// A user as the user sees themself (and as the RunState contract shows).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserView {
     pub id: Uuid,
     pub email: String,

@@ -7,7 +7,6 @@ use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::accounts::Principal;
@@ -15,7 +14,7 @@ use crate::entities::{incident_events, incidents, monitors};
 use crate::monitors::{Access, MonitorRef, Write};
 
 /// One incident as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct IncidentRow {
     pub id: Uuid,
     pub monitor_id: Uuid,
@@ -32,7 +31,7 @@ pub struct IncidentRow {
 }
 
 /// One timeline entry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
     pub kind: String,
@@ -40,9 +39,8 @@ pub struct TimelineEntry {
 }
 
 /// An incident and its timeline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct IncidentTimeline {
-    #[serde(flatten)]
     pub incident: IncidentRow,
     pub timeline: Vec<TimelineEntry>,
 }

@@ -7,7 +7,6 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::summary::{counts_by_status, StatusCounts};
@@ -23,7 +22,7 @@ pub const FAILURES_WINDOW: Duration = Duration::hours(24);
 pub const FAILURES_LIMIT: u64 = 20;
 
 /// A region (where workers run) that checked something lately.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionSeen {
     pub region: String,
     /// Checks it ran in the window.
@@ -32,7 +31,7 @@ pub struct RegionSeen {
 }
 
 /// A failed check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub check_id: Uuid,
     pub monitor_id: Uuid,
@@ -44,7 +43,7 @@ pub struct Failure {
 }
 
 /// What admins see first.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Overview {
     pub monitors: StatusCounts,
     pub open_incidents: u64,

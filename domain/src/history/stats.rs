@@ -8,7 +8,6 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::entities::checks;
@@ -66,7 +65,7 @@ impl Window {
 }
 
 /// One chart bucket.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Bucket {
     pub start: DateTime<Utc>,
     pub checks: u32,
@@ -79,7 +78,7 @@ pub struct Bucket {
 }
 
 /// Statistics of one monitor over one window.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
     pub window: String,
     pub from: DateTime<Utc>,

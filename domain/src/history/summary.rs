@@ -11,7 +11,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
     QueryTrait,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::accounts::Principal;
@@ -57,7 +56,7 @@ pub(super) async fn counts_by_status(
 }
 
 /// Checks of one monitor in a window, and how many of them were healthy.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Uptime {
     pub checks: u64,
     pub healthy: u64,
