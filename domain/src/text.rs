@@ -25,17 +25,22 @@ pub fn remote(text: &str) -> String {
     truncate(clean.trim(), REMOTE_TEXT_MAX)
 }
 
-/// A length of time in its two largest units: `45s`, `12m 5s`, `3h 20m`,
-/// `2d 4h`. Negative lengths read as `0s`.
+/// A length of time in its two largest units, the second left out when it
+/// is zero: `45s`, `12m 5s`, `5m`, `3h 20m`, `2d 4h`, `1d`. Negative
+/// lengths read as `0s`.
 pub fn duration(secs: i64) -> String {
     let secs = secs.max(0);
     let (days, hours, minutes, seconds) =
         (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
-    match (days, hours, minutes) {
-        (0, 0, 0) => format!("{seconds}s"),
-        (0, 0, _) => format!("{minutes}m {seconds}s"),
-        (0, _, _) => format!("{hours}h {minutes}m"),
-        _ => format!("{days}d {hours}h"),
+    let (first, second) = match (days, hours, minutes) {
+        (0, 0, 0) => return format!("{seconds}s"),
+        (0, 0, _) => ((minutes, 'm'), (seconds, 's')),
+        (0, _, _) => ((hours, 'h'), (minutes, 'm')),
+        _ => ((days, 'd'), (hours, 'h')),
+    };
+    match second {
+        (0, _) => format!("{}{}", first.0, first.1),
+        _ => format!("{}{} {}{}", first.0, first.1, second.0, second.1),
     }
 }
 
@@ -76,6 +81,10 @@ mod tests {
         assert_eq!(duration(725), "12m 5s");
         assert_eq!(duration(200 * 60), "3h 20m");
         assert_eq!(duration(52 * 3600), "2d 4h");
+        assert_eq!(duration(0), "0s");
+        assert_eq!(duration(300), "5m", "a zero second unit is left out");
+        assert_eq!(duration(3 * 3600 + 59), "3h");
+        assert_eq!(duration(86_400), "1d");
     }
 
     #[test]

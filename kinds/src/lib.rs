@@ -3,10 +3,12 @@
 //! compiled to wasm with the UI and natively with the domain, so one
 //! definition serves both sides (no copies to keep in step).
 
+mod counts;
 mod error;
 mod macros;
 mod words;
 
+pub use counts::StatusCounts;
 pub use error::ErrorKind;
 pub use macros::UnknownWord;
 pub use words::{

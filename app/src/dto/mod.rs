@@ -11,7 +11,9 @@ use kinds::{MonitorKind, Role, Status};
 use serde::{Deserialize, Serialize};
 
 pub use account::SessionItem;
-pub use admin::{AdminOverview, AdminUser, FailureItem, QueueDepth, RegionSeen};
+#[cfg(feature = "ssr")]
+pub use admin::Instant;
+pub use admin::{AdminOverview, AdminUser, Failure, Overview, QueueDepth, RegionSeen};
 pub use channels::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
 pub use monitors::{
     ChannelOption, CheckItem, CheckPage, DashboardData, IncidentItem, MonitorDetail, MonitorForm,

@@ -8,32 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{RunnersData, When};
 
-/// Counts of monitors by status (over all of them, not a filter): the one
-/// definition the pages, the admin overview and the REST API show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct StatusCounts {
-    pub total: u64,
-    pub up: u64,
-    pub down: u64,
-    pub degraded: u64,
-    pub paused: u64,
-    pub unknown: u64,
-}
-
-#[cfg(feature = "ssr")]
-impl From<domain::history::StatusCounts> for StatusCounts {
-    fn from(c: domain::history::StatusCounts) -> Self {
-        Self {
-            total: c.total,
-            up: c.up,
-            down: c.down,
-            degraded: c.degraded,
-            paused: c.paused,
-            unknown: c.unknown,
-        }
-    }
-}
+/// Counts of monitors by status: the one definition the domain counts into
+/// and the pages, the admin overview and the REST API show.
+pub use kinds::StatusCounts;
 
 /// One monitor on the dashboard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,7 +88,8 @@ pub struct NotificationItem {
 pub struct MonitorDetail {
     pub row: MonitorRow,
     pub paused: bool,
-    pub interval_seconds: i32,
+    /// How often it is checked, e.g. `1m`.
+    pub every: String,
     pub timeout_ms: i32,
     pub confirmations: i32,
     pub recoveries: i32,

@@ -13,7 +13,7 @@ use super::convert::when;
 use super::errors::internal;
 use super::monitors::rows;
 use super::{accounts, admin, client, database, monitor_service, parse_id, ports};
-use crate::dto::{AdminOverview, AdminUser, FailureItem, RegionSeen};
+use crate::dto::{AdminOverview, AdminUser, Overview};
 use crate::error::AppError;
 
 /// Monitors listed on the admin dashboard.
@@ -42,7 +42,7 @@ pub async fn update_user(
     role: String,
     disabled: String,
 ) -> Result<AdminUser, AppError> {
-    let caller = admin()?;
+    let admin = admin()?;
     let role = match role.trim() {
         "" => None,
         "USER" => Some(Role::User),
@@ -56,57 +56,36 @@ pub async fn update_user(
         _ => return Err(AppError::bad_request("disabled", "Disabled must be true or false")),
     };
     let changes = UserChanges { role, disabled };
-    let view = accounts()?.update_user(&caller, parse_id(&id, "user")?, changes, &client()).await?;
+    let view =
+        accounts()?.update_user(admin.caller(), parse_id(&id, "user")?, changes, &client()).await?;
     Ok(user(view))
 }
 
 /// Deletes a user and what they own.
 pub async fn delete_user(id: String) -> Result<(), AppError> {
-    let caller = admin()?;
-    accounts()?.delete_user(&caller, parse_id(&id, "user")?, &client()).await?;
+    let admin = admin()?;
+    accounts()?.delete_user(admin.caller(), parse_id(&id, "user")?, &client()).await?;
     Ok(())
 }
 
 /// The admin dashboard: the domain overview, queue depths and every monitor.
 pub async fn overview() -> Result<AdminOverview, AppError> {
-    let caller = admin()?;
+    let admin = admin()?;
     let db = database()?;
     let now = Utc::now();
-    let summary = overview::overview(&db, now).await.map_err(|e| internal("admin overview", e))?;
+    let summary =
+        overview::overview(&db, &admin, now).await.map_err(|e| internal("admin overview", e))?;
     let filter = MonitorFilter { all_users: true, limit: OVERVIEW_MONITORS, ..Default::default() };
-    let views = monitor_service()?.list(&caller, &filter).await?.monitors;
+    let views = monitor_service()?.list(admin.caller(), &filter).await?.monitors;
     let owners: HashMap<Uuid, String> =
         accounts()?.list_users().await?.into_iter().map(|u| (u.id, u.email)).collect();
     let mut monitors = rows(&db, &views, now).await?;
     for (row, view) in monitors.iter_mut().zip(&views) {
         row.owner = owners.get(&view.owner_id).cloned();
     }
+    let queues = ports()?.0.queue_depths().await;
     Ok(AdminOverview {
-        counts: summary.monitors.into(),
-        open_incidents: summary.open_incidents,
-        checks_last_minute: summary.checks_last_minute,
-        queues: ports()?.0.queue_depths().await,
-        regions: summary
-            .regions
-            .into_iter()
-            .map(|r| RegionSeen {
-                region: r.region,
-                checks: r.checks,
-                last_seen: when(r.last_seen, now),
-            })
-            .collect(),
-        failures: summary
-            .recent_failures
-            .into_iter()
-            .map(|f| FailureItem {
-                monitor_id: f.monitor_id.to_string(),
-                monitor_name: f.monitor_name,
-                at: when(f.checked_at, now),
-                error: f.error,
-                http_status: f.http_status,
-                region: f.region,
-            })
-            .collect(),
+        summary: Overview::new(summary, queues).map_time(|at| when(at.0, now)),
         monitors,
     })
 }

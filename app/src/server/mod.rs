@@ -13,7 +13,7 @@ mod ports;
 pub mod runners;
 pub mod session;
 
-use domain::accounts::{AccountService, ClientInfo, Principal};
+use domain::accounts::{AccountService, AdminGrant, ClientInfo, Principal};
 use domain::channels::ChannelService;
 use domain::monitors::MonitorService;
 use domain::DatabaseConnection;
@@ -69,13 +69,8 @@ pub fn signed_in() -> Result<Principal, AppError> {
 }
 
 /// The signed-in admin, or 401/403.
-pub fn admin() -> Result<Principal, AppError> {
-    let caller = signed_in()?;
-    if caller.is_admin() {
-        Ok(caller)
-    } else {
-        Err(AppError::forbidden("this needs the ADMIN role"))
-    }
+pub fn admin() -> Result<AdminGrant, AppError> {
+    signed_in()?.as_admin().ok_or_else(|| AppError::forbidden("this needs the ADMIN role"))
 }
 
 /// An id from the page's URL; a malformed one is simply not found.

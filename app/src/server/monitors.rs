@@ -43,10 +43,7 @@ pub async fn dashboard(status: String, search: String) -> Result<DashboardData, 
     let counts = summary::status_counts(&db, &caller, false)
         .await
         .map_err(|e| internal("status counts", e))?;
-    Ok(DashboardData {
-        monitors: rows(&db, &page.monitors, Utc::now()).await?,
-        counts: counts.into(),
-    })
+    Ok(DashboardData { monitors: rows(&db, &page.monitors, Utc::now()).await?, counts })
 }
 
 /// Dashboard rows of `views`, with 24-hour uptime and sparklines (one query
@@ -119,7 +116,7 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
     Ok(MonitorDetail {
         row,
         paused: view.paused,
-        interval_seconds: view.interval_seconds,
+        every: domain::text::duration(i64::from(view.interval_seconds)),
         timeout_ms: view.timeout_ms,
         confirmations: view.confirmations,
         recoveries: view.recoveries,
@@ -173,10 +170,12 @@ fn new_form() -> MonitorForm {
 
 /// What an empty interval means, from the domain's defaults per kind.
 fn interval_hint() -> String {
+    let (http, runners) =
+        (default_interval(MonitorKind::Http), default_interval(MonitorKind::GithubRunners));
     format!(
-        "Empty: {} s, or {} s for GitHub runners.",
-        default_interval(MonitorKind::Http),
-        default_interval(MonitorKind::GithubRunners)
+        "Empty: {http} ({}), or {runners} ({}) for GitHub runners.",
+        domain::text::duration(http),
+        domain::text::duration(runners)
     )
 }
 
@@ -392,7 +391,7 @@ mod tests {
 
     #[test]
     fn the_interval_hint_names_the_domains_default_per_kind() {
-        assert_eq!(interval_hint(), "Empty: 60 s, or 300 s for GitHub runners.");
+        assert_eq!(interval_hint(), "Empty: 60 (1m), or 300 (5m) for GitHub runners.");
         assert_eq!(new_form().interval_seconds, "", "empty: the kind's default");
     }
 }

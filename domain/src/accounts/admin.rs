@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::audit::{self, AuditEntry};
@@ -16,7 +15,7 @@ use super::{
 use crate::entities::{monitors, users};
 
 /// A user as an admin sees them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct AdminUserView {
     pub id: Uuid,
     pub email: String,

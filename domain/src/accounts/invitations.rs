@@ -4,7 +4,6 @@
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::audit::{self, AuditEntry};
@@ -17,7 +16,7 @@ use crate::entities::invitations;
 const INVITATION_TTL: Duration = Duration::days(7);
 
 /// A new invitation: the token is shown once, only its hash is kept.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Invitation {
     pub id: Uuid,
     pub token: String,

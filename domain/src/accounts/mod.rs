@@ -19,7 +19,9 @@ pub use credentials::{Email, Password, PasswordHasher, Role};
 pub use error::AccountError;
 pub use invitations::Invitation;
 pub use own::SessionView;
-pub use service::{AccountService, ClientInfo, Principal, SignupPolicy, TokenPair, UserView};
+pub use service::{
+    AccountService, AdminGrant, ClientInfo, Principal, SignupPolicy, TokenPair, UserView,
+};
 pub use tokens::TokenKeys;
 
 /// The clock the service reads session ages and limit windows from.

@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::audit::{self, AuditEntry};
@@ -15,7 +14,7 @@ use super::{sessions, AccountError, AccountService, ClientInfo, Password, Princi
 use crate::entities::{sessions as session_rows, users};
 
 /// One of the caller's live sessions, as they see it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionView {
     pub id: Uuid,
     /// When the user signed in.

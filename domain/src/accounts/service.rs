@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, SqlErr,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::sessions::{self, ReusePolicy};
@@ -39,7 +38,7 @@ impl ClientInfo {
 }
 
 /// An access token and a refresh token, as the API returns them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TokenPair {
     pub access_token: String,
     pub refresh_token: String,
@@ -49,7 +48,7 @@ pub struct TokenPair {
 }
 
 /// A user as the user sees themself (and as the RunState contract shows).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserView {
     pub id: Uuid,
     pub email: String,
@@ -82,6 +81,30 @@ impl Principal {
     /// Whether the caller is an administrator.
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
+    }
+
+    /// The proof that the caller is an administrator, if they are.
+    pub fn as_admin(&self) -> Option<AdminGrant> {
+        self.is_admin().then(|| AdminGrant(self.clone()))
+    }
+}
+
+/// Proof that a caller holds the ADMIN role, from [`Principal::as_admin`]
+/// only: reads across every user's data (the admin overview) take it, so
+/// they cannot be reached without the role check.
+///
+/// ```compile_fail
+/// # fn forge(p: domain::accounts::Principal) -> domain::accounts::AdminGrant {
+/// domain::accounts::AdminGrant(p)
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+pub struct AdminGrant(Principal);
+
+impl AdminGrant {
+    /// The administrator.
+    pub fn caller(&self) -> &Principal {
+        &self.0
     }
 }
 

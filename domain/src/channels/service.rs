@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::crypto::{EncryptionKey, Sealer};
@@ -23,7 +22,7 @@ use crate::quotas::{self, Quota, Quotas};
 use crate::ratelimit::{RateLimiter, RetryAfter};
 
 /// A channel as users see it: secrets masked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChannelView {
     pub id: Uuid,
     pub owner_id: Uuid,

@@ -3,14 +3,13 @@
 use chrono::{DateTime, Utc};
 use kinds::{ChannelKind, DeliveryStatus, NotificationEvent};
 use sea_orm::{ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::entities::{checks, notifications};
 use crate::monitors::{Access, MonitorRef, Status};
 
 /// One check as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CheckRow {
     pub id: Uuid,
     pub monitor_id: Uuid,
@@ -38,7 +37,7 @@ impl From<checks::Model> for CheckRow {
 }
 
 /// One page of checks.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CheckPage {
     pub checks: Vec<CheckRow>,
     /// Pass back as `cursor` for the next (older) page.
@@ -100,7 +99,7 @@ pub async fn latest_oldest_first(
 }
 
 /// One notification as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct NotificationRow {
     pub id: Uuid,
     pub monitor_id: Uuid,

@@ -8,7 +8,6 @@ use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::accounts::Principal;
@@ -16,7 +15,7 @@ use crate::entities::{incident_events, incidents, monitors};
 use crate::monitors::{Access, MonitorRef, Write};
 
 /// One incident as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct IncidentRow {
     pub id: Uuid,
     pub monitor_id: Uuid,
@@ -33,7 +32,7 @@ pub struct IncidentRow {
 }
 
 /// One timeline entry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
     pub kind: IncidentEventKind,
@@ -41,9 +40,8 @@ pub struct TimelineEntry {
 }
 
 /// An incident and its timeline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct IncidentTimeline {
-    #[serde(flatten)]
     pub incident: IncidentRow,
     pub timeline: Vec<TimelineEntry>,
 }

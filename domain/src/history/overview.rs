@@ -7,10 +7,10 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::summary::{counts_by_status, StatusCounts};
+use crate::accounts::AdminGrant;
 use crate::entities::{checks, incidents, monitors};
 use crate::monitors::Status;
 
@@ -22,7 +22,7 @@ pub const FAILURES_WINDOW: Duration = Duration::hours(24);
 pub const FAILURES_LIMIT: u64 = 20;
 
 /// A region (where workers run) that checked something lately.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionSeen {
     pub region: String,
     /// Checks it ran in the window.
@@ -31,7 +31,7 @@ pub struct RegionSeen {
 }
 
 /// A failed check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
     pub check_id: Uuid,
     pub monitor_id: Uuid,
@@ -43,7 +43,7 @@ pub struct Failure {
 }
 
 /// What admins see first.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Overview {
     pub monitors: StatusCounts,
     pub open_incidents: u64,
@@ -55,8 +55,12 @@ pub struct Overview {
     pub recent_failures: Vec<Failure>,
 }
 
-/// The overview as of `now`.
-pub async fn overview(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<Overview, DbErr> {
+/// The overview as of `now`, for an administrator.
+pub async fn overview(
+    db: &DatabaseConnection,
+    _admin: &AdminGrant,
+    now: DateTime<Utc>,
+) -> Result<Overview, DbErr> {
     let open_incidents =
         incidents::Entity::find().filter(incidents::Column::ResolvedAt.is_null()).count(db).await?;
     let minute = now - Duration::minutes(1);

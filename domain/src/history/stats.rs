@@ -8,7 +8,6 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::entities::checks;
@@ -38,7 +37,7 @@ fn resolution(window: StatsWindow) -> Option<Resolution> {
 }
 
 /// One chart bucket.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Bucket {
     pub start: DateTime<Utc>,
     pub checks: u32,
@@ -51,7 +50,7 @@ pub struct Bucket {
 }
 
 /// Statistics of one monitor over one window.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Stats {
     pub window: StatsWindow,
     pub from: DateTime<Utc>,

@@ -11,7 +11,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect,
     QueryTrait,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use crate::accounts::Principal;
@@ -19,29 +18,7 @@ use crate::entities::{checks, monitor_state, monitors};
 use crate::monitors::{Access, MonitorRef, Status};
 use crate::rollups::{read, Resolution, Watermarks};
 
-/// How many monitors are in each status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct StatusCounts {
-    pub total: u64,
-    pub up: u64,
-    pub down: u64,
-    pub degraded: u64,
-    pub paused: u64,
-    pub unknown: u64,
-}
-
-impl StatusCounts {
-    fn add(&mut self, status: Status, n: u64) {
-        self.total += n;
-        match status {
-            Status::Up => self.up += n,
-            Status::Down => self.down += n,
-            Status::Degraded => self.degraded += n,
-            Status::Paused => self.paused += n,
-            Status::Unknown => self.unknown += n,
-        }
-    }
-}
+pub use kinds::StatusCounts;
 
 /// Counts by status of the monitors `caller` may list: their own, or
 /// everyone's for an admin asking for all users.
@@ -79,7 +56,7 @@ pub(super) async fn counts_by_status(
 }
 
 /// Checks of one monitor in a window, and how many of them were healthy.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Uptime {
     pub checks: u64,
     pub healthy: u64,

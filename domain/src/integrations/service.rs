@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::IntegrationError;
@@ -49,7 +49,7 @@ pub struct SlackIntegrationInput {
 }
 
 /// An integration as the API shows it: the secret masked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlackIntegrationView {
     pub id: Uuid,
     pub owner_id: Uuid,

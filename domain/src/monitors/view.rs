@@ -1,7 +1,6 @@
 //! How monitors are shown: settings, current state and the kind's block.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::github::{GithubRunnersSpec, GithubRunnersView};
@@ -10,7 +9,7 @@ use super::{HttpSpec, MonitorKind, SpecError, Status, TcpSpec};
 use crate::entities::{monitor_state, monitors};
 
 /// A monitor with its current state, as the API and UI show it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MonitorView {
     pub id: Uuid,
     pub owner_id: Uuid,
@@ -31,15 +30,11 @@ pub struct MonitorView {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     /// The HTTP monitor's settings, header values and body masked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http: Option<HttpSpec>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tcp: Option<TcpSpec>,
     /// The runner monitor's settings, its token masked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub github_runners: Option<GithubRunnersView>,
     /// The stored settings of a runner monitor (the token hint included).
-    #[serde(skip)]
     pub github_spec: Option<GithubRunnersSpec>,
 }
 
@@ -117,7 +112,7 @@ pub struct MonitorFilter {
 }
 
 /// One page of monitors.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct MonitorPage {
     pub monitors: Vec<MonitorView>,
     pub next_cursor: Option<String>,

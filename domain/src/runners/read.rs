@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::{OutageStatus, PageTag, RunnerStatus};
@@ -16,7 +15,7 @@ use crate::entities::{github_listings, github_runners, incidents};
 use crate::monitors::{Access, MonitorRef};
 
 /// A runner as the API and UI show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunnerView {
     pub id: Uuid,
     pub github_id: i64,
@@ -47,7 +46,7 @@ impl From<github_runners::Model> for RunnerView {
 }
 
 /// One outage of a runner, as the API, Slack and the UI show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutageView {
     /// Sequential per runner: 1, 2, 3 …
     pub number: i32,

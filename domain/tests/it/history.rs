@@ -154,7 +154,8 @@ async fn the_overview_counts_recent_checks_regions_and_failures() {
         check(db, m, now - Duration::seconds(40), Status::Up, 50).await;
         check(db, m, now - Duration::minutes(5), Status::Up, 50).await;
         check(db, m, now - Duration::minutes(30), Status::Down, 50).await;
-        let o = overview::overview(db, now).await.unwrap();
+        let admin = testing::user(db, Role::Admin).await.as_admin().expect("an admin");
+        let o = overview::overview(db, &admin, now).await.unwrap();
         assert_eq!(o.checks_last_minute, 2, "{}", test.url);
         assert_eq!(o.regions.len(), 1);
         assert_eq!((o.regions[0].region.as_str(), o.regions[0].checks), ("eu-west", 3));

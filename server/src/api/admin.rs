@@ -95,7 +95,7 @@ pub async fn update_user(
     Json(patch): Json<UserPatch>,
 ) -> Result<Envelope<AdminUserBody>, ApiError> {
     let changes = UserChanges { role: patch.role, disabled: patch.disabled };
-    let user = state.accounts.update_user(&admin, id, changes, &client).await?;
+    let user = state.accounts.update_user(admin.caller(), id, changes, &client).await?;
     Ok(Envelope::ok(user.into()))
 }
 
@@ -110,7 +110,7 @@ pub async fn delete_user(
     Client(client): Client,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<NoData>, ApiError> {
-    state.accounts.delete_user(&admin, id, &client).await?;
+    state.accounts.delete_user(admin.caller(), id, &client).await?;
     Ok(Envelope::ok(NoData).with_message("user deleted"))
 }
 
@@ -124,6 +124,6 @@ pub async fn invite(
     Client(client): Client,
     Json(body): Json<InvitationRequest>,
 ) -> Result<Envelope<InvitationBody>, ApiError> {
-    let invitation = state.accounts.invite(&admin, body.email.as_deref(), &client).await?;
+    let invitation = state.accounts.invite(admin.caller(), body.email.as_deref(), &client).await?;
     Ok(Envelope::created(invitation.into()))
 }

@@ -178,6 +178,23 @@ mod tests {
         }
     }
 
+    /// OpenAPI requires operation ids to be unique: generators name client
+    /// methods after them, and two `list`s would collide.
+    #[test]
+    fn every_operation_id_is_unique() {
+        let doc = document();
+        let mut seen = std::collections::HashMap::new();
+        for (path, mut item) in doc.paths.paths {
+            for operation in operations(&mut item) {
+                let id = operation.operation_id.clone().unwrap_or_default();
+                assert!(!id.is_empty(), "{path}: no operation id");
+                if let Some(other) = seen.insert(id.clone(), path.clone()) {
+                    panic!("operation id `{id}` on both {other} and {path}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_error_answer_is_problem_json_and_every_success_has_a_body() {
         let doc = document();

@@ -194,7 +194,7 @@ pub struct NotificationList {
 }
 
 /// A monitor's checks, newest first.
-#[utoipa::path(get, path = "/monitors/{id}/checks", tag = "monitors", params(MonitorId, Paging), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "monitor_checks", path = "/monitors/{id}/checks", tag = "monitors", params(MonitorId, Paging), security(("bearer" = [])),
     responses((status = 200, body = Envelope<CheckList>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn checks(
     State(state): State<AppState>,
@@ -234,7 +234,7 @@ pub async fn stats(
 }
 
 /// A monitor's incidents, newest first.
-#[utoipa::path(get, path = "/monitors/{id}/incidents", tag = "monitors", params(MonitorId, Paging), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "monitor_incidents", path = "/monitors/{id}/incidents", tag = "monitors", params(MonitorId, Paging), security(("bearer" = [])),
     responses((status = 200, body = Envelope<IncidentList>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn incidents(
     State(state): State<AppState>,
@@ -251,7 +251,7 @@ pub async fn incidents(
 }
 
 /// A monitor's notifications and their delivery, newest first.
-#[utoipa::path(get, path = "/monitors/{id}/notifications", tag = "monitors", params(MonitorId, Paging), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "monitor_notifications", path = "/monitors/{id}/notifications", tag = "monitors", params(MonitorId, Paging), security(("bearer" = [])),
     responses((status = 200, body = Envelope<NotificationList>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn notifications(
     State(state): State<AppState>,

@@ -119,7 +119,7 @@ impl IncidentList {
 }
 
 /// Incidents, newest first.
-#[utoipa::path(get, path = "/incidents", tag = "incidents", params(IncidentQuery), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "list_incidents", path = "/incidents", tag = "incidents", params(IncidentQuery), security(("bearer" = [])),
     responses((status = 200, body = Envelope<IncidentList>), (status = 422, body = ErrorBody, description = "a `status` other than open or resolved")))]
 pub async fn list(
     State(state): State<AppState>,
@@ -176,7 +176,7 @@ async fn timeline(
 }
 
 /// One incident with its timeline.
-#[utoipa::path(get, path = "/incidents/{id}", tag = "incidents", params(("id" = Uuid, Path, description = "The incident's id")), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "get_incident", path = "/incidents/{id}", tag = "incidents", params(("id" = Uuid, Path, description = "The incident's id")), security(("bearer" = [])),
     responses((status = 200, body = Envelope<IncidentDetail>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,

@@ -259,7 +259,7 @@ fn parse_status(raw: Option<&str>) -> Result<Option<Status>, ApiError> {
 }
 
 /// The caller's monitors, newest first.
-#[utoipa::path(get, path = "/monitors", tag = "monitors", params(ListQuery), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "list_monitors", path = "/monitors", tag = "monitors", params(ListQuery), security(("bearer" = [])),
     responses((status = 200, body = Envelope<MonitorList>),
               (status = 422, body = ErrorBody, description = "an unknown `status`")))]
 pub async fn list(
@@ -292,7 +292,7 @@ pub async fn list(
 }
 
 /// Creates a monitor.
-#[utoipa::path(post, path = "/monitors", tag = "monitors", request_body = MonitorRequest, security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "create_monitor", path = "/monitors", tag = "monitors", request_body = MonitorRequest, security(("bearer" = [])),
     responses((status = 201, body = Envelope<MonitorBody>),
               (status = 403, body = ErrorBody, description = "`quota_exceeded`: the user owns --max-monitors-per-user already"),
               (status = 404, body = ErrorBody, description = "a channel in `channel_ids` that is not the caller's"),
@@ -306,7 +306,7 @@ pub async fn create(
 }
 
 /// One monitor.
-#[utoipa::path(get, path = "/monitors/{id}", tag = "monitors", params(MonitorId), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "get_monitor", path = "/monitors/{id}", tag = "monitors", params(MonitorId), security(("bearer" = [])),
     responses((status = 200, body = Envelope<MonitorBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -317,7 +317,7 @@ pub async fn get(
 }
 
 /// Changes a monitor; absent fields stay as they are.
-#[utoipa::path(patch, path = "/monitors/{id}", tag = "monitors", params(MonitorId), request_body = MonitorRequest, security(("bearer" = [])),
+#[utoipa::path(patch, operation_id = "update_monitor", path = "/monitors/{id}", tag = "monitors", params(MonitorId), request_body = MonitorRequest, security(("bearer" = [])),
     responses((status = 200, body = Envelope<MonitorBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 422, body = ErrorBody, description = "a value out of range, e.g. `interval_seconds` below --min-interval for a non-admin")))]
 pub async fn update(
@@ -331,7 +331,7 @@ pub async fn update(
 }
 
 /// Deletes a monitor and its history.
-#[utoipa::path(delete, path = "/monitors/{id}", tag = "monitors", params(MonitorId), security(("bearer" = [])),
+#[utoipa::path(delete, operation_id = "delete_monitor", path = "/monitors/{id}", tag = "monitors", params(MonitorId), security(("bearer" = [])),
     responses((status = 200, body = Envelope<NoData>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,

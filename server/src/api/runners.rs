@@ -100,7 +100,7 @@ pub struct OutageQuery {
 }
 
 /// The runners a GitHub runner monitor has seen, by name (empty for other kinds).
-#[utoipa::path(get, path = "/monitors/{id}/runners", tag = "monitors",
+#[utoipa::path(get, operation_id = "list_runners", path = "/monitors/{id}/runners", tag = "monitors",
     params(("id" = Uuid, Path, description = "The monitor's id")), security(("bearer" = [])),
     responses((status = 200, body = Envelope<RunnerList>),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]

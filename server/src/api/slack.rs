@@ -92,7 +92,7 @@ pub struct CommandAnswer {
 }
 
 /// The caller's Slack integrations.
-#[utoipa::path(get, path = "/integrations/slack", tag = "integrations", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "list_slack_integrations", path = "/integrations/slack", tag = "integrations", security(("bearer" = [])),
     responses((status = 200, body = Envelope<IntegrationList>)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -104,7 +104,7 @@ pub async fn list(
 }
 
 /// Adds a Slack integration: a signing secret and the monitors it may query.
-#[utoipa::path(post, path = "/integrations/slack", tag = "integrations", request_body = IntegrationRequest, security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "create_slack_integration", path = "/integrations/slack", tag = "integrations", request_body = IntegrationRequest, security(("bearer" = [])),
     responses((status = 201, body = Envelope<IntegrationBody>), (status = 403, body = ErrorBody, description = "`quota_exceeded`: the user owns --max-slack-integrations-per-user already"), (status = 422, body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
@@ -115,7 +115,7 @@ pub async fn create(
 }
 
 /// One Slack integration.
-#[utoipa::path(get, path = "/integrations/slack/{id}", tag = "integrations", params(("id" = Uuid, Path, description = "The integration's id")), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "get_slack_integration", path = "/integrations/slack/{id}", tag = "integrations", params(("id" = Uuid, Path, description = "The integration's id")), security(("bearer" = [])),
     responses((status = 200, body = Envelope<IntegrationBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -126,7 +126,7 @@ pub async fn get(
 }
 
 /// Changes a Slack integration; absent fields stay.
-#[utoipa::path(patch, path = "/integrations/slack/{id}", tag = "integrations", params(("id" = Uuid, Path, description = "The integration's id")), request_body = IntegrationRequest, security(("bearer" = [])),
+#[utoipa::path(patch, operation_id = "update_slack_integration", path = "/integrations/slack/{id}", tag = "integrations", params(("id" = Uuid, Path, description = "The integration's id")), request_body = IntegrationRequest, security(("bearer" = [])),
     responses((status = 200, body = Envelope<IntegrationBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update(
     State(state): State<AppState>,
@@ -138,7 +138,7 @@ pub async fn update(
 }
 
 /// Deletes a Slack integration; its commands are refused from then on.
-#[utoipa::path(delete, path = "/integrations/slack/{id}", tag = "integrations", params(("id" = Uuid, Path, description = "The integration's id")), security(("bearer" = [])),
+#[utoipa::path(delete, operation_id = "delete_slack_integration", path = "/integrations/slack/{id}", tag = "integrations", params(("id" = Uuid, Path, description = "The integration's id")), security(("bearer" = [])),
     responses((status = 200, body = Envelope<NoData>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,

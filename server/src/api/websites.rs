@@ -57,7 +57,7 @@ pub struct NewWebsite {
 }
 
 /// The caller's websites (their HTTP monitors).
-#[utoipa::path(get, path = "/websites", tag = "websites", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "list_websites", path = "/websites", tag = "websites", security(("bearer" = [])),
     responses((status = 200, body = Envelope<WebsiteList>), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -78,7 +78,7 @@ pub async fn list(
 }
 
 /// Starts monitoring a URL (GET, expecting 200-399, every 60 s).
-#[utoipa::path(post, path = "/websites", tag = "websites", request_body = NewWebsite, security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "create_website", path = "/websites", tag = "websites", request_body = NewWebsite, security(("bearer" = [])),
     responses((status = 201, body = Envelope<Website>), (status = 400, body = ErrorBody, description = "not an http(s) URL of at most 2048 characters"),
               (status = 403, body = ErrorBody, description = "`quota_exceeded`: the user owns --max-monitors-per-user already"),
               (status = 409, body = ErrorBody, description = "the caller monitors this URL already")))]
@@ -102,7 +102,7 @@ pub struct WebsiteDetail {
 }
 
 /// One website with its active incident.
-#[utoipa::path(get, path = "/websites/{id}", tag = "websites", params(("id" = Uuid, Path, description = "The website's id")), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "get_website", path = "/websites/{id}", tag = "websites", params(("id" = Uuid, Path, description = "The website's id")), security(("bearer" = [])),
     responses((status = 200, body = Envelope<WebsiteDetail>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get(
     State(state): State<AppState>,
@@ -121,7 +121,7 @@ pub async fn get(
 }
 
 /// Stops monitoring a website and deletes its history.
-#[utoipa::path(delete, path = "/websites/{id}", tag = "websites", params(("id" = Uuid, Path, description = "The website's id")), security(("bearer" = [])),
+#[utoipa::path(delete, operation_id = "delete_website", path = "/websites/{id}", tag = "websites", params(("id" = Uuid, Path, description = "The website's id")), security(("bearer" = [])),
     responses((status = 200, body = Envelope<NoData>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn delete(
     State(state): State<AppState>,
@@ -160,7 +160,7 @@ pub struct ContractChecks {
 }
 
 /// A website's latest checks, newest first.
-#[utoipa::path(get, path = "/websites/{id}/checks", tag = "websites", params(("id" = Uuid, Path, description = "The website's id"), Limit), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "website_checks", path = "/websites/{id}/checks", tag = "websites", params(("id" = Uuid, Path, description = "The website's id"), Limit), security(("bearer" = [])),
     responses((status = 200, body = Envelope<ContractChecks>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn checks(
     State(state): State<AppState>,
@@ -265,7 +265,7 @@ pub struct ContractIncidents {
 }
 
 /// A website's incidents, newest first.
-#[utoipa::path(get, path = "/websites/{id}/incidents", tag = "websites", params(("id" = Uuid, Path, description = "The website's id"), Limit), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "website_incidents", path = "/websites/{id}/incidents", tag = "websites", params(("id" = Uuid, Path, description = "The website's id"), Limit), security(("bearer" = [])),
     responses((status = 200, body = Envelope<ContractIncidents>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn incidents(
     State(state): State<AppState>,
@@ -303,7 +303,7 @@ pub struct ContractNotifications {
 }
 
 /// A website's notifications and their delivery, newest first.
-#[utoipa::path(get, path = "/websites/{id}/notifications", tag = "websites", params(("id" = Uuid, Path, description = "The website's id"), Limit), security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "website_notifications", path = "/websites/{id}/notifications", tag = "websites", params(("id" = Uuid, Path, description = "The website's id"), Limit), security(("bearer" = [])),
     responses((status = 200, body = Envelope<ContractNotifications>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn notifications(
     State(state): State<AppState>,

@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, USER_AGENT};
 use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderMap};
-use domain::accounts::{ClientInfo, Principal};
+use domain::accounts::{AdminGrant, ClientInfo, Principal};
 use ipnet::IpNet;
 
 use crate::api::error::ApiError;
@@ -19,7 +19,7 @@ pub struct Auth(pub Principal);
 
 /// A signed-in admin; anyone else gets 403 (401 when not signed in).
 #[derive(Debug, Clone)]
-pub struct Admin(pub Principal);
+pub struct Admin(pub AdminGrant);
 
 /// The caller's address and user agent.
 #[derive(Debug, Clone)]
@@ -57,10 +57,10 @@ impl FromRequestParts<AppState> for Admin {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let Auth(principal) = Auth::from_request_parts(parts, state).await?;
-        if !principal.is_admin() {
-            return Err(ApiError::Forbidden("this needs the ADMIN role".into()));
-        }
-        Ok(Self(principal))
+        let grant = principal
+            .as_admin()
+            .ok_or_else(|| ApiError::Forbidden("this needs the ADMIN role".into()))?;
+        Ok(Self(grant))
     }
 }
 

@@ -39,15 +39,16 @@ pub fn AdminOverview() -> impl IntoView {
 
 #[component]
 fn Body(data: Overview) -> impl IntoView {
-    let c = data.counts;
+    let Overview { summary, monitors } = data;
+    let c = summary.monitors;
     view! {
         <dl class="figures tiles" data-testid="admin-figures">
             <div><dt>"Monitors"</dt><dd>{c.total}</dd></div>
             <div class="status-up"><dt>"Up"</dt><dd>{c.up}</dd></div>
             <div class="status-down"><dt>"Down"</dt><dd>{c.down}</dd></div>
             <div class="status-paused"><dt>"Paused"</dt><dd>{c.paused}</dd></div>
-            <div><dt>"Open incidents"</dt><dd data-testid="open-incidents">{data.open_incidents}</dd></div>
-            <div><dt>"Checks in the last minute"</dt><dd data-testid="checks-per-minute">{data.checks_last_minute}</dd></div>
+            <div><dt>"Open incidents"</dt><dd data-testid="open-incidents">{summary.open_incidents}</dd></div>
+            <div><dt>"Checks in the last minute"</dt><dd data-testid="checks-per-minute">{summary.checks_per_minute}</dd></div>
         </dl>
         <div class="grid-2">
             <section class="card" aria-labelledby="queues-title">
@@ -55,7 +56,7 @@ fn Body(data: Overview) -> impl IntoView {
                 <table>
                     <thead><tr><th scope="col">"Queue"</th><th scope="col">"Waiting jobs"</th></tr></thead>
                     <tbody>
-                        {data.queues.into_iter().map(|q| view! {
+                        {summary.queues.into_iter().map(|q| view! {
                             <tr data-testid="queue-row">
                                 <td>{q.queue}</td>
                                 <td>{q.depth.map_or_else(|| "unreachable".to_owned(), |d| d.to_string())}</td>
@@ -66,14 +67,14 @@ fn Body(data: Overview) -> impl IntoView {
             </section>
             <section class="card" aria-labelledby="regions-title">
                 <h2 id="regions-title">"Workers seen (last 10 min)"</h2>
-                {if data.regions.is_empty() {
+                {if summary.workers.is_empty() {
                     view! { <EmptyState><p>"No checks ran in the last ten minutes."</p></EmptyState> }.into_any()
                 } else {
                     view! {
                         <table>
                             <thead><tr><th scope="col">"Region"</th><th scope="col">"Checks"</th><th scope="col">"Last seen"</th></tr></thead>
                             <tbody>
-                                {data.regions.into_iter().map(|r| view! {
+                                {summary.workers.into_iter().map(|r| view! {
                                     <tr data-testid="region-row">
                                         <td>{r.region}</td>
                                         <td>{r.checks}</td>
@@ -89,16 +90,16 @@ fn Body(data: Overview) -> impl IntoView {
         </div>
         <section class="card" aria-labelledby="failures-title">
             <h2 id="failures-title">"Recent failures"</h2>
-            {if data.failures.is_empty() {
+            {if summary.recent_failures.is_empty() {
                 view! { <EmptyState><p>"No failed checks in the last day."</p></EmptyState> }.into_any()
             } else {
                 view! {
                     <table class="responsive">
                         <thead><tr><th scope="col">"Time"</th><th scope="col">"Monitor"</th><th scope="col">"Error"</th><th scope="col">"Region"</th></tr></thead>
                         <tbody>
-                            {data.failures.into_iter().map(|f| view! {
+                            {summary.recent_failures.into_iter().map(|f| view! {
                                 <tr data-testid="failure-row">
-                                    <td data-label="Time"><time datetime=f.at.iso title=f.at.text>{f.at.ago}</time></td>
+                                    <td data-label="Time"><time datetime=f.checked_at.iso title=f.checked_at.text>{f.checked_at.ago}</time></td>
                                     <td data-label="Monitor"><A href=format!("/monitors/{}", f.monitor_id)>{f.monitor_name}</A></td>
                                     <td data-label="Error" class="error-text">
                                         {f.error.or_else(|| f.http_status.map(|s| format!("HTTP {s}"))).unwrap_or_default()}
@@ -114,7 +115,7 @@ fn Body(data: Overview) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="all-monitors-title">
             <h2 id="all-monitors-title">"Every monitor"</h2>
-            {if data.monitors.is_empty() {
+            {if monitors.is_empty() {
                 view! { <EmptyState><p>"No one monitors anything yet."</p></EmptyState> }.into_any()
             } else {
                 view! {
@@ -130,7 +131,7 @@ fn Body(data: Overview) -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            {data.monitors.into_iter().map(|row| view! { <MonitorLine row/> }).collect_view()}
+                            {monitors.into_iter().map(|row| view! { <MonitorLine row/> }).collect_view()}
                         </tbody>
                     </table>
                 }

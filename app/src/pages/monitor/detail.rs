@@ -165,7 +165,7 @@ fn Summary(detail: MonitorDetail, actions: Actions) -> impl IntoView {
                         </div>
                     })
                     .collect_view()}
-                <div><dt>"Every"</dt><dd>{format!("{} s", detail.interval_seconds)}</dd></div>
+                <div><dt>"Every"</dt><dd>{detail.every}</dd></div>
                 <div><dt>"Timeout"</dt><dd>{format!("{} ms", detail.timeout_ms)}</dd></div>
                 <div>
                     <dt>"Down after"</dt>
