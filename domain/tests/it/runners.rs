@@ -399,7 +399,11 @@ async fn forgetting_a_runner_closes_its_outage_and_lists_in_full_next_time() {
             "already forgotten"
         );
         let a = outages(&testing::monitor_ref(db, monitor).await, "a", 10).await.unwrap();
-        assert_eq!((a.len(), a[0].status), (1, kinds::OutageStatus::Resolved), "the history stays, closed");
+        assert_eq!(
+            (a.len(), a[0].status),
+            (1, kinds::OutageStatus::Resolved),
+            "the history stays, closed"
+        );
         let names: Vec<String> = list_runners(&testing::monitor_ref(db, monitor).await)
             .await
             .unwrap()
