@@ -121,7 +121,7 @@ async fn saving_a_monitor_names_the_field_at_fault_then_creates_it() {
         let (status, detail) = app.rpc("monitor", &[("id", &id)], Some(&ann)).await;
         assert_eq!(status, 200, "{detail}");
         assert_eq!(detail["row"]["name"], "Docs");
-        assert_eq!(detail["interval_seconds"], 30);
+        assert_eq!(detail["every"], "30s");
         let bob = app.user("bob").await;
         let (status, _) = app.rpc("monitor", &[("id", &id)], Some(&bob)).await;
         assert_eq!(status, 403, "another user's monitor is refused");
