@@ -102,7 +102,11 @@ pub async fn http_monitor(
 }
 
 mod builders;
+mod channels;
+mod results;
 pub use builders::MonitorBuilder;
+pub use channels::ChannelBuilder;
+pub use results::{down, outage, record, result};
 /// Monitor `id` with write access (so every read too), granted through the
 /// access check to a fresh admin: what routes get, for tests of the reads.
 pub async fn monitor_ref(

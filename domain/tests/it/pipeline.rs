@@ -24,6 +24,9 @@ async fn owner(db: &DatabaseConnection) -> Uuid {
 }
 
 /// A monitor due now with two channels, confirmations 2, recoveries 1.
+/// Written by hand on purpose: these tests need it due at once and already
+/// up, while the service spreads first checks over the first minute and
+/// starts a monitor unknown.
 async fn monitor(db: &DatabaseConnection, owner: Uuid, channels_n: usize) -> Uuid {
     let id = Uuid::now_v7();
     let now = domain::pipeline::scheduling::to_millis(Utc::now() - Duration::seconds(1));

@@ -45,6 +45,8 @@ fn sample(start: DateTime<Utc>, k: i64) -> (DateTime<Utc>, Status, i32) {
     (at, status, latency)
 }
 
+/// History rows by hand, in bulk: the rollups read days of checks, which
+/// through the pipeline (a transaction each) would take minutes.
 async fn insert(db: &DatabaseConnection, monitor: Uuid, rows: &[(DateTime<Utc>, Status, i32)]) {
     let models: Vec<checks::ActiveModel> = rows
         .iter()
