@@ -10,6 +10,7 @@
 
 use crate::support;
 
+use domain::testing::{ChannelBuilder, MonitorBuilder};
 use jobs::testing::{Tripwire, STAND_IN_HOST};
 use serde_json::json;
 use support::{spawn_each, Spawn};
@@ -65,27 +66,15 @@ async fn no_outbound_path_reaches_a_denied_address_in_any_spelling() {
     };
     for app in spawn_each(opts).await {
         let token = app.user("guarded").await;
+        let id = |created: serde_json::Value| created["id"].as_str().unwrap().to_owned();
         let mut channels = Vec::new();
         for host in denied_hosts(v4.port(), v6.port()) {
-            let hook = json!({"name": "hook", "kind": "webhook", "webhook": {"url": format!("http://{host}/hook")}});
-            let slack = json!({"name": "slack", "kind": "slack", "slack": {"webhook_url": format!("https://{host}/services/T/B/X")}});
-            channels.push(
-                app.create(&token, ("/api/v1/channels", hook)).await["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned(),
-            );
-            channels.push(
-                app.create(&token, ("/api/v1/channels", slack)).await["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned(),
-            );
+            let hook = ChannelBuilder::webhook(&format!("http://{host}/hook"));
+            let slack = ChannelBuilder::slack(&format!("https://{host}/services/T/B/X"));
+            channels.push(id(app.create(&token, hook).await));
+            channels.push(id(app.create(&token, slack).await));
         }
-        let mail = json!({"name": "mail", "kind": "email", "email": {"to": ["ops@example.org"]}});
-        channels.push(
-            app.create(&token, ("/api/v1/channels", mail)).await["id"].as_str().unwrap().to_owned(),
-        );
+        channels.push(id(app.create(&token, ChannelBuilder::email(&["ops@example.org"])).await));
 
         // Test messages, through the API and the UI's server function.
         for id in &channels {
@@ -106,39 +95,18 @@ async fn no_outbound_path_reaches_a_denied_address_in_any_spelling() {
         targets.push(into_tripwire.clone());
         for (i, host) in targets.iter().enumerate() {
             let channel_ids = if i == 0 { channels.clone() } else { Vec::new() };
-            let http = json!({
-                "kind": "http", "interval_seconds": 1, "confirmations": 1,
-                "channel_ids": channel_ids, "http": {"url": format!("http://{host}/")}
-            });
-            monitors.push(
-                app.create(&token, ("/api/v1/monitors", http)).await["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned(),
-            );
-            let runners = json!({
-                "kind": "github_runners", "interval_seconds": 1, "confirmations": 1,
-                "github_runners": {"owner": "acme", "token": "ghp_guarded", "api_url": format!("http://{host}")}
-            });
-            monitors.push(
-                app.create(&token, ("/api/v1/monitors", runners)).await["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned(),
-            );
+            let http = MonitorBuilder::http(&format!("http://{host}/"))
+                .set("channel_ids", json!(channel_ids));
+            let runners = MonitorBuilder::github_runners("acme", None, &format!("http://{host}"))
+                .set("github_runners.token", json!("ghp_guarded"));
+            for monitor in [http, runners] {
+                monitors.push(id(app.create(&token, monitor.interval(1).confirmations(1)).await));
+            }
         }
         let tcp_hosts = ["127.0.0.1", "2130706433", "0x7f000001", "127.1", "localhost"];
-        for host in tcp_hosts.iter().map(|h| (*h, v4.port())).chain([("::1", v6.port())]) {
-            let tcp = json!({
-                "kind": "tcp", "interval_seconds": 1, "confirmations": 1,
-                "tcp": {"host": host.0, "port": host.1}
-            });
-            monitors.push(
-                app.create(&token, ("/api/v1/monitors", tcp)).await["id"]
-                    .as_str()
-                    .unwrap()
-                    .to_owned(),
-            );
+        for (host, port) in tcp_hosts.iter().map(|h| (*h, v4.port())).chain([("::1", v6.port())]) {
+            let tcp = MonitorBuilder::tcp(host, port).interval(1).confirmations(1);
+            monitors.push(id(app.create(&token, tcp).await));
         }
         for id in &monitors {
             let down = app

@@ -9,6 +9,7 @@ use crate::support;
 
 use std::time::Duration;
 
+use domain::testing::{ChannelBuilder, MonitorBuilder};
 use jobs::testing::{smtp_stand_in, verify_standard_webhook, Recorder};
 use serde_json::{json, Value};
 use support::{eventually, spawn_each, spawn_sqlite, Spawn};
@@ -42,27 +43,22 @@ async fn a_target_going_down_opens_one_incident_notifies_every_channel_and_recov
         let mails_before = mails.lock().unwrap().len();
         let token = app.user("ops").await;
 
-        let slack_channel = app.create(&token, ("/api/v1/channels", json!({"name": "ops-slack", "kind": "slack", "slack": {"webhook_url": slack.url}})))
-        .await;
-        let hook_channel = app
-            .create(
-                &token,
-                (
-                    "/api/v1/channels",
-                    json!({"name": "ops-hook", "kind": "webhook", "webhook": {"url": hook.url}}),
-                ),
-            )
-            .await;
+        let slack_channel =
+            app.create(&token, ChannelBuilder::slack(&slack.url).name("ops-slack")).await;
+        let hook_channel =
+            app.create(&token, ChannelBuilder::webhook(&hook.url).name("ops-hook")).await;
         let secret = hook_channel["webhook"]["secret"].as_str().unwrap().to_owned();
-        let email_channel = app.create(&token, ("/api/v1/channels", json!({"name": "ops-mail", "kind": "email", "email": {"to": ["oncall@example.org"]}})))
-        .await;
-        let monitor = app.create(&token, ("/api/v1/monitors", json!({
-                "name": "Local target", "kind": "http", "interval_seconds": 1, "timeout_ms": 5000,
-                "confirmations": 2, "recoveries": 1,
-                "channel_ids": [slack_channel["id"], hook_channel["id"], email_channel["id"]],
-                "http": {"url": target.url}
-            })))
-        .await;
+        let mail = ChannelBuilder::email(&["oncall@example.org"]).name("ops-mail");
+        let email_channel = app.create(&token, mail).await;
+        let channels = [&slack_channel, &hook_channel, &email_channel].map(|c| c["id"].clone());
+        let local = MonitorBuilder::http(&target.url)
+            .name("Local target")
+            .interval(1)
+            .timeout_ms(5000)
+            .confirmations(2)
+            .recoveries(1)
+            .set("channel_ids", json!(channels));
+        let monitor = app.create(&token, local).await;
         let id = monitor["id"].as_str().unwrap();
         let path = format!("/api/v1/monitors/{id}");
 
@@ -148,29 +144,12 @@ async fn a_channel_failing_once_is_retried_and_one_always_failing_is_marked_fail
     let broken = Recorder::start("/broken").await;
     broken.set_status(502);
     let token = app.user("ops").await;
-    let flaky_channel = app
-        .create(
-            &token,
-            (
-                "/api/v1/channels",
-                json!({"name": "flaky", "kind": "webhook", "webhook": {"url": flaky.url}}),
-            ),
-        )
-        .await;
-    let broken_channel = app
-        .create(
-            &token,
-            (
-                "/api/v1/channels",
-                json!({"name": "broken", "kind": "webhook", "webhook": {"url": broken.url}}),
-            ),
-        )
-        .await;
-    let monitor = app.create(&token, ("/api/v1/monitors", json!({
-            "kind": "http", "interval_seconds": 1, "confirmations": 1, "timeout_ms": 5000,
-            "channel_ids": [flaky_channel["id"], broken_channel["id"]], "http": {"url": target.url}
-        })))
-    .await;
+    let flaky_channel = app.create(&token, ChannelBuilder::webhook(&flaky.url).name("flaky")).await;
+    let broken_channel =
+        app.create(&token, ChannelBuilder::webhook(&broken.url).name("broken")).await;
+    let channels = [&flaky_channel, &broken_channel].map(|c| c["id"].clone());
+    let watched = MonitorBuilder::http(&target.url).interval(1).confirmations(1).timeout_ms(5000);
+    let monitor = app.create(&token, watched.set("channel_ids", json!(channels))).await;
     let path = format!("/api/v1/monitors/{}", monitor["id"].as_str().unwrap());
     app.wait_for(&token, &path, |m| m["status"] == "up").await;
     target.set_status(500);
@@ -203,10 +182,8 @@ async fn a_loopback_target_that_is_not_allowed_is_refused_without_a_connection()
         spawn_sqlite(Spawn { pipeline: true, guard_loopback: true, ..Default::default() }).await;
     let target = Recorder::start("/private").await;
     let token = app.user("ops").await;
-    let monitor = app.create(&token, ("/api/v1/monitors", json!({
-            "kind": "http", "interval_seconds": 1, "confirmations": 1, "http": {"url": target.url}
-        })))
-    .await;
+    let looped = MonitorBuilder::http(&target.url).interval(1).confirmations(1);
+    let monitor = app.create(&token, looped).await;
     let path = format!("/api/v1/monitors/{}", monitor["id"].as_str().unwrap());
     let down = app.wait_for(&token, &path, |m| m["status"] == "down").await;
     let error = down["last_error"].as_str().unwrap();
@@ -230,10 +207,8 @@ async fn the_scheduler_stops_claiming_while_the_check_queue_is_full() {
     {
         let admin = app.admin_token().await;
         for n in 0..250 {
-            let body = json!({"name": format!("site {n}"), "kind": "http", "interval_seconds": 1,
-                "http": {"url": format!("https://site{n}.example.org/")}});
-            let (status, body) = app.post("/api/v1/monitors", body, Some(&admin)).await;
-            assert_eq!(status, 201, "{body}");
+            let site = MonitorBuilder::http(&format!("https://site{n}.example.org/")).interval(1);
+            app.create(&admin, site).await;
         }
         let depth = || async {
             let (_, body) = app.get("/api/v1/admin/overview", Some(&admin)).await;

@@ -8,6 +8,7 @@
 
 use crate::support;
 
+use domain::testing::{ChannelBuilder, MonitorBuilder};
 use jobs::testing::Recorder;
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
@@ -22,12 +23,14 @@ async fn runner_monitor(
     github: &GithubStandIn,
     channels: Value,
 ) -> String {
-    let monitor = app.create(token, ("/api/v1/monitors", json!({
-            "name": "CI runners", "kind": "github_runners", "interval_seconds": 1,
-            "confirmations": 1, "recoveries": 1, "channel_ids": channels,
-            "github_runners": {"owner": "acme", "repo": "api", "token": TOKEN, "api_url": github.url}
-        })))
-    .await;
+    let runners = MonitorBuilder::github_runners("acme", Some("api"), &github.url)
+        .name("CI runners")
+        .interval(1)
+        .confirmations(1)
+        .recoveries(1)
+        .set("channel_ids", channels)
+        .set("github_runners.token", json!(TOKEN));
+    let monitor = app.create(token, runners).await;
     assert_eq!(monitor["github_runners"]["token"], "…WXYZ", "{monitor}");
     assert!(!monitor.to_string().contains(TOKEN), "the token is never returned");
     monitor["id"].as_str().unwrap().to_owned()
@@ -88,8 +91,8 @@ async fn runner_outages_open_number_and_resolve_and_alert_slack() {
         let github = GithubStandIn::start(TOKEN, 150).await;
         let slack = Recorder::start("/services/T000/B000/XXXX").await;
         let token = app.user("ops").await;
-        let channel = app.create(&token, ("/api/v1/channels", json!({"name": "ci-alerts", "kind": "slack", "slack": {"webhook_url": slack.url}})))
-        .await;
+        let alerts = ChannelBuilder::slack(&slack.url).name("ci-alerts");
+        let channel = app.create(&token, alerts).await;
         let id = runner_monitor(&app, &token, &github, json!([channel["id"]])).await;
         let monitor_path = format!("/api/v1/monitors/{id}");
         let runners_path = format!("{monitor_path}/runners");
