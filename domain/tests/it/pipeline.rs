@@ -301,6 +301,8 @@ async fn a_down_change_with_an_incident_already_open_is_consumed_without_a_secon
         record_result(db, &result(id, 1_000, Status::Down)).await.unwrap();
         let change =
             record_result(db, &result(id, 2_000, Status::Down)).await.unwrap().change().unwrap();
+        // An open incident no change of this monitor made, by hand on purpose:
+        // the conflict is what is tested.
         incidents::ActiveModel {
             id: Set(Uuid::new_v4()),
             monitor_id: Set(id),
