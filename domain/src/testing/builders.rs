@@ -1,95 +1,98 @@
 //! Builders that make test data through the services, never as hand-built
 //! rows: a test gets exactly what a client creating the same thing would get,
-//! validation and sealing included.
+//! validation and sealing included. Each builder holds the request a client
+//! would send, so the same builder also drives the API
+//! (`TestApp::create` in the server's tests posts [`MonitorBuilder::json`]).
 //!
 //! ```ignore
 //! let monitor = MonitorBuilder::http("https://example.org/").confirmations(2).create(&db, &owner).await;
 //! ```
 
 use sea_orm::DatabaseConnection;
+use serde_json::{json, Value};
 use uuid::Uuid;
 
 use crate::accounts::Principal;
 use crate::channels::EncryptionKey;
-use crate::monitors::{
-    GithubRunnersInput, HttpInput, MonitorError, MonitorInput, MonitorService, MonitorView, TcpSpec,
-};
+use crate::monitors::{MonitorError, MonitorInput, MonitorService, MonitorView};
 
 /// A monitor to create, with the defaults of the API for anything not set.
 #[derive(Clone)]
 pub struct MonitorBuilder {
-    input: MonitorInput,
+    /// The body of `POST /api/v1/monitors`.
+    body: Value,
     key: Option<EncryptionKey>,
 }
 
 impl MonitorBuilder {
-    fn with(input: MonitorInput) -> Self {
-        Self { input, key: None }
+    fn with(kind: &str, block: Value) -> Self {
+        let name = format!("monitor {}", Uuid::new_v4().simple());
+        Self { body: json!({ "name": name, "kind": kind, kind: block }), key: None }
     }
 
     /// A GET of `url` expecting 2xx/3xx.
     pub fn http(url: &str) -> Self {
-        Self::with(MonitorInput {
-            http: Some(HttpInput { url: Some(url.into()), ..Default::default() }),
-            ..Default::default()
-        })
+        Self::with("http", json!({ "url": url }))
     }
 
     /// A TCP connect to `host:port`.
     pub fn tcp(host: &str, port: u16) -> Self {
-        Self::with(MonitorInput {
-            tcp: Some(TcpSpec { host: host.into(), port }),
-            ..Default::default()
-        })
+        Self::with("tcp", json!({ "host": host, "port": port }))
     }
 
     /// The self-hosted runners of `owner/repo` (`repo` `None`: the
     /// organisation's) on the GitHub API at `api_url`.
     pub fn github_runners(owner: &str, repo: Option<&str>, api_url: &str) -> Self {
-        Self::with(MonitorInput {
-            github_runners: Some(GithubRunnersInput {
-                owner: Some(owner.into()),
-                repo: Some(repo.map(str::to_owned)),
-                token: Some("ghp_test_token_0123456789".into()),
-                api_url: Some(api_url.into()),
+        Self::with(
+            "github_runners",
+            json!({
+                "owner": owner, "repo": repo, "token": "ghp_test_token_0123456789",
+                "api_url": api_url,
             }),
-            ..Default::default()
-        })
+        )
     }
 
-    pub fn name(mut self, name: &str) -> Self {
-        self.input.name = Some(name.into());
+    /// Sets any field of the request; a dotted path reaches into a block
+    /// (`set("http.keyword", json!("ok"))`, `set("github_runners.token", …)`).
+    pub fn set(mut self, path: &str, value: Value) -> Self {
+        let mut at = &mut self.body;
+        let mut parts = path.split('.').peekable();
+        while let Some(part) = parts.next() {
+            if parts.peek().is_none() {
+                at[part] = value;
+                break;
+            }
+            at = &mut at[part];
+        }
         self
     }
 
-    pub fn interval(mut self, seconds: i64) -> Self {
-        self.input.interval_seconds = Some(seconds);
-        self
+    pub fn name(self, name: &str) -> Self {
+        self.set("name", json!(name))
     }
 
-    pub fn timeout_ms(mut self, ms: i64) -> Self {
-        self.input.timeout_ms = Some(ms);
-        self
+    pub fn interval(self, seconds: i64) -> Self {
+        self.set("interval_seconds", json!(seconds))
     }
 
-    pub fn confirmations(mut self, n: i64) -> Self {
-        self.input.confirmations = Some(n);
-        self
+    pub fn timeout_ms(self, ms: i64) -> Self {
+        self.set("timeout_ms", json!(ms))
     }
 
-    pub fn recoveries(mut self, n: i64) -> Self {
-        self.input.recoveries = Some(n);
-        self
+    pub fn confirmations(self, n: i64) -> Self {
+        self.set("confirmations", json!(n))
     }
 
-    pub fn channels(mut self, ids: &[Uuid]) -> Self {
-        self.input.channel_ids = Some(ids.to_vec());
-        self
+    pub fn recoveries(self, n: i64) -> Self {
+        self.set("recoveries", json!(n))
     }
 
-    pub fn paused(mut self) -> Self {
-        self.input.paused = Some(true);
-        self
+    pub fn channels(self, ids: &[Uuid]) -> Self {
+        self.set("channel_ids", json!(ids))
+    }
+
+    pub fn paused(self) -> Self {
+        self.set("paused", json!(true))
     }
 
     /// The key that seals the monitor's secrets; a new one if not given.
@@ -99,9 +102,14 @@ impl MonitorBuilder {
         self
     }
 
-    /// The request as a client would send it.
+    /// The request body as a client would send it to the API.
+    pub fn json(&self) -> Value {
+        self.body.clone()
+    }
+
+    /// The request as the service receives it, parsed as the API parses it.
     pub fn input(&self) -> MonitorInput {
-        self.input.clone()
+        serde_json::from_value(self.body.clone()).expect("the builder makes a readable request")
     }
 
     /// Creates the monitor through [`MonitorService::create`]; the error a
@@ -111,12 +119,8 @@ impl MonitorBuilder {
         db: &DatabaseConnection,
         owner: &Principal,
     ) -> Result<MonitorView, MonitorError> {
-        let key = self.key.unwrap_or_else(EncryptionKey::generate);
-        let mut input = self.input;
-        if input.name.is_none() {
-            input.name = Some(format!("monitor {}", Uuid::new_v4().simple()));
-        }
-        MonitorService::new(db.clone(), &key).create(owner, input).await
+        let key = self.key.clone().unwrap_or_else(EncryptionKey::generate);
+        MonitorService::new(db.clone(), &key).create(owner, self.input()).await
     }
 
     /// Creates the monitor, panicking (the test fails) if the service refuses.

@@ -67,7 +67,10 @@ pub async fn all_backends() -> Vec<TestDb> {
     dbs
 }
 
-/// A user with `role`, stored, as the principal services take.
+/// A user with `role`, stored, as the principal services take. The row is
+/// written here rather than through sign-up on purpose: sign-up hashes a
+/// password (argon2, 19 MiB, slow in a debug build), which hundreds of tests would
+/// pay for a user none of them signs in as.
 pub async fn user(
     db: &DatabaseConnection,
     role: crate::accounts::Role,
@@ -102,7 +105,11 @@ pub async fn http_monitor(
 }
 
 mod builders;
+mod channels;
+mod results;
 pub use builders::MonitorBuilder;
+pub use channels::ChannelBuilder;
+pub use results::{down, outage, record, result};
 /// Monitor `id` with write access (so every read too), granted through the
 /// access check to a fresh admin: what routes get, for tests of the reads.
 pub async fn monitor_ref(

@@ -130,7 +130,8 @@ mod claiming {
     use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
     use uuid::Uuid;
 
-    /// A monitor of `owner` due `ago` seconds ago.
+    /// A monitor of `owner` due `ago` seconds ago: a past due time the
+    /// service never sets, hence the row by hand.
     async fn due_monitor(db: &DatabaseConnection, owner: Uuid, ago: i64) -> Uuid {
         let id = Uuid::now_v7();
         let due = domain::pipeline::scheduling::to_millis(Utc::now() - Duration::seconds(ago));
@@ -342,6 +343,7 @@ mod remote_text {
             let state = monitor_state::Entity::find_by_id(monitor).one(db).await.unwrap().unwrap();
             bounded(state.last_error);
 
+            // A delivery in flight, by hand: the attempt's error is what is checked.
             let id = Uuid::now_v7();
             notifications::ActiveModel {
                 id: Set(id),

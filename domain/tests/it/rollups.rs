@@ -10,10 +10,10 @@ use domain::accounts::Role;
 use domain::entities::{check_rollups, checks, rollup_watermarks};
 use domain::history::stats::{self, StatsWindow as Window};
 use domain::history::summary;
-use domain::monitors::{HttpSpec, MonitorInput, MonitorService, Status};
+use domain::monitors::Status;
 use domain::pipeline::retention::{prune_batch, Retention};
 use domain::rollups::{roll_up_batch, Resolution, Watermarks};
-use domain::testing;
+use domain::testing::{self, MonitorBuilder};
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
@@ -21,14 +21,8 @@ use uuid::Uuid;
 
 async fn monitor(db: &DatabaseConnection) -> Uuid {
     let owner = testing::user(db, Role::User).await;
-    let input = MonitorInput {
-        name: Some("target".into()),
-        paused: Some(true),
-        http: Some(HttpSpec::get("https://example.org/").unwrap().into()),
-        ..Default::default()
-    };
-    let key = domain::channels::EncryptionKey::generate();
-    MonitorService::new(db.clone(), &key).create(&owner, input).await.unwrap().id
+    let target = MonitorBuilder::http("https://example.org/").name("target").paused();
+    target.create(db, &owner).await.id
 }
 
 /// The k-th check of a generated history: every fifth minute, some down
@@ -45,6 +39,8 @@ fn sample(start: DateTime<Utc>, k: i64) -> (DateTime<Utc>, Status, i32) {
     (at, status, latency)
 }
 
+/// History rows by hand, in bulk: the rollups read days of checks, which
+/// through the pipeline (a transaction each) would take minutes.
 async fn insert(db: &DatabaseConnection, monitor: Uuid, rows: &[(DateTime<Utc>, Status, i32)]) {
     let models: Vec<checks::ActiveModel> = rows
         .iter()

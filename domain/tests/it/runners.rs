@@ -7,76 +7,29 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::{Duration, Utc};
-use domain::entities::{incidents, monitor_state, monitors, users};
-use domain::monitors::Status;
+use domain::accounts::Role;
+use domain::entities::{incidents, monitor_state, monitors};
+use domain::monitors::{Status, GITHUB_API};
 use domain::pipeline::incidents::apply_status_change;
 use domain::pipeline::retention::{prune_batch, Retention};
 use domain::runners::{
     forget_runner, list_runners, outages, record_listing, ListedRunner, ListingOutcome,
     ListingResult, PageTag, RunnerStatus,
 };
-use domain::testing;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
-};
+use domain::testing::{self, MonitorBuilder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use uuid::Uuid;
 
-async fn runner_monitor(db: &DatabaseConnection, confirmations: i32) -> Uuid {
-    let owner = Uuid::new_v4();
-    let now = Utc::now();
-    users::ActiveModel {
-        id: Set(owner),
-        email: Set(format!("{owner}@example.org")),
-        password_hash: Set("x".into()),
-        role: Set(kinds::Role::User),
-        disabled: Set(false),
-        token_version: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    let id = Uuid::now_v7();
-    monitors::ActiveModel {
-        id: Set(id),
-        owner_id: Set(owner),
-        name: Set("runners".into()),
-        kind: Set(kinds::MonitorKind::GithubRunners),
-        target: Set("github.com/acme/api".into()),
-        config: Set(
-            r#"{"owner":"acme","repo":"api","api_url":"https://api.github.com","token_hint":"…"}"#
-                .into(),
-        ),
-        interval_seconds: Set(300),
-        timeout_ms: Set(10_000),
-        confirmations: Set(confirmations),
-        recoveries: Set(1),
-        paused: Set(false),
-        next_check_at: Set(domain::pipeline::scheduling::to_millis(now)),
-        created_at: Set(now),
-        updated_at: Set(now),
-        secret: Set(None),
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    monitor_state::ActiveModel {
-        monitor_id: Set(id),
-        status: Set(kinds::Status::Unknown),
-        status_since: Set(now),
-        last_checked_at: Set(None),
-        last_latency_ms: Set(None),
-        last_error: Set(None),
-        consecutive_failures: Set(0),
-        consecutive_successes: Set(0),
-        last_check_seq: Set(0),
-    }
-    .insert(db)
-    .await
-    .unwrap();
-    id
+/// A runner monitor of `acme/api` with `confirmations`, made through the
+/// monitor service (state `unknown`, as a new monitor has).
+async fn runner_monitor(db: &DatabaseConnection, confirmations: i64) -> Uuid {
+    let owner = testing::user(db, Role::User).await;
+    MonitorBuilder::github_runners("acme", Some("api"), GITHUB_API)
+        .interval(300)
+        .confirmations(confirmations)
+        .create(db, &owner)
+        .await
+        .id
 }
 
 fn runner(name: &str, status: RunnerStatus) -> ListedRunner {

@@ -7,6 +7,7 @@
 
 use crate::support;
 
+use domain::testing::{ChannelBuilder, MonitorBuilder};
 use serde_json::{json, Value};
 use support::{spawn_beside, spawn_each, spawn_sqlite, Spawn, TestApp, PASSWORD};
 
@@ -101,23 +102,8 @@ async fn two_serve_processes_on_one_database_share_the_sign_in_limits() {
     }
 }
 
-/// Sends `method path` with a bearer token and an optional JSON body.
-async fn call(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut req = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    req.send().await.unwrap()
-}
-
 fn monitor_body(n: usize) -> Value {
-    json!({"name": format!("site {n}"), "kind": "http", "http": {"url": format!("https://example.org/{n}")}})
+    MonitorBuilder::http(&format!("https://example.org/{n}")).name(&format!("site {n}")).json()
 }
 
 #[tokio::test]
@@ -130,10 +116,8 @@ async fn quotas_are_refused_with_403_naming_the_quota_and_admins_are_exempt() {
     for app in spawn_each(Spawn { args, ..Default::default() }).await {
         let user = app.user("quinn").await;
         let admin = app.admin_token().await;
-        let channel = |n: usize| {
-            json!({"name": format!("hook {n}"), "kind": "webhook",
-                   "webhook": {"url": format!("https://example.org/hook/{n}")}})
-        };
+        let channel =
+            |n: usize| ChannelBuilder::webhook(&format!("https://example.org/hook/{n}")).json();
         let integration = |n: usize| json!({"name": format!("slack {n}"), "signing_secret": format!("secret-{n}-0123456789")});
         for (path, body, setting) in [
             ("/api/v1/monitors", monitor_body as fn(usize) -> Value, "--max-monitors-per-user"),
@@ -185,20 +169,17 @@ async fn channel_tests_are_throttled_per_channel_and_per_user_with_retry_after()
         let mut ids = Vec::new();
         for n in 0..2 {
             // Nothing listens there: the test answers "not delivered", still a 200.
-            let body = json!({"name": format!("hook {n}"), "kind": "webhook",
-                              "webhook": {"url": format!("http://127.0.0.2:9/hook/{n}")}});
-            let (status, created) = app.post("/api/v1/channels", body, Some(&user)).await;
-            assert_eq!(status, 201, "{created}");
-            ids.push(created["data"]["id"].as_str().unwrap().to_owned());
+            let hook = ChannelBuilder::webhook(&format!("http://127.0.0.2:9/hook/{n}"));
+            ids.push(app.create(&user, hook).await["id"].as_str().unwrap().to_owned());
         }
         let test = |id: &str| format!("/api/v1/channels/{id}/test");
+        let post = reqwest::Method::POST;
         for _ in 0..2 {
-            assert_eq!(
-                call(&app, reqwest::Method::POST, &test(&ids[0]), &user, None).await.status(),
-                200
-            );
+            assert_eq!(app.send(post.clone(), &test(&ids[0]), None, Some(&user)).await.0, 200);
         }
-        let refused = call(&app, reqwest::Method::POST, &test(&ids[0]), &user, None).await;
+        // The one call that needs the headers.
+        let refused =
+            app.client.post(app.url(&test(&ids[0]))).bearer_auth(&user).send().await.unwrap();
         assert_eq!(refused.status(), 429, "the channel's limit");
         let retry: u64 = refused.headers()["retry-after"].to_str().unwrap().parse().unwrap();
         assert!((1..=600).contains(&retry), "{retry}");
@@ -209,9 +190,8 @@ async fn channel_tests_are_throttled_per_channel_and_per_user_with_retry_after()
         assert_eq!(status, 429);
         // The other channel has room; the user has one test left, then the
         // user's limit refuses.
-        let post = reqwest::Method::POST;
-        assert_eq!(call(&app, post.clone(), &test(&ids[1]), &user, None).await.status(), 200);
-        assert_eq!(call(&app, post, &test(&ids[1]), &user, None).await.status(), 429, "the user's");
+        assert_eq!(app.send(post.clone(), &test(&ids[1]), None, Some(&user)).await.0, 200);
+        assert_eq!(app.send(post, &test(&ids[1]), None, Some(&user)).await.0, 429, "the user's");
     }
 }
 
@@ -279,12 +259,17 @@ async fn disabling_a_user_stops_their_slack_integration_until_re_enabled() {
         assert_eq!(app.post("/api/v1/integrations/slack", body, Some(&user)).await.0, 201);
         let path = format!("/api/v1/admin/users/{id}");
         let disable = |disabled: bool| {
-            call(&app, reqwest::Method::PATCH, &path, &admin, Some(json!({"disabled": disabled})))
+            app.send(
+                reqwest::Method::PATCH,
+                &path,
+                Some(json!({"disabled": disabled})),
+                Some(&admin),
+            )
         };
-        assert_eq!(disable(true).await.status(), 200);
+        assert_eq!(disable(true).await.0, 200);
         let now = chrono::Utc::now().timestamp();
         assert_eq!(slack_command(&app, now, "one", 0).await.0, 401, "a disabled owner's");
-        assert_eq!(disable(false).await.status(), 200);
+        assert_eq!(disable(false).await.0, 200);
         assert_eq!(slack_command(&app, now, "two", 0).await.0, 200, "answers again");
     }
 }

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+use crate::support;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -67,14 +69,12 @@ async fn the_binary_serves_the_embedded_default_and_stops_on_sigterm() {
     )]
     let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
     let base = format!("http://127.0.0.1:{port}");
-    let started = Instant::now();
-    loop {
-        if client.get(format!("{base}/healthz")).send().await.is_ok() {
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(30), "the binary did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (health, http) = (format!("{base}/healthz"), &client);
+    support::eventually("the binary answers /healthz", move || {
+        let health = health.clone();
+        async move { http.get(health).send().await.ok().map(|_| ()) }
+    })
+    .await;
     for path in ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.json", "/api/v1/health"] {
         let status = client.get(format!("{base}{path}")).send().await.unwrap().status();
         assert_eq!(status, 200, "{path}");

@@ -12,43 +12,15 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use base64::Engine;
 use domain::entities::channels;
+use domain::testing::ChannelBuilder;
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
-use support::{spawn_all, spawn_sqlite, Spawn, TestApp};
+use support::{spawn_all, spawn_sqlite, Spawn};
 
-const PASSWORD: &str = "correct horse battery";
 const SLACK_URL: &str = "https://hooks.slack.com/services/T0001/B0002/s3cr3tT0k3nXXXX";
 
-/// Any method with a JSON body (or none) and a bearer token.
-async fn call(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-    token: &str,
-) -> (u16, Value) {
-    let mut request = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
-}
-
-/// A new user's access token.
-async fn user(app: &TestApp, email: &str) -> String {
-    app.signup(email, PASSWORD).await;
-    app.signin(email, PASSWORD).await.0
-}
-
-async fn create(app: &TestApp, token: &str, body: Value) -> Value {
-    let (status, created) = app.post("/api/v1/channels", body, Some(token)).await;
-    assert_eq!(status, 201, "{}: {created}", app.backend);
-    created["data"].clone()
-}
-
-fn slack_body() -> Value {
-    json!({"name": "Ops Slack", "kind": "slack", "slack": {"webhook_url": SLACK_URL}})
+fn slack() -> ChannelBuilder {
+    ChannelBuilder::slack(SLACK_URL).name("Ops Slack")
 }
 
 /// A local HTTP receiver answering `status` and recording each request.
@@ -71,8 +43,8 @@ async fn receiver(status: u16) -> (String, Arc<Mutex<Vec<(HeaderMap, Bytes)>>>) 
 #[tokio::test]
 async fn channels_can_be_created_listed_read_changed_and_deleted() {
     for app in spawn_all().await {
-        let token = user(&app, "owner@example.org").await;
-        let created = create(&app, &token, slack_body()).await;
+        let token = app.user("owner").await;
+        let created = app.create(&token, slack()).await;
         let id = created["id"].as_str().unwrap().to_owned();
         assert_eq!(created["kind"], "slack");
         assert_eq!(created["name"], "Ops Slack");
@@ -92,12 +64,12 @@ async fn channels_can_be_created_listed_read_changed_and_deleted() {
         let patch = json!({"name": "Renamed", "kind": "slack",
             "slack": {"webhook_url": "https://hooks.slack.com/services/T9/B9/newtokenYYYY"}});
         let (status, patched) =
-            call(&app, reqwest::Method::PATCH, &path, Some(patch), &token).await;
+            app.send(reqwest::Method::PATCH, &path, Some(patch), Some(&token)).await;
         assert_eq!(status, 200, "{patched}");
         assert_eq!(patched["data"]["name"], "Renamed");
         assert_eq!(patched["data"]["slack"]["webhook_url"], "https://hooks.slack.com/…YYYY");
 
-        let (status, _) = call(&app, reqwest::Method::DELETE, &path, None, &token).await;
+        let (status, _) = app.send(reqwest::Method::DELETE, &path, None, Some(&token)).await;
         assert_eq!(status, 200);
         let (status, gone) = app.get(&path, Some(&token)).await;
         assert_eq!((status, &gone["code"]), (404, &json!("not_found")));
@@ -107,7 +79,7 @@ async fn channels_can_be_created_listed_read_changed_and_deleted() {
 #[tokio::test]
 async fn a_generated_webhook_secret_is_returned_once_and_never_again() {
     for app in spawn_all().await {
-        let token = user(&app, "hooks@example.org").await;
+        let token = app.user("hooks").await;
         let (url, _) = receiver(200).await;
         let (status, body) = app
             .post(
@@ -142,15 +114,11 @@ async fn a_generated_webhook_secret_is_returned_once_and_never_again() {
 #[tokio::test]
 async fn a_secret_given_on_create_is_only_ever_shown_masked() {
     let app = spawn_sqlite(Spawn::default()).await;
-    let token = user(&app, "given@example.org").await;
+    let token = app.user("given").await;
     let secret = format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode([9u8; 32]));
-    let created = create(
-        &app,
-        &token,
-        json!({"name": "Hook", "kind": "webhook",
-               "webhook": {"url": "https://example.org/hook", "secret": secret}}),
-    )
-    .await;
+    let created = app
+        .create(&token, ChannelBuilder::webhook("https://example.org/hook").secret(&secret))
+        .await;
     assert_ne!(created["webhook"]["secret"], secret.as_str());
     assert!(created["webhook"]["secret"].as_str().unwrap().starts_with("whsec_…"));
 }
@@ -158,8 +126,8 @@ async fn a_secret_given_on_create_is_only_ever_shown_masked() {
 #[tokio::test]
 async fn secrets_are_encrypted_in_the_database() {
     for app in spawn_all().await {
-        let token = user(&app, "crypto@example.org").await;
-        create(&app, &token, slack_body()).await;
+        let token = app.user("crypto").await;
+        app.create(&token, slack()).await;
         let rows = channels::Entity::find().all(&app.db.db).await.unwrap();
         assert_eq!(rows.len(), 1);
         let row = &rows[0];
@@ -175,9 +143,9 @@ async fn secrets_are_encrypted_in_the_database() {
 #[tokio::test]
 async fn another_users_channel_is_403_an_admin_may_see_it_and_unknown_is_404() {
     for app in spawn_all().await {
-        let alice = user(&app, "alice@example.org").await;
-        let bob = user(&app, "bob@example.org").await;
-        let id = create(&app, &alice, slack_body()).await["id"].as_str().unwrap().to_owned();
+        let alice = app.user("alice").await;
+        let bob = app.user("bob").await;
+        let id = app.create(&alice, slack()).await["id"].as_str().unwrap().to_owned();
         let path = format!("/api/v1/channels/{id}");
         use reqwest::Method;
         for (method, path, body) in [
@@ -186,7 +154,7 @@ async fn another_users_channel_is_403_an_admin_may_see_it_and_unknown_is_404() {
             (Method::DELETE, path.clone(), None),
             (Method::POST, format!("{path}/test"), None),
         ] {
-            let (status, body) = call(&app, method.clone(), &path, body, &bob).await;
+            let (status, body) = app.send(method.clone(), &path, body, Some(&bob)).await;
             assert_eq!(status, 403, "{method} {path}: {body}");
             assert_eq!(body["code"], "forbidden");
         }
@@ -210,7 +178,7 @@ async fn another_users_channel_is_403_an_admin_may_see_it_and_unknown_is_404() {
 #[tokio::test]
 async fn refused_values_are_422_naming_the_field_and_bad_shapes_are_400() {
     let app = spawn_sqlite(Spawn::default()).await;
-    let token = user(&app, "picky@example.org").await;
+    let token = app.user("picky").await;
     let cases = [
         (
             json!({"name": "x", "kind": "slack", "slack": {"webhook_url": "ftp://hooks.slack.com/x"}}),
@@ -244,25 +212,20 @@ async fn refused_values_are_422_naming_the_field_and_bad_shapes_are_400() {
         let (status, answer) = app.post("/api/v1/channels", body, Some(&token)).await;
         assert_eq!(status, 400, "{answer}");
     }
-    let id = create(&app, &token, slack_body()).await["id"].as_str().unwrap().to_owned();
+    let id = app.create(&token, slack()).await["id"].as_str().unwrap().to_owned();
     let path = format!("/api/v1/channels/{id}");
     let change_kind = json!({"kind": "email", "email": {"to": ["a@example.org"]}});
     let (status, answer) =
-        call(&app, reqwest::Method::PATCH, &path, Some(change_kind), &token).await;
+        app.send(reqwest::Method::PATCH, &path, Some(change_kind), Some(&token)).await;
     assert_eq!((status, &answer["field"]), (422, &json!("kind")), "{answer}");
 }
 
 #[tokio::test]
 async fn a_test_message_reaches_a_local_receiver_signed() {
     for app in spawn_all().await {
-        let token = user(&app, "tester@example.org").await;
+        let token = app.user("tester").await;
         let (url, seen) = receiver(200).await;
-        let created = create(
-            &app,
-            &token,
-            json!({"name": "Pager", "kind": "webhook", "webhook": {"url": url}}),
-        )
-        .await;
+        let created = app.create(&token, ChannelBuilder::webhook(&url)).await;
         let secret = created["webhook"]["secret"].as_str().unwrap().to_owned();
         let id = created["id"].as_str().unwrap();
         let (status, outcome) =
@@ -299,14 +262,10 @@ async fn a_test_message_reaches_a_local_receiver_signed() {
 #[tokio::test]
 async fn a_test_message_to_a_failing_receiver_is_200_with_delivered_false() {
     let app = spawn_sqlite(Spawn::default()).await;
-    let token = user(&app, "unlucky@example.org").await;
+    let token = app.user("unlucky").await;
     let (url, _) = receiver(500).await;
     let id =
-        create(&app, &token, json!({"name": "Down", "kind": "webhook", "webhook": {"url": url}}))
-            .await["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        app.create(&token, ChannelBuilder::webhook(&url)).await["id"].as_str().unwrap().to_owned();
     let (status, outcome) =
         app.post(&format!("/api/v1/channels/{id}/test"), json!({}), Some(&token)).await;
     assert_eq!(status, 200, "{outcome}");
@@ -315,12 +274,7 @@ async fn a_test_message_to_a_failing_receiver_is_200_with_delivered_false() {
     let error = outcome["data"]["error"].as_str().unwrap();
     assert!(error.contains("500") && error.contains("receiver says hi"), "{error}");
 
-    let email = create(
-        &app,
-        &token,
-        json!({"name": "Mail", "kind": "email", "email": {"to": ["ops@example.org"]}}),
-    )
-    .await;
+    let email = app.create(&token, ChannelBuilder::email(&["ops@example.org"])).await;
     let path = format!("/api/v1/channels/{}/test", email["id"].as_str().unwrap());
     let (status, outcome) = app.post(&path, json!({}), Some(&token)).await;
     assert_eq!(status, 200);

@@ -10,13 +10,10 @@
 
 use crate::support;
 
-use std::time::{Duration, Instant};
-
+use domain::testing::{ChannelBuilder, MonitorBuilder};
 use jobs::testing::{Tripwire, STAND_IN_HOST};
-use serde_json::{json, Value};
-use support::{spawn_each, Spawn, TestApp};
-
-const LIMIT: Duration = Duration::from_secs(60);
+use serde_json::json;
+use support::{spawn_each, Spawn};
 
 /// Every spelling of a denied address, as `host:port`.
 fn denied_hosts(v4: u16, v6: u16) -> Vec<String> {
@@ -44,26 +41,6 @@ async fn redirector(to: String) -> String {
     format!("{addr}")
 }
 
-async fn create(app: &TestApp, token: &str, path: &str, body: Value) -> String {
-    let (status, created) = app.post(path, body, Some(token)).await;
-    assert_eq!(status, 201, "{path}: {created}");
-    created["data"]["id"].as_str().unwrap().to_owned()
-}
-
-/// Polls `path` until `done` holds for its `data`, or fails after [`LIMIT`].
-async fn wait_for(app: &TestApp, token: &str, path: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let started = Instant::now();
-    loop {
-        let (status, body) = app.get(path, Some(token)).await;
-        assert_eq!(status, 200, "{path}: {body}");
-        if done(&body["data"]) {
-            return body["data"].clone();
-        }
-        assert!(started.elapsed() < LIMIT, "waiting on {path} ({}): {body}", app.backend);
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
 /// The guard's refusal of a loopback address, in whichever spelling it was met.
 fn refused(text: &str) -> bool {
     text.contains("refused ") && text.contains(": loopback address (allow it with --allow-targets)")
@@ -89,15 +66,15 @@ async fn no_outbound_path_reaches_a_denied_address_in_any_spelling() {
     };
     for app in spawn_each(opts).await {
         let token = app.user("guarded").await;
+        let id = |created: serde_json::Value| created["id"].as_str().unwrap().to_owned();
         let mut channels = Vec::new();
         for host in denied_hosts(v4.port(), v6.port()) {
-            let hook = json!({"name": "hook", "kind": "webhook", "webhook": {"url": format!("http://{host}/hook")}});
-            let slack = json!({"name": "slack", "kind": "slack", "slack": {"webhook_url": format!("https://{host}/services/T/B/X")}});
-            channels.push(create(&app, &token, "/api/v1/channels", hook).await);
-            channels.push(create(&app, &token, "/api/v1/channels", slack).await);
+            let hook = ChannelBuilder::webhook(&format!("http://{host}/hook"));
+            let slack = ChannelBuilder::slack(&format!("https://{host}/services/T/B/X"));
+            channels.push(id(app.create(&token, hook).await));
+            channels.push(id(app.create(&token, slack).await));
         }
-        let mail = json!({"name": "mail", "kind": "email", "email": {"to": ["ops@example.org"]}});
-        channels.push(create(&app, &token, "/api/v1/channels", mail).await);
+        channels.push(id(app.create(&token, ChannelBuilder::email(&["ops@example.org"])).await));
 
         // Test messages, through the API and the UI's server function.
         for id in &channels {
@@ -118,38 +95,33 @@ async fn no_outbound_path_reaches_a_denied_address_in_any_spelling() {
         targets.push(into_tripwire.clone());
         for (i, host) in targets.iter().enumerate() {
             let channel_ids = if i == 0 { channels.clone() } else { Vec::new() };
-            let http = json!({
-                "kind": "http", "interval_seconds": 1, "confirmations": 1,
-                "channel_ids": channel_ids, "http": {"url": format!("http://{host}/")}
-            });
-            monitors.push(create(&app, &token, "/api/v1/monitors", http).await);
-            let runners = json!({
-                "kind": "github_runners", "interval_seconds": 1, "confirmations": 1,
-                "github_runners": {"owner": "acme", "token": "ghp_guarded", "api_url": format!("http://{host}")}
-            });
-            monitors.push(create(&app, &token, "/api/v1/monitors", runners).await);
+            let http = MonitorBuilder::http(&format!("http://{host}/"))
+                .set("channel_ids", json!(channel_ids));
+            let runners = MonitorBuilder::github_runners("acme", None, &format!("http://{host}"))
+                .set("github_runners.token", json!("ghp_guarded"));
+            for monitor in [http, runners] {
+                monitors.push(id(app.create(&token, monitor.interval(1).confirmations(1)).await));
+            }
         }
         let tcp_hosts = ["127.0.0.1", "2130706433", "0x7f000001", "127.1", "localhost"];
-        for host in tcp_hosts.iter().map(|h| (*h, v4.port())).chain([("::1", v6.port())]) {
-            let tcp = json!({
-                "kind": "tcp", "interval_seconds": 1, "confirmations": 1,
-                "tcp": {"host": host.0, "port": host.1}
-            });
-            monitors.push(create(&app, &token, "/api/v1/monitors", tcp).await);
+        for (host, port) in tcp_hosts.iter().map(|h| (*h, v4.port())).chain([("::1", v6.port())]) {
+            let tcp = MonitorBuilder::tcp(host, port).interval(1).confirmations(1);
+            monitors.push(id(app.create(&token, tcp).await));
         }
         for id in &monitors {
-            let down = wait_for(&app, &token, &format!("/api/v1/monitors/{id}"), |m| {
-                m["status"] == "down"
-            })
-            .await;
+            let down = app
+                .wait_for(&token, &format!("/api/v1/monitors/{id}"), |m| m["status"] == "down")
+                .await;
             assert!(refused(down["last_error"].as_str().unwrap()), "{down}");
         }
         let notifications = format!("/api/v1/monitors/{}/notifications", monitors[0]);
-        let log = wait_for(&app, &token, &notifications, |d| {
-            let items = d["items"].as_array().unwrap();
-            items.len() == channels.len() && items.iter().all(|n| n["delivery_status"] == "failed")
-        })
-        .await;
+        let log = app
+            .wait_for(&token, &notifications, |d| {
+                let items = d["items"].as_array().unwrap();
+                items.len() == channels.len()
+                    && items.iter().all(|n| n["delivery_status"] == "failed")
+            })
+            .await;
         for item in log["items"].as_array().unwrap() {
             assert!(refused(item["last_error"].as_str().unwrap()), "{item}");
         }

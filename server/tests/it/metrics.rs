@@ -9,10 +9,11 @@ use crate::support;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use domain::testing::MonitorBuilder;
 use jobs::testing::Recorder;
 use serde_json::json;
 use support::github::GithubStandIn;
-use support::{spawn_sqlite, Spawn, TestApp};
+use support::{eventually, spawn_sqlite, Spawn, TestApp};
 
 const BIN: &str = env!("CARGO_BIN_EXE_runstate");
 const TOKEN: &str = "metrics-token-0123456789";
@@ -78,11 +79,12 @@ async fn serve_with_a_metrics_bind_serves_metrics_there_only() {
         reason = "a client of RunState itself, not an outbound path"
     )]
     let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
-    let started = Instant::now();
-    while client.get(format!("http://127.0.0.1:{metrics}/healthz")).send().await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "serve did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (health, http) = (format!("http://127.0.0.1:{metrics}/healthz"), &client);
+    eventually("serve answers on its metrics address", move || {
+        let health = health.clone();
+        async move { http.get(health).send().await.ok().map(|_| ()) }
+    })
+    .await;
     let web_metrics = format!("http://127.0.0.1:{web}/metrics");
     assert_eq!(status(&client, &web_metrics, Some(TOKEN)).await, 404, "not on the web address");
     assert_eq!(status(&client, &format!("http://127.0.0.1:{web}/healthz"), None).await, 200);
@@ -108,17 +110,13 @@ async fn serve_with_a_metrics_bind_serves_metrics_there_only() {
 
 /// Waits until every check kind has been counted, then returns `/metrics`.
 async fn metrics_after_every_kind(app: &TestApp) -> String {
-    let started = Instant::now();
-    loop {
+    eventually("every check kind counted in /metrics", move || async move {
         let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
         let counted =
             |kind: &str| text.contains(&format!("runstate_checks_total{{kind=\"{kind}\""));
-        if ["http", "tcp", "github_runners"].into_iter().all(counted) {
-            return text;
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "not every kind checked:\n{text}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+        ["http", "tcp", "github_runners"].into_iter().all(counted).then_some(text)
+    })
+    .await
 }
 
 /// `promtool`, or `None` (with the reason printed) when this machine lacks it
@@ -144,16 +142,15 @@ async fn metrics_after_checks_of_every_kind_pass_promtool() {
     let addr = target.url.trim_start_matches("http://").trim_end_matches('/').to_owned();
     let (host, port) = addr.rsplit_once(':').unwrap();
     let github = GithubStandIn::start("ghp_standInToken0123456789abcdefWXYZ", 3).await;
-    for body in [
-        json!({"name": "web", "kind": "http", "interval_seconds": 1, "http": {"url": target.url}}),
-        json!({"name": "port", "kind": "tcp", "interval_seconds": 1,
-               "tcp": {"host": host, "port": port.parse::<u16>().unwrap()}}),
-        json!({"name": "CI", "kind": "github_runners", "interval_seconds": 1,
-               "github_runners": {"owner": "acme", "repo": "api",
-                                  "token": "ghp_standInToken0123456789abcdefWXYZ", "api_url": github.url}}),
+    let github_token = json!("ghp_standInToken0123456789abcdefWXYZ");
+    for monitor in [
+        MonitorBuilder::http(&target.url).name("web"),
+        MonitorBuilder::tcp(host, port.parse().unwrap()).name("port"),
+        MonitorBuilder::github_runners("acme", Some("api"), &github.url)
+            .name("CI")
+            .set("github_runners.token", github_token.clone()),
     ] {
-        let (status, answer) = app.post("/api/v1/monitors", body, Some(&token)).await;
-        assert_eq!(status, 201, "{answer}");
+        app.create(&token, monitor.interval(1)).await;
     }
     let text = metrics_after_every_kind(&app).await;
     for name in ["runstate_check_duration_seconds", "runstate_http_requests_total"] {

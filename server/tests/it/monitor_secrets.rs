@@ -84,16 +84,9 @@ async fn send(
     token: &str,
     body: Value,
 ) -> Value {
-    let response = app
-        .client
-        .request(method, app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200, "{path}");
-    response.json().await.unwrap()
+    let (status, answer) = app.send(method, path, Some(body), Some(token)).await;
+    assert_eq!(status, 200, "{path}: {answer}");
+    answer
 }
 
 /// The stored row's `config` and `secret` columns, as a database dump shows them.

@@ -5,23 +5,8 @@
 
 use crate::support;
 
-use serde_json::{json, Value};
-use support::{spawn_all, spawn_sqlite, Spawn, TestApp};
-
-async fn send(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let response = req.send().await.unwrap();
-    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
-}
+use serde_json::json;
+use support::{spawn_all, spawn_sqlite, Spawn};
 
 #[tokio::test]
 async fn monitors_are_created_read_changed_paused_and_deleted() {
@@ -63,30 +48,30 @@ async fn monitors_are_created_read_changed_paused_and_deleted() {
         assert_eq!(unknown["data"]["monitors"].as_array().unwrap().len(), 2);
 
         let path = format!("/api/v1/monitors/{id}");
-        let (status, body) = send(
-            &app,
-            reqwest::Method::PATCH,
-            &path,
-            &token,
-            Some(json!({"interval_seconds": 120})),
-        )
-        .await;
+        let (status, body) = app
+            .send(
+                reqwest::Method::PATCH,
+                &path,
+                Some(json!({"interval_seconds": 120})),
+                Some(&token),
+            )
+            .await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["data"]["interval_seconds"], 120);
         assert_eq!(body["data"]["http"]["keyword"], "ok", "a patch keeps what it does not name");
 
         let (status, body) =
-            send(&app, reqwest::Method::POST, &format!("{path}/pause"), &token, None).await;
+            app.send(reqwest::Method::POST, &format!("{path}/pause"), None, Some(&token)).await;
         assert_eq!(status, 200);
         assert_eq!(
             (body["data"]["paused"].clone(), body["data"]["status"].clone()),
             (json!(true), json!("paused"))
         );
         let (_, body) =
-            send(&app, reqwest::Method::POST, &format!("{path}/resume"), &token, None).await;
+            app.send(reqwest::Method::POST, &format!("{path}/resume"), None, Some(&token)).await;
         assert_eq!(body["data"]["status"], "unknown");
 
-        let (status, _) = send(&app, reqwest::Method::DELETE, &path, &token, None).await;
+        let (status, _) = app.send(reqwest::Method::DELETE, &path, None, Some(&token)).await;
         assert_eq!(status, 200);
         assert_eq!(app.get(&path, Some(&token)).await.0, 404);
     }
@@ -153,7 +138,7 @@ async fn other_users_monitors_are_403_and_admins_see_them() {
         for path in [format!("/api/v1/monitors/{id}"), format!("/api/v1/websites/{id}")] {
             assert_eq!(app.get(&path, Some(&other)).await.0, 403, "{path}");
             assert_eq!(
-                send(&app, reqwest::Method::DELETE, &path, &other, None).await.0,
+                app.send(reqwest::Method::DELETE, &path, None, Some(&other)).await.0,
                 403,
                 "{path}"
             );
@@ -224,9 +209,9 @@ async fn websites_follow_the_runstate_contract() {
         assert_eq!(status, 200);
         assert!(detail["data"]["active_incident"].is_null());
         assert_eq!(detail["data"]["url"], "https://example.org/status");
-        let (status, body) =
-            send(&app, reqwest::Method::DELETE, &format!("/api/v1/websites/{id}"), &token, None)
-                .await;
+        let (status, body) = app
+            .send(reqwest::Method::DELETE, &format!("/api/v1/websites/{id}"), None, Some(&token))
+            .await;
         assert_eq!((status, body["success"].clone()), (200, json!(true)));
         assert_eq!(app.get("/api/v1/websites", None).await.0, 401);
     }

@@ -7,44 +7,12 @@
 
 use crate::support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use domain::testing::{ChannelBuilder, MonitorBuilder};
 use jobs::testing::{smtp_stand_in, verify_standard_webhook, Recorder};
 use serde_json::{json, Value};
-use support::{spawn_each, spawn_sqlite, Spawn, TestApp};
-
-const PASSWORD: &str = "correct horse battery";
-
-async fn user(app: &TestApp) -> String {
-    app.signup("ops@example.org", PASSWORD).await;
-    app.signin("ops@example.org", PASSWORD).await.0
-}
-
-/// Polls `path` until `done` holds for its `data`, or fails after `limit`.
-async fn wait_for(
-    app: &TestApp,
-    token: &str,
-    path: &str,
-    limit: Duration,
-    done: impl Fn(&Value) -> bool,
-) -> Value {
-    let started = Instant::now();
-    loop {
-        let (status, body) = app.get(path, Some(token)).await;
-        assert_eq!(status, 200, "{path}: {body}");
-        if done(&body["data"]) {
-            return body["data"].clone();
-        }
-        assert!(started.elapsed() < limit, "timed out waiting on {path} ({}): {body}", app.backend);
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-}
-
-async fn create(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
-    let (status, answer) = app.post(path, body, Some(token)).await;
-    assert_eq!(status, 201, "{path}: {answer}");
-    answer["data"].clone()
-}
+use support::{eventually, spawn_each, spawn_sqlite, Spawn};
 
 fn delivered(data: &Value, event: &str) -> usize {
     data["items"]
@@ -73,71 +41,54 @@ async fn a_target_going_down_opens_one_incident_notifies_every_channel_and_recov
         let slack = Recorder::start("/services/T000/B000/XXXX").await;
         let hook = Recorder::start("/hooks/runstate").await;
         let mails_before = mails.lock().unwrap().len();
-        let token = user(&app).await;
+        let token = app.user("ops").await;
 
-        let slack_channel = create(
-            &app,
-            &token,
-            "/api/v1/channels",
-            json!({"name": "ops-slack", "kind": "slack", "slack": {"webhook_url": slack.url}}),
-        )
-        .await;
-        let hook_channel = create(
-            &app,
-            &token,
-            "/api/v1/channels",
-            json!({"name": "ops-hook", "kind": "webhook", "webhook": {"url": hook.url}}),
-        )
-        .await;
+        let slack_channel =
+            app.create(&token, ChannelBuilder::slack(&slack.url).name("ops-slack")).await;
+        let hook_channel =
+            app.create(&token, ChannelBuilder::webhook(&hook.url).name("ops-hook")).await;
         let secret = hook_channel["webhook"]["secret"].as_str().unwrap().to_owned();
-        let email_channel = create(
-            &app,
-            &token,
-            "/api/v1/channels",
-            json!({"name": "ops-mail", "kind": "email", "email": {"to": ["oncall@example.org"]}}),
-        )
-        .await;
-        let monitor = create(
-            &app,
-            &token,
-            "/api/v1/monitors",
-            json!({
-                "name": "Local target", "kind": "http", "interval_seconds": 1, "timeout_ms": 5000,
-                "confirmations": 2, "recoveries": 1,
-                "channel_ids": [slack_channel["id"], hook_channel["id"], email_channel["id"]],
-                "http": {"url": target.url}
-            }),
-        )
-        .await;
+        let mail = ChannelBuilder::email(&["oncall@example.org"]).name("ops-mail");
+        let email_channel = app.create(&token, mail).await;
+        let channels = [&slack_channel, &hook_channel, &email_channel].map(|c| c["id"].clone());
+        let local = MonitorBuilder::http(&target.url)
+            .name("Local target")
+            .interval(1)
+            .timeout_ms(5000)
+            .confirmations(2)
+            .recoveries(1)
+            .set("channel_ids", json!(channels));
+        let monitor = app.create(&token, local).await;
         let id = monitor["id"].as_str().unwrap();
         let path = format!("/api/v1/monitors/{id}");
-        let limit = Duration::from_secs(60);
 
-        wait_for(&app, &token, &path, limit, |m| m["status"] == "up").await;
+        app.wait_for(&token, &path, |m| m["status"] == "up").await;
         target.set_status(503);
-        let down = wait_for(&app, &token, &path, limit, |m| m["status"] == "down").await;
+        let down = app.wait_for(&token, &path, |m| m["status"] == "down").await;
         assert!(down["last_error"].as_str().unwrap().contains("503"), "{down}");
         let notifications = format!("{path}/notifications");
-        wait_for(&app, &token, &notifications, limit, |d| delivered(d, "down") == 3).await;
+        app.wait_for(&token, &notifications, |d| delivered(d, "down") == 3).await;
 
-        let incidents = wait_for(&app, &token, &format!("{path}/incidents"), limit, |d| {
-            d["incidents"].as_array().is_some_and(|i| !i.is_empty())
-        })
-        .await;
+        let incidents = app
+            .wait_for(&token, &format!("{path}/incidents"), |d| {
+                d["incidents"].as_array().is_some_and(|i| !i.is_empty())
+            })
+            .await;
         assert_eq!(incidents["incidents"].as_array().unwrap().len(), 1, "exactly one incident");
         assert_eq!(incidents["incidents"][0]["is_active"], true);
         let (_, contract) = app.get(&format!("/api/v1/websites/{id}"), Some(&token)).await;
         assert_eq!(contract["data"]["active_incident"]["is_active"], true, "{contract}");
 
         target.set_status(200);
-        wait_for(&app, &token, &path, limit, |m| m["status"] == "up").await;
-        let log = wait_for(&app, &token, &notifications, limit, |d| delivered(d, "up") == 3).await;
+        app.wait_for(&token, &path, |m| m["status"] == "up").await;
+        let log = app.wait_for(&token, &notifications, |d| delivered(d, "up") == 3).await;
         assert_eq!(delivered(&log, "down"), 3, "nothing was sent twice: {log}");
         assert_eq!(log["items"].as_array().unwrap().len(), 6);
-        let incidents = wait_for(&app, &token, &format!("{path}/incidents"), limit, |d| {
-            d["incidents"][0]["is_active"] == false
-        })
-        .await;
+        let incidents = app
+            .wait_for(&token, &format!("{path}/incidents"), |d| {
+                d["incidents"][0]["is_active"] == false
+            })
+            .await;
         assert_eq!(incidents["incidents"].as_array().unwrap().len(), 1);
 
         // Each stand-in got one alert each way, in its own protocol.
@@ -192,36 +143,18 @@ async fn a_channel_failing_once_is_retried_and_one_always_failing_is_marked_fail
     flaky.script(vec![(500, vec![])]);
     let broken = Recorder::start("/broken").await;
     broken.set_status(502);
-    let token = user(&app).await;
-    let flaky_channel = create(
-        &app,
-        &token,
-        "/api/v1/channels",
-        json!({"name": "flaky", "kind": "webhook", "webhook": {"url": flaky.url}}),
-    )
-    .await;
-    let broken_channel = create(
-        &app,
-        &token,
-        "/api/v1/channels",
-        json!({"name": "broken", "kind": "webhook", "webhook": {"url": broken.url}}),
-    )
-    .await;
-    let monitor = create(
-        &app,
-        &token,
-        "/api/v1/monitors",
-        json!({
-            "kind": "http", "interval_seconds": 1, "confirmations": 1, "timeout_ms": 5000,
-            "channel_ids": [flaky_channel["id"], broken_channel["id"]], "http": {"url": target.url}
-        }),
-    )
-    .await;
+    let token = app.user("ops").await;
+    let flaky_channel = app.create(&token, ChannelBuilder::webhook(&flaky.url).name("flaky")).await;
+    let broken_channel =
+        app.create(&token, ChannelBuilder::webhook(&broken.url).name("broken")).await;
+    let channels = [&flaky_channel, &broken_channel].map(|c| c["id"].clone());
+    let watched = MonitorBuilder::http(&target.url).interval(1).confirmations(1).timeout_ms(5000);
+    let monitor = app.create(&token, watched.set("channel_ids", json!(channels))).await;
     let path = format!("/api/v1/monitors/{}", monitor["id"].as_str().unwrap());
-    wait_for(&app, &token, &path, Duration::from_secs(60), |m| m["status"] == "up").await;
+    app.wait_for(&token, &path, |m| m["status"] == "up").await;
     target.set_status(500);
-    let log =
-        wait_for(&app, &token, &format!("{path}/notifications"), Duration::from_secs(60), |d| {
+    let log = app
+        .wait_for(&token, &format!("{path}/notifications"), |d| {
             let items = d["items"].as_array().unwrap();
             items.len() == 2
                 && items.iter().all(|n| {
@@ -248,19 +181,11 @@ async fn a_loopback_target_that_is_not_allowed_is_refused_without_a_connection()
     let app =
         spawn_sqlite(Spawn { pipeline: true, guard_loopback: true, ..Default::default() }).await;
     let target = Recorder::start("/private").await;
-    let token = user(&app).await;
-    let monitor = create(
-        &app,
-        &token,
-        "/api/v1/monitors",
-        json!({
-            "kind": "http", "interval_seconds": 1, "confirmations": 1, "http": {"url": target.url}
-        }),
-    )
-    .await;
+    let token = app.user("ops").await;
+    let looped = MonitorBuilder::http(&target.url).interval(1).confirmations(1);
+    let monitor = app.create(&token, looped).await;
     let path = format!("/api/v1/monitors/{}", monitor["id"].as_str().unwrap());
-    let down =
-        wait_for(&app, &token, &path, Duration::from_secs(60), |m| m["status"] == "down").await;
+    let down = app.wait_for(&token, &path, |m| m["status"] == "down").await;
     let error = down["last_error"].as_str().unwrap();
     assert!(error.contains("refused 127.0.0.2") && error.contains("loopback"), "{error}");
     assert_eq!(target.hits(), 0, "no request reached the target");
@@ -282,24 +207,17 @@ async fn the_scheduler_stops_claiming_while_the_check_queue_is_full() {
     {
         let admin = app.admin_token().await;
         for n in 0..250 {
-            let body = json!({"name": format!("site {n}"), "kind": "http", "interval_seconds": 1,
-                "http": {"url": format!("https://site{n}.example.org/")}});
-            let (status, body) = app.post("/api/v1/monitors", body, Some(&admin)).await;
-            assert_eq!(status, 201, "{body}");
+            let site = MonitorBuilder::http(&format!("https://site{n}.example.org/")).interval(1);
+            app.create(&admin, site).await;
         }
         let depth = || async {
             let (_, body) = app.get("/api/v1/admin/overview", Some(&admin)).await;
             body["data"]["queues"][0]["depth"].as_u64().unwrap()
         };
-        let started = Instant::now();
-        while depth().await < 100 {
-            assert!(
-                started.elapsed() < Duration::from_secs(60),
-                "nothing queued on {}",
-                app.backend
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        eventually(&format!("100 checks queued on {}", app.backend), move || async move {
+            (depth().await >= 100).then_some(())
+        })
+        .await;
         // Every monitor has been due for a while: without back-pressure 250
         // and more would be queued by now.
         tokio::time::sleep(Duration::from_secs(3)).await;

@@ -4,16 +4,18 @@
 
 #![allow(clippy::unwrap_used)]
 
+use crate::support;
+
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use chrono::Utc;
-use domain::accounts::{Principal, Role};
-use domain::entities::{checks, users};
-use domain::monitors::{HttpSpec, MonitorInput, MonitorService};
+use domain::accounts::Role;
+use domain::entities::checks;
+use domain::testing::MonitorBuilder;
 use jobs::testing::Recorder;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 /// The encryption key every process of the run shares.
@@ -80,7 +82,7 @@ fn logs(data: &std::path::Path) -> String {
     out
 }
 
-/// Waits (60 s at most) until every monitor has `count` checks after
+/// Waits ([`support::TRIES`] looks at most) until every monitor has `count` checks after
 /// `since` and `also` holds for all of them.
 async fn wait_for_checks(
     db: &sea_orm::DatabaseConnection,
@@ -90,8 +92,7 @@ async fn wait_for_checks(
     also: impl Fn(&[checks::Model]) -> bool,
     data: &std::path::Path,
 ) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    loop {
+    for _ in 0..support::TRIES {
         let mut query =
             checks::Entity::find().filter(checks::Column::MonitorId.is_in(ids.to_vec()));
         if let Some(since) = since {
@@ -103,13 +104,9 @@ async fn wait_for_checks(
         if done && also(&rows) {
             return;
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "not every monitor got {count} checks since {since:?} within 60 s\n{}",
-            logs(data)
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(support::POLL).await;
     }
+    panic!("not every monitor got {count} checks since {since:?}\n{}", logs(data));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -120,41 +117,15 @@ async fn schedulers_and_workers_in_separate_processes_check_each_slot_once() {
         return;
     };
     let db = test_db.db.clone();
-    let owner = Uuid::new_v4();
-    users::ActiveModel {
-        id: Set(owner),
-        email: Set("fleet@example.org".into()),
-        password_hash: Set("x".into()),
-        role: Set(kinds::Role::User),
-        disabled: Set(false),
-        token_version: Set(0),
-        created_at: Set(Utc::now()),
-        updated_at: Set(Utc::now()),
-    }
-    .insert(&db)
-    .await
-    .unwrap();
-    let principal = Principal {
-        user_id: owner,
-        email: "fleet@example.org".into(),
-        role: Role::User,
-        session_id: Uuid::new_v4(),
-    };
+    let principal = domain::testing::user(&db, Role::User).await;
     let target = Recorder::start("/").await;
     // Slow answers: 12 checks a second need more than one worker's two slots.
     target.set_delay(Duration::from_millis(300));
     let key = domain::channels::EncryptionKey::from_base64(KEY).unwrap();
-    let monitors = MonitorService::new(db.clone(), &key);
     let mut paths = HashMap::new();
     for i in 0..12 {
-        let spec = HttpSpec::get(&format!("{}m{i}", target.url)).unwrap();
-        let input = MonitorInput {
-            interval_seconds: Some(1),
-            http: Some(spec.into()),
-            ..Default::default()
-        };
-        let monitor = monitors.create(&principal, input).await.unwrap();
-        paths.insert(monitor.id, format!("/m{i}"));
+        let monitor = MonitorBuilder::http(&format!("{}m{i}", target.url)).interval(1).key(&key);
+        paths.insert(monitor.create(&db, &principal).await.id, format!("/m{i}"));
     }
 
     let data = tempfile::tempdir().unwrap();

@@ -8,36 +8,14 @@
 
 use crate::support;
 
-use std::time::{Duration, Instant};
-
+use domain::testing::{ChannelBuilder, MonitorBuilder};
 use jobs::testing::Recorder;
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use support::github::{runner_name, GithubStandIn};
-use support::{spawn_each, spawn_sqlite, Spawn, TestApp};
+use support::{eventually, spawn_each, spawn_sqlite, Spawn, TestApp};
 
 const TOKEN: &str = "ghp_standInToken0123456789abcdefWXYZ";
-const LIMIT: Duration = Duration::from_secs(40);
-
-/// Polls `path` until `done` holds for its `data`, or fails after `LIMIT`.
-async fn wait_for(app: &TestApp, token: &str, path: &str, done: impl Fn(&Value) -> bool) -> Value {
-    let started = Instant::now();
-    loop {
-        let (status, body) = app.get(path, Some(token)).await;
-        assert_eq!(status, 200, "{path}: {body}");
-        if done(&body["data"]) {
-            return body["data"].clone();
-        }
-        assert!(started.elapsed() < LIMIT, "timed out waiting on {path} ({}): {body}", app.backend);
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-}
-
-async fn create(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
-    let (status, answer) = app.post(path, body, Some(token)).await;
-    assert_eq!(status, 201, "{path}: {answer}");
-    answer["data"].clone()
-}
 
 async fn runner_monitor(
     app: &TestApp,
@@ -45,17 +23,14 @@ async fn runner_monitor(
     github: &GithubStandIn,
     channels: Value,
 ) -> String {
-    let monitor = create(
-        app,
-        token,
-        "/api/v1/monitors",
-        json!({
-            "name": "CI runners", "kind": "github_runners", "interval_seconds": 1,
-            "confirmations": 1, "recoveries": 1, "channel_ids": channels,
-            "github_runners": {"owner": "acme", "repo": "api", "token": TOKEN, "api_url": github.url}
-        }),
-    )
-    .await;
+    let runners = MonitorBuilder::github_runners("acme", Some("api"), &github.url)
+        .name("CI runners")
+        .interval(1)
+        .confirmations(1)
+        .recoveries(1)
+        .set("channel_ids", channels)
+        .set("github_runners.token", json!(TOKEN));
+    let monitor = app.create(token, runners).await;
     assert_eq!(monitor["github_runners"]["token"], "…WXYZ", "{monitor}");
     assert!(!monitor.to_string().contains(TOKEN), "the token is never returned");
     monitor["id"].as_str().unwrap().to_owned()
@@ -116,28 +91,22 @@ async fn runner_outages_open_number_and_resolve_and_alert_slack() {
         let github = GithubStandIn::start(TOKEN, 150).await;
         let slack = Recorder::start("/services/T000/B000/XXXX").await;
         let token = app.user("ops").await;
-        let channel = create(
-            &app,
-            &token,
-            "/api/v1/channels",
-            json!({"name": "ci-alerts", "kind": "slack", "slack": {"webhook_url": slack.url}}),
-        )
-        .await;
+        let alerts = ChannelBuilder::slack(&slack.url).name("ci-alerts");
+        let channel = app.create(&token, alerts).await;
         let id = runner_monitor(&app, &token, &github, json!([channel["id"]])).await;
         let monitor_path = format!("/api/v1/monitors/{id}");
         let runners_path = format!("{monitor_path}/runners");
 
         // All 150 runners, over two pages.
-        let runners = wait_for(&app, &token, &runners_path, |d| {
-            d["runners"].as_array().unwrap().len() == 150
-        })
-        .await;
+        let runners = app
+            .wait_for(&token, &runners_path, |d| d["runners"].as_array().unwrap().len() == 150)
+            .await;
         let first = &runners["runners"][0];
         assert_eq!(first["name"], "runner-001");
         assert_eq!(first["status"], "online");
         assert_eq!(first["labels"], json!(["self-hosted", "Linux", "X64"]));
         assert!(first["github_id"].is_i64() && first["first_seen_at"].is_string());
-        wait_for(&app, &token, &monitor_path, |m| m["status"] == "up").await;
+        app.wait_for(&token, &monitor_path, |m| m["status"] == "up").await;
         let seen = github.requests();
         assert!(seen.iter().any(|r| r.path_and_query.ends_with("per_page=100&page=2")));
         let request = &seen[0];
@@ -148,11 +117,11 @@ async fn runner_outages_open_number_and_resolve_and_alert_slack() {
         assert!(request.header("user-agent").starts_with("RunState/"));
 
         // Nothing changed: conditional requests, answered 304 on both pages.
-        let started = Instant::now();
-        while github.requests().iter().filter(|r| r.status == 304).count() < 2 {
-            assert!(started.elapsed() < LIMIT, "no 304s on {}", app.backend);
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let stand_in = &github;
+        eventually(&format!("two 304s on {}", app.backend), move || async move {
+            (stand_in.requests().iter().filter(|r| r.status == 304).count() >= 2).then_some(())
+        })
+        .await;
         let (_, runners) = app.get(&runners_path, Some(&token)).await;
         assert_eq!(runners["data"]["runners"].as_array().unwrap().len(), 150);
 
@@ -160,41 +129,41 @@ async fn runner_outages_open_number_and_resolve_and_alert_slack() {
         let a = runner_name(1);
         let outages_path = format!("{runners_path}/{a}/outages");
         github.set_online(&a, false);
-        let data = wait_for(&app, &token, &outages_path, |d| !outage_numbers(d).is_empty()).await;
+        let data = app.wait_for(&token, &outages_path, |d| !outage_numbers(d).is_empty()).await;
         assert_eq!(outage_numbers(&data), [(1, "ongoing".to_owned())]);
         assert_eq!(data["outages"][0]["description"], "Runner runner-001 is offline");
-        let down = wait_for(&app, &token, &monitor_path, |m| m["status"] == "down").await;
+        let down = app.wait_for(&token, &monitor_path, |m| m["status"] == "down").await;
         assert!(down["last_error"].as_str().unwrap().contains("runner-001 (offline)"));
 
         // Missing from the listing: unknown, still the same outage.
         github.remove(&a);
-        wait_for(&app, &token, &runners_path, |d| d["runners"][0]["status"] == "unknown").await;
+        app.wait_for(&token, &runners_path, |d| d["runners"][0]["status"] == "unknown").await;
         // Online again: resolved, the monitor is up.
         github.set_online(&a, true);
         let data =
-            wait_for(&app, &token, &outages_path, |d| d["outages"][0]["status"] == "resolved")
-                .await;
+            app.wait_for(&token, &outages_path, |d| d["outages"][0]["status"] == "resolved").await;
         assert_eq!(outage_numbers(&data), [(1, "resolved".to_owned())], "no second outage");
         assert!(data["outages"][0]["duration_seconds"].is_i64());
-        wait_for(&app, &token, &monitor_path, |m| m["status"] == "up").await;
+        app.wait_for(&token, &monitor_path, |m| m["status"] == "up").await;
 
         // Offline again: outage 2, then resolved; newest first.
         github.set_online(&a, false);
-        wait_for(&app, &token, &outages_path, |d| outage_numbers(d).len() == 2).await;
+        app.wait_for(&token, &outages_path, |d| outage_numbers(d).len() == 2).await;
         github.set_online(&a, true);
-        let data = wait_for(&app, &token, &outages_path, |d| {
-            outage_numbers(d) == [(2, "resolved".to_owned()), (1, "resolved".to_owned())]
-        })
-        .await;
+        let data = app
+            .wait_for(&token, &outages_path, |d| {
+                outage_numbers(d) == [(2, "resolved".to_owned()), (1, "resolved".to_owned())]
+            })
+            .await;
         assert!(data["outages"][0]["resolved_at"].is_string());
         page_shows_runners_and_outages(&app, &token, &id).await;
 
         // Slack got four Block Kit alerts: down 1, up 1, down 2, up 2.
-        let started = Instant::now();
-        while slack.seen().len() < 4 {
-            assert!(started.elapsed() < LIMIT, "{} alerts on {}", slack.seen().len(), app.backend);
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let receiver = &slack;
+        eventually(&format!("four Slack alerts on {}", app.backend), move || async move {
+            (receiver.seen().len() >= 4).then_some(())
+        })
+        .await;
         let alerts: Vec<Value> = slack.seen().iter().map(|s| s.json()).collect();
         assert_eq!(alerts.len(), 4, "one alert each way per outage");
         assert_eq!(alerts[0]["blocks"][0]["type"], "header");
@@ -238,24 +207,24 @@ async fn a_rate_limit_backs_off_until_the_reset_and_a_rejected_token_is_a_monito
     let token = app.user("ops").await;
     let id = runner_monitor(&app, &token, &github, json!([])).await;
     let monitor_path = format!("/api/v1/monitors/{id}");
-    wait_for(&app, &token, &monitor_path, |m| m["status"] == "up").await;
+    app.wait_for(&token, &monitor_path, |m| m["status"] == "up").await;
 
     // Far enough ahead that the quiet window below is long however slow the
     // machine is; the window is judged by the requests' own times, never by
     // how long the test slept.
     let reset = chrono::Utc::now().timestamp() + 20;
     github.rate_limit_until(reset);
-    let limited = wait_for(&app, &token, &monitor_path, |m| {
-        m["last_error"].as_str().is_some_and(|e| e.starts_with("rate limited until"))
-    })
-    .await;
+    let limited = app
+        .wait_for(&token, &monitor_path, |m| {
+            m["last_error"].as_str().is_some_and(|e| e.starts_with("rate limited until"))
+        })
+        .await;
     assert_eq!(limited["status"], "up", "a rate limit is not an outage: {limited}");
     // Checks that read the monitor's state before the limit was recorded may
     // still arrive for a moment; after that nothing until the reset.
     let quiet_from = chrono::Utc::now() + chrono::Duration::seconds(3);
     github.normal();
-    wait_for(&app, &token, &monitor_path, |m| m["last_error"].is_null() && m["status"] == "up")
-        .await;
+    app.wait_for(&token, &monitor_path, |m| m["last_error"].is_null() && m["status"] == "up").await;
     let early: Vec<_> = github
         .requests()
         .into_iter()
@@ -268,9 +237,9 @@ async fn a_rate_limit_backs_off_until_the_reset_and_a_rejected_token_is_a_monito
     assert!(resumed.is_some(), "checks resumed after the reset");
 
     github.reject_tokens();
-    let down = wait_for(&app, &token, &monitor_path, |m| m["status"] == "down").await;
+    let down = app.wait_for(&token, &monitor_path, |m| m["status"] == "down").await;
     assert_eq!(down["last_error"], "GitHub rejected the token: Bad credentials");
-    let runners = wait_for(&app, &token, &format!("{monitor_path}/runners"), |_| true).await;
+    let runners = app.wait_for(&token, &format!("{monitor_path}/runners"), |_| true).await;
     for runner in runners["runners"].as_array().unwrap() {
         assert_eq!(runner["status"], "online", "a rejected token is not a runner outage");
         let name = runner["name"].as_str().unwrap();
@@ -278,10 +247,11 @@ async fn a_rate_limit_backs_off_until_the_reset_and_a_rejected_token_is_a_monito
             app.get(&format!("{monitor_path}/runners/{name}/outages"), Some(&token)).await;
         assert_eq!(outages["data"]["outages"], json!([]));
     }
-    let incidents = wait_for(&app, &token, &format!("{monitor_path}/incidents"), |d| {
-        d["incidents"].as_array().is_some_and(|i| !i.is_empty())
-    })
-    .await;
+    let incidents = app
+        .wait_for(&token, &format!("{monitor_path}/incidents"), |d| {
+            d["incidents"].as_array().is_some_and(|i| !i.is_empty())
+        })
+        .await;
     assert_eq!(incidents["incidents"][0]["subject"], "");
     assert!(incidents["incidents"][0]["cause"].as_str().unwrap().contains("rejected the token"));
 }

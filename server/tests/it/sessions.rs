@@ -5,7 +5,7 @@
 
 use crate::support;
 
-use serde_json::{json, Value};
+use serde_json::json;
 use support::{spawn_each, spawn_sqlite, Spawn, TestApp, PASSWORD};
 
 /// `GET /api/v1/me` with only this `Cookie` header: status and the cookies set.
@@ -77,24 +77,6 @@ async fn over_plain_http_the_cookies_keep_their_plain_names() {
     assert_eq!(status, 200);
 }
 
-async fn call(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app.client.request(method, app.url(path));
-    if let Some(token) = token {
-        req = req.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let response = req.send().await.unwrap();
-    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
-}
-
 async fn refresh(app: &TestApp, token: &str) -> u16 {
     app.post("/api/v1/auth/refresh", json!({"refresh_token": token}), None).await.0
 }
@@ -110,30 +92,28 @@ async fn changing_the_password_needs_the_current_one_and_ends_only_the_other_ses
             |current: &str, new: &str| json!({"current_password": current, "new_password": new});
 
         let (status, body) =
-            call(&app, reqwest::Method::POST, path, None, Some(change(PASSWORD, "n"))).await;
+            app.send(reqwest::Method::POST, path, Some(change(PASSWORD, "n")), None).await;
         assert_eq!(status, 401, "{body}");
         let wrong = change("not my password", "a brand new secret");
         let (status, body) =
-            call(&app, reqwest::Method::POST, path, Some(&laptop), Some(wrong)).await;
+            app.send(reqwest::Method::POST, path, Some(wrong), Some(&laptop)).await;
         assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")), "{body}");
         let weak = change(PASSWORD, "short");
-        let (status, body) =
-            call(&app, reqwest::Method::POST, path, Some(&laptop), Some(weak)).await;
+        let (status, body) = app.send(reqwest::Method::POST, path, Some(weak), Some(&laptop)).await;
         assert_eq!(status, 400, "{body}");
         assert!(body["error"].as_str().unwrap().contains("at least 8"), "{body}");
         let same = change(PASSWORD, PASSWORD);
-        let (status, _) = call(&app, reqwest::Method::POST, path, Some(&laptop), Some(same)).await;
+        let (status, _) = app.send(reqwest::Method::POST, path, Some(same), Some(&laptop)).await;
         assert_eq!(status, 400);
-        let (status, _) = call(&app, reqwest::Method::GET, "/api/v1/me", Some(&phone), None).await;
+        let (status, _) = app.send(reqwest::Method::GET, "/api/v1/me", None, Some(&phone)).await;
         assert_eq!(status, 200, "refused changes end nothing");
 
         let good = change(PASSWORD, "a brand new secret");
-        let (status, body) =
-            call(&app, reqwest::Method::POST, path, Some(&laptop), Some(good)).await;
+        let (status, body) = app.send(reqwest::Method::POST, path, Some(good), Some(&laptop)).await;
         assert_eq!(status, 200, "{}: {body}", app.backend);
-        let (status, _) = call(&app, reqwest::Method::GET, "/api/v1/me", Some(&laptop), None).await;
+        let (status, _) = app.send(reqwest::Method::GET, "/api/v1/me", None, Some(&laptop)).await;
         assert_eq!(status, 200, "the session that changed it stays");
-        let (status, _) = call(&app, reqwest::Method::GET, "/api/v1/me", Some(&phone), None).await;
+        let (status, _) = app.send(reqwest::Method::GET, "/api/v1/me", None, Some(&phone)).await;
         assert_eq!(status, 401, "the other session ended at once");
         assert_eq!(refresh(&app, &phone_refresh).await, 401);
         assert_eq!(refresh(&app, &laptop_refresh).await, 200);
@@ -154,7 +134,7 @@ async fn users_list_their_sessions_and_end_another_one() {
         let stranger = app.user("mallory").await;
 
         let (status, body) =
-            call(&app, reqwest::Method::GET, "/api/v1/account/sessions", Some(&laptop), None).await;
+            app.send(reqwest::Method::GET, "/api/v1/account/sessions", None, Some(&laptop)).await;
         assert_eq!(status, 200, "{body}");
         let sessions = body["data"]["sessions"].as_array().unwrap().clone();
         assert_eq!(sessions.len(), 2, "{body}");
@@ -168,31 +148,26 @@ async fn users_list_their_sessions_and_end_another_one() {
             .all(|s| s["expires_at"].is_string() && s["created_at"].is_string()));
 
         let end = format!("/api/v1/account/sessions/{other}");
-        let (status, _) = call(&app, reqwest::Method::DELETE, &end, Some(&stranger), None).await;
+        let (status, _) = app.send(reqwest::Method::DELETE, &end, None, Some(&stranger)).await;
         assert_eq!(status, 404, "another user's session is not theirs to end");
-        let (status, _) = call(&app, reqwest::Method::DELETE, &end, None, None).await;
+        let (status, _) = app.send(reqwest::Method::DELETE, &end, None, None).await;
         assert_eq!(status, 401);
-        let (status, body) = call(&app, reqwest::Method::DELETE, &end, Some(&laptop), None).await;
+        let (status, body) = app.send(reqwest::Method::DELETE, &end, None, Some(&laptop)).await;
         assert_eq!(status, 200, "{body}");
-        let (status, _) = call(&app, reqwest::Method::DELETE, &end, Some(&laptop), None).await;
+        let (status, _) = app.send(reqwest::Method::DELETE, &end, None, Some(&laptop)).await;
         assert_eq!(status, 200, "ending it again changes nothing");
-        let (status, _) = call(&app, reqwest::Method::GET, "/api/v1/me", Some(&phone), None).await;
+        let (status, _) = app.send(reqwest::Method::GET, "/api/v1/me", None, Some(&phone)).await;
         assert_eq!(status, 401, "the ended session's access token stops at once");
         assert_eq!(refresh(&app, &phone_refresh).await, 401);
         let unknown = format!("/api/v1/account/sessions/{}", uuid::Uuid::new_v4());
-        let (status, _) = call(&app, reqwest::Method::DELETE, &unknown, Some(&laptop), None).await;
+        let (status, _) = app.send(reqwest::Method::DELETE, &unknown, None, Some(&laptop)).await;
         assert_eq!(status, 404);
-        let (status, body) = call(
-            &app,
-            reqwest::Method::DELETE,
-            "/api/v1/account/sessions/nope",
-            Some(&laptop),
-            None,
-        )
-        .await;
+        let (status, body) = app
+            .send(reqwest::Method::DELETE, "/api/v1/account/sessions/nope", None, Some(&laptop))
+            .await;
         assert_eq!(status, 400, "{body}");
         let (_, body) =
-            call(&app, reqwest::Method::GET, "/api/v1/account/sessions", Some(&laptop), None).await;
+            app.send(reqwest::Method::GET, "/api/v1/account/sessions", None, Some(&laptop)).await;
         assert_eq!(body["data"]["sessions"].as_array().unwrap().len(), 1);
     }
 }

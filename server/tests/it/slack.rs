@@ -19,21 +19,6 @@ use support::{spawn_all, TestApp};
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const COMMANDS: &str = "/api/v1/integrations/slack/commands";
 
-async fn send(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = app.client.request(method, app.url(path)).bearer_auth(token);
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let response = req.send().await.unwrap();
-    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
-}
-
 /// A runner monitor whose runners the test records directly: runner-a with
 /// outage 1 resolved and outage 2 ongoing, runner-b online throughout.
 async fn seeded_monitor(app: &TestApp, token: &str) -> String {
@@ -234,7 +219,7 @@ async fn integrations_are_owner_scoped_and_their_secret_stays_write_only() {
 
         let patch = json!({"monitor_ids": [monitor], "signing_secret": "…85a5", "name": "Acme CI"});
         let (status, patched) =
-            send(&app, reqwest::Method::PATCH, &path, &owner, Some(patch)).await;
+            app.send(reqwest::Method::PATCH, &path, Some(patch), Some(&owner)).await;
         assert_eq!(status, 200, "{patched}");
         assert_eq!(patched["data"]["monitor_ids"], json!([monitor]));
         assert_eq!(patched["data"]["name"], "Acme CI");
@@ -242,9 +227,9 @@ async fn integrations_are_owner_scoped_and_their_secret_stays_write_only() {
         let body = form("/runner-status-all", "");
         assert_eq!(command(&app, Some(SECRET), now, &body, false).await.0, 200, "secret kept");
 
-        let (status, _) = send(&app, reqwest::Method::DELETE, &path, &other, None).await;
+        let (status, _) = app.send(reqwest::Method::DELETE, &path, None, Some(&other)).await;
         assert_eq!(status, 403);
-        let (status, _) = send(&app, reqwest::Method::DELETE, &path, &owner, None).await;
+        let (status, _) = app.send(reqwest::Method::DELETE, &path, None, Some(&owner)).await;
         assert_eq!(status, 200);
         assert_eq!(command(&app, Some(SECRET), now, &body, false).await.0, 401, "deleted");
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use domain::testing::TestDb;
 use jobs::{Job, QueueConfig, Queues};
@@ -125,17 +125,17 @@ impl Recorder {
         self.0.lock().unwrap().clone()
     }
 
-    /// Waits until `done` holds, failing the test after `limit`.
+    /// Waits until `done` holds, looking every 50 ms and at most `limit / 50 ms`
+    /// times: a bound by count, not a deadline, so a loaded machine gets every look.
     pub async fn wait_until(&self, limit: Duration, what: &str, done: impl Fn(&Self) -> bool) {
-        let start = Instant::now();
-        while !done(self) {
-            assert!(
-                start.elapsed() < limit,
-                "{what}: not within {limit:?}; seen {:?}",
-                self.snapshot()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        let poll = Duration::from_millis(50);
+        for _ in 0..limit.as_millis() / poll.as_millis() {
+            if done(self) {
+                return;
+            }
+            tokio::time::sleep(poll).await;
         }
+        assert!(done(self), "{what}: not after {limit:?} of looks; seen {:?}", self.snapshot());
     }
 }
 
@@ -186,11 +186,15 @@ impl RedisServer {
             .spawn()
             .expect("spawn redis-server");
         self.child = Some(child);
-        let start = Instant::now();
-        while !self.answers() {
-            assert!(start.elapsed() < Duration::from_secs(10), "redis-server did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        // 200 looks 50 ms apart: bounded by count, not by a deadline.
+        let started = (0..200).any(|_| {
+            let up = self.answers();
+            if !up {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            up
+        });
+        assert!(started, "redis-server did not start");
     }
 
     /// `redis-cli shutdown nosave`: the append-only file keeps the data.

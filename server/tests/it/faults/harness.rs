@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use domain::channels::{ChannelInput, ChannelKind, ChannelService, EncryptionKey, WebhookInput};
+use domain::channels::EncryptionKey;
 use domain::entities::{checks, incidents, monitor_state, notifications, status_changes};
-use domain::monitors::{HttpSpec, MonitorInput, MonitorService};
+use domain::testing::{ChannelBuilder, MonitorBuilder};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 
@@ -69,29 +69,19 @@ impl Harness {
         let (target, hook) = (Target::start().await, Receiver::start().await);
         let owner = domain::testing::user(&db, domain::accounts::Role::User).await;
         let key = EncryptionKey::from_base64(KEY).unwrap();
-        let input = ChannelInput {
-            name: "faults".into(),
-            kind: ChannelKind::Webhook,
-            slack: None,
-            webhook: Some(WebhookInput { url: hook.url.clone(), secret: None }),
-            email: None,
-        };
-        let (channel, _) =
-            ChannelService::new(db.clone(), &key).create(&owner, input).await.unwrap();
-        let service = MonitorService::new(db.clone(), &key);
+        let webhook = ChannelBuilder::webhook(&hook.url).name("faults").key(&key);
+        let channel = webhook.create(&db, &owner).await;
         let mut monitors = Vec::new();
         for i in 0..MONITORS {
-            let input = MonitorInput {
-                name: Some(format!("m{i}")),
-                interval_seconds: Some(1),
-                timeout_ms: Some(5000),
-                confirmations: Some(1),
-                recoveries: Some(1),
-                channel_ids: Some(vec![channel.id]),
-                http: Some(HttpSpec::get(&target.path(i)).unwrap().into()),
-                ..Default::default()
-            };
-            monitors.push(service.create(&owner, input).await.unwrap().id);
+            let monitor = MonitorBuilder::http(&target.path(i))
+                .name(&format!("m{i}"))
+                .interval(1)
+                .timeout_ms(5000)
+                .confirmations(1)
+                .recoveries(1)
+                .channels(&[channel.id])
+                .key(&key);
+            monitors.push(monitor.create(&db, &owner).await.id);
         }
         let namespace = format!("faults-{}", Uuid::new_v4().simple());
         let logs = dir.path().join("logs");

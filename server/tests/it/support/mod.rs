@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
-use domain::testing::TestDb;
+use domain::testing::{ChannelBuilder, MonitorBuilder, TestDb};
 use server::config::Cli;
 use server::http::ServeOptions;
 use tokio::sync::oneshot;
@@ -35,31 +35,121 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// POSTs JSON and returns the status and the JSON body.
+    /// Sends `method path` with an optional JSON body and bearer token;
+    /// returns the status and the JSON body (`Null` when there is none).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+        token: Option<&str>,
+    ) -> (u16, serde_json::Value) {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        let response = req.send().await.expect("request");
+        (response.status().as_u16(), response.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// POSTs JSON: [`TestApp::send`].
     pub async fn post(
         &self,
         path: &str,
         body: serde_json::Value,
         token: Option<&str>,
     ) -> (u16, serde_json::Value) {
-        let mut req = self.client.post(self.url(path)).json(&body);
-        if let Some(token) = token {
-            req = req.bearer_auth(token);
-        }
-        let response = req.send().await.expect("request");
-        (response.status().as_u16(), response.json().await.unwrap_or(serde_json::Value::Null))
+        self.send(reqwest::Method::POST, path, Some(body), token).await
     }
 
-    /// GETs with an optional bearer token.
+    /// GETs with an optional bearer token: [`TestApp::send`].
     pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
-        let mut req = self.client.get(self.url(path));
-        if let Some(token) = token {
-            req = req.bearer_auth(token);
-        }
-        let response = req.send().await.expect("request");
-        (response.status().as_u16(), response.json().await.unwrap_or(serde_json::Value::Null))
+        self.send(reqwest::Method::GET, path, None, token).await
     }
 
+    /// Creates `what` through the API as the owner of `token` and returns the
+    /// created resource (`data`); the test fails unless the answer is 201.
+    /// `what` is a [`MonitorBuilder`], a [`ChannelBuilder`] or a
+    /// `(collection path, JSON body)` pair.
+    pub async fn create(&self, token: &str, what: impl Resource) -> serde_json::Value {
+        let (path, body) = what.request();
+        let (status, answer) = self.post(&path, body, Some(token)).await;
+        assert_eq!(status, 201, "create at {path} ({}): {answer}", self.backend);
+        answer["data"].clone()
+    }
+
+    /// GETs `path` until `done` holds for its `data` and returns that data;
+    /// fails, showing the last answer, after [`TRIES`] tries [`POLL`] apart.
+    /// The bound is a count, not a deadline: a slow machine gets every try.
+    pub async fn wait_for(
+        &self,
+        token: &str,
+        path: &str,
+        done: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let mut last = serde_json::Value::Null;
+        for _ in 0..TRIES {
+            let (status, body) = self.get(path, Some(token)).await;
+            assert_eq!(status, 200, "{path}: {body}");
+            if done(&body["data"]) {
+                return body["data"].clone();
+            }
+            last = body;
+            tokio::time::sleep(POLL).await;
+        }
+        panic!("{path} ({}) never got there in {TRIES} tries: {last}", self.backend)
+    }
+}
+
+/// How many times [`TestApp::wait_for`] and [`eventually`] look.
+pub const TRIES: u32 = 300;
+/// The pause between two looks.
+pub const POLL: Duration = Duration::from_millis(200);
+
+/// Runs `probe` until it returns `Some`, at most [`TRIES`] times [`POLL`]
+/// apart, for conditions that are not one API read (rows, stand-ins, logs);
+/// fails naming `what`.
+pub async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..TRIES {
+        if let Some(value) = probe().await {
+            return value;
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    panic!("{what}: not after {TRIES} tries")
+}
+
+/// Something [`TestApp::create`] posts: where to, and the body.
+pub trait Resource {
+    fn request(self) -> (String, serde_json::Value);
+}
+
+impl Resource for MonitorBuilder {
+    fn request(self) -> (String, serde_json::Value) {
+        ("/api/v1/monitors".into(), self.json())
+    }
+}
+
+impl Resource for ChannelBuilder {
+    fn request(self) -> (String, serde_json::Value) {
+        ("/api/v1/channels".into(), self.json())
+    }
+}
+
+impl Resource for (&str, serde_json::Value) {
+    fn request(self) -> (String, serde_json::Value) {
+        (self.0.to_owned(), self.1)
+    }
+}
+
+impl TestApp {
     /// Signs up a user and returns their id.
     pub async fn signup(&self, email: &str, password: &str) -> String {
         let (status, body) = self
