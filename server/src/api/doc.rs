@@ -195,6 +195,36 @@ mod tests {
         }
     }
 
+    /// The conformance run's settings name operations by id; a renamed
+    /// operation would silently fall out of its rule (it happened once).
+    #[test]
+    fn the_conformance_settings_name_operations_that_exist() {
+        let doc = document();
+        let mut ids = std::collections::HashSet::new();
+        for (_, mut item) in doc.paths.paths {
+            for operation in operations(&mut item) {
+                ids.extend(operation.operation_id.clone());
+            }
+        }
+        let settings = include_str!("../../../scripts/schemathesis.toml");
+        let script = include_str!("../../../scripts/schemathesis.sh");
+        let mut named = Vec::new();
+        for line in settings.lines().filter(|l| l.starts_with("include-operation-id-regex")) {
+            let inner = line.split("^(").nth(1).and_then(|r| r.split(")$").next());
+            named.extend(inner.expect("a ^(a|b)$ regex").split('|'));
+        }
+        named.extend(
+            script
+                .split("--exclude-operation-id ")
+                .skip(1)
+                .filter_map(|r| r.split_whitespace().next()),
+        );
+        assert!(!named.is_empty(), "no operation named in scripts/schemathesis.*");
+        for id in named {
+            assert!(ids.contains(id), "scripts/schemathesis.* name `{id}`, which no operation has");
+        }
+    }
+
     #[test]
     fn every_error_answer_is_problem_json_and_every_success_has_a_body() {
         let doc = document();

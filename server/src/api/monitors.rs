@@ -188,9 +188,13 @@ pub struct MonitorRequest {
     tcp: Option<TcpBody>,
     github_runners: Option<GithubRunnersRequest>,
     /// Server-owned fields a client may echo back: accepted and ignored.
+    #[schema(read_only, value_type = Option<String>, format = Uuid)]
     id: Option<serde_json::Value>,
+    #[schema(read_only, value_type = Option<kinds::Status>)]
     status: Option<serde_json::Value>,
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
     status_since: Option<serde_json::Value>,
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
     last_checked_at: Option<serde_json::Value>,
 }
 

@@ -34,9 +34,13 @@ pub struct IntegrationRequest {
     /// The Slack app's id (`A0…`); learnt from the first verified command when not given.
     app_id: Option<String>,
     /// Server-owned fields a client may echo back: accepted and ignored.
+    #[schema(read_only, value_type = Option<String>, format = Uuid)]
     id: Option<serde_json::Value>,
+    #[schema(read_only, value_type = Option<String>, format = Uuid)]
     owner_id: Option<serde_json::Value>,
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
     created_at: Option<serde_json::Value>,
+    #[schema(read_only, value_type = Option<String>, format = DateTime)]
     updated_at: Option<serde_json::Value>,
 }
 
