@@ -18,5 +18,6 @@ pub mod runners;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod text;
+pub mod tls;
 
 pub use sea_orm::DatabaseConnection;

@@ -1,0 +1,13 @@
+//! What a TLS check learns about a server's certificates, browser-free and
+//! pure: the chain the server sent, summarised for storing and showing
+//! ([`CertSummary`]), why a handshake was refused ([`TlsFailure`]), and the
+//! expiry thresholds that each warn once as they are crossed
+//! ([`ExpiryThresholds`]). The handshake itself is `jobs::outbound`'s.
+
+mod chain;
+mod expiry;
+mod failure;
+
+pub use chain::{CertInfo, CertSummary, ChainError, FirstExpiry};
+pub use expiry::{changed, ExpiryThresholds, EXPIRY_FIELD};
+pub use failure::TlsFailure;
