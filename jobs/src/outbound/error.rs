@@ -140,7 +140,7 @@ fn describe_io(err: &std::io::Error) -> String {
     }
 }
 
-fn describe_tls(err: &rustls::Error) -> String {
+pub(crate) fn describe_tls(err: &rustls::Error) -> String {
     use rustls::CertificateError as C;
     match err {
         rustls::Error::InvalidCertificate(cert) => match cert {

@@ -4,9 +4,10 @@
 //! to the address it checked. Redirects are checked hop by hop.
 //!
 //! [`Outbound`] never hands out its HTTP client: HTTP goes through
-//! [`OutboundRequest`], TCP through [`Outbound::connect_tcp`], SMTP through
-//! [`Outbound::send_mail`]. Building a client or a connection anywhere else is
-//! refused by clippy (`disallowed-methods` in `clippy.toml`).
+//! [`OutboundRequest`], TCP through [`Outbound::connect_tcp`], TLS inspection
+//! through [`Outbound::inspect_tls`], SMTP through [`Outbound::send_mail`].
+//! Building a client or a connection anywhere else is refused by clippy
+//! (`disallowed-methods` in `clippy.toml`).
 
 mod body;
 mod client;
@@ -15,6 +16,7 @@ mod guard;
 mod request;
 mod resolver;
 mod smtp;
+mod tls;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Once};
@@ -27,6 +29,7 @@ pub use error::OutboundError;
 pub use guard::deny_rule;
 pub use request::{OutboundRequest, Redirects};
 pub use smtp::{SmtpEndpoint, SmtpSendError, SmtpTls};
+pub use tls::{TlsInspectError, TlsInspection};
 
 use guard::Guard;
 
@@ -64,6 +67,7 @@ struct Inner {
     guard: Arc<Guard>,
     client: reqwest::Client,
     no_redirects: reqwest::Client,
+    trust: tls::Trust,
 }
 
 impl Outbound {
@@ -74,7 +78,8 @@ impl Outbound {
         let roots = client::parse_roots(&opts.extra_roots_pem)?;
         let client = client::build(&opts, &guard, &roots, true)?;
         let no_redirects = client::build(&opts, &guard, &roots, false)?;
-        Ok(Self { inner: Arc::new(Inner { guard, client, no_redirects }) })
+        let trust = tls::Trust::new(&opts.extra_roots_pem)?;
+        Ok(Self { inner: Arc::new(Inner { guard, client, no_redirects, trust }) })
     }
 
     /// Opens a TCP connection to a checked address of `host`, within `timeout`.

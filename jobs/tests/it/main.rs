@@ -7,3 +7,4 @@ mod notify;
 mod outbound;
 mod queues;
 mod support;
+mod tls;

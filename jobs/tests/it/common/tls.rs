@@ -1,7 +1,11 @@
-//! Certificates for the TLS tests: a test CA the client is told to trust, and
-//! leaf certificates that are good, expired, for another host, or self-signed.
+//! Certificates for the TLS tests: a test CA the client is told to trust,
+//! intermediates, and leaf certificates that are good, expiring, expired, not
+//! yet valid, for another host, or self-signed.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{Datelike, Timelike};
 
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -13,24 +17,60 @@ pub struct TestCa {
     issuer: Issuer<'static, KeyPair>,
     /// The CA certificate, PEM: what `extra_roots_pem` gets.
     pub pem: Vec<u8>,
+    /// What a server sends after a leaf this CA signed: nothing for a root,
+    /// the intermediates (nearest first) for an intermediate.
+    sent_after_leaf: Vec<CertificateDer<'static>>,
 }
 
-/// A certificate with its private key.
+/// A certificate with its private key, and the intermediates a server sends with it.
 pub struct Leaf {
     pub cert: CertificateDer<'static>,
     pub key: PrivateKeyDer<'static>,
+    pub issuers: Vec<CertificateDer<'static>>,
 }
 
 impl TestCa {
     /// A fresh CA.
     pub fn new() -> Self {
+        Self::named("RunState test CA")
+    }
+
+    /// A fresh CA with this common name (two CAs of one name are one issuer
+    /// to a verifier, which then finds a bad signature rather than a stranger).
+    pub fn named(common_name: &str) -> Self {
         let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
-        params.distinguished_name.push(DnType::CommonName, "RunState test CA");
+        params.distinguished_name.push(DnType::CommonName, common_name);
         params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
         params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
         let key = KeyPair::generate().expect("key");
         let cert = params.self_signed(&key).expect("CA certificate");
-        Self { pem: cert.pem().into_bytes(), issuer: Issuer::new(params, key) }
+        Self {
+            pem: cert.pem().into_bytes(),
+            issuer: Issuer::new(params, key),
+            sent_after_leaf: Vec::new(),
+        }
+    }
+
+    /// An intermediate CA signed by this one, valid until `until_days` from now.
+    pub fn intermediate(&self, until_days: i64) -> Self {
+        let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+        params.distinguished_name.push(DnType::CommonName, "RunState test intermediate");
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        valid_days(&mut params, -1, until_days);
+        let key = KeyPair::generate().expect("key");
+        let cert = params.signed_by(&key, &self.issuer).expect("intermediate");
+        let mut sent_after_leaf = vec![cert.der().clone()];
+        sent_after_leaf.extend(self.sent_after_leaf.iter().cloned());
+        Self { pem: cert.pem().into_bytes(), issuer: Issuer::new(params, key), sent_after_leaf }
+    }
+
+    /// A leaf for `names` valid from `from_days` to `until_days` from now
+    /// (an hour more, so that whole days left come out as `until_days`).
+    pub fn leaf_valid(&self, names: &[&str], from_days: i64, until_days: i64) -> Leaf {
+        let mut params = leaf_params(names);
+        valid_days(&mut params, from_days, until_days);
+        self.sign(params)
     }
 
     /// A leaf for `names`, valid from 1975 to 4096 (rcgen's default).
@@ -49,7 +89,7 @@ impl TestCa {
     fn sign(&self, params: CertificateParams) -> Leaf {
         let key = KeyPair::generate().expect("key");
         let cert = params.signed_by(&key, &self.issuer).expect("signed leaf");
-        Leaf { cert: cert.der().clone(), key: pkcs8(&key) }
+        Leaf { cert: cert.der().clone(), key: pkcs8(&key), issuers: self.sent_after_leaf.clone() }
     }
 }
 
@@ -57,16 +97,16 @@ impl TestCa {
 pub fn self_signed(names: &[&str]) -> Leaf {
     let key = KeyPair::generate().expect("key");
     let cert = leaf_params(names).self_signed(&key).expect("self-signed");
-    Leaf { cert: cert.der().clone(), key: pkcs8(&key) }
+    Leaf { cert: cert.der().clone(), key: pkcs8(&key), issuers: Vec::new() }
 }
 
-/// A TLS acceptor presenting `leaf`.
+/// A TLS acceptor presenting `leaf` and its intermediates.
 pub fn acceptor(leaf: Leaf) -> TlsAcceptor {
     let config = ServerConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
         .with_safe_default_protocol_versions()
         .expect("versions")
         .with_no_client_auth()
-        .with_single_cert(vec![leaf.cert], leaf.key)
+        .with_single_cert(std::iter::once(leaf.cert).chain(leaf.issuers).collect(), leaf.key)
         .expect("server config");
     TlsAcceptor::from(Arc::new(config))
 }
@@ -80,4 +120,21 @@ fn leaf_params(names: &[&str]) -> CertificateParams {
 
 fn pkcs8(key: &KeyPair) -> PrivateKeyDer<'static> {
     PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()))
+}
+
+/// Sets the validity to `from_days` .. `until_days` from now, plus an hour at
+/// the end: a check made within the hour sees exactly `until_days` whole days left.
+fn valid_days(params: &mut CertificateParams, from_days: i64, until_days: i64) {
+    let now = chrono::Utc::now();
+    let month = u8::try_from(now.month()).expect("month");
+    let day = u8::try_from(now.day()).expect("day");
+    let now = rcgen::date_time_ymd(now.year(), month, day)
+        + Duration::from_secs(u64::from(now.num_seconds_from_midnight()));
+    let shift = |days: i64, extra: u64| {
+        let span = Duration::from_secs(86_400 * days.unsigned_abs());
+        let moved = if days < 0 { now - span } else { now + span };
+        moved + Duration::from_secs(extra)
+    };
+    params.not_before = shift(from_days, 0);
+    params.not_after = shift(until_days, 3600);
 }

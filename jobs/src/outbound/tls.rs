@@ -1,0 +1,241 @@
+//! The TLS door: a handshake with `host:port` that reports the chain the
+//! server sent even when it is refused, so a check can say both "expired"
+//! and which certificate, and when. The connection is the guard's
+//! ([`Outbound::connect_tcp`]); trust is the same as for HTTP checks: the
+//! platform's roots plus the operator's extra roots, verified by webpki.
+
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use domain::tls::{CertSummary, TlsFailure};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, SignatureScheme};
+use tokio_rustls::TlsConnector;
+
+use super::error::describe_tls;
+use super::{Outbound, OutboundError};
+
+/// What a completed handshake showed.
+#[derive(Debug, Clone)]
+pub struct TlsInspection {
+    /// The chain the server sent, summarised.
+    pub chain: CertSummary,
+    /// The negotiated version, e.g. `TLSv1.3`.
+    pub version: String,
+    /// How long the TCP connection took (resolving included).
+    pub connect: Duration,
+    /// How long the handshake took, after the connection.
+    pub handshake: Duration,
+}
+
+/// Why an inspection gave no [`TlsInspection`].
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TlsInspectError {
+    /// No handshake began: the guard refused, the name did not resolve, no
+    /// connection, or the connection timed out.
+    #[error(transparent)]
+    Connect(OutboundError),
+    /// The handshake failed or the certificate was refused.
+    #[error("{failure}")]
+    Refused {
+        /// Why, in a user's terms.
+        failure: TlsFailure,
+        /// The chain the server sent, when it got that far.
+        chain: Option<CertSummary>,
+    },
+}
+
+/// The trust shared by every inspection: built on first use, because loading
+/// the platform's roots reads files and most installations never inspect.
+#[derive(Default)]
+pub(crate) struct Trust {
+    extra_roots: Vec<CertificateDer<'static>>,
+    verifier: OnceLock<Result<Arc<dyn ServerCertVerifier>, rustls::Error>>,
+}
+
+impl Trust {
+    /// Trust in the platform's roots and these (PEM, as the operator gave them).
+    pub(crate) fn new(extra_roots_pem: &[Vec<u8>]) -> Result<Self, OutboundError> {
+        let mut extra_roots = Vec::new();
+        for (i, pem) in extra_roots_pem.iter().enumerate() {
+            let certs = CertificateDer::pem_slice_iter(pem)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    OutboundError::Tls(format!(
+                        "extra root certificate #{} is not valid PEM: {e}",
+                        i + 1
+                    ))
+                })?;
+            extra_roots.extend(certs);
+        }
+        Ok(Self { extra_roots, verifier: OnceLock::new() })
+    }
+
+    fn verifier(&self) -> Result<Arc<dyn ServerCertVerifier>, rustls::Error> {
+        self.verifier
+            .get_or_init(|| {
+                let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+                let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(
+                    self.extra_roots.iter().cloned(),
+                    provider,
+                )?;
+                Ok(Arc::new(verifier) as Arc<dyn ServerCertVerifier>)
+            })
+            .clone()
+    }
+}
+
+impl Outbound {
+    /// Connects to a checked address of `host` and completes a TLS handshake,
+    /// all within `timeout`. The certificate is verified for `host` (a name or
+    /// an IP address); a refused one comes back as [`TlsInspectError::Refused`]
+    /// with the chain the server sent.
+    pub async fn inspect_tls(
+        &self,
+        host: &str,
+        port: u16,
+        timeout: Duration,
+    ) -> Result<TlsInspection, TlsInspectError> {
+        let name = ServerName::try_from(host.to_owned()).map_err(|_| {
+            TlsInspectError::Connect(OutboundError::InvalidRequest(format!(
+                "`{host}` is not a host name or an IP address"
+            )))
+        })?;
+        let verifier = self.inner.trust.verifier().map_err(|e| refused(&e, None))?;
+        let recorder = Arc::new(Recording { inner: verifier, seen: Mutex::default() });
+        let config = ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::aws_lc_rs::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| refused(&e, None))?
+        .dangerous()
+        // Not dangerous: the recorder keeps the chain and asks the real verifier.
+        .with_custom_certificate_verifier(Arc::clone(&recorder) as Arc<dyn ServerCertVerifier>)
+        .with_no_client_auth();
+
+        let started = Instant::now();
+        let tcp = self.connect_tcp(host, port, timeout).await.map_err(TlsInspectError::Connect)?;
+        let connect = started.elapsed();
+        let remaining = timeout.saturating_sub(connect);
+        let handshake = TlsConnector::from(Arc::new(config)).connect(name, tcp);
+        let outcome = tokio::time::timeout(remaining, handshake).await;
+        let handshake = started.elapsed().saturating_sub(connect);
+        let chain = recorder.summary();
+        let stream = match outcome {
+            Ok(Ok(stream)) => stream,
+            Ok(Err(io)) => {
+                let failure = match io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+                    Some(tls) => failure(tls, chain.as_ref()),
+                    None => TlsFailure::handshake(&io.to_string()),
+                };
+                return Err(TlsInspectError::Refused { failure, chain });
+            }
+            Err(_) => {
+                let failure = TlsFailure::handshake(&format!(
+                    "timed out after {} ms",
+                    started.elapsed().as_millis()
+                ));
+                return Err(TlsInspectError::Refused { failure, chain });
+            }
+        };
+        let version = stream
+            .get_ref()
+            .1
+            .protocol_version()
+            .map_or_else(|| "unknown".to_owned(), version_name);
+        let chain = chain.ok_or_else(|| TlsInspectError::Refused {
+            failure: TlsFailure::handshake("the server's certificates could not be read"),
+            chain: None,
+        })?;
+        Ok(TlsInspection { chain, version, connect, handshake })
+    }
+}
+
+fn refused(err: &rustls::Error, chain: Option<CertSummary>) -> TlsInspectError {
+    TlsInspectError::Refused { failure: failure(err, chain.as_ref()), chain }
+}
+
+/// A rustls error in a user's terms. webpki says "unknown issuer" for a
+/// self-signed certificate too; one that names itself as its issuer is that.
+fn failure(err: &rustls::Error, chain: Option<&CertSummary>) -> TlsFailure {
+    use CertificateError as C;
+    match err {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            C::Expired | C::ExpiredContext { .. } => TlsFailure::Expired,
+            C::NotValidYet | C::NotValidYetContext { .. } => TlsFailure::NotYetValid,
+            C::NotValidForName | C::NotValidForNameContext { .. } => TlsFailure::HostnameMismatch,
+            C::UnknownIssuer if chain.is_some_and(|c| c.leaf.self_issued) => TlsFailure::SelfSigned,
+            C::UnknownIssuer => TlsFailure::UnknownIssuer,
+            _ => TlsFailure::handshake(&describe_tls(err)),
+        },
+        _ => TlsFailure::handshake(&describe_tls(err)),
+    }
+}
+
+/// `TLSv1_3` → `TLSv1.3`, as OpenSSL and most tools print it.
+fn version_name(version: rustls::ProtocolVersion) -> String {
+    match version {
+        rustls::ProtocolVersion::TLSv1_2 => "TLSv1.2".to_owned(),
+        rustls::ProtocolVersion::TLSv1_3 => "TLSv1.3".to_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A verifier that keeps the chain it is shown, then asks the real one.
+/// rustls forgets a chain it refused; a check still needs to describe it.
+#[derive(Debug)]
+struct Recording {
+    inner: Arc<dyn ServerCertVerifier>,
+    seen: Mutex<Vec<CertificateDer<'static>>>,
+}
+
+impl Recording {
+    fn summary(&self) -> Option<CertSummary> {
+        let seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        CertSummary::from_der(&seen).ok()
+    }
+}
+
+impl ServerCertVerifier for Recording {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let chain = std::iter::once(end_entity).chain(intermediates);
+        *self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            chain.map(|c| c.clone().into_owned()).collect();
+        self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+
+    fn requires_raw_public_keys(&self) -> bool {
+        self.inner.requires_raw_public_keys()
+    }
+}
