@@ -42,8 +42,8 @@ pub enum TlsInspectError {
     Refused {
         /// Why, in a user's terms.
         failure: TlsFailure,
-        /// The chain the server sent, when it got that far.
-        chain: Option<CertSummary>,
+        /// The chain the server sent, when it got that far (boxed: large, and rare).
+        chain: Option<Box<CertSummary>>,
     },
 }
 
@@ -103,13 +103,13 @@ impl Outbound {
                 "`{host}` is not a host name or an IP address"
             )))
         })?;
-        let verifier = self.inner.trust.verifier().map_err(|e| refused(&e, None))?;
+        let verifier = self.inner.trust.verifier().map_err(|e| refused(&e))?;
         let recorder = Arc::new(Recording { inner: verifier, seen: Mutex::default() });
         let config = ClientConfig::builder_with_provider(Arc::new(
             rustls::crypto::aws_lc_rs::default_provider(),
         ))
         .with_safe_default_protocol_versions()
-        .map_err(|e| refused(&e, None))?
+        .map_err(|e| refused(&e))?
         .dangerous()
         // Not dangerous: the recorder keeps the chain and asks the real verifier.
         .with_custom_certificate_verifier(Arc::clone(&recorder) as Arc<dyn ServerCertVerifier>)
@@ -122,12 +122,12 @@ impl Outbound {
         let handshake = TlsConnector::from(Arc::new(config)).connect(name, tcp);
         let outcome = tokio::time::timeout(remaining, handshake).await;
         let handshake = started.elapsed().saturating_sub(connect);
-        let chain = recorder.summary();
+        let chain = recorder.summary().map(Box::new);
         let stream = match outcome {
             Ok(Ok(stream)) => stream,
             Ok(Err(io)) => {
                 let failure = match io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
-                    Some(tls) => failure(tls, chain.as_ref()),
+                    Some(tls) => failure(tls, chain.as_deref()),
                     None => TlsFailure::handshake(&io.to_string()),
                 };
                 return Err(TlsInspectError::Refused { failure, chain });
@@ -145,7 +145,7 @@ impl Outbound {
             .1
             .protocol_version()
             .map_or_else(|| "unknown".to_owned(), version_name);
-        let chain = chain.ok_or_else(|| TlsInspectError::Refused {
+        let chain = *chain.ok_or_else(|| TlsInspectError::Refused {
             failure: TlsFailure::handshake("the server's certificates could not be read"),
             chain: None,
         })?;
@@ -153,8 +153,8 @@ impl Outbound {
     }
 }
 
-fn refused(err: &rustls::Error, chain: Option<CertSummary>) -> TlsInspectError {
-    TlsInspectError::Refused { failure: failure(err, chain.as_ref()), chain }
+fn refused(err: &rustls::Error) -> TlsInspectError {
+    TlsInspectError::Refused { failure: failure(err, None), chain: None }
 }
 
 /// A rustls error in a user's terms. webpki says "unknown issuer" for a

@@ -42,7 +42,7 @@ async fn inspect(
 /// The failure and the chain of a refused handshake.
 async fn refused(ca: &TestCa, leaf: Leaf) -> (TlsFailure, CertSummary) {
     match inspect(ca, leaf).await {
-        Err(TlsInspectError::Refused { failure, chain }) => (failure, chain.expect("the chain")),
+        Err(TlsInspectError::Refused { failure, chain }) => (failure, *chain.expect("the chain")),
         other => panic!("expected a refused certificate, got {other:?}"),
     }
 }
