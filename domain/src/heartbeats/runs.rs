@@ -106,7 +106,7 @@ impl History {
         done
     }
 
-    /// The two latest successes' finish times, latest first.
+    /// The successes. finish times, latest first.
     pub(crate) fn successes(&self) -> Vec<DateTime<Utc>> {
         self.finished()
             .into_iter()

@@ -31,7 +31,8 @@ pub enum Schedule {
 #[derive(Debug, Clone)]
 pub struct CronExpr {
     text: String,
-    cron: Cron,
+    // Boxed: the parsed pattern is a few hundred bytes, a period eight.
+    cron: Box<Cron>,
 }
 
 impl PartialEq for CronExpr {
@@ -60,7 +61,7 @@ impl CronExpr {
             parser.parse(text).map_err(|e| format!("`{text}` is not a cron pattern: {e}"))?;
         let probe = DateTime::<Utc>::from_timestamp(946_684_800, 0).unwrap_or_default();
         cron.find_next_occurrence(&probe, false).map_err(|_| format!("`{text}` never fires"))?;
-        Ok(Self { text: text.to_owned(), cron })
+        Ok(Self { text: text.to_owned(), cron: Box::new(cron) })
     }
 
     /// The pattern as written.

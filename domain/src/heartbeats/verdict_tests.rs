@@ -165,7 +165,7 @@ fn the_day_clocks_skip_a_job_is_expected_once() {
     // Sunday 29 March 2026: 02:30 does not exist in Berlin; cron runs the job
     // straight after the gap, at 03:00 CEST (01:00 UTC).
     let saturday = success(utc("2026-03-28T01:30:20Z"));
-    let h = history(&[saturday.clone()]);
+    let h = history(std::slice::from_ref(&saturday));
     let slot = utc("2026-03-29T01:00:00Z");
     assert_eq!(evaluate(&berlin_0230(), &h, utc("2026-03-29T00:59:59Z")), Verdict::Up);
     assert_eq!(
