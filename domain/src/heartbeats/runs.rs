@@ -106,13 +106,9 @@ impl History {
         done
     }
 
-    /// The successes. finish times, latest first.
-    pub(crate) fn successes(&self) -> Vec<DateTime<Utc>> {
-        self.finished()
-            .into_iter()
-            .filter(|(_, _, o)| *o == Outcome::Success)
-            .map(|(_, at, _)| at)
-            .collect()
+    /// When the latest success finished.
+    pub(crate) fn last_success(&self) -> Option<DateTime<Utc>> {
+        self.finished().into_iter().find(|(_, _, o)| *o == Outcome::Success).map(|(_, at, _)| at)
     }
 
     /// The starts of open runs, earliest first.

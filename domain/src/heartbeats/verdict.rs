@@ -28,7 +28,8 @@ pub enum DegradedReason {
     /// The latest run took less than `min_runtime` (`took`, in seconds).
     RanTooFast { took: i64 },
     /// The latest success came more than the grace before the slot after
-    /// the previous one: the job ran twice for one slot.
+    /// the success just before it: the job ran twice for one slot. (A
+    /// success after a failure is a retry and does not count.)
     RanTooOften { previous: DateTime<Utc>, latest: DateTime<Utc> },
 }
 
@@ -73,7 +74,7 @@ pub fn next_due(
 /// first after the last success, the latest open start or `watched_since`,
 /// whichever is latest — is down once its grace has passed (at exactly the
 /// grace's end) and late from the slot on; an open run is running; a run
-/// faster than `min_runtime`, or two successes for one slot, degrade.
+/// faster than `min_runtime`, or two successes in a row for one slot, degrade.
 pub fn evaluate(spec: &HeartbeatSpec, history: &History, now: DateTime<Utc>) -> Verdict {
     let open = history.open_starts();
     if let (Some(max), Some(&earliest)) = (spec.max_runtime, open.first()) {
@@ -85,9 +86,8 @@ pub fn evaluate(spec: &HeartbeatSpec, history: &History, now: DateTime<Utc>) -> 
     if let Some((_, _, Outcome::Failure { exit_code })) = finished.first() {
         return Verdict::Down(DownReason::Failed { exit_code: *exit_code });
     }
-    let successes = history.successes();
     let latest_start = open.last().copied();
-    let anchor = [successes.first().copied(), latest_start, Some(history.watched_since)]
+    let anchor = [history.last_success(), latest_start, Some(history.watched_since)]
         .into_iter()
         .flatten()
         .max()
@@ -104,14 +104,13 @@ pub fn evaluate(spec: &HeartbeatSpec, history: &History, now: DateTime<Utc>) -> 
     if let Some(since) = latest_start {
         return Verdict::Running { since };
     }
-    degraded(spec, &finished, &successes).map_or(Verdict::Up, Verdict::Degraded)
+    degraded(spec, &finished).map_or(Verdict::Up, Verdict::Degraded)
 }
 
 /// The degraded reasons, judged on the latest finished run.
 fn degraded(
     spec: &HeartbeatSpec,
     finished: &[(&super::Run, DateTime<Utc>, Outcome)],
-    successes: &[DateTime<Utc>],
 ) -> Option<DegradedReason> {
     let (latest_run, _, _) = finished.first()?;
     if let (Some(min), Some(took)) = (spec.min_runtime, latest_run.duration()) {
@@ -119,7 +118,10 @@ fn degraded(
             return Some(DegradedReason::RanTooFast { took: took.num_seconds() });
         }
     }
-    let [latest, previous, ..] = successes else { return None };
+    // A success after a failure is a retry, not a second run for the slot.
+    let [(_, latest, Outcome::Success), (_, previous, Outcome::Success), ..] = finished else {
+        return None;
+    };
     let expected = spec.schedule.next_after(*previous)?;
     (*latest < expected - spec.grace())
         .then_some(DegradedReason::RanTooOften { previous: *previous, latest: *latest })

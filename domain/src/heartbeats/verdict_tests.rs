@@ -228,3 +228,16 @@ fn verdicts_serialise_with_their_state_and_reason() {
         serde_json::json!({"state": "down", "reason": "failed", "exit_code": 2})
     );
 }
+
+#[test]
+fn a_rerun_after_a_failure_stays_down_until_it_succeeds_and_is_not_too_often() {
+    let failed =
+        [success(t(0)), Ping::new(t(60), PingKind::Exit(4)), Ping::new(t(120), PingKind::Start)];
+    let h = history(&failed);
+    assert_eq!(
+        evaluate(&hourly(), &h, t(180)),
+        Verdict::Down(DownReason::Failed { exit_code: Some(4) })
+    );
+    let h = history(&[failed.as_slice(), &[success(t(240))]].concat());
+    assert_eq!(evaluate(&hourly(), &h, t(241)), Verdict::Up);
+}
