@@ -3,14 +3,12 @@
 //! every boundary is tested with explicit instants.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 
 use super::schedule::secs;
 use super::{HeartbeatSpec, History, Outcome, Schedule};
 
 /// Why a heartbeat monitor is down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "reason")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DownReason {
     /// No ping for the slot expected at `slot`, and its grace has passed.
     /// The slot names the lateness: the sweep reports each slot once.
@@ -22,8 +20,7 @@ pub enum DownReason {
 }
 
 /// Why a heartbeat monitor is degraded: it runs, but not as it should.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "reason")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DegradedReason {
     /// The latest run took less than `min_runtime` (`took`, in seconds).
     RanTooFast { took: i64 },
@@ -34,8 +31,7 @@ pub enum DegradedReason {
 }
 
 /// The state of a heartbeat monitor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "state")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Up,
     /// A run is under way (and within its bounds).

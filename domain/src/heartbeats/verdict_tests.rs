@@ -221,15 +221,6 @@ fn next_due_without_a_success_counts_from_now() {
 }
 
 #[test]
-fn verdicts_serialise_with_their_state_and_reason() {
-    let down = Verdict::Down(DownReason::Failed { exit_code: Some(2) });
-    assert_eq!(
-        serde_json::to_value(down).unwrap(),
-        serde_json::json!({"state": "down", "reason": "failed", "exit_code": 2})
-    );
-}
-
-#[test]
 fn a_rerun_after_a_failure_stays_down_until_it_succeeds_and_is_not_too_often() {
     let failed =
         [success(t(0)), Ping::new(t(60), PingKind::Exit(4)), Ping::new(t(120), PingKind::Start)];
