@@ -7,6 +7,7 @@ pub mod clock;
 pub mod db;
 pub mod entities;
 pub mod errors;
+pub mod heartbeats;
 pub mod history;
 pub mod integrations;
 pub mod monitors;

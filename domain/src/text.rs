@@ -17,6 +17,19 @@ pub fn truncate(text: &str, max: usize) -> String {
     cut
 }
 
+/// The longest start of `text` that is at most `max` bytes and ends on a
+/// character boundary (for limits counted in bytes, like a stored body).
+pub fn prefix_bytes(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// Remote text made safe to keep: control characters (newlines included,
 /// which would forge log lines) become spaces, and it is cut to
 /// [`REMOTE_TEXT_MAX`] characters.
@@ -65,6 +78,15 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
         assert_eq!(truncate("ééééé", 3), "éé…");
+    }
+
+    #[test]
+    fn byte_prefixes_end_on_a_character_boundary() {
+        assert_eq!(prefix_bytes("abcdef", 4), "abcd");
+        assert_eq!(prefix_bytes("abc", 4), "abc");
+        // `é` is two bytes: five bytes hold two of them, not two and a half.
+        assert_eq!(prefix_bytes("ééé", 5), "éé");
+        assert_eq!(prefix_bytes("€", 2), "");
     }
 
     #[test]
