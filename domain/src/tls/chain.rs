@@ -51,7 +51,8 @@ pub struct FirstExpiry {
     pub not_after: DateTime<Utc>,
 }
 
-/// The chain a server presented, in the order it was sent.
+/// The chain a server presented, in the order it was sent. Serde is for
+/// storing it with a check; the API gets its own wire type (decision 69).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertSummary {
     /// The server's own certificate (index 0).

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::text;
 
-/// Why the server's certificate (or the handshake) was not accepted.
+/// Why the server's certificate (or the handshake) was not accepted. Serde is
+/// for storing it with a check, not a wire type (decision 69).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", content = "detail", rename_all = "snake_case")]
 pub enum TlsFailure {
