@@ -1,13 +1,16 @@
 //! Real local stand-ins for tests (feature `testing`): an HTTP receiver that
 //! records requests and answers from a script (Slack, webhooks, check
 //! targets), a minimal SMTP server, a tripwire that counts connections, and
-//! Standard Webhooks verification.
+//! Standard Webhooks verification; in [`tls`], test certificates and a TLS
+//! server.
 //!
 //! Stand-ins listen on [`STAND_IN_HOST`] (127.0.0.2) and tests allow exactly
 //! [`STAND_IN_ALLOW`], never the whole of loopback: the guard stays on, so a
 //! path that skipped it would reach a [`Tripwire`] on 127.0.0.1 and fail its test.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod tls;
 
 use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -46,11 +46,13 @@ words! {
 
 words! {
     /// What a monitor checks.
-    MonitorKind, "http, tcp or github_runners" {
+    MonitorKind, "http, tcp, github_runners or tls" {
         Http = "http",
         Tcp = "tcp",
         /// The self-hosted GitHub Actions runners of a repository or organisation.
         GithubRunners = "github_runners",
+        /// The certificate a TLS server (any `host:port`) presents.
+        Tls = "tls",
     }
 }
 
@@ -79,13 +81,17 @@ impl DeliveryStatus {
 
 words! {
     /// Why a notification is sent.
-    NotificationEvent, "down, up or test" {
+    NotificationEvent, "down, up, test, certificate_expiring or certificate_changed" {
         /// The monitor went down: an incident opened.
         Down = "down",
         /// The monitor recovered: its incident resolved.
         Up = "up",
         /// A test message a user asked for; never about a monitor.
         Test = "test",
+        /// A certificate's days left fell past one of the monitor's thresholds.
+        CertificateExpiring = "certificate_expiring",
+        /// The server presents another certificate than at the previous check.
+        CertificateChanged = "certificate_changed",
     }
 }
 

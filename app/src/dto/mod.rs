@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod certificates;
 mod channels;
 mod monitors;
 mod runners;
@@ -14,6 +15,7 @@ pub use account::SessionItem;
 #[cfg(feature = "ssr")]
 pub use admin::Instant;
 pub use admin::{AdminOverview, AdminUser, Failure, Overview, QueueDepth, RegionSeen};
+pub use certificates::{CertificateData, CertificateItem};
 pub use channels::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
 pub use monitors::{
     ChannelOption, CheckItem, CheckPage, DashboardData, IncidentItem, MonitorDetail, MonitorForm,
@@ -53,6 +55,7 @@ pub fn kind_name(kind: MonitorKind) -> &'static str {
         MonitorKind::Http => "HTTP",
         MonitorKind::Tcp => "TCP",
         MonitorKind::GithubRunners => "GitHub runners",
+        MonitorKind::Tls => "TLS certificate",
     }
 }
 

@@ -99,6 +99,9 @@ pub struct MonitorDetail {
     pub notifications: Vec<NotificationItem>,
     /// A GitHub runner monitor's runners; `None` for other kinds.
     pub runners: Option<RunnersData>,
+    /// A `tls` monitor's last certificate; `None` before its first handshake
+    /// and for other kinds.
+    pub certificate: Option<super::CertificateData>,
 }
 
 /// One check.
@@ -144,7 +147,7 @@ pub struct StatsData {
 pub struct MonitorForm {
     /// Empty for a new monitor.
     pub id: String,
-    /// `http`, `tcp` or `github_runners`.
+    /// `http`, `tcp`, `github_runners` or `tls`.
     pub kind: String,
     pub name: String,
     pub url: String,
@@ -158,6 +161,8 @@ pub struct MonitorForm {
     pub body_hint: String,
     pub host: String,
     pub port: String,
+    /// A `tls` monitor's expiry thresholds in days, comma-separated (`14, 7, 1`).
+    pub expiry_days: String,
     /// A GitHub user or organisation.
     pub github_owner: String,
     /// Empty: the organisation's runners.

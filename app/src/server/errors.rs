@@ -70,7 +70,9 @@ impl From<ChannelError> for AppError {
 fn monitor_input(field: &str) -> &str {
     match field {
         "http" => "url",
-        "tcp" => "host",
+        "tcp" | "tls" | "tls.host" => "host",
+        "tls.port" => "port",
+        "tls.expiry_days" => "expiry_days",
         "github_runners" | "github_runners.owner" => "github_owner",
         "github_runners.repo" => "github_repo",
         "github_runners.token" => "github_token",
@@ -100,6 +102,7 @@ pub fn label(field: &str) -> &str {
         "keyword" => "Keyword",
         "host" => "Host",
         "port" => "Port",
+        "expiry_days" => "Warn at days left",
         "interval_seconds" => "Interval",
         "timeout_ms" => "Timeout",
         "confirmations" => "Confirmations",

@@ -10,6 +10,7 @@ use domain::monitors::{
     GithubRunnersInput, HttpInput, MonitorFilter, MonitorInput, MonitorKind, MonitorView, Read,
     Status, StatusRange, TcpSpec, Write,
 };
+use domain::tls::TlsInput;
 use domain::DatabaseConnection;
 use kinds::HttpMethod;
 use uuid::Uuid;
@@ -113,6 +114,10 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
         Some(_) => Some(super::runners::runners(&monitor, now).await?),
         None => None,
     };
+    let certificate = domain::tls::certificate(&monitor, now)
+        .await
+        .map_err(|e| internal("certificate", e))?
+        .map(|seen| convert::certificate(seen, now));
     Ok(MonitorDetail {
         row,
         paused: view.paused,
@@ -131,6 +136,7 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
             .collect(),
         notifications: notifications.into_iter().map(|n| convert::notification(n, now)).collect(),
         runners,
+        certificate,
     })
 }
 
@@ -164,18 +170,20 @@ fn new_form() -> MonitorForm {
         timeout_ms: TIMEOUT_MS.2.to_string(),
         confirmations: CONFIRMATIONS.2.to_string(),
         recoveries: RECOVERIES.2.to_string(),
+        expiry_days: days_text(domain::tls::ExpiryThresholds::default().days()),
         ..Default::default()
     }
 }
 
 /// What an empty interval means, from the domain's defaults per kind.
 fn interval_hint() -> String {
-    let (http, runners) =
-        (default_interval(MonitorKind::Http), default_interval(MonitorKind::GithubRunners));
+    let [http, runners, tls] =
+        [MonitorKind::Http, MonitorKind::GithubRunners, MonitorKind::Tls].map(default_interval);
     format!(
-        "Empty: {http} ({}), or {runners} ({}) for GitHub runners.",
+        "Empty: {http} ({}), {runners} ({}) for GitHub runners, {tls} ({}) for TLS.",
         domain::text::duration(http),
-        domain::text::duration(runners)
+        domain::text::duration(runners),
+        domain::text::duration(tls)
     )
 }
 
@@ -187,6 +195,7 @@ fn ranges_text(ranges: &[StatusRange]) -> String {
 fn form_of(view: &MonitorView) -> MonitorForm {
     let http = view.http.as_ref();
     let tcp = view.tcp.as_ref();
+    let tls = view.tls.as_ref();
     let github = view.github_runners.as_ref();
     let text = |get: fn(&domain::monitors::GithubRunnersView) -> &str| {
         github.map(|g| get(g).to_owned()).unwrap_or_default()
@@ -204,8 +213,16 @@ fn form_of(view: &MonitorView) -> MonitorForm {
             .map(|h| h.headers.iter().map(|(name, value)| format!("{name}: {value}")).collect())
             .unwrap_or_default(),
         body_hint: http.and_then(|h| h.body.clone()).unwrap_or_default(),
-        host: tcp.map(|t| t.host.clone()).unwrap_or_default(),
-        port: tcp.map(|t| t.port.to_string()).unwrap_or_default(),
+        host: tcp
+            .map(|t| t.host.clone())
+            .or_else(|| tls.map(|t| t.host.clone()))
+            .unwrap_or_default(),
+        port: tcp
+            .map(|t| t.port)
+            .or_else(|| tls.map(|t| t.port))
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        expiry_days: tls.map_or(blank.expiry_days, |t| days_text(t.expiry_days.days())),
         github_owner: text(|g| &g.owner),
         github_repo: text(|g| g.repo.as_deref().unwrap_or_default()),
         github_token: String::new(),
@@ -242,7 +259,7 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
             .kind
             .trim()
             .parse()
-            .map_err(|_| invalid("kind", "Kind must be HTTP, TCP or GitHub runners"))?,
+            .map_err(|_| invalid("kind", "Kind must be HTTP, TCP, GitHub runners or TLS"))?,
     };
     let mut input = MonitorInput {
         name: Some(form.name.clone()),
@@ -288,8 +305,41 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
             input.tcp = Some(TcpSpec { host: form.host.trim().to_owned(), port });
         }
         MonitorKind::GithubRunners => input.github_runners = Some(github_input(form)),
+        MonitorKind::Tls => input.tls = Some(tls_input(form)?),
     }
     Ok(input)
+}
+
+/// The TLS fields as the API's input: an empty port is 443.
+fn tls_input(form: &MonitorForm) -> Result<TlsInput, AppError> {
+    let port = match form.port.trim() {
+        "" => None,
+        raw => Some(
+            raw.parse().map_err(|_| invalid("port", "Port must be a number from 1 to 65535"))?,
+        ),
+    };
+    let expiry_days = form
+        .expiry_days
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            d.parse().map_err(|_| {
+                invalid("expiry_days", "Warn at days left: whole numbers, e.g. 14, 7, 1")
+            })
+        })
+        .collect::<Result<Vec<i64>, _>>()?;
+    Ok(TlsInput {
+        host: Some(form.host.trim().to_owned()),
+        port,
+        expiry_days: Some(expiry_days),
+        notify_on_change: None,
+    })
+}
+
+/// `14, 7, 1`.
+fn days_text(days: &[u32]) -> String {
+    days.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// The runner fields as the API's input: an empty token keeps the stored

@@ -10,6 +10,7 @@ pub mod github_runners;
 pub mod incident_events;
 pub mod incidents;
 pub mod invitations;
+pub mod monitor_certificates;
 pub mod monitor_channels;
 pub mod monitor_state;
 pub mod monitors;

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::github::{GithubRunnersInput, GithubRunnersSpec};
 use super::http::HttpInput;
 use super::spec::{HttpSpec, SpecError, TcpSpec};
+use crate::tls::{TlsInput, TlsSpec};
 
 /// The kind of a monitor and its own settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +16,7 @@ pub enum Target {
     Http(HttpSpec),
     Tcp(TcpSpec),
     GithubRunners(GithubRunnersSpec),
+    Tls(TlsSpec),
 }
 
 impl Target {
@@ -24,6 +26,7 @@ impl Target {
             Self::Http(_) => MonitorKind::Http,
             Self::Tcp(_) => MonitorKind::Tcp,
             Self::GithubRunners(_) => MonitorKind::GithubRunners,
+            Self::Tls(_) => MonitorKind::Tls,
         }
     }
 
@@ -33,6 +36,7 @@ impl Target {
             Self::Http(spec) => spec.url.to_string(),
             Self::Tcp(spec) => spec.target(),
             Self::GithubRunners(spec) => spec.target(),
+            Self::Tls(spec) => spec.target(),
         }
     }
 
@@ -43,6 +47,7 @@ impl Target {
             Self::Http(spec) => serde_json::to_value(spec.masked()),
             Self::Tcp(spec) => serde_json::to_value(spec),
             Self::GithubRunners(spec) => serde_json::to_value(spec),
+            Self::Tls(spec) => serde_json::to_value(spec),
         };
         value.map(|v| v.to_string()).unwrap_or_default()
     }
@@ -58,6 +63,7 @@ impl Target {
             MonitorKind::GithubRunners => {
                 Ok(Self::GithubRunners(serde_json::from_str(config).map_err(bad)?))
             }
+            MonitorKind::Tls => Ok(Self::Tls(serde_json::from_str(config).map_err(bad)?)),
         }
     }
 
@@ -68,10 +74,12 @@ impl Target {
 }
 
 /// The interval a new monitor of `kind` gets when none is given: a minute,
-/// five for GitHub runners (its API has an hourly request budget).
+/// five for GitHub runners (its API has an hourly request budget), a day for
+/// certificates (they change rarely; thresholds are in days).
 pub fn default_interval(kind: MonitorKind) -> i64 {
     match kind {
         MonitorKind::GithubRunners => 300,
+        MonitorKind::Tls => 86_400,
         MonitorKind::Http | MonitorKind::Tcp => INTERVAL_SECONDS.2,
     }
 }
@@ -91,6 +99,7 @@ pub struct MonitorInput {
     pub http: Option<HttpInput>,
     pub tcp: Option<TcpSpec>,
     pub github_runners: Option<GithubRunnersInput>,
+    pub tls: Option<TlsInput>,
     /// Accepted and ignored on input: server-owned fields a client may echo back.
     #[serde(default)]
     pub id: Option<serde_json::Value>,
@@ -146,17 +155,21 @@ impl MonitorInput {
             (MonitorKind::Http, self.http.is_some()),
             (MonitorKind::Tcp, self.tcp.is_some()),
             (MonitorKind::GithubRunners, self.github_runners.is_some()),
+            (MonitorKind::Tls, self.tls.is_some()),
         ]
         .into_iter()
         .filter_map(|(kind, present)| present.then_some(kind))
         .collect();
         let kind = match (self.kind.as_deref().map(str::trim), given.as_slice()) {
-            (Some(kind), _) => kind
-                .parse::<MonitorKind>()
-                .map_err(|_| SpecError::new("kind", "must be http, tcp or github_runners"))?,
+            (Some(kind), _) => kind.parse::<MonitorKind>().map_err(|_| {
+                SpecError::new("kind", format!("must be {}", MonitorKind::EXPECTED))
+            })?,
             (None, [one]) => *one,
             (None, []) => {
-                return Err(SpecError::new("kind", "is required (http, tcp or github_runners)"))
+                return Err(SpecError::new(
+                    "kind",
+                    format!("is required ({})", MonitorKind::EXPECTED),
+                ))
             }
             (None, _) => {
                 return Err(SpecError::new("kind", "give exactly the block that matches the kind"))
@@ -168,12 +181,19 @@ impl MonitorInput {
         if given.len() > 1 {
             return Err(SpecError::new("kind", "give exactly the block that matches the kind"));
         }
-        match (self.http.take(), self.tcp.take(), self.github_runners.take()) {
-            (Some(http), _, _) => Ok(Target::Http(http.validated()?)),
-            (_, Some(tcp), _) => Ok(Target::Tcp(tcp.validated()?)),
-            (_, _, Some(github)) => Ok(Target::GithubRunners(github.validated()?)),
-            _ => Err(SpecError::new("kind", "give exactly the block that matches the kind")),
+        if let Some(http) = self.http.take() {
+            return Ok(Target::Http(http.validated()?));
         }
+        if let Some(tcp) = self.tcp.take() {
+            return Ok(Target::Tcp(tcp.validated()?));
+        }
+        if let Some(github) = self.github_runners.take() {
+            return Ok(Target::GithubRunners(github.validated()?));
+        }
+        if let Some(tls) = self.tls.take() {
+            return Ok(Target::Tls(tls.validated()?));
+        }
+        Err(SpecError::new("kind", "give exactly the block that matches the kind"))
     }
 
     /// The settings around a validated target; defaults fill in what is absent.
@@ -211,13 +231,17 @@ impl MonitorInput {
                 return Err(SpecError::new("kind", "cannot be changed; create a new monitor"));
             }
         }
-        let target = match (&current.target, self.http, self.tcp, self.github_runners) {
-            (Target::Http(spec), Some(http), None, None) => Target::Http(http.patched(spec)?),
-            (Target::Tcp(_), None, Some(tcp), None) => Target::Tcp(tcp.validated()?),
-            (Target::GithubRunners(spec), None, None, Some(github)) => {
+        let blocks = (self.http, self.tcp, self.github_runners, self.tls);
+        let target = match (&current.target, blocks) {
+            (Target::Http(spec), (Some(http), None, None, None)) => {
+                Target::Http(http.patched(spec)?)
+            }
+            (Target::Tcp(_), (None, Some(tcp), None, None)) => Target::Tcp(tcp.validated()?),
+            (Target::GithubRunners(spec), (None, None, Some(github), None)) => {
                 Target::GithubRunners(github.patched(spec)?)
             }
-            (target, None, None, None) => target.clone(),
+            (Target::Tls(spec), (None, None, None, Some(tls))) => Target::Tls(tls.patched(spec)?),
+            (target, (None, None, None, None)) => target.clone(),
             _ => {
                 return Err(SpecError::new(
                     "kind",
@@ -248,6 +272,7 @@ fn default_name(target: &Target) -> String {
         }
         Target::Tcp(spec) => spec.target(),
         Target::GithubRunners(spec) => format!("{} runners", spec.repository()),
+        Target::Tls(spec) => format!("{} certificate", spec.target()),
     }
 }
 

@@ -417,6 +417,15 @@ impl From<Target> for MonitorInput {
                 }),
                 ..Default::default()
             },
+            Target::Tls(spec) => Self {
+                tls: Some(crate::tls::TlsInput {
+                    host: Some(spec.host),
+                    port: Some(spec.port.into()),
+                    expiry_days: Some(spec.expiry_days.days().iter().map(|&d| d.into()).collect()),
+                    notify_on_change: Some(spec.notify_on_change),
+                }),
+                ..Default::default()
+            },
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod abuse;
 mod admins;
+mod certificates;
 mod channels;
 mod history;
 mod indexes;

@@ -5,6 +5,7 @@
 pub mod github;
 mod http;
 mod tcp;
+mod tls;
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use crate::outbound::OutboundError;
 pub use github::list_runners;
 pub use http::{check_http, BODY_LIMIT};
 pub use tcp::check_tcp;
+pub use tls::{check_tls, TlsChecked};
 
 /// What one check saw.
 #[derive(Debug, Clone, PartialEq, Eq)]

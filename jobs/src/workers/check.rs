@@ -1,6 +1,7 @@
 //! The check worker: performs one check with bounded time and memory,
 //! records the result and, on a status change, enqueues the incident work.
-//! Runner monitors are listed and recorded by [`super::runners`].
+//! Runner monitors are listed and recorded by [`super::runners`], TLS
+//! monitors by [`super::tls`].
 
 use std::time::{Duration, Instant};
 
@@ -49,6 +50,9 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
         Target::Tcp(spec) => check_tcp(&ctx.outbound, spec, timeout).await,
         Target::GithubRunners(spec) => {
             return super::runners::handle(&ctx, &monitor, spec, job.slot, timeout).await
+        }
+        Target::Tls(spec) => {
+            return super::tls::handle(&ctx, &monitor, spec, job.slot, timeout).await
         }
     };
     let result = match outcome.status {

@@ -6,6 +6,7 @@ pub mod notification;
 pub mod results;
 pub mod runners;
 pub mod status;
+pub mod tls;
 
 use domain::channels::ChannelService;
 use domain::monitors::MonitorService;

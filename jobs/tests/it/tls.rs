@@ -8,10 +8,10 @@ use crate::common;
 use std::time::Duration;
 
 use chrono::Utc;
-use common::tls::{self, Leaf, TestCa};
 use common::{Reply, Server};
 use domain::tls::{CertSummary, ExpiryThresholds, TlsFailure};
 use jobs::outbound::{Outbound, OutboundError, OutboundOptions, TlsInspectError};
+use jobs::testing::tls::{self, Leaf, TestCa};
 use jobs::testing::{STAND_IN_ALLOW, STAND_IN_HOST};
 use sha2::{Digest, Sha256};
 

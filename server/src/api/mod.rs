@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod auth;
+mod certificates;
 mod channels;
 mod doc;
 pub mod envelope;
@@ -63,6 +64,7 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(history::stats))
         .routes(routes!(history::incidents))
         .routes(routes!(history::notifications))
+        .routes(routes!(certificates::certificate))
         .routes(routes!(incidents::list))
         .routes(routes!(incidents::get))
         .routes(routes!(incidents::acknowledge))

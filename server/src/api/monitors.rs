@@ -65,6 +65,8 @@ pub struct MonitorBody {
     pub tcp: Option<TcpBody>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub github_runners: Option<GithubRunnersBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsBody>,
 }
 
 /// An HTTP monitor's settings; header values and the body are masked.
@@ -93,6 +95,20 @@ pub struct TcpBody {
     pub host: String,
     #[schema(minimum = 1, maximum = 65_535)]
     pub port: u16,
+}
+
+/// A TLS monitor's settings.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TlsSettings)]
+pub struct TlsBody {
+    /// The host to connect to; the certificate must name it.
+    pub host: String,
+    #[schema(minimum = 1, maximum = 65_535)]
+    pub port: u16,
+    /// Days-left thresholds, highest first; each notifies once as it is crossed.
+    pub expiry_days: Vec<u32>,
+    /// Whether a replaced certificate notifies.
+    pub notify_on_change: bool,
 }
 
 /// A runner monitor's settings, the token masked; `repo` null means the
@@ -145,6 +161,12 @@ impl From<MonitorView> for MonitorBody {
                 token: g.token,
                 api_url: g.api_url,
             }),
+            tls: m.tls.map(|t| TlsBody {
+                host: t.host,
+                port: t.port,
+                expiry_days: t.expiry_days.days().to_vec(),
+                notify_on_change: t.notify_on_change,
+            }),
         }
     }
 }
@@ -187,6 +209,7 @@ pub struct MonitorRequest {
     http: Option<HttpRequest>,
     tcp: Option<TcpBody>,
     github_runners: Option<GithubRunnersRequest>,
+    tls: Option<TlsRequest>,
     /// Server-owned fields a client may echo back: accepted and ignored.
     #[schema(read_only, value_type = Option<String>, format = Uuid)]
     id: Option<serde_json::Value>,
@@ -241,6 +264,44 @@ pub struct GithubRunnersRequest {
     token: Option<String>,
     /// GitHub Enterprise Server's API, e.g. `https://ghe.example.com/api/v3`.
     api_url: Option<String>,
+}
+
+/// A TLS monitor's settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = TlsRequest)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct TlsRequest {
+    /// A host name or IP address; required on create.
+    host: Option<String>,
+    /// 443 when absent on create.
+    #[schema(minimum = 1, maximum = 65_535)]
+    port: Option<i64>,
+    /// Days-left thresholds, each 1 to 365, at most five, no repeats; `[]`
+    /// for none. Default `[14, 7, 1]`.
+    #[schema(schema_with = expiry_days_schema)]
+    expiry_days: Option<Vec<i64>>,
+    /// Notify when the server presents another certificate (default true).
+    notify_on_change: Option<bool>,
+}
+
+/// `expiry_days`: distinct days, 1 to 365, at most five (utoipa's derive
+/// has no `uniqueItems`).
+fn expiry_days_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+    let day = ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::Integer))
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Int64,
+        )))
+        .minimum(Some(1))
+        .maximum(Some(365));
+    ArrayBuilder::new()
+        .items(day)
+        .max_items(Some(5))
+        .unique_items(true)
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .build()
 }
 
 /// The monitor in the path.

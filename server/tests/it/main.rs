@@ -6,6 +6,7 @@ mod abuse;
 mod access;
 mod accounts;
 mod binary;
+mod certificates;
 mod channels;
 mod faults;
 mod foundation;

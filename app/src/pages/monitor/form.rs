@@ -159,6 +159,15 @@ fn Fields(
             <Show when=move || kind.get() == MonitorKind::GithubRunners>
                 <GithubFields value error/>
             </Show>
+            <Show when=move || kind.get() == MonitorKind::Tls>
+                <Input id="monitor-tls-host" field="host" label="Host" value=value(|f| &f.host) error
+                    placeholder="mail.example.com"/>
+                <Input id="monitor-tls-port" field="port" label="Port" value=value(|f| &f.port) error
+                    kind="number" hint="Empty: 443."/>
+                <Input id="monitor-expiry" field="expiry_days" label="Warn at days left"
+                    value=value(|f| &f.expiry_days) error
+                    hint="Each warns once as the certificate's days left fall past it, e.g. 14, 7, 1. Within the first, the monitor is degraded."/>
+            </Show>
             <div class="row">
                 <Input id="monitor-interval" field="interval_seconds" label="Interval (seconds)"
                     value=value(|f| &f.interval_seconds) error kind="number" hint_text=interval_hint/>
@@ -200,6 +209,7 @@ fn kind_label(kind: MonitorKind) -> &'static str {
         MonitorKind::Http => "HTTP(S) request",
         MonitorKind::Tcp => "TCP port",
         MonitorKind::GithubRunners => "GitHub Actions runners",
+        MonitorKind::Tls => "TLS certificate",
     }
 }
 

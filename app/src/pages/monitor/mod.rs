@@ -1,6 +1,7 @@
-//! A monitor's pages: its detail page (state, runners, chart, checks,
+//! A monitor's pages: its detail page (state, runners or certificate, chart, checks,
 //! incidents, notifications) and the create/edit form.
 
+mod certificate;
 mod chart;
 mod checks;
 mod detail;
