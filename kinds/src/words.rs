@@ -46,13 +46,15 @@ words! {
 
 words! {
     /// What a monitor checks.
-    MonitorKind, "http, tcp, github_runners or tls" {
+    MonitorKind, "http, tcp, github_runners, tls or domain" {
         Http = "http",
         Tcp = "tcp",
         /// The self-hosted GitHub Actions runners of a repository or organisation.
         GithubRunners = "github_runners",
         /// The certificate a TLS server (any `host:port`) presents.
         Tls = "tls",
+        /// A domain name's registration, asked of its registry over RDAP.
+        Domain = "domain",
     }
 }
 
@@ -81,7 +83,7 @@ impl DeliveryStatus {
 
 words! {
     /// Why a notification is sent.
-    NotificationEvent, "down, up, test, certificate_expiring or certificate_changed" {
+    NotificationEvent, "down, up, test, certificate_expiring, certificate_changed or domain_expiring" {
         /// The monitor went down: an incident opened.
         Down = "down",
         /// The monitor recovered: its incident resolved.
@@ -92,6 +94,8 @@ words! {
         CertificateExpiring = "certificate_expiring",
         /// The server presents another certificate than at the previous check.
         CertificateChanged = "certificate_changed",
+        /// A domain's registration days left fell past one of the monitor's thresholds.
+        DomainExpiring = "domain_expiring",
     }
 }
 

@@ -147,6 +147,7 @@ pub fn pipeline_context(state: &AppState) -> jobs::workers::PipelineContext {
         max_queued_checks: state.config.max_queued_checks,
         retention: state.config.retention(),
         results: jobs::workers::results::ResultWriter::new(state.db.clone()),
+        rdap: jobs::checks::RdapDirectory::new(state.config.rdap_bootstrap_url.clone()),
     }
 }
 

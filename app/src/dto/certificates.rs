@@ -1,4 +1,5 @@
-//! A `tls` monitor's last certificate, as its page shows it.
+//! A `tls` monitor's last certificate and a `domain` monitor's last
+//! registration, as their pages show them.
 
 use serde::{Deserialize, Serialize};
 
@@ -30,4 +31,20 @@ pub struct CertificateItem {
     pub not_after: When,
     /// The chain's first expiry.
     pub expires_first: bool,
+}
+
+/// What the registry said at the last answered lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationData {
+    pub name: String,
+    /// `None` when the registry publishes no expiration.
+    pub expires_at: Option<When>,
+    pub days_left: Option<i64>,
+    pub registrar: Option<String>,
+    /// Comma-separated EPP statuses.
+    pub statuses: String,
+    /// Comma-separated name servers.
+    pub nameservers: String,
+    pub rdap_server: String,
+    pub checked: When,
 }

@@ -15,7 +15,7 @@ pub use account::SessionItem;
 #[cfg(feature = "ssr")]
 pub use admin::Instant;
 pub use admin::{AdminOverview, AdminUser, Failure, Overview, QueueDepth, RegionSeen};
-pub use certificates::{CertificateData, CertificateItem};
+pub use certificates::{CertificateData, CertificateItem, RegistrationData};
 pub use channels::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
 pub use monitors::{
     ChannelOption, CheckItem, CheckPage, DashboardData, IncidentItem, MonitorDetail, MonitorForm,
@@ -56,6 +56,7 @@ pub fn kind_name(kind: MonitorKind) -> &'static str {
         MonitorKind::Tcp => "TCP",
         MonitorKind::GithubRunners => "GitHub runners",
         MonitorKind::Tls => "TLS certificate",
+        MonitorKind::Domain => "Domain registration",
     }
 }
 

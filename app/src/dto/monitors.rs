@@ -102,6 +102,9 @@ pub struct MonitorDetail {
     /// A `tls` monitor's last certificate; `None` before its first handshake
     /// and for other kinds.
     pub certificate: Option<super::CertificateData>,
+    /// A `domain` monitor's last registration; `None` before its first answer
+    /// and for other kinds.
+    pub registration: Option<super::RegistrationData>,
 }
 
 /// One check.
@@ -147,7 +150,7 @@ pub struct StatsData {
 pub struct MonitorForm {
     /// Empty for a new monitor.
     pub id: String,
-    /// `http`, `tcp`, `github_runners` or `tls`.
+    /// `http`, `tcp`, `github_runners`, `tls` or `domain`.
     pub kind: String,
     pub name: String,
     pub url: String,
@@ -163,6 +166,12 @@ pub struct MonitorForm {
     pub port: String,
     /// A `tls` monitor's expiry thresholds in days, comma-separated (`14, 7, 1`).
     pub expiry_days: String,
+    /// A `domain` monitor's registered name.
+    pub domain_name: String,
+    /// A `domain` monitor's expiry thresholds (`30, 7, 1`).
+    pub domain_expiry_days: String,
+    /// A `domain` monitor's RDAP server; empty: the IANA bootstrap file's.
+    pub rdap_url: String,
     /// A GitHub user or organisation.
     pub github_owner: String,
     /// Empty: the organisation's runners.

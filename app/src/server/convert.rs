@@ -6,7 +6,7 @@ use domain::monitors::MonitorView;
 
 use crate::dto::{
     CertificateData, CertificateItem, CheckItem, IncidentItem, MonitorRow, NotificationItem,
-    StatsData, TimelineItem, When,
+    RegistrationData, StatsData, TimelineItem, When,
 };
 
 /// A moment as text, and how long before `now` it was.
@@ -101,6 +101,24 @@ pub fn stats(s: Stats) -> StatsData {
         labels: s.series.iter().map(|b| b.start.format(format).to_string()).collect(),
         latency_ms: s.series.iter().map(|b| b.avg_latency_ms).collect(),
         down: s.series.iter().map(|b| b.down).collect(),
+    }
+}
+
+/// A monitor's last registration for its page.
+pub fn registration(
+    seen: domain::registrations::SeenRegistration,
+    now: DateTime<Utc>,
+) -> RegistrationData {
+    let r = seen.registration;
+    RegistrationData {
+        name: r.name,
+        expires_at: r.expires_at.map(|at| when(at, now)),
+        days_left: seen.days_left,
+        registrar: r.registrar,
+        statuses: r.statuses.join(", "),
+        nameservers: r.nameservers.join(", "),
+        rdap_server: seen.rdap_server,
+        checked: when(seen.checked_at, now),
     }
 }
 

@@ -10,6 +10,7 @@ use domain::monitors::{
     GithubRunnersInput, HttpInput, MonitorFilter, MonitorInput, MonitorKind, MonitorView, Read,
     Status, StatusRange, TcpSpec, Write,
 };
+use domain::registrations::{default_thresholds, DomainInput};
 use domain::tls::TlsInput;
 use domain::DatabaseConnection;
 use kinds::HttpMethod;
@@ -118,6 +119,10 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
         .await
         .map_err(|e| internal("certificate", e))?
         .map(|seen| convert::certificate(seen, now));
+    let registration = domain::registrations::registration(&monitor, now)
+        .await
+        .map_err(|e| internal("registration", e))?
+        .map(|seen| convert::registration(seen, now));
     Ok(MonitorDetail {
         row,
         paused: view.paused,
@@ -137,6 +142,7 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
         notifications: notifications.into_iter().map(|n| convert::notification(n, now)).collect(),
         runners,
         certificate,
+        registration,
     })
 }
 
@@ -171,6 +177,7 @@ fn new_form() -> MonitorForm {
         confirmations: CONFIRMATIONS.2.to_string(),
         recoveries: RECOVERIES.2.to_string(),
         expiry_days: days_text(domain::tls::ExpiryThresholds::default().days()),
+        domain_expiry_days: days_text(default_thresholds().days()),
         ..Default::default()
     }
 }
@@ -180,7 +187,7 @@ fn interval_hint() -> String {
     let [http, runners, tls] =
         [MonitorKind::Http, MonitorKind::GithubRunners, MonitorKind::Tls].map(default_interval);
     format!(
-        "Empty: {http} ({}), {runners} ({}) for GitHub runners, {tls} ({}) for TLS.",
+        "Empty: {http} ({}), {runners} ({}) for GitHub runners, {tls} ({}) for TLS and domains.",
         domain::text::duration(http),
         domain::text::duration(runners),
         domain::text::duration(tls)
@@ -196,6 +203,7 @@ fn form_of(view: &MonitorView) -> MonitorForm {
     let http = view.http.as_ref();
     let tcp = view.tcp.as_ref();
     let tls = view.tls.as_ref();
+    let domain = view.domain.as_ref();
     let github = view.github_runners.as_ref();
     let text = |get: fn(&domain::monitors::GithubRunnersView) -> &str| {
         github.map(|g| get(g).to_owned()).unwrap_or_default()
@@ -223,6 +231,13 @@ fn form_of(view: &MonitorView) -> MonitorForm {
             .map(|p| p.to_string())
             .unwrap_or_default(),
         expiry_days: tls.map_or(blank.expiry_days, |t| days_text(t.expiry_days.days())),
+        domain_name: domain.map(|d| d.name.clone()).unwrap_or_default(),
+        domain_expiry_days: domain
+            .map_or(blank.domain_expiry_days, |d| days_text(d.expiry_days.days())),
+        rdap_url: domain
+            .and_then(|d| d.rdap_url.as_ref())
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         github_owner: text(|g| &g.owner),
         github_repo: text(|g| g.repo.as_deref().unwrap_or_default()),
         github_token: String::new(),
@@ -255,11 +270,9 @@ pub async fn save(form: MonitorForm) -> Result<String, AppError> {
 fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<MonitorInput, AppError> {
     let kind = match current {
         Some(view) => view.kind,
-        None => form
-            .kind
-            .trim()
-            .parse()
-            .map_err(|_| invalid("kind", "Kind must be HTTP, TCP, GitHub runners or TLS"))?,
+        None => form.kind.trim().parse().map_err(|_| {
+            invalid("kind", "Kind must be HTTP, TCP, GitHub runners, TLS or domain")
+        })?,
     };
     let mut input = MonitorInput {
         name: Some(form.name.clone()),
@@ -306,6 +319,7 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
         }
         MonitorKind::GithubRunners => input.github_runners = Some(github_input(form)),
         MonitorKind::Tls => input.tls = Some(tls_input(form)?),
+        MonitorKind::Domain => input.domain = Some(domain_input(form)?),
     }
     Ok(input)
 }
@@ -318,23 +332,33 @@ fn tls_input(form: &MonitorForm) -> Result<TlsInput, AppError> {
             raw.parse().map_err(|_| invalid("port", "Port must be a number from 1 to 65535"))?,
         ),
     };
-    let expiry_days = form
-        .expiry_days
-        .split(',')
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-        .map(|d| {
-            d.parse().map_err(|_| {
-                invalid("expiry_days", "Warn at days left: whole numbers, e.g. 14, 7, 1")
-            })
-        })
-        .collect::<Result<Vec<i64>, _>>()?;
     Ok(TlsInput {
         host: Some(form.host.trim().to_owned()),
         port,
-        expiry_days: Some(expiry_days),
+        expiry_days: Some(days_list("expiry_days", &form.expiry_days)?),
         notify_on_change: None,
     })
+}
+
+/// The domain fields as the API's input: an empty RDAP server means the
+/// bootstrap file's.
+fn domain_input(form: &MonitorForm) -> Result<DomainInput, AppError> {
+    Ok(DomainInput {
+        name: Some(form.domain_name.trim().to_owned()),
+        expiry_days: Some(days_list("domain_expiry_days", &form.domain_expiry_days)?),
+        rdap_url: Some(Some(form.rdap_url.trim().to_owned()).filter(|u| !u.is_empty())),
+    })
+}
+
+/// `14, 7, 1` as numbers.
+fn days_list(field: &str, raw: &str) -> Result<Vec<i64>, AppError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            d.parse().map_err(|_| invalid(field, "Warn at days left: whole numbers, e.g. 14, 7, 1"))
+        })
+        .collect()
 }
 
 /// `14, 7, 1`.

@@ -12,6 +12,7 @@ pub mod incidents;
 pub mod invitations;
 pub mod monitor_certificates;
 pub mod monitor_channels;
+pub mod monitor_domains;
 pub mod monitor_state;
 pub mod monitors;
 pub mod notifications;

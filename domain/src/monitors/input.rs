@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::github::{GithubRunnersInput, GithubRunnersSpec};
 use super::http::HttpInput;
 use super::spec::{HttpSpec, SpecError, TcpSpec};
+use crate::registrations::{DomainInput, DomainSpec};
 use crate::tls::{TlsInput, TlsSpec};
 
 /// The kind of a monitor and its own settings.
@@ -17,6 +18,7 @@ pub enum Target {
     Tcp(TcpSpec),
     GithubRunners(GithubRunnersSpec),
     Tls(TlsSpec),
+    Domain(DomainSpec),
 }
 
 impl Target {
@@ -27,6 +29,7 @@ impl Target {
             Self::Tcp(_) => MonitorKind::Tcp,
             Self::GithubRunners(_) => MonitorKind::GithubRunners,
             Self::Tls(_) => MonitorKind::Tls,
+            Self::Domain(_) => MonitorKind::Domain,
         }
     }
 
@@ -37,6 +40,7 @@ impl Target {
             Self::Tcp(spec) => spec.target(),
             Self::GithubRunners(spec) => spec.target(),
             Self::Tls(spec) => spec.target(),
+            Self::Domain(spec) => spec.target(),
         }
     }
 
@@ -48,6 +52,7 @@ impl Target {
             Self::Tcp(spec) => serde_json::to_value(spec),
             Self::GithubRunners(spec) => serde_json::to_value(spec),
             Self::Tls(spec) => serde_json::to_value(spec),
+            Self::Domain(spec) => serde_json::to_value(spec),
         };
         value.map(|v| v.to_string()).unwrap_or_default()
     }
@@ -64,6 +69,7 @@ impl Target {
                 Ok(Self::GithubRunners(serde_json::from_str(config).map_err(bad)?))
             }
             MonitorKind::Tls => Ok(Self::Tls(serde_json::from_str(config).map_err(bad)?)),
+            MonitorKind::Domain => Ok(Self::Domain(serde_json::from_str(config).map_err(bad)?)),
         }
     }
 
@@ -75,11 +81,12 @@ impl Target {
 
 /// The interval a new monitor of `kind` gets when none is given: a minute,
 /// five for GitHub runners (its API has an hourly request budget), a day for
-/// certificates (they change rarely; thresholds are in days).
+/// certificates and registrations (they change rarely; thresholds are in
+/// days; registries rate-limit RDAP).
 pub fn default_interval(kind: MonitorKind) -> i64 {
     match kind {
         MonitorKind::GithubRunners => 300,
-        MonitorKind::Tls => 86_400,
+        MonitorKind::Tls | MonitorKind::Domain => 86_400,
         MonitorKind::Http | MonitorKind::Tcp => INTERVAL_SECONDS.2,
     }
 }
@@ -100,6 +107,7 @@ pub struct MonitorInput {
     pub tcp: Option<TcpSpec>,
     pub github_runners: Option<GithubRunnersInput>,
     pub tls: Option<TlsInput>,
+    pub domain: Option<DomainInput>,
     /// Accepted and ignored on input: server-owned fields a client may echo back.
     #[serde(default)]
     pub id: Option<serde_json::Value>,
@@ -156,6 +164,7 @@ impl MonitorInput {
             (MonitorKind::Tcp, self.tcp.is_some()),
             (MonitorKind::GithubRunners, self.github_runners.is_some()),
             (MonitorKind::Tls, self.tls.is_some()),
+            (MonitorKind::Domain, self.domain.is_some()),
         ]
         .into_iter()
         .filter_map(|(kind, present)| present.then_some(kind))
@@ -192,6 +201,9 @@ impl MonitorInput {
         }
         if let Some(tls) = self.tls.take() {
             return Ok(Target::Tls(tls.validated()?));
+        }
+        if let Some(domain) = self.domain.take() {
+            return Ok(Target::Domain(domain.validated()?));
         }
         Err(SpecError::new("kind", "give exactly the block that matches the kind"))
     }
@@ -231,22 +243,29 @@ impl MonitorInput {
                 return Err(SpecError::new("kind", "cannot be changed; create a new monitor"));
             }
         }
-        let blocks = (self.http, self.tcp, self.github_runners, self.tls);
-        let target = match (&current.target, blocks) {
-            (Target::Http(spec), (Some(http), None, None, None)) => {
-                Target::Http(http.patched(spec)?)
+        let given = [
+            self.http.is_some(),
+            self.tcp.is_some(),
+            self.github_runners.is_some(),
+            self.tls.is_some(),
+            self.domain.is_some(),
+        ]
+        .into_iter()
+        .filter(|&present| present)
+        .count();
+        let mismatch =
+            || SpecError::new("kind", "give only the block that matches the monitor's kind");
+        let target = match (&current.target, given) {
+            (target, 0) => target.clone(),
+            (_, 2..) => return Err(mismatch()),
+            (Target::Http(spec), _) => Target::Http(self.http.ok_or_else(mismatch)?.patched(spec)?),
+            (Target::Tcp(_), _) => Target::Tcp(self.tcp.ok_or_else(mismatch)?.validated()?),
+            (Target::GithubRunners(spec), _) => {
+                Target::GithubRunners(self.github_runners.ok_or_else(mismatch)?.patched(spec)?)
             }
-            (Target::Tcp(_), (None, Some(tcp), None, None)) => Target::Tcp(tcp.validated()?),
-            (Target::GithubRunners(spec), (None, None, Some(github), None)) => {
-                Target::GithubRunners(github.patched(spec)?)
-            }
-            (Target::Tls(spec), (None, None, None, Some(tls))) => Target::Tls(tls.patched(spec)?),
-            (target, (None, None, None, None)) => target.clone(),
-            _ => {
-                return Err(SpecError::new(
-                    "kind",
-                    "give only the block that matches the monitor's kind",
-                ))
+            (Target::Tls(spec), _) => Target::Tls(self.tls.ok_or_else(mismatch)?.patched(spec)?),
+            (Target::Domain(spec), _) => {
+                Target::Domain(self.domain.ok_or_else(mismatch)?.patched(spec)?)
             }
         };
         let merged = MonitorInput {
@@ -273,6 +292,7 @@ fn default_name(target: &Target) -> String {
         Target::Tcp(spec) => spec.target(),
         Target::GithubRunners(spec) => format!("{} runners", spec.repository()),
         Target::Tls(spec) => format!("{} certificate", spec.target()),
+        Target::Domain(spec) => format!("{} registration", spec.name),
     }
 }
 

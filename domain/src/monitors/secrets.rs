@@ -98,7 +98,7 @@ impl MonitorService {
                 body: spec.body.clone(),
                 ..Default::default()
             },
-            Target::Http(_) | Target::Tcp(_) | Target::Tls(_) => {
+            Target::Http(_) | Target::Tcp(_) | Target::Tls(_) | Target::Domain(_) => {
                 return Ok(SecretChange::Set(None))
             }
         };

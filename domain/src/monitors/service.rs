@@ -426,6 +426,14 @@ impl From<Target> for MonitorInput {
                 }),
                 ..Default::default()
             },
+            Target::Domain(spec) => Self {
+                domain: Some(crate::registrations::DomainInput {
+                    name: Some(spec.name),
+                    expiry_days: Some(spec.expiry_days.days().iter().map(|&d| d.into()).collect()),
+                    rdap_url: Some(spec.rdap_url.map(String::from)),
+                }),
+                ..Default::default()
+            },
         }
     }
 }

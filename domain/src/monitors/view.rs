@@ -7,6 +7,7 @@ use super::github::{GithubRunnersSpec, GithubRunnersView};
 use super::input::{MonitorSettings, Target};
 use super::{HttpSpec, MonitorKind, SpecError, Status, TcpSpec};
 use crate::entities::{monitor_state, monitors};
+use crate::registrations::DomainSpec;
 use crate::tls::TlsSpec;
 
 /// A monitor with its current state, as the API and UI show it.
@@ -38,6 +39,7 @@ pub struct MonitorView {
     /// The stored settings of a runner monitor (the token hint included).
     pub github_spec: Option<GithubRunnersSpec>,
     pub tls: Option<TlsSpec>,
+    pub domain: Option<DomainSpec>,
 }
 
 impl MonitorView {
@@ -48,7 +50,8 @@ impl MonitorView {
         channel_ids: Vec<Uuid>,
     ) -> Result<Self, super::service::MonitorError> {
         let target = Target::from_config(m.kind, &m.config)?;
-        let (mut http, mut tcp, mut github_spec, mut tls) = (None, None, None, None);
+        let (mut http, mut tcp, mut github_spec) = (None, None, None);
+        let (mut tls, mut domain) = (None, None);
         match target {
             // Sealed rows store the masks; a row not yet upgraded is masked here.
             Target::Http(spec) if m.secret.is_none() => http = Some(spec.masked()),
@@ -56,6 +59,7 @@ impl MonitorView {
             Target::Tcp(spec) => tcp = Some(spec),
             Target::GithubRunners(spec) => github_spec = Some(spec),
             Target::Tls(spec) => tls = Some(spec),
+            Target::Domain(spec) => domain = Some(spec),
         }
         Ok(Self {
             id: m.id,
@@ -80,6 +84,7 @@ impl MonitorView {
             github_runners: github_spec.as_ref().map(GithubRunnersSpec::view),
             github_spec,
             tls,
+            domain,
         })
     }
 
@@ -93,6 +98,8 @@ impl MonitorView {
             Target::GithubRunners(spec.clone())
         } else if let Some(spec) = &self.tls {
             Target::Tls(spec.clone())
+        } else if let Some(spec) = &self.domain {
+            Target::Domain(spec.clone())
         } else {
             return Err(SpecError::new("kind", "the monitor has no settings"));
         };

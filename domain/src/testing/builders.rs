@@ -45,6 +45,11 @@ impl MonitorBuilder {
         Self::with("tls", json!({ "host": host, "port": port }))
     }
 
+    /// The registration of the domain `name`, asked of its registry over RDAP.
+    pub fn domain(name: &str) -> Self {
+        Self::with("domain", json!({ "name": name }))
+    }
+
     /// The self-hosted runners of `owner/repo` (`repo` `None`: the
     /// organisation's) on the GitHub API at `api_url`.
     pub fn github_runners(owner: &str, repo: Option<&str>, api_url: &str) -> Self {

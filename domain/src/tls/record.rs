@@ -19,6 +19,7 @@ use crate::pipeline::notifications::{fan_out, Fanout};
 use crate::pipeline::recording::{
     monitor_advance, monitor_change, Advance, Check, Step, Transition,
 };
+use crate::text;
 
 /// What one handshake showed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,24 +83,6 @@ fn describe(chain: &CertSummary) -> String {
     )
 }
 
-/// "expires in 6 days", "expires within a day", "expired 1 day ago".
-fn expiry(days_left: i64) -> String {
-    match days_left {
-        0 => "expires within a day".to_owned(),
-        n if n > 0 => format!("expires in {}", days(n)),
-        n => format!("expired {} ago", days(-n)),
-    }
-}
-
-/// "1 day", "6 days".
-fn days(n: i64) -> String {
-    if n == 1 {
-        "1 day".to_owned()
-    } else {
-        format!("{n} days")
-    }
-}
-
 impl Step for TlsResult {
     type Seen = Seen;
     type Plan = Seen;
@@ -126,10 +109,11 @@ impl Step for TlsResult {
         let (status, error) = match &self.outcome {
             TlsOutcome::Valid { chain, .. } => {
                 let days_left = chain.days_left(self.checked_at);
+                let expiry = text::expiry(chain.first_expiry.not_after, self.checked_at);
                 match &seen.spec {
                     Some(spec) if spec.is_due_for_renewal(days_left) => (
                         Status::Degraded,
-                        Some(format!("the certificate {}: {}", expiry(days_left), describe(chain))),
+                        Some(format!("the certificate {expiry}: {}", describe(chain))),
                     ),
                     _ => (Status::Up, None),
                 }
@@ -145,7 +129,7 @@ impl Step for TlsResult {
             status,
             latency_ms: self.latency_ms,
             http_status: None,
-            error: error.as_deref().map(crate::text::remote),
+            error: error.as_deref().map(text::remote),
             region: self.region.clone(),
         }
     }
@@ -214,8 +198,8 @@ impl TlsResult {
                 NotificationEvent::CertificateExpiring,
                 format!(
                     "The certificate {} (warning at {}): {}.",
-                    expiry(days_left),
-                    days(threshold.into()),
+                    text::expiry(chain.first_expiry.not_after, self.checked_at),
+                    text::days(threshold.into()),
                     describe(chain)
                 ),
             ));
@@ -228,7 +212,7 @@ impl TlsResult {
                 prev_status: None,
                 current_status: None,
                 region: &self.region,
-                detail: Some(crate::text::remote(&detail)),
+                detail: Some(text::remote(&detail)),
             };
             fan_out(txn, fanout).await?;
         }
@@ -272,19 +256,5 @@ impl TlsResult {
             .exec_without_returning(txn)
             .await
             .map(|_| ())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn days_left_read_as_words() {
-        assert_eq!(expiry(6), "expires in 6 days");
-        assert_eq!(expiry(1), "expires in 1 day");
-        assert_eq!(expiry(0), "expires within a day");
-        assert_eq!(expiry(-1), "expired 1 day ago");
-        assert_eq!(expiry(-4), "expired 4 days ago");
     }
 }

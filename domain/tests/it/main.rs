@@ -8,6 +8,7 @@ mod history;
 mod indexes;
 mod monitor_secrets;
 mod pipeline;
+mod registrations;
 mod rollups;
 mod runners;
 mod schema;

@@ -4,6 +4,7 @@
 
 pub mod github;
 mod http;
+mod rdap;
 mod tcp;
 mod tls;
 
@@ -15,6 +16,7 @@ use crate::outbound::OutboundError;
 
 pub use github::list_runners;
 pub use http::{check_http, BODY_LIMIT};
+pub use rdap::{check_domain, DomainChecked, RdapDirectory, IANA_BOOTSTRAP};
 pub use tcp::check_tcp;
 pub use tls::{check_tls, TlsChecked};
 
@@ -49,7 +51,7 @@ fn describe(err: &OutboundError, timeout: Duration) -> String {
     }
 }
 
-fn timed_out(timeout: Duration) -> String {
+pub(crate) fn timed_out(timeout: Duration) -> String {
     format!("timed out after {} ms", timeout.as_millis())
 }
 

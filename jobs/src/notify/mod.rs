@@ -81,9 +81,9 @@ impl Alert {
             NotificationEvent::Down => self.started_at,
             NotificationEvent::Up => self.resolved_at,
             NotificationEvent::Test => None,
-            NotificationEvent::CertificateExpiring | NotificationEvent::CertificateChanged => {
-                self.noticed_at
-            }
+            NotificationEvent::CertificateExpiring
+            | NotificationEvent::CertificateChanged
+            | NotificationEvent::DomainExpiring => self.noticed_at,
         }
     }
 }

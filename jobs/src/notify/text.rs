@@ -15,6 +15,7 @@ pub(crate) fn emoji(alert: &Alert) -> &'static str {
         NotificationEvent::Test => "🧪",
         NotificationEvent::CertificateExpiring => "⏳",
         NotificationEvent::CertificateChanged => "🔁",
+        NotificationEvent::DomainExpiring => "⏳",
     }
 }
 
@@ -36,6 +37,9 @@ pub(crate) fn title(alert: &Alert) -> String {
         }
         NotificationEvent::CertificateChanged => {
             format!("The certificate of {} changed", alert.monitor_name)
+        }
+        NotificationEvent::DomainExpiring => {
+            format!("The registration of {} expires soon", alert.monitor_name)
         }
     }
 }
@@ -70,8 +74,12 @@ pub(crate) fn facts(alert: &Alert) -> Vec<Fact> {
         facts.push(fact("Target", alert.monitor_target.clone()));
     }
     if let Some(detail) = &alert.detail {
-        // An event of its own (a certificate): no status, no incident.
-        facts.push(fact("Certificate", detail.clone()));
+        // An event of its own (a certificate, a registration): no status, no incident.
+        let label = match alert.event {
+            NotificationEvent::DomainExpiring => "Registration",
+            _ => "Certificate",
+        };
+        facts.push(fact(label, detail.clone()));
         if let Some(at) = alert.noticed_at {
             facts.push(Fact { label: "Noticed", value: timestamp(at), at: Some(at) });
         }

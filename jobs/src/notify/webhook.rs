@@ -40,7 +40,7 @@ pub async fn send(
 }
 
 /// The event type: `monitor.down`, `monitor.up`, `certificate.expiring`,
-/// `certificate.changed` or `test`.
+/// `certificate.changed`, `domain.expiring` or `test`.
 pub fn event_type(event: NotificationEvent) -> &'static str {
     match event {
         NotificationEvent::Down => "monitor.down",
@@ -48,6 +48,7 @@ pub fn event_type(event: NotificationEvent) -> &'static str {
         NotificationEvent::Test => "test",
         NotificationEvent::CertificateExpiring => "certificate.expiring",
         NotificationEvent::CertificateChanged => "certificate.changed",
+        NotificationEvent::DomainExpiring => "domain.expiring",
     }
 }
 

@@ -1,7 +1,7 @@
 //! The check worker: performs one check with bounded time and memory,
 //! records the result and, on a status change, enqueues the incident work.
 //! Runner monitors are listed and recorded by [`super::runners`], TLS
-//! monitors by [`super::tls`].
+//! monitors by [`super::tls`], domain monitors by [`super::domains`].
 
 use std::time::{Duration, Instant};
 
@@ -53,6 +53,9 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
         }
         Target::Tls(spec) => {
             return super::tls::handle(&ctx, &monitor, spec, job.slot, timeout).await
+        }
+        Target::Domain(spec) => {
+            return super::domains::handle(&ctx, &monitor, spec, job.slot, timeout).await
         }
     };
     let result = match outcome.status {

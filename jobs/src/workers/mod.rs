@@ -2,6 +2,7 @@
 //! changes and notifications, each a thin handler over the domain.
 
 pub mod check;
+pub mod domains;
 pub mod notification;
 pub mod results;
 pub mod runners;
@@ -43,6 +44,8 @@ pub struct PipelineContext {
     pub retention: Retention,
     /// Records check results in batches (one writer per process).
     pub results: results::ResultWriter,
+    /// Where `domain` monitors find their registry's RDAP server.
+    pub rdap: crate::checks::RdapDirectory,
 }
 
 /// Infrastructure failures are retried: the job is redelivered.

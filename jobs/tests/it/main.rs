@@ -6,5 +6,6 @@ mod github_limits;
 mod notify;
 mod outbound;
 mod queues;
+mod rdap;
 mod support;
 mod tls;

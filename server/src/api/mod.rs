@@ -6,6 +6,7 @@ mod auth;
 mod certificates;
 mod channels;
 mod doc;
+mod domains;
 pub mod envelope;
 pub mod error;
 pub mod extract;
@@ -65,6 +66,7 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(history::incidents))
         .routes(routes!(history::notifications))
         .routes(routes!(certificates::certificate))
+        .routes(routes!(domains::registration))
         .routes(routes!(incidents::list))
         .routes(routes!(incidents::get))
         .routes(routes!(incidents::acknowledge))

@@ -67,6 +67,8 @@ pub struct MonitorBody {
     pub github_runners: Option<GithubRunnersBody>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<DomainBody>,
 }
 
 /// An HTTP monitor's settings; header values and the body are masked.
@@ -109,6 +111,18 @@ pub struct TlsBody {
     pub expiry_days: Vec<u32>,
     /// Whether a replaced certificate notifies.
     pub notify_on_change: bool,
+}
+
+/// A domain monitor's settings.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = DomainSettings)]
+pub struct DomainBody {
+    /// The registered name, lower case, IDNs as punycode.
+    pub name: String,
+    /// Days-left thresholds, highest first; each notifies once as it is crossed.
+    pub expiry_days: Vec<u32>,
+    /// The RDAP server's base URL; null: found in the IANA bootstrap file.
+    pub rdap_url: Option<String>,
 }
 
 /// A runner monitor's settings, the token masked; `repo` null means the
@@ -167,6 +181,11 @@ impl From<MonitorView> for MonitorBody {
                 expiry_days: t.expiry_days.days().to_vec(),
                 notify_on_change: t.notify_on_change,
             }),
+            domain: m.domain.map(|d| DomainBody {
+                name: d.name,
+                expiry_days: d.expiry_days.days().to_vec(),
+                rdap_url: d.rdap_url.map(String::from),
+            }),
         }
     }
 }
@@ -210,6 +229,7 @@ pub struct MonitorRequest {
     tcp: Option<TcpBody>,
     github_runners: Option<GithubRunnersRequest>,
     tls: Option<TlsRequest>,
+    domain: Option<DomainRequest>,
     /// Server-owned fields a client may echo back: accepted and ignored.
     #[schema(read_only, value_type = Option<String>, format = Uuid)]
     id: Option<serde_json::Value>,
@@ -283,6 +303,23 @@ pub struct TlsRequest {
     expiry_days: Option<Vec<i64>>,
     /// Notify when the server presents another certificate (default true).
     notify_on_change: Option<bool>,
+}
+
+/// A domain monitor's settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = DomainRequest)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct DomainRequest {
+    /// A registered domain name, e.g. `example.com`; required on create.
+    name: Option<String>,
+    /// Days-left thresholds, each 1 to 365, at most five, no repeats; `[]`
+    /// for none. Default `[30, 7, 1]`.
+    #[schema(schema_with = expiry_days_schema)]
+    expiry_days: Option<Vec<i64>>,
+    /// An RDAP server's base URL (http or https); null or empty: the IANA
+    /// bootstrap file's server for the name's top-level domain.
+    rdap_url: Option<String>,
 }
 
 /// `expiry_days`: distinct days, 1 to 365, at most five (utoipa's derive

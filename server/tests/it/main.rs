@@ -16,6 +16,7 @@ mod monitor_secrets;
 mod monitors;
 mod pipeline;
 mod processes;
+mod registrations;
 mod runners;
 mod sessions;
 mod slack;

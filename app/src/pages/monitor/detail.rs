@@ -13,6 +13,7 @@ use super::certificate::Certificate;
 use super::chart::ResponseChart;
 use super::checks::Checks;
 use super::history::{Incidents, Notifications};
+use super::registration::Registration;
 use super::runners::Runners;
 use crate::components::{
     toast_results, use_tick, ConfirmButton, ErrorBox, Loading, SignedIn, StatusBadge, Toasts,
@@ -95,6 +96,15 @@ pub fn MonitorPage() -> impl IntoView {
                         .ok()
                         .and_then(|detail| detail.certificate)
                         .map(|data| view! { <Certificate data/> })
+                })}
+            </Transition>
+            <Transition>
+                {move || Suspend::new(async move {
+                    monitor
+                        .await
+                        .ok()
+                        .and_then(|detail| detail.registration)
+                        .map(|data| view! { <Registration data/> })
                 })}
             </Transition>
             <ResponseChart window stats/>

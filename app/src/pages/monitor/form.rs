@@ -23,6 +23,10 @@ const FIELDS: &[&str] = &[
     "keyword",
     "host",
     "port",
+    "expiry_days",
+    "domain_name",
+    "domain_expiry_days",
+    "rdap_url",
     "github_owner",
     "github_repo",
     "github_token",
@@ -168,6 +172,15 @@ fn Fields(
                     value=value(|f| &f.expiry_days) error
                     hint="Each warns once as the certificate's days left fall past it, e.g. 14, 7, 1. Within the first, the monitor is degraded."/>
             </Show>
+            <Show when=move || kind.get() == MonitorKind::Domain>
+                <Input id="monitor-domain" field="domain_name" label="Domain" value=value(|f| &f.domain_name)
+                    error placeholder="example.com"/>
+                <Input id="monitor-domain-expiry" field="domain_expiry_days" label="Warn at days left"
+                    value=value(|f| &f.domain_expiry_days) error
+                    hint="Each warns once as the registration's days left fall past it. Within the first, the monitor is degraded."/>
+                <Input id="monitor-rdap" field="rdap_url" label="RDAP server" value=value(|f| &f.rdap_url)
+                    error kind="url" hint="Optional: the registry's RDAP base URL. Empty: found in IANA's list."/>
+            </Show>
             <div class="row">
                 <Input id="monitor-interval" field="interval_seconds" label="Interval (seconds)"
                     value=value(|f| &f.interval_seconds) error kind="number" hint_text=interval_hint/>
@@ -210,6 +223,7 @@ fn kind_label(kind: MonitorKind) -> &'static str {
         MonitorKind::Tcp => "TCP port",
         MonitorKind::GithubRunners => "GitHub Actions runners",
         MonitorKind::Tls => "TLS certificate",
+        MonitorKind::Domain => "Domain registration",
     }
 }
 

@@ -1,4 +1,4 @@
-//! A monitor's pages: its detail page (state, runners or certificate, chart, checks,
+//! A monitor's pages: its detail page (state, runners, certificate or registration, chart, checks,
 //! incidents, notifications) and the create/edit form.
 
 mod certificate;
@@ -7,6 +7,7 @@ mod checks;
 mod detail;
 mod form;
 mod history;
+mod registration;
 mod runners;
 
 pub use detail::MonitorPage;
