@@ -50,22 +50,42 @@ function selfSigned(): { key: string; cert: string } {
   return { key: block('PRIVATE KEY'), cert: block('CERTIFICATE') };
 }
 const tlsServer = https.createServer(selfSigned(), (_req, res) => res.end('ok'));
+// An RDAP registry (RFC 9083) knowing one domain, which expires in 20 days.
+const expires = new Date(Date.now() + (20 * 24 + 1) * 3600 * 1000).toISOString();
+const registry = http.createServer((req, res) => {
+  if (req.url !== '/rdap/domain/example.test') {
+    res.writeHead(404, { 'content-type': 'application/rdap+json' });
+    res.end('{"errorCode": 404}');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/rdap+json' });
+  res.end(JSON.stringify({
+    objectClassName: 'domain', ldhName: 'EXAMPLE.TEST',
+    events: [{ eventAction: 'expiration', eventDate: expires }],
+    status: ['active'],
+    entities: [{ roles: ['registrar'], vcardArray: ['vcard', [['fn', {}, 'text', 'E2E Registrar']]] }],
+    nameservers: [{ ldhName: 'ns1.example.test' }],
+  }));
+});
 
 let targetPort = 0;
 let receiverPort = 0;
 let tlsPort = 0;
+let registryPort = 0;
 let monitorUrl = '';
 
 test.beforeAll(async () => {
   targetPort = await listen(target);
   receiverPort = await listen(receiver);
   tlsPort = await listen(tlsServer);
+  registryPort = await listen(registry);
 });
 
 test.afterAll(async () => {
   await new Promise((resolve) => target.close(resolve));
   await new Promise((resolve) => receiver.close(resolve));
   await new Promise((resolve) => tlsServer.close(resolve));
+  await new Promise((resolve) => registry.close(resolve));
 });
 
 async function hydrated(page: Page) {
@@ -244,6 +264,32 @@ test('a TLS monitor from the form shows the certificate the server sent, refused
   await expect(certificate.getByTestId('certificate-days')).toHaveText('29 days left');
   await expect(certificate.getByTestId('certificate-fingerprint')).toHaveText(/^[0-9a-f]{64}$/);
   await page.screenshot({ path: path.join(screenshots, 'monitor-tls.png'), fullPage: true });
+
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test('a domain monitor from the form shows its registration, degraded within a month of expiry', async ({ page }) => {
+  await signIn(page, userEmail, password);
+  await page.goto('/monitors/new');
+  await hydrated(page);
+  await page.getByLabel('Kind').selectOption('domain');
+  await page.getByLabel('Domain', { exact: true }).fill('example.test');
+  await expect(page.getByLabel('Warn at days left')).toHaveValue('30, 7, 1');
+  await page.getByLabel('RDAP server').fill(`http://127.0.0.2:${registryPort}/rdap/`);
+  await page.getByLabel('Interval (seconds)').fill('2');
+  await page.getByRole('button', { name: 'Create monitor' }).click();
+  await expect(page.getByTestId('monitor-name')).toHaveText('example.test registration');
+
+  const status = page.locator('.monitor-summary [data-testid="status"]');
+  await expect(status).toHaveAttribute('data-status', 'degraded', { timeout: 20_000 });
+  await expect(page.getByTestId('last-error')).toContainText('the registration expires in 20 days');
+  const registration = page.getByTestId('registration');
+  await expect(registration.getByTestId('registration-days')).toHaveText('20 days left');
+  await expect(registration).toContainText('E2E Registrar');
+  await expect(registration).toContainText('ns1.example.test');
+  await page.screenshot({ path: path.join(screenshots, 'monitor-domain.png'), fullPage: true });
 
   await page.getByRole('button', { name: 'Delete' }).click();
   await page.getByRole('button', { name: 'Yes, delete' }).click();
