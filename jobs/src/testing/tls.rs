@@ -107,6 +107,16 @@ pub fn self_signed(names: &[&str]) -> Leaf {
     Leaf { cert: cert.der().clone(), key: pkcs8(&key), issuers: Vec::new() }
 }
 
+/// A self-signed certificate for `names` marked as a CA, as `openssl req
+/// -x509` makes by default.
+pub fn self_signed_ca(names: &[&str]) -> Leaf {
+    let key = KeyPair::generate().expect("key");
+    let mut params = leaf_params(names);
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&key).expect("self-signed CA");
+    Leaf { cert: cert.der().clone(), key: pkcs8(&key), issuers: Vec::new() }
+}
+
 /// A TLS acceptor presenting `leaf` and its intermediates.
 pub fn acceptor(leaf: Leaf) -> TlsAcceptor {
     let config = ServerConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))

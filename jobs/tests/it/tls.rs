@@ -124,6 +124,10 @@ async fn a_self_signed_certificate_is_named_self_signed() {
     let (failure, chain) = refused(&ca, tls::self_signed(&["127.0.0.2"])).await;
     assert_eq!(failure, TlsFailure::SelfSigned);
     assert!(chain.leaf.self_issued);
+    // Marked a CA, as `openssl req -x509` makes it: webpki refuses it for that
+    // first, and it is still self-signed to the user.
+    let (failure, _) = refused(&ca, tls::self_signed_ca(&["127.0.0.2"])).await;
+    assert_eq!(failure, TlsFailure::SelfSigned);
 }
 
 #[tokio::test]
