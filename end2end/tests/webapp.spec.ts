@@ -296,6 +296,24 @@ test('a domain monitor from the form shows its registration, degraded within a m
   await expect(page).toHaveURL(/\/dashboard$/);
 });
 
+test('a ping monitor from the form is up with a round trip', async ({ page }) => {
+  await signIn(page, userEmail, password);
+  await page.goto('/monitors/new');
+  await hydrated(page);
+  await page.getByLabel('Kind').selectOption('icmp');
+  await page.getByLabel('Host').fill('127.0.0.2');
+  await expect(page.getByLabel('Echo requests per check')).toHaveValue('3');
+  await page.getByLabel('Interval (seconds)').fill('2');
+  await page.getByRole('button', { name: 'Create monitor' }).click();
+  await expect(page.getByTestId('monitor-name')).toHaveText('ping 127.0.0.2');
+  const status = page.locator('.monitor-summary [data-testid="status"]');
+  await expect(status).toHaveAttribute('data-status', 'up', { timeout: 20_000 });
+  await expect(page.getByTestId('latest-ms')).toHaveText(/^\d+ ms$/);
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
 test('a user gets the 403 page on admin pages', async ({ page }) => {
   await signIn(page, userEmail, password);
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin', exact: true })).toHaveCount(0);

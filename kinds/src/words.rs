@@ -46,7 +46,7 @@ words! {
 
 words! {
     /// What a monitor checks.
-    MonitorKind, "http, tcp, github_runners, tls or domain" {
+    MonitorKind, "http, tcp, github_runners, tls, domain or icmp" {
         Http = "http",
         Tcp = "tcp",
         /// The self-hosted GitHub Actions runners of a repository or organisation.
@@ -55,6 +55,8 @@ words! {
         Tls = "tls",
         /// A domain name's registration, asked of its registry over RDAP.
         Domain = "domain",
+        /// Echo requests (ping) to a host.
+        Icmp = "icmp",
     }
 }
 

@@ -57,6 +57,7 @@ pub fn kind_name(kind: MonitorKind) -> &'static str {
         MonitorKind::GithubRunners => "GitHub runners",
         MonitorKind::Tls => "TLS certificate",
         MonitorKind::Domain => "Domain registration",
+        MonitorKind::Icmp => "Ping",
     }
 }
 

@@ -166,6 +166,8 @@ pub struct MonitorForm {
     pub port: String,
     /// A `tls` monitor's expiry thresholds in days, comma-separated (`14, 7, 1`).
     pub expiry_days: String,
+    /// An `icmp` monitor's echo requests per check.
+    pub icmp_count: String,
     /// A `domain` monitor's registered name.
     pub domain_name: String,
     /// A `domain` monitor's expiry thresholds (`30, 7, 1`).

@@ -7,8 +7,8 @@ use domain::history::{self, summary};
 use domain::monitors::input::{default_interval, CONFIRMATIONS, RECOVERIES, TIMEOUT_MS};
 use domain::monitors::spec::default_expected;
 use domain::monitors::{
-    GithubRunnersInput, HttpInput, MonitorFilter, MonitorInput, MonitorKind, MonitorView, Read,
-    Status, StatusRange, TcpSpec, Write,
+    GithubRunnersInput, HttpInput, IcmpInput, MonitorFilter, MonitorInput, MonitorKind,
+    MonitorView, Read, Status, StatusRange, TcpSpec, Write,
 };
 use domain::registrations::{default_thresholds, DomainInput};
 use domain::tls::TlsInput;
@@ -178,6 +178,7 @@ fn new_form() -> MonitorForm {
         recoveries: RECOVERIES.2.to_string(),
         expiry_days: days_text(domain::tls::ExpiryThresholds::default().days()),
         domain_expiry_days: days_text(default_thresholds().days()),
+        icmp_count: domain::monitors::icmp::COUNT.2.to_string(),
         ..Default::default()
     }
 }
@@ -204,6 +205,7 @@ fn form_of(view: &MonitorView) -> MonitorForm {
     let tcp = view.tcp.as_ref();
     let tls = view.tls.as_ref();
     let domain = view.domain.as_ref();
+    let icmp = view.icmp.as_ref();
     let github = view.github_runners.as_ref();
     let text = |get: fn(&domain::monitors::GithubRunnersView) -> &str| {
         github.map(|g| get(g).to_owned()).unwrap_or_default()
@@ -224,7 +226,9 @@ fn form_of(view: &MonitorView) -> MonitorForm {
         host: tcp
             .map(|t| t.host.clone())
             .or_else(|| tls.map(|t| t.host.clone()))
+            .or_else(|| icmp.map(|i| i.host.clone()))
             .unwrap_or_default(),
+        icmp_count: icmp.map_or(blank.icmp_count, |i| i.count.to_string()),
         port: tcp
             .map(|t| t.port)
             .or_else(|| tls.map(|t| t.port))
@@ -271,7 +275,7 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
     let kind = match current {
         Some(view) => view.kind,
         None => form.kind.trim().parse().map_err(|_| {
-            invalid("kind", "Kind must be HTTP, TCP, GitHub runners, TLS or domain")
+            invalid("kind", "Kind must be HTTP, TCP, GitHub runners, TLS, domain or ping")
         })?,
     };
     let mut input = MonitorInput {
@@ -320,6 +324,13 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
         MonitorKind::GithubRunners => input.github_runners = Some(github_input(form)),
         MonitorKind::Tls => input.tls = Some(tls_input(form)?),
         MonitorKind::Domain => input.domain = Some(domain_input(form)?),
+        MonitorKind::Icmp => {
+            input.icmp = Some(IcmpInput {
+                host: Some(form.host.trim().to_owned()),
+                count: number("icmp_count", &form.icmp_count)?,
+                degraded_after_ms: None,
+            });
+        }
     }
     Ok(input)
 }

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::github::{GithubRunnersInput, GithubRunnersSpec};
 use super::http::HttpInput;
+use super::icmp::{IcmpInput, IcmpSpec};
 use super::spec::{HttpSpec, SpecError, TcpSpec};
 use crate::registrations::{DomainInput, DomainSpec};
 use crate::tls::{TlsInput, TlsSpec};
@@ -19,6 +20,7 @@ pub enum Target {
     GithubRunners(GithubRunnersSpec),
     Tls(TlsSpec),
     Domain(DomainSpec),
+    Icmp(IcmpSpec),
 }
 
 impl Target {
@@ -30,6 +32,7 @@ impl Target {
             Self::GithubRunners(_) => MonitorKind::GithubRunners,
             Self::Tls(_) => MonitorKind::Tls,
             Self::Domain(_) => MonitorKind::Domain,
+            Self::Icmp(_) => MonitorKind::Icmp,
         }
     }
 
@@ -41,6 +44,7 @@ impl Target {
             Self::GithubRunners(spec) => spec.target(),
             Self::Tls(spec) => spec.target(),
             Self::Domain(spec) => spec.target(),
+            Self::Icmp(spec) => spec.host.clone(),
         }
     }
 
@@ -53,6 +57,7 @@ impl Target {
             Self::GithubRunners(spec) => serde_json::to_value(spec),
             Self::Tls(spec) => serde_json::to_value(spec),
             Self::Domain(spec) => serde_json::to_value(spec),
+            Self::Icmp(spec) => serde_json::to_value(spec),
         };
         value.map(|v| v.to_string()).unwrap_or_default()
     }
@@ -70,6 +75,7 @@ impl Target {
             }
             MonitorKind::Tls => Ok(Self::Tls(serde_json::from_str(config).map_err(bad)?)),
             MonitorKind::Domain => Ok(Self::Domain(serde_json::from_str(config).map_err(bad)?)),
+            MonitorKind::Icmp => Ok(Self::Icmp(serde_json::from_str(config).map_err(bad)?)),
         }
     }
 
@@ -87,7 +93,7 @@ pub fn default_interval(kind: MonitorKind) -> i64 {
     match kind {
         MonitorKind::GithubRunners => 300,
         MonitorKind::Tls | MonitorKind::Domain => 86_400,
-        MonitorKind::Http | MonitorKind::Tcp => INTERVAL_SECONDS.2,
+        MonitorKind::Http | MonitorKind::Tcp | MonitorKind::Icmp => INTERVAL_SECONDS.2,
     }
 }
 
@@ -108,6 +114,7 @@ pub struct MonitorInput {
     pub github_runners: Option<GithubRunnersInput>,
     pub tls: Option<TlsInput>,
     pub domain: Option<DomainInput>,
+    pub icmp: Option<IcmpInput>,
     /// Accepted and ignored on input: server-owned fields a client may echo back.
     #[serde(default)]
     pub id: Option<serde_json::Value>,
@@ -165,6 +172,7 @@ impl MonitorInput {
             (MonitorKind::GithubRunners, self.github_runners.is_some()),
             (MonitorKind::Tls, self.tls.is_some()),
             (MonitorKind::Domain, self.domain.is_some()),
+            (MonitorKind::Icmp, self.icmp.is_some()),
         ]
         .into_iter()
         .filter_map(|(kind, present)| present.then_some(kind))
@@ -204,6 +212,9 @@ impl MonitorInput {
         }
         if let Some(domain) = self.domain.take() {
             return Ok(Target::Domain(domain.validated()?));
+        }
+        if let Some(icmp) = self.icmp.take() {
+            return Ok(Target::Icmp(icmp.validated()?));
         }
         Err(SpecError::new("kind", "give exactly the block that matches the kind"))
     }
@@ -249,6 +260,7 @@ impl MonitorInput {
             self.github_runners.is_some(),
             self.tls.is_some(),
             self.domain.is_some(),
+            self.icmp.is_some(),
         ]
         .into_iter()
         .filter(|&present| present)
@@ -267,6 +279,7 @@ impl MonitorInput {
             (Target::Domain(spec), _) => {
                 Target::Domain(self.domain.ok_or_else(mismatch)?.patched(spec)?)
             }
+            (Target::Icmp(spec), _) => Target::Icmp(self.icmp.ok_or_else(mismatch)?.patched(spec)?),
         };
         let merged = MonitorInput {
             name: Some(self.name.unwrap_or_else(|| current.name.clone())),
@@ -293,6 +306,7 @@ fn default_name(target: &Target) -> String {
         Target::GithubRunners(spec) => format!("{} runners", spec.repository()),
         Target::Tls(spec) => format!("{} certificate", spec.target()),
         Target::Domain(spec) => format!("{} registration", spec.name),
+        Target::Icmp(spec) => format!("ping {}", spec.host),
     }
 }
 

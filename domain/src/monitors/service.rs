@@ -434,6 +434,14 @@ impl From<Target> for MonitorInput {
                 }),
                 ..Default::default()
             },
+            Target::Icmp(spec) => Self {
+                icmp: Some(super::IcmpInput {
+                    host: Some(spec.host),
+                    count: Some(spec.count.into()),
+                    degraded_after_ms: Some(spec.degraded_after_ms.map(i64::from)),
+                }),
+                ..Default::default()
+            },
         }
     }
 }

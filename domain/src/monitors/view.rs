@@ -40,6 +40,7 @@ pub struct MonitorView {
     pub github_spec: Option<GithubRunnersSpec>,
     pub tls: Option<TlsSpec>,
     pub domain: Option<DomainSpec>,
+    pub icmp: Option<super::IcmpSpec>,
 }
 
 impl MonitorView {
@@ -51,7 +52,7 @@ impl MonitorView {
     ) -> Result<Self, super::service::MonitorError> {
         let target = Target::from_config(m.kind, &m.config)?;
         let (mut http, mut tcp, mut github_spec) = (None, None, None);
-        let (mut tls, mut domain) = (None, None);
+        let (mut tls, mut domain, mut icmp) = (None, None, None);
         match target {
             // Sealed rows store the masks; a row not yet upgraded is masked here.
             Target::Http(spec) if m.secret.is_none() => http = Some(spec.masked()),
@@ -60,6 +61,7 @@ impl MonitorView {
             Target::GithubRunners(spec) => github_spec = Some(spec),
             Target::Tls(spec) => tls = Some(spec),
             Target::Domain(spec) => domain = Some(spec),
+            Target::Icmp(spec) => icmp = Some(spec),
         }
         Ok(Self {
             id: m.id,
@@ -85,6 +87,7 @@ impl MonitorView {
             github_spec,
             tls,
             domain,
+            icmp,
         })
     }
 
@@ -100,6 +103,8 @@ impl MonitorView {
             Target::Tls(spec.clone())
         } else if let Some(spec) = &self.domain {
             Target::Domain(spec.clone())
+        } else if let Some(spec) = &self.icmp {
+            Target::Icmp(spec.clone())
         } else {
             return Err(SpecError::new("kind", "the monitor has no settings"));
         };

@@ -50,6 +50,11 @@ impl MonitorBuilder {
         Self::with("domain", json!({ "name": name }))
     }
 
+    /// Echo requests to `host`.
+    pub fn icmp(host: &str) -> Self {
+        Self::with("icmp", json!({ "host": host }))
+    }
+
     /// The self-hosted runners of `owner/repo` (`repo` `None`: the
     /// organisation's) on the GitHub API at `api_url`.
     pub fn github_runners(owner: &str, repo: Option<&str>, api_url: &str) -> Self {

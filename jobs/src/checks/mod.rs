@@ -4,6 +4,7 @@
 
 pub mod github;
 mod http;
+mod icmp;
 mod rdap;
 mod tcp;
 mod tls;
@@ -16,6 +17,7 @@ use crate::outbound::OutboundError;
 
 pub use github::list_runners;
 pub use http::{check_http, BODY_LIMIT};
+pub use icmp::check_icmp;
 pub use rdap::{check_domain, DomainChecked, RdapDirectory, IANA_BOOTSTRAP};
 pub use tcp::check_tcp;
 pub use tls::{check_tls, TlsChecked};

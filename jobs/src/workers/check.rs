@@ -12,7 +12,7 @@ use domain::pipeline::CheckResult;
 use sea_orm::EntityTrait;
 
 use super::{retry, PipelineContext};
-use crate::checks::{check_http, check_tcp, CheckOutcome};
+use crate::checks::{check_http, check_icmp, check_tcp, CheckOutcome};
 use crate::metrics::ResultLabel;
 use crate::payloads::{CheckJob, StatusChangeJob};
 use crate::queue::JobError;
@@ -48,6 +48,7 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
             }
         },
         Target::Tcp(spec) => check_tcp(&ctx.outbound, spec, timeout).await,
+        Target::Icmp(spec) => check_icmp(&ctx.outbound, spec, timeout).await,
         Target::GithubRunners(spec) => {
             return super::runners::handle(&ctx, &monitor, spec, job.slot, timeout).await
         }

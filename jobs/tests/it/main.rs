@@ -3,6 +3,7 @@
 mod checks;
 mod common;
 mod github_limits;
+mod icmp;
 mod notify;
 mod outbound;
 mod queues;

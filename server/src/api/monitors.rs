@@ -69,6 +69,8 @@ pub struct MonitorBody {
     pub tls: Option<TlsBody>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<DomainBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icmp: Option<IcmpBody>,
 }
 
 /// An HTTP monitor's settings; header values and the body are masked.
@@ -111,6 +113,19 @@ pub struct TlsBody {
     pub expiry_days: Vec<u32>,
     /// Whether a replaced certificate notifies.
     pub notify_on_change: bool,
+}
+
+/// An ICMP monitor's settings.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = IcmpSettings)]
+pub struct IcmpBody {
+    /// A host name or IP address.
+    pub host: String,
+    /// Echo requests per check.
+    #[schema(minimum = 1, maximum = 10)]
+    pub count: u16,
+    /// Above this average round trip the monitor is degraded.
+    pub degraded_after_ms: Option<u32>,
 }
 
 /// A domain monitor's settings.
@@ -181,6 +196,11 @@ impl From<MonitorView> for MonitorBody {
                 expiry_days: t.expiry_days.days().to_vec(),
                 notify_on_change: t.notify_on_change,
             }),
+            icmp: m.icmp.map(|i| IcmpBody {
+                host: i.host,
+                count: i.count,
+                degraded_after_ms: i.degraded_after_ms,
+            }),
             domain: m.domain.map(|d| DomainBody {
                 name: d.name,
                 expiry_days: d.expiry_days.days().to_vec(),
@@ -230,6 +250,7 @@ pub struct MonitorRequest {
     github_runners: Option<GithubRunnersRequest>,
     tls: Option<TlsRequest>,
     domain: Option<DomainRequest>,
+    icmp: Option<IcmpRequest>,
     /// Server-owned fields a client may echo back: accepted and ignored.
     #[schema(read_only, value_type = Option<String>, format = Uuid)]
     id: Option<serde_json::Value>,
@@ -303,6 +324,22 @@ pub struct TlsRequest {
     expiry_days: Option<Vec<i64>>,
     /// Notify when the server presents another certificate (default true).
     notify_on_change: Option<bool>,
+}
+
+/// An ICMP monitor's settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = IcmpRequest)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct IcmpRequest {
+    /// A host name or IP address; required on create.
+    host: Option<String>,
+    /// Echo requests per check (default 3).
+    #[schema(minimum = 1, maximum = 10)]
+    count: Option<i64>,
+    /// Above this average round trip (ms) the monitor is degraded; null: never.
+    #[schema(minimum = 1, maximum = 60_000)]
+    degraded_after_ms: Option<i64>,
 }
 
 /// A domain monitor's settings.

@@ -11,6 +11,7 @@ mod channels;
 mod faults;
 mod foundation;
 mod guard;
+mod icmp;
 mod metrics;
 mod monitor_secrets;
 mod monitors;

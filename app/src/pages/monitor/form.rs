@@ -24,6 +24,7 @@ const FIELDS: &[&str] = &[
     "host",
     "port",
     "expiry_days",
+    "icmp_count",
     "domain_name",
     "domain_expiry_days",
     "rdap_url",
@@ -163,6 +164,13 @@ fn Fields(
             <Show when=move || kind.get() == MonitorKind::GithubRunners>
                 <GithubFields value error/>
             </Show>
+            <Show when=move || kind.get() == MonitorKind::Icmp>
+                <Input id="monitor-icmp-host" field="host" label="Host" value=value(|f| &f.host) error
+                    placeholder="gateway.example.com"/>
+                <Input id="monitor-icmp-count" field="icmp_count" label="Echo requests per check"
+                    value=value(|f| &f.icmp_count) error kind="number"
+                    hint="1 to 10. None back: down; some lost: degraded."/>
+            </Show>
             <Show when=move || kind.get() == MonitorKind::Tls>
                 <Input id="monitor-tls-host" field="host" label="Host" value=value(|f| &f.host) error
                     placeholder="mail.example.com"/>
@@ -224,6 +232,7 @@ fn kind_label(kind: MonitorKind) -> &'static str {
         MonitorKind::GithubRunners => "GitHub Actions runners",
         MonitorKind::Tls => "TLS certificate",
         MonitorKind::Domain => "Domain registration",
+        MonitorKind::Icmp => "Ping (ICMP)",
     }
 }
 
