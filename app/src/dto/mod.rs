@@ -53,6 +53,7 @@ pub fn kind_name(kind: MonitorKind) -> &'static str {
         MonitorKind::Http => "HTTP",
         MonitorKind::Tcp => "TCP",
         MonitorKind::GithubRunners => "GitHub runners",
+        MonitorKind::Heartbeat => "Heartbeat",
     }
 }
 

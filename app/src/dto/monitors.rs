@@ -144,7 +144,7 @@ pub struct StatsData {
 pub struct MonitorForm {
     /// Empty for a new monitor.
     pub id: String,
-    /// `http`, `tcp` or `github_runners`.
+    /// `http`, `tcp`, `github_runners` or `heartbeat`.
     pub kind: String,
     pub name: String,
     pub url: String,
@@ -168,6 +168,17 @@ pub struct MonitorForm {
     pub github_api_url: String,
     /// The stored token's last characters (`…WXYZ`), shown as a hint.
     pub github_token_hint: String,
+    /// A heartbeat's period in seconds; empty when it has a cron schedule.
+    pub heartbeat_every: String,
+    /// A cron pattern; empty when it has a period.
+    pub heartbeat_schedule: String,
+    /// The pattern's IANA zone; empty is UTC.
+    pub heartbeat_tz: String,
+    /// Seconds; empty is the default (5 minutes).
+    pub heartbeat_grace: String,
+    /// Seconds; empty is no bound.
+    pub heartbeat_max_runtime: String,
+    pub heartbeat_min_runtime: String,
     pub interval_seconds: String,
     pub timeout_ms: String,
     pub confirmations: String,

@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::channels::ChannelScope;
+use domain::heartbeats::schedule::HeartbeatInput;
 use domain::history::{self, summary};
 use domain::monitors::input::{default_interval, CONFIRMATIONS, RECOVERIES, TIMEOUT_MS};
 use domain::monitors::spec::default_expected;
@@ -188,6 +189,8 @@ fn form_of(view: &MonitorView) -> MonitorForm {
     let http = view.http.as_ref();
     let tcp = view.tcp.as_ref();
     let github = view.github_runners.as_ref();
+    let heartbeat = view.heartbeat.clone().map(HeartbeatInput::from);
+    let heartbeat = heartbeat.as_ref();
     let text = |get: fn(&domain::monitors::GithubRunnersView) -> &str| {
         github.map(|g| get(g).to_owned()).unwrap_or_default()
     };
@@ -211,6 +214,18 @@ fn form_of(view: &MonitorView) -> MonitorForm {
         github_token: String::new(),
         github_api_url: text(|g| &g.api_url),
         github_token_hint: text(|g| &g.token),
+        heartbeat_every: heartbeat.and_then(|h| h.every).map(|v| v.to_string()).unwrap_or_default(),
+        heartbeat_schedule: heartbeat.and_then(|h| h.schedule.clone()).unwrap_or_default(),
+        heartbeat_tz: heartbeat.and_then(|h| h.tz.clone()).unwrap_or_default(),
+        heartbeat_grace: heartbeat.and_then(|h| h.grace).map(|v| v.to_string()).unwrap_or_default(),
+        heartbeat_max_runtime: heartbeat
+            .and_then(|h| h.max_runtime)
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        heartbeat_min_runtime: heartbeat
+            .and_then(|h| h.min_runtime)
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
         interval_seconds: view.interval_seconds.to_string(),
         timeout_ms: view.timeout_ms.to_string(),
         confirmations: view.confirmations.to_string(),
@@ -224,11 +239,11 @@ pub async fn save(form: MonitorForm) -> Result<String, AppError> {
     let caller = signed_in()?;
     let service = monitor_service()?;
     let view = if form.id.trim().is_empty() {
-        service.create(&caller, input_of(&form, None)?).await?
+        service.create(&caller, input_of(&form, None)?).await.map_err(|e| form_field(e.into()))?
     } else {
         let current = service.authorize(&caller, parse_id(&form.id, "monitor")?, Write).await?;
         let input = input_of(&form, Some(current.view()))?;
-        service.update(current, input).await?
+        service.update(current, input).await.map_err(|e| form_field(e.into()))?
     };
     Ok(view.id.to_string())
 }
@@ -236,14 +251,13 @@ pub async fn save(form: MonitorForm) -> Result<String, AppError> {
 /// The form's text as a monitor input; an edit keeps what the form does
 /// not show (headers, body, redirects…).
 fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<MonitorInput, AppError> {
-    let kind = match current {
-        Some(view) => view.kind,
-        None => form
-            .kind
-            .trim()
-            .parse()
-            .map_err(|_| invalid("kind", "Kind must be HTTP, TCP or GitHub runners"))?,
-    };
+    let kind =
+        match current {
+            Some(view) => view.kind,
+            None => form.kind.trim().parse().map_err(|_| {
+                invalid("kind", "Kind must be HTTP, TCP, GitHub runners or heartbeat")
+            })?,
+        };
     let mut input = MonitorInput {
         name: Some(form.name.clone()),
         kind: Some(kind.as_str().to_owned()),
@@ -288,8 +302,37 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
             input.tcp = Some(TcpSpec { host: form.host.trim().to_owned(), port });
         }
         MonitorKind::GithubRunners => input.github_runners = Some(github_input(form)),
+        MonitorKind::Heartbeat => input.heartbeat = Some(heartbeat_input(form)?),
     }
     Ok(input)
+}
+
+/// The heartbeat fields as the API's input; an empty field is absent (an
+/// edit keeps it; a new monitor gets the default).
+fn heartbeat_input(form: &MonitorForm) -> Result<HeartbeatInput, AppError> {
+    let given = |raw: &str| Some(raw.trim().to_owned()).filter(|v| !v.is_empty());
+    let secs = |field: &str, raw: &str| -> Result<Option<u64>, AppError> {
+        number(field, raw)?
+            .map(|n| u64::try_from(n).map_err(|_| invalid(field, "must not be negative")))
+            .transpose()
+    };
+    Ok(HeartbeatInput {
+        every: secs("heartbeat_every", &form.heartbeat_every)?,
+        schedule: given(&form.heartbeat_schedule),
+        tz: given(&form.heartbeat_tz),
+        grace: secs("heartbeat_grace", &form.heartbeat_grace)?,
+        max_runtime: secs("heartbeat_max_runtime", &form.heartbeat_max_runtime)?,
+        min_runtime: secs("heartbeat_min_runtime", &form.heartbeat_min_runtime)?,
+    })
+}
+
+/// The domain names a heartbeat's field `heartbeat.every`; the form's
+/// input is `heartbeat_every`.
+fn form_field(mut error: AppError) -> AppError {
+    if let Some(field) = error.field.as_mut() {
+        *field = field.replace("heartbeat.", "heartbeat_");
+    }
+    error
 }
 
 /// The runner fields as the API's input: an empty token keeps the stored

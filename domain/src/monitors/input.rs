@@ -8,6 +8,8 @@ use uuid::Uuid;
 use super::github::{GithubRunnersInput, GithubRunnersSpec};
 use super::http::HttpInput;
 use super::spec::{HttpSpec, SpecError, TcpSpec};
+use crate::heartbeats::schedule::HeartbeatInput;
+use crate::heartbeats::HeartbeatSpec;
 
 /// The kind of a monitor and its own settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +17,7 @@ pub enum Target {
     Http(HttpSpec),
     Tcp(TcpSpec),
     GithubRunners(GithubRunnersSpec),
+    Heartbeat(HeartbeatSpec),
 }
 
 impl Target {
@@ -24,6 +27,7 @@ impl Target {
             Self::Http(_) => MonitorKind::Http,
             Self::Tcp(_) => MonitorKind::Tcp,
             Self::GithubRunners(_) => MonitorKind::GithubRunners,
+            Self::Heartbeat(_) => MonitorKind::Heartbeat,
         }
     }
 
@@ -33,6 +37,7 @@ impl Target {
             Self::Http(spec) => spec.url.to_string(),
             Self::Tcp(spec) => spec.target(),
             Self::GithubRunners(spec) => spec.target(),
+            Self::Heartbeat(spec) => spec.describe(),
         }
     }
 
@@ -43,6 +48,7 @@ impl Target {
             Self::Http(spec) => serde_json::to_value(spec.masked()),
             Self::Tcp(spec) => serde_json::to_value(spec),
             Self::GithubRunners(spec) => serde_json::to_value(spec),
+            Self::Heartbeat(spec) => serde_json::to_value(spec),
         };
         value.map(|v| v.to_string()).unwrap_or_default()
     }
@@ -58,6 +64,9 @@ impl Target {
             MonitorKind::GithubRunners => {
                 Ok(Self::GithubRunners(serde_json::from_str(config).map_err(bad)?))
             }
+            MonitorKind::Heartbeat => {
+                Ok(Self::Heartbeat(serde_json::from_str(config).map_err(bad)?))
+            }
         }
     }
 
@@ -68,11 +77,22 @@ impl Target {
 }
 
 /// The interval a new monitor of `kind` gets when none is given: a minute,
-/// five for GitHub runners (its API has an hourly request budget).
+/// five for GitHub runners (its API has an hourly request budget). A
+/// heartbeat monitor's interval is how often its state is looked at besides
+/// the instants a ping is due (decision 76).
 pub fn default_interval(kind: MonitorKind) -> i64 {
     match kind {
         MonitorKind::GithubRunners => 300,
-        MonitorKind::Http | MonitorKind::Tcp => INTERVAL_SECONDS.2,
+        MonitorKind::Http | MonitorKind::Tcp | MonitorKind::Heartbeat => INTERVAL_SECONDS.2,
+    }
+}
+
+/// The confirmations a new monitor of `kind` gets when none is given: two,
+/// one for heartbeats (a missed ping is already confirmed by its grace).
+pub fn default_confirmations(kind: MonitorKind) -> i64 {
+    match kind {
+        MonitorKind::Heartbeat => 1,
+        _ => CONFIRMATIONS.2,
     }
 }
 
@@ -91,6 +111,7 @@ pub struct MonitorInput {
     pub http: Option<HttpInput>,
     pub tcp: Option<TcpSpec>,
     pub github_runners: Option<GithubRunnersInput>,
+    pub heartbeat: Option<HeartbeatInput>,
     /// Accepted and ignored on input: server-owned fields a client may echo back.
     #[serde(default)]
     pub id: Option<serde_json::Value>,
@@ -146,17 +167,21 @@ impl MonitorInput {
             (MonitorKind::Http, self.http.is_some()),
             (MonitorKind::Tcp, self.tcp.is_some()),
             (MonitorKind::GithubRunners, self.github_runners.is_some()),
+            (MonitorKind::Heartbeat, self.heartbeat.is_some()),
         ]
         .into_iter()
         .filter_map(|(kind, present)| present.then_some(kind))
         .collect();
         let kind = match (self.kind.as_deref().map(str::trim), given.as_slice()) {
-            (Some(kind), _) => kind
-                .parse::<MonitorKind>()
-                .map_err(|_| SpecError::new("kind", "must be http, tcp or github_runners"))?,
+            (Some(kind), _) => kind.parse::<MonitorKind>().map_err(|_| {
+                SpecError::new("kind", "must be http, tcp, github_runners or heartbeat")
+            })?,
             (None, [one]) => *one,
             (None, []) => {
-                return Err(SpecError::new("kind", "is required (http, tcp or github_runners)"))
+                return Err(SpecError::new(
+                    "kind",
+                    "is required (http, tcp, github_runners or heartbeat)",
+                ))
             }
             (None, _) => {
                 return Err(SpecError::new("kind", "give exactly the block that matches the kind"))
@@ -168,6 +193,9 @@ impl MonitorInput {
         if given.len() > 1 {
             return Err(SpecError::new("kind", "give exactly the block that matches the kind"));
         }
+        if let Some(heartbeat) = self.heartbeat.take() {
+            return Ok(Target::Heartbeat(HeartbeatSpec::parse(heartbeat)?));
+        }
         match (self.http.take(), self.tcp.take(), self.github_runners.take()) {
             (Some(http), _, _) => Ok(Target::Http(http.validated()?)),
             (_, Some(tcp), _) => Ok(Target::Tcp(tcp.validated()?)),
@@ -178,6 +206,11 @@ impl MonitorInput {
 
     /// The settings around a validated target; defaults fill in what is absent.
     fn settings_for(self, target: Target) -> Result<MonitorSettings, SpecError> {
+        let confirmations = bounded(
+            "confirmations",
+            self.confirmations.or(Some(default_confirmations(target.kind()))),
+            CONFIRMATIONS,
+        )?;
         let interval = self.interval_seconds.or(Some(target.default_interval()));
         let interval_seconds = bounded("interval_seconds", interval, INTERVAL_SECONDS)?;
         let default_timeout = TIMEOUT_MS.2.min(i64::from(interval_seconds) * 1000);
@@ -195,7 +228,7 @@ impl MonitorInput {
             target,
             interval_seconds,
             timeout_ms,
-            confirmations: bounded("confirmations", self.confirmations, CONFIRMATIONS)?,
+            confirmations,
             recoveries: bounded("recoveries", self.recoveries, RECOVERIES)?,
             channel_ids: dedup(self.channel_ids.unwrap_or_default()),
             paused: self.paused.unwrap_or(false),
@@ -212,6 +245,16 @@ impl MonitorInput {
             }
         }
         let target = match (&current.target, self.http, self.tcp, self.github_runners) {
+            (Target::Heartbeat(spec), None, None, None) => match self.heartbeat {
+                Some(heartbeat) => Target::Heartbeat(heartbeat.patched(spec)?),
+                None => Target::Heartbeat(spec.clone()),
+            },
+            _ if self.heartbeat.is_some() => {
+                return Err(SpecError::new(
+                    "kind",
+                    "give only the block that matches the monitor's kind",
+                ))
+            }
             (Target::Http(spec), Some(http), None, None) => Target::Http(http.patched(spec)?),
             (Target::Tcp(_), None, Some(tcp), None) => Target::Tcp(tcp.validated()?),
             (Target::GithubRunners(spec), None, None, Some(github)) => {
@@ -248,6 +291,7 @@ fn default_name(target: &Target) -> String {
         }
         Target::Tcp(spec) => spec.target(),
         Target::GithubRunners(spec) => format!("{} runners", spec.repository()),
+        Target::Heartbeat(spec) => spec.describe(),
     }
 }
 

@@ -170,6 +170,9 @@ impl MonitorService {
         .insert(&txn)
         .await?;
         link_channels(&txn, id, &settings.channel_ids).await?;
+        if let Target::Heartbeat(_) = settings.target {
+            crate::heartbeats::store::create(&txn, &self.sealer, id, now).await?;
+        }
         txn.commit().await?;
         self.get_unchecked(id).await
     }
@@ -294,6 +297,10 @@ impl MonitorService {
                 crate::runners::forget_all(&txn, id, &reason).await?;
             }
         }
+        if resumed && matches!(settings.target, Target::Heartbeat(_)) {
+            // Pings were not expected while paused: the first slot counts from now.
+            crate::heartbeats::store::watch_from(&txn, id, now).await?;
+        }
         if current.paused != settings.paused {
             let status = if settings.paused { Status::Paused } else { Status::Unknown };
             monitor_state::Entity::update_many()
@@ -417,6 +424,7 @@ impl From<Target> for MonitorInput {
                 }),
                 ..Default::default()
             },
+            Target::Heartbeat(spec) => Self { heartbeat: Some(spec.into()), ..Default::default() },
         }
     }
 }

@@ -36,6 +36,8 @@ pub struct MonitorView {
     pub github_runners: Option<GithubRunnersView>,
     /// The stored settings of a runner monitor (the token hint included).
     pub github_spec: Option<GithubRunnersSpec>,
+    /// The heartbeat monitor's schedule, grace and run bounds.
+    pub heartbeat: Option<crate::heartbeats::HeartbeatSpec>,
 }
 
 impl MonitorView {
@@ -46,13 +48,15 @@ impl MonitorView {
         channel_ids: Vec<Uuid>,
     ) -> Result<Self, super::service::MonitorError> {
         let target = Target::from_config(m.kind, &m.config)?;
-        let (http, tcp, github_spec) = match target {
+        let (mut http, mut tcp, mut github_spec, mut heartbeat) = (None, None, None, None);
+        match target {
             // Sealed rows store the masks; a row not yet upgraded is masked here.
-            Target::Http(spec) if m.secret.is_none() => (Some(spec.masked()), None, None),
-            Target::Http(spec) => (Some(spec), None, None),
-            Target::Tcp(spec) => (None, Some(spec), None),
-            Target::GithubRunners(spec) => (None, None, Some(spec)),
-        };
+            Target::Http(spec) if m.secret.is_none() => http = Some(spec.masked()),
+            Target::Http(spec) => http = Some(spec),
+            Target::Tcp(spec) => tcp = Some(spec),
+            Target::GithubRunners(spec) => github_spec = Some(spec),
+            Target::Heartbeat(spec) => heartbeat = Some(spec),
+        }
         Ok(Self {
             id: m.id,
             owner_id: m.owner_id,
@@ -75,15 +79,17 @@ impl MonitorView {
             tcp,
             github_runners: github_spec.as_ref().map(GithubRunnersSpec::view),
             github_spec,
+            heartbeat,
         })
     }
 
     /// The settings this view was built from, for patching.
     pub fn settings(&self) -> Result<MonitorSettings, SpecError> {
-        let target = match (&self.http, &self.tcp, &self.github_spec) {
-            (Some(spec), _, _) => Target::Http(spec.clone()),
-            (_, Some(spec), _) => Target::Tcp(spec.clone()),
-            (_, _, Some(spec)) => Target::GithubRunners(spec.clone()),
+        let target = match (&self.http, &self.tcp, &self.github_spec, &self.heartbeat) {
+            (Some(spec), _, _, _) => Target::Http(spec.clone()),
+            (_, Some(spec), _, _) => Target::Tcp(spec.clone()),
+            (_, _, Some(spec), _) => Target::GithubRunners(spec.clone()),
+            (_, _, _, Some(spec)) => Target::Heartbeat(spec.clone()),
             _ => return Err(SpecError::new("kind", "the monitor has no settings")),
         };
         Ok(MonitorSettings {

@@ -50,6 +50,9 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
         Target::GithubRunners(spec) => {
             return super::runners::handle(&ctx, &monitor, spec, job.slot, timeout).await
         }
+        Target::Heartbeat(spec) => {
+            return super::heartbeats::handle(&ctx, &monitor, spec, job.slot).await
+        }
     };
     let result = match outcome.status {
         Status::Up => ResultLabel::Up,
