@@ -10,6 +10,7 @@ mod channels;
 mod faults;
 mod foundation;
 mod guard;
+mod heartbeats;
 mod metrics;
 mod monitor_secrets;
 mod monitors;
