@@ -16,8 +16,9 @@ pub use admin::Instant;
 pub use admin::{AdminOverview, AdminUser, Failure, Overview, QueueDepth, RegionSeen};
 pub use channels::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
 pub use monitors::{
-    ChannelOption, CheckItem, CheckPage, DashboardData, IncidentItem, MonitorDetail, MonitorForm,
-    MonitorFormData, MonitorRow, NotificationItem, StatsData, StatusCounts, TimelineItem, Uptime,
+    ChannelOption, CheckItem, CheckPage, DashboardData, HeartbeatData, IncidentItem, MonitorDetail,
+    MonitorForm, MonitorFormData, MonitorRow, NotificationItem, RunItem, StatsData, StatusCounts,
+    TimelineItem, Uptime,
 };
 pub use runners::{OutageItem, RunnerItem, RunnersData};
 

@@ -99,6 +99,43 @@ pub struct MonitorDetail {
     pub notifications: Vec<NotificationItem>,
     /// A GitHub runner monitor's runners; `None` for other kinds.
     pub runners: Option<RunnersData>,
+    /// A heartbeat monitor's ping URL and runs; `None` for other kinds.
+    #[serde(default)]
+    pub heartbeat: Option<HeartbeatData>,
+}
+
+/// A heartbeat monitor's page: where to ping, when, and the recent runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct HeartbeatData {
+    /// The secret URL the job pings.
+    pub ping_url: String,
+    /// `every 1h`, or the cron pattern and its zone.
+    pub schedule: String,
+    /// E.g. `5m`.
+    pub grace: String,
+    /// When the next ping is due; `None` while paused.
+    pub next_expected: Option<When>,
+    pub last_ping: Option<When>,
+    /// Newest first.
+    pub runs: Vec<RunItem>,
+}
+
+/// One run of a heartbeat monitor's job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RunItem {
+    /// When it started; `None` when only its finish was pinged.
+    pub started: Option<When>,
+    /// When it finished; `None` while it runs (or was given up).
+    pub finished: Option<When>,
+    /// E.g. `2m 5s`, when both ends are known.
+    pub duration: Option<String>,
+    pub duration_secs: Option<i64>,
+    /// `ok`, `failed`, `exit 2`, `running` or `given up`.
+    pub outcome: String,
+    /// Finished well.
+    pub ok: bool,
+    /// The start of the finishing ping's body.
+    pub body: String,
 }
 
 /// One check.

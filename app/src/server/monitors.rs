@@ -114,6 +114,10 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
         Some(_) => Some(super::runners::runners(&monitor, now).await?),
         None => None,
     };
+    let heartbeat = match view.heartbeat {
+        Some(_) => Some(super::heartbeats::heartbeat(&monitor, now).await?),
+        None => None,
+    };
     Ok(MonitorDetail {
         row,
         paused: view.paused,
@@ -132,6 +136,7 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
             .collect(),
         notifications: notifications.into_iter().map(|n| convert::notification(n, now)).collect(),
         runners,
+        heartbeat,
     })
 }
 
@@ -239,11 +244,11 @@ pub async fn save(form: MonitorForm) -> Result<String, AppError> {
     let caller = signed_in()?;
     let service = monitor_service()?;
     let view = if form.id.trim().is_empty() {
-        service.create(&caller, input_of(&form, None)?).await.map_err(|e| form_field(e.into()))?
+        service.create(&caller, input_of(&form, None)?).await?
     } else {
         let current = service.authorize(&caller, parse_id(&form.id, "monitor")?, Write).await?;
         let input = input_of(&form, Some(current.view()))?;
-        service.update(current, input).await.map_err(|e| form_field(e.into()))?
+        service.update(current, input).await?
     };
     Ok(view.id.to_string())
 }
@@ -324,15 +329,6 @@ fn heartbeat_input(form: &MonitorForm) -> Result<HeartbeatInput, AppError> {
         max_runtime: secs("heartbeat_max_runtime", &form.heartbeat_max_runtime)?,
         min_runtime: secs("heartbeat_min_runtime", &form.heartbeat_min_runtime)?,
     })
-}
-
-/// The domain names a heartbeat's field `heartbeat.every`; the form's
-/// input is `heartbeat_every`.
-fn form_field(mut error: AppError) -> AppError {
-    if let Some(field) = error.field.as_mut() {
-        *field = field.replace("heartbeat.", "heartbeat_");
-    }
-    error
 }
 
 /// The runner fields as the API's input: an empty token keeps the stored

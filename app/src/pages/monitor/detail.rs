@@ -11,6 +11,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::chart::ResponseChart;
 use super::checks::Checks;
+use super::heartbeat::HeartbeatPanel;
 use super::history::{Incidents, Notifications};
 use super::runners::Runners;
 use crate::components::{
@@ -85,6 +86,15 @@ pub fn MonitorPage() -> impl IntoView {
                         .ok()
                         .and_then(|detail| detail.runners)
                         .map(|data| view! { <Runners data/> })
+                })}
+            </Transition>
+            <Transition>
+                {move || Suspend::new(async move {
+                    monitor
+                        .await
+                        .ok()
+                        .and_then(|detail| detail.heartbeat)
+                        .map(|data| view! { <HeartbeatPanel data/> })
                 })}
             </Transition>
             <ResponseChart window stats/>

@@ -1,10 +1,11 @@
-//! A monitor's pages: its detail page (state, runners, chart, checks,
+//! A monitor's pages: its detail page (state, runners or pings, chart, checks,
 //! incidents, notifications) and the create/edit form.
 
 mod chart;
 mod checks;
 mod detail;
 mod form;
+mod heartbeat;
 mod history;
 mod runners;
 
