@@ -101,10 +101,10 @@ impl HeartbeatService {
     /// verdict is recorded at once.
     pub async fn ping(&self, token: &str, ping: Received) -> Result<PingAnswer, DbErr> {
         let hash = store::token_hash(token);
-        if let Err(retry) = self.limiter.check(&self.limit, &hash).await? {
+        // One upsert counts and checks: concurrent pings cannot slip past.
+        if let Err(retry) = self.limiter.take(&self.limit, &hash).await? {
             return Ok(PingAnswer::Limited(retry));
         }
-        self.limiter.hit(&self.limit, &hash).await?;
         let accepted = PingAnswer::Accepted { changes: Vec::new() };
         let Some(row) = heartbeats::Entity::find()
             .filter(heartbeats::Column::TokenHash.eq(hash))

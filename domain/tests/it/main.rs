@@ -3,6 +3,7 @@
 mod abuse;
 mod admins;
 mod channels;
+mod heartbeats;
 mod history;
 mod indexes;
 mod monitor_secrets;

@@ -262,7 +262,7 @@ async fn two_schedulers_judge_a_late_slot_once_and_a_redelivery_changes_nothing(
             a.unwrap().into_iter().chain(b.unwrap()).filter(|c| c.monitor_id == id).collect();
         assert_eq!(claims.len(), 1, "one claim of the late slot: {claims:?}");
         let job = jobs::payloads::CheckJob { monitor_id: id, slot: claims[0].slot };
-        jobs::workers::check::handle(app.context.clone(), job.clone()).await.unwrap();
+        jobs::workers::check::handle(app.context.clone(), job).await.unwrap();
         jobs::workers::check::handle(app.context.clone(), job).await.unwrap();
         let (_, body) = app.get(&format!("/api/v1/monitors/{id}"), Some(&token)).await;
         assert_eq!(body["data"]["status"], "down", "{body}");
