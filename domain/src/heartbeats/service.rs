@@ -18,7 +18,7 @@ use crate::channels::crypto::Sealer;
 use crate::channels::EncryptionKey;
 use crate::clock::Clock;
 use crate::entities::{heartbeat_pings, heartbeats, monitors};
-use crate::monitors::{MonitorError, MonitorRef, MonitorView, Read, SpecError, Target, Write};
+use crate::monitors::{MonitorError, MonitorRef, MonitorView, Read, Target, Write};
 use crate::pipeline::scheduling::to_millis;
 use crate::ratelimit::{Limit, RateLimiter, RetryAfter};
 
@@ -158,26 +158,18 @@ impl HeartbeatService {
     }
 
     /// A new token for the monitor's ping URL; the old one stops working.
+    /// `NotFound` for a monitor of another kind: it has no ping URL.
     pub async fn rotate(&self, monitor: MonitorRef<Write>) -> Result<String, MonitorError> {
-        heartbeat_only(monitor.view())?;
         store::rotate(&self.db, &self.sealer, monitor.id()).await
     }
 
-    /// One page of the monitor's pings, newest first.
+    /// One page of the monitor's pings, newest first (none for other kinds).
     pub async fn pings(
         &self,
         monitor: &MonitorRef<Read>,
         before: Option<Uuid>,
         limit: u64,
     ) -> Result<(Vec<heartbeat_pings::Model>, Option<Uuid>), MonitorError> {
-        heartbeat_only(monitor.view())?;
         Ok(store::page(&self.db, monitor.id(), before, limit).await?)
     }
-}
-
-fn heartbeat_only(view: &MonitorView) -> Result<(), MonitorError> {
-    if view.heartbeat.is_none() {
-        return Err(SpecError::new("kind", "only heartbeat monitors have pings").into());
-    }
-    Ok(())
 }

@@ -157,10 +157,9 @@ pub struct MonitorId {
     id: Uuid,
 }
 
-/// A heartbeat monitor's pings, newest first.
+/// A heartbeat monitor's pings, newest first (empty for other kinds).
 #[utoipa::path(get, operation_id = "list_pings", path = "/monitors/{id}/pings", tag = "monitors", params(MonitorId, PingsQuery), security(("bearer" = [])),
-    responses((status = 200, body = Envelope<PingList>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 422, body = ErrorBody, description = "`kind`: the monitor is not a heartbeat monitor")))]
+    responses((status = 200, body = Envelope<PingList>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn pings(
     State(state): State<AppState>,
     Auth(caller): Auth,
@@ -178,14 +177,17 @@ pub async fn pings(
 
 /// Gives a heartbeat monitor a new ping URL; the old one stops working.
 #[utoipa::path(post, operation_id = "rotate_ping_url", path = "/monitors/{id}/ping-url", tag = "monitors", params(MonitorId), security(("bearer" = [])),
-    responses((status = 200, body = Envelope<MonitorBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 422, body = ErrorBody, description = "`kind`: the monitor is not a heartbeat monitor")))]
+    responses((status = 200, body = Envelope<MonitorBody>), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "an unknown monitor, or one that is not a heartbeat monitor (it has no ping URL)")))]
 pub async fn rotate(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<MonitorBody>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Write).await?;
+    if monitor.view().heartbeat.is_none() {
+        return Err(ApiError::NotFound("only heartbeat monitors have a ping URL".into()));
+    }
     state.heartbeats.rotate(monitor).await?;
     let view = state.monitors.get(&caller, id).await?;
     Ok(Envelope::ok(super::monitors::body(&state, view).await?).with_message("new ping URL"))

@@ -110,10 +110,11 @@ async fn heartbeat_monitors_are_created_and_validated_through_the_api() {
         let (status, _) = app.get(&format!("{path}/pings"), Some(&other)).await;
         assert_eq!(status, 403);
         let http = app.create(&token, MonitorBuilder::http("https://example.org")).await;
-        let (status, answer) = app
-            .get(&format!("/api/v1/monitors/{}/pings", http["id"].as_str().unwrap()), Some(&token))
-            .await;
-        assert_eq!((status, answer["field"].clone()), (422, json!("kind")), "{answer}");
+        let http = format!("/api/v1/monitors/{}", http["id"].as_str().unwrap());
+        let (status, answer) = app.get(&format!("{http}/pings"), Some(&token)).await;
+        assert_eq!((status, answer["data"]["pings"].clone()), (200, json!([])), "{answer}");
+        let (status, answer) = app.post(&format!("{http}/ping-url"), json!({}), Some(&token)).await;
+        assert_eq!(status, 404, "{answer}");
     }
 }
 
