@@ -175,8 +175,18 @@ fn Fields(
                     value=value(|f| &f.timeout_ms) error kind="number"/>
             </div>
             <div class="row">
-                <Input id="monitor-confirmations" field="confirmations" label="Failures before down"
-                    value=value(|f| &f.confirmations) error kind="number"/>
+                // A new heartbeat confirms once: its grace already waited (decision 77).
+                {move || {
+                    let confirmations = if !editing && kind.get() == MonitorKind::Heartbeat {
+                        "1".to_owned()
+                    } else {
+                        value(|f| &f.confirmations)
+                    };
+                    view! {
+                        <Input id="monitor-confirmations" field="confirmations" label="Failures before down"
+                            value=confirmations error kind="number"/>
+                    }
+                }}
                 <Input id="monitor-recoveries" field="recoveries" label="Successes before up"
                     value=value(|f| &f.recoveries) error kind="number"/>
             </div>
