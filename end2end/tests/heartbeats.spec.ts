@@ -62,6 +62,9 @@ test('a heartbeat monitor shows its ping URL, and a ping becomes a run', async (
   await request.get(`${pingUrl}/3`);
   await expect(status).toHaveAttribute('data-status', 'down', { timeout: 20_000 });
   await expect(page.getByTestId('last-error')).toHaveText('exit status 3');
+  // A success brings it back; down, it would be the newest failure on the admin's overview.
+  await request.get(pingUrl);
+  await expect(status).toHaveAttribute('data-status', 'up', { timeout: 20_000 });
 
   // The dashboard lists it like any other kind.
   await page.getByRole('link', { name: 'Dashboard' }).click();
