@@ -46,7 +46,7 @@ words! {
 
 words! {
     /// What a monitor checks.
-    MonitorKind, "http, tcp, github_runners, tls, domain or icmp" {
+    MonitorKind, "http, tcp, github_runners, tls, domain, icmp or heartbeat" {
         Http = "http",
         Tcp = "tcp",
         /// The self-hosted GitHub Actions runners of a repository or organisation.
@@ -57,6 +57,8 @@ words! {
         Domain = "domain",
         /// Echo requests (ping) to a host.
         Icmp = "icmp",
+        /// A job that pings RunState; its check is the absence of a ping.
+        Heartbeat = "heartbeat",
     }
 }
 

@@ -151,6 +151,10 @@ pub struct Config {
     #[arg(long, env = "RUNSTATE_MIN_INTERVAL", default_value_t = 30,
           value_parser = clap::value_parser!(i64).range(1..=86_400), global = true)]
     pub min_interval: i64,
+    /// Pings one heartbeat monitor's token may send per minute; more get 429.
+    #[arg(long, env = "RUNSTATE_PINGS_PER_MINUTE", default_value_t = 60,
+          value_parser = clap::value_parser!(u32).range(1..=100_000), global = true)]
+    pub pings_per_minute: u32,
     /// Channel test messages one user may send per hour.
     #[arg(long, env = "RUNSTATE_CHANNEL_TESTS_PER_USER", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=100_000), global = true)]

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod ops;
+pub mod ping;
 pub mod ports;
 pub mod secrets;
 pub mod state;
@@ -83,8 +84,12 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
     if sealed > 0 {
         tracing::info!(monitors = sealed, "sealed the stored headers and bodies of HTTP monitors");
     }
+    let heartbeats = domain::heartbeats::service::HeartbeatService::new(db.clone(), &key)
+        .with_pings_per_minute(config.pings_per_minute)
+        .with_region(&config.region);
     Ok(AppState {
         monitors,
+        heartbeats,
         integrations: domain::integrations::SlackIntegrationService::new(db.clone(), &key)
             .with_quotas(quotas),
         accounts,
@@ -158,6 +163,7 @@ pub fn app(state: AppState) -> Router {
     let ops = if state.config.metrics_bind.is_some() { ops::probes() } else { ops::router() };
     let router = Router::new()
         .nest("/api/v1", api::router(&state.config))
+        .merge(ping::router())
         .route("/api", axum::routing::any(api::not_found))
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .merge(ops)

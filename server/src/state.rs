@@ -26,6 +26,8 @@ pub struct AppState {
     pub accounts: AccountService,
     pub monitors: MonitorService,
     pub channels: ChannelService,
+    /// Heartbeat monitors' ping tokens and pings.
+    pub heartbeats: domain::heartbeats::service::HeartbeatService,
     /// Slack integrations: slash-command secrets and their monitors.
     pub integrations: SlackIntegrationService,
     /// The one guarded way out: checks, channel tests, notifications.

@@ -50,6 +50,10 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let accounts = state.accounts.clone();
     let monitors = state.monitors.clone();
     let channels = state.channels.clone();
+    let heartbeats = app::server::heartbeats::Heartbeats {
+        service: state.heartbeats.clone(),
+        public_url: state.config.public_url(),
+    };
     let db = state.db.clone();
     let ports = app::server::Ports(Arc::new(WebPorts(state.clone())));
     let settings = app::server::SessionSettings { secure_cookies: state.config.is_https() };
@@ -57,6 +61,7 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
         provide_context(accounts.clone());
         provide_context(monitors.clone());
         provide_context(channels.clone());
+        provide_context(heartbeats.clone());
         provide_context(db.clone());
         provide_context(ports.clone());
         provide_context(settings);

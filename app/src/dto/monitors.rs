@@ -105,6 +105,43 @@ pub struct MonitorDetail {
     /// A `domain` monitor's last registration; `None` before its first answer
     /// and for other kinds.
     pub registration: Option<super::RegistrationData>,
+    /// A heartbeat monitor's ping URL and runs; `None` for other kinds.
+    #[serde(default)]
+    pub heartbeat: Option<HeartbeatData>,
+}
+
+/// A heartbeat monitor's page: where to ping, when, and the recent runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct HeartbeatData {
+    /// The secret URL the job pings.
+    pub ping_url: String,
+    /// `every 1h`, or the cron pattern and its zone.
+    pub schedule: String,
+    /// E.g. `5m`.
+    pub grace: String,
+    /// When the next ping is due; `None` while paused.
+    pub next_expected: Option<When>,
+    pub last_ping: Option<When>,
+    /// Newest first.
+    pub runs: Vec<RunItem>,
+}
+
+/// One run of a heartbeat monitor's job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RunItem {
+    /// When it started; `None` when only its finish was pinged.
+    pub started: Option<When>,
+    /// When it finished; `None` while it runs (or was given up).
+    pub finished: Option<When>,
+    /// E.g. `2m 5s`, when both ends are known.
+    pub duration: Option<String>,
+    pub duration_secs: Option<i64>,
+    /// `ok`, `failed`, `exit 2`, `running` or `given up`.
+    pub outcome: String,
+    /// Finished well.
+    pub ok: bool,
+    /// The start of the finishing ping's body.
+    pub body: String,
 }
 
 /// One check.
@@ -150,7 +187,7 @@ pub struct StatsData {
 pub struct MonitorForm {
     /// Empty for a new monitor.
     pub id: String,
-    /// `http`, `tcp`, `github_runners`, `tls` or `domain`.
+    /// `http`, `tcp`, `github_runners`, `tls`, `domain`, `icmp` or `heartbeat`.
     pub kind: String,
     pub name: String,
     pub url: String,
@@ -184,6 +221,17 @@ pub struct MonitorForm {
     pub github_api_url: String,
     /// The stored token's last characters (`…WXYZ`), shown as a hint.
     pub github_token_hint: String,
+    /// A heartbeat's period in seconds; empty when it has a cron schedule.
+    pub heartbeat_every: String,
+    /// A cron pattern; empty when it has a period.
+    pub heartbeat_schedule: String,
+    /// The pattern's IANA zone; empty is UTC.
+    pub heartbeat_tz: String,
+    /// Seconds; empty is the default (5 minutes).
+    pub heartbeat_grace: String,
+    /// Seconds; empty is no bound.
+    pub heartbeat_max_runtime: String,
+    pub heartbeat_min_runtime: String,
     pub interval_seconds: String,
     pub timeout_ms: String,
     pub confirmations: String,

@@ -82,6 +82,13 @@ fn monitor_input(field: &str) -> &str {
         "github_runners.repo" => "github_repo",
         "github_runners.token" => "github_token",
         "github_runners.api_url" => "github_api_url",
+        // The form's heartbeat inputs are flat (decision 79).
+        "heartbeat" | "heartbeat.schedule" => "heartbeat_schedule",
+        "heartbeat.every" => "heartbeat_every",
+        "heartbeat.tz" => "heartbeat_tz",
+        "heartbeat.grace" => "heartbeat_grace",
+        "heartbeat.max_runtime" => "heartbeat_max_runtime",
+        "heartbeat.min_runtime" => "heartbeat_min_runtime",
         other => other.trim_start_matches("http.").trim_start_matches("tcp."),
     }
 }
@@ -120,6 +127,12 @@ pub fn label(field: &str) -> &str {
         "github_repo" => "Repository",
         "github_token" => "Token",
         "github_api_url" => "API URL",
+        "heartbeat_every" => "Every",
+        "heartbeat_schedule" => "Schedule",
+        "heartbeat_tz" => "Time zone",
+        "heartbeat_grace" => "Grace",
+        "heartbeat_max_runtime" => "Max run time",
+        "heartbeat_min_runtime" => "Min run time",
         "secret" => "Secret",
         "to" => "Recipients",
         other => other,

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod channels;
 mod convert;
 mod errors;
+pub mod heartbeats;
 pub mod history;
 pub mod monitors;
 mod ports;

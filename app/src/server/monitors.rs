@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::channels::ChannelScope;
+use domain::heartbeats::schedule::HeartbeatInput;
 use domain::history::{self, summary};
 use domain::monitors::input::{default_interval, CONFIRMATIONS, RECOVERIES, TIMEOUT_MS};
 use domain::monitors::spec::default_expected;
@@ -123,6 +124,10 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
         .await
         .map_err(|e| internal("registration", e))?
         .map(|seen| convert::registration(seen, now));
+    let heartbeat = match view.heartbeat {
+        Some(_) => Some(super::heartbeats::heartbeat(&monitor, now).await?),
+        None => None,
+    };
     Ok(MonitorDetail {
         row,
         paused: view.paused,
@@ -143,6 +148,7 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
         runners,
         certificate,
         registration,
+        heartbeat,
     })
 }
 
@@ -207,6 +213,8 @@ fn form_of(view: &MonitorView) -> MonitorForm {
     let domain = view.domain.as_ref();
     let icmp = view.icmp.as_ref();
     let github = view.github_runners.as_ref();
+    let heartbeat = view.heartbeat.clone().map(HeartbeatInput::from);
+    let heartbeat = heartbeat.as_ref();
     let text = |get: fn(&domain::monitors::GithubRunnersView) -> &str| {
         github.map(|g| get(g).to_owned()).unwrap_or_default()
     };
@@ -247,6 +255,18 @@ fn form_of(view: &MonitorView) -> MonitorForm {
         github_token: String::new(),
         github_api_url: text(|g| &g.api_url),
         github_token_hint: text(|g| &g.token),
+        heartbeat_every: heartbeat.and_then(|h| h.every).map(|v| v.to_string()).unwrap_or_default(),
+        heartbeat_schedule: heartbeat.and_then(|h| h.schedule.clone()).unwrap_or_default(),
+        heartbeat_tz: heartbeat.and_then(|h| h.tz.clone()).unwrap_or_default(),
+        heartbeat_grace: heartbeat.and_then(|h| h.grace).map(|v| v.to_string()).unwrap_or_default(),
+        heartbeat_max_runtime: heartbeat
+            .and_then(|h| h.max_runtime)
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+        heartbeat_min_runtime: heartbeat
+            .and_then(|h| h.min_runtime)
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
         interval_seconds: view.interval_seconds.to_string(),
         timeout_ms: view.timeout_ms.to_string(),
         confirmations: view.confirmations.to_string(),
@@ -275,7 +295,10 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
     let kind = match current {
         Some(view) => view.kind,
         None => form.kind.trim().parse().map_err(|_| {
-            invalid("kind", "Kind must be HTTP, TCP, GitHub runners, TLS, domain or ping")
+            invalid(
+                "kind",
+                "Kind must be HTTP, TCP, GitHub runners, TLS, domain, ping or heartbeat",
+            )
         })?,
     };
     let mut input = MonitorInput {
@@ -331,6 +354,7 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
                 degraded_after_ms: None,
             });
         }
+        MonitorKind::Heartbeat => input.heartbeat = Some(heartbeat_input(form)?),
     }
     Ok(input)
 }
@@ -375,6 +399,25 @@ fn days_list(field: &str, raw: &str) -> Result<Vec<i64>, AppError> {
 /// `14, 7, 1`.
 fn days_text(days: &[u32]) -> String {
     days.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// The heartbeat fields as the API's input; an empty field is absent (an
+/// edit keeps it; a new monitor gets the default).
+fn heartbeat_input(form: &MonitorForm) -> Result<HeartbeatInput, AppError> {
+    let given = |raw: &str| Some(raw.trim().to_owned()).filter(|v| !v.is_empty());
+    let secs = |field: &str, raw: &str| -> Result<Option<u64>, AppError> {
+        number(field, raw)?
+            .map(|n| u64::try_from(n).map_err(|_| invalid(field, "must not be negative")))
+            .transpose()
+    };
+    Ok(HeartbeatInput {
+        every: secs("heartbeat_every", &form.heartbeat_every)?,
+        schedule: given(&form.heartbeat_schedule),
+        tz: given(&form.heartbeat_tz),
+        grace: secs("heartbeat_grace", &form.heartbeat_grace)?,
+        max_runtime: secs("heartbeat_max_runtime", &form.heartbeat_max_runtime)?,
+        min_runtime: secs("heartbeat_min_runtime", &form.heartbeat_min_runtime)?,
+    })
 }
 
 /// The runner fields as the API's input: an empty token keeps the stored
@@ -476,7 +519,10 @@ mod tests {
 
     #[test]
     fn the_interval_hint_names_the_domains_default_per_kind() {
-        assert_eq!(interval_hint(), "Empty: 60 (1m), or 300 (5m) for GitHub runners.");
+        assert_eq!(
+            interval_hint(),
+            "Empty: 60 (1m), 300 (5m) for GitHub runners, 86400 (1d) for TLS and domains."
+        );
         assert_eq!(new_form().interval_seconds, "", "empty: the kind's default");
     }
 }

@@ -7,6 +7,8 @@ pub mod check_rollups;
 pub mod checks;
 pub mod github_listings;
 pub mod github_runners;
+pub mod heartbeat_pings;
+pub mod heartbeats;
 pub mod incident_events;
 pub mod incidents;
 pub mod invitations;

@@ -1,12 +1,19 @@
 //! Heartbeat and cron-job monitors: the check is the absence of a ping.
-//! This module is the pure part — the schedule a job keeps ([`schedule`]),
-//! the pings it sends ([`ping`]), the runs they make ([`runs`]) and the
-//! verdict at an instant ([`verdict`]). Nothing here reads a clock or a
-//! database: the caller passes `now` and the history it loaded.
+//! The schedule a job keeps ([`schedule`]), the pings it sends ([`ping`]),
+//! the runs they make ([`runs`]), the verdict at an instant ([`verdict`])
+//! and its words ([`explain`]) are pure: they take `now` and the history
+//! loaded. The database side: the token
+//! and ping rows ([`store`]), a verdict recorded through the pipeline's
+//! skeleton ([`record`]), and the service the ping endpoints and the API
+//! call ([`service`]).
 
+pub mod explain;
 pub mod ping;
+pub mod record;
 pub mod runs;
 pub mod schedule;
+pub mod service;
+pub mod store;
 pub mod verdict;
 
 #[cfg(test)]
@@ -15,4 +22,4 @@ mod verdict_tests;
 pub use ping::{Ping, PingKind, PushForm, PING_BODY_LIMIT};
 pub use runs::{History, Outcome, Run};
 pub use schedule::{HeartbeatSpec, Schedule};
-pub use verdict::{evaluate, next_due, DegradedReason, DownReason, Verdict};
+pub use verdict::{evaluate, next_due, wake_at, DegradedReason, DownReason, Verdict};

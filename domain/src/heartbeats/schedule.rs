@@ -182,6 +182,37 @@ impl HeartbeatSpec {
     pub fn grace(&self) -> Duration {
         secs(self.grace)
     }
+
+    /// The schedule in a few words (`every 5m`, `0 3 * * * Europe/Berlin`):
+    /// a new monitor's default name and its target in lists.
+    pub fn describe(&self) -> String {
+        match &self.schedule {
+            Schedule::Period { every } => {
+                format!("every {}", crate::text::duration(i64::try_from(*every).unwrap_or(0)))
+            }
+            Schedule::Cron { expr, tz } => format!("{} {}", expr.as_str(), tz.name()),
+        }
+    }
+}
+
+impl HeartbeatInput {
+    /// A change on top of `current`: a new `every` or `schedule` replaces
+    /// the schedule (with its `tz`), a `tz` alone moves the cron pattern to
+    /// that zone, and each other field given replaces its value.
+    pub fn patched(self, current: &HeartbeatSpec) -> Result<HeartbeatSpec, SpecError> {
+        let mut merged = HeartbeatInput::from(current.clone());
+        if self.every.is_some() || self.schedule.is_some() {
+            merged.every = self.every;
+            merged.schedule = self.schedule;
+            merged.tz = self.tz;
+        } else if self.tz.is_some() {
+            merged.tz = self.tz;
+        }
+        merged.grace = self.grace.or(merged.grace);
+        merged.max_runtime = self.max_runtime.or(merged.max_runtime);
+        merged.min_runtime = self.min_runtime.or(merged.min_runtime);
+        HeartbeatSpec::parse(merged)
+    }
 }
 
 impl TryFrom<HeartbeatInput> for HeartbeatSpec {

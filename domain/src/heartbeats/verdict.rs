@@ -83,12 +83,7 @@ pub fn evaluate(spec: &HeartbeatSpec, history: &History, now: DateTime<Utc>) -> 
         return Verdict::Down(DownReason::Failed { exit_code: *exit_code });
     }
     let latest_start = open.last().copied();
-    let anchor = [history.last_success(), latest_start, Some(history.watched_since)]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(history.watched_since);
-    if let Some(due) = spec.schedule.next_after(anchor) {
+    if let Some(due) = expected_slot(spec, history) {
         let grace_ends = due + spec.grace();
         if now >= grace_ends {
             return Verdict::Down(DownReason::Missed { slot: due });
@@ -101,6 +96,32 @@ pub fn evaluate(spec: &HeartbeatSpec, history: &History, now: DateTime<Utc>) -> 
         return Verdict::Running { since };
     }
     degraded(spec, &finished).map_or(Verdict::Up, Verdict::Degraded)
+}
+
+/// The slot the next ping is expected for: the first after the latest of
+/// the last success, the latest open start and `watched_since`.
+pub fn expected_slot(spec: &HeartbeatSpec, history: &History) -> Option<DateTime<Utc>> {
+    let anchor = [history.last_success(), history.open_starts().last().copied()]
+        .into_iter()
+        .flatten()
+        .fold(history.watched_since, DateTime::max);
+    spec.schedule.next_after(anchor)
+}
+
+/// The first instant after `now` at which the verdict can change with no
+/// new ping: the expected slot's grace ending, or an open run reaching
+/// `max_runtime`. The sweep looks at the monitor then (decision 76).
+/// `None` when time alone changes nothing (a failure waits for a ping).
+pub fn wake_at(
+    spec: &HeartbeatSpec,
+    history: &History,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    let grace_ends = expected_slot(spec, history).map(|due| due + spec.grace());
+    let too_long = spec
+        .max_runtime
+        .and_then(|max| history.open_starts().first().map(|start| *start + secs(max)));
+    [grace_ends, too_long].into_iter().flatten().filter(|t| *t > now).min()
 }
 
 /// The degraded reasons, judged on the latest finished run.

@@ -232,3 +232,54 @@ fn a_rerun_after_a_failure_stays_down_until_it_succeeds_and_is_not_too_often() {
     let h = history(&[failed.as_slice(), &[success(t(240))]].concat());
     assert_eq!(evaluate(&hourly(), &h, t(241)), Verdict::Up);
 }
+
+#[test]
+fn the_sweep_wakes_at_the_graces_end_or_when_a_run_overstays() {
+    // Hourly, 5 min grace: after a success at T0 the verdict changes at T0+1h5m.
+    let h = history(&[success(t(0))]);
+    assert_eq!(wake_at(&hourly(), &h, t(10)), Some(t(3900)));
+    // At that instant it is down and nothing changes by time alone.
+    assert_eq!(
+        evaluate(&hourly(), &h, t(3900)),
+        Verdict::Down(DownReason::Missed { slot: t(3600) })
+    );
+    assert_eq!(wake_at(&hourly(), &h, t(3900)), None);
+    // A run started at T0+10m with a 30 min bound wakes the sweep first.
+    let bounded = spec(HeartbeatInput {
+        every: Some(3600),
+        grace: Some(300),
+        max_runtime: Some(1800),
+        ..Default::default()
+    });
+    let h = history(&[success(t(0)), Ping::new(t(600), PingKind::Start)]);
+    assert_eq!(wake_at(&bounded, &h, t(700)), Some(t(2400)));
+    assert_eq!(
+        evaluate(&bounded, &h, t(2400)),
+        Verdict::Down(DownReason::RanTooLong { since: t(600) })
+    );
+}
+
+#[test]
+fn a_patch_replaces_the_schedule_or_keeps_it() {
+    let current = hourly();
+    let patched = HeartbeatInput { grace: Some(60), ..Default::default() }
+        .patched(&current)
+        .expect("grace only");
+    assert_eq!((patched.schedule.clone(), patched.grace), (current.schedule.clone(), 60));
+    let cron = HeartbeatInput {
+        schedule: Some("0 3 * * *".into()),
+        tz: Some("Europe/Berlin".into()),
+        ..Default::default()
+    }
+    .patched(&current)
+    .expect("to cron");
+    assert_eq!(cron.describe(), "0 3 * * * Europe/Berlin");
+    assert_eq!(cron.grace, 300, "the grace stays");
+    let both = HeartbeatInput {
+        every: Some(60),
+        schedule: Some("* * * * *".into()),
+        ..Default::default()
+    };
+    assert_eq!(both.patched(&current).expect_err("both").field, "heartbeat.schedule");
+    assert_eq!(hourly().describe(), "every 1h");
+}

@@ -9,6 +9,8 @@ use super::github::{GithubRunnersInput, GithubRunnersSpec};
 use super::http::HttpInput;
 use super::icmp::{IcmpInput, IcmpSpec};
 use super::spec::{HttpSpec, SpecError, TcpSpec};
+use crate::heartbeats::schedule::HeartbeatInput;
+use crate::heartbeats::HeartbeatSpec;
 use crate::registrations::{DomainInput, DomainSpec};
 use crate::tls::{TlsInput, TlsSpec};
 
@@ -21,6 +23,7 @@ pub enum Target {
     Tls(TlsSpec),
     Domain(DomainSpec),
     Icmp(IcmpSpec),
+    Heartbeat(HeartbeatSpec),
 }
 
 impl Target {
@@ -33,6 +36,7 @@ impl Target {
             Self::Tls(_) => MonitorKind::Tls,
             Self::Domain(_) => MonitorKind::Domain,
             Self::Icmp(_) => MonitorKind::Icmp,
+            Self::Heartbeat(_) => MonitorKind::Heartbeat,
         }
     }
 
@@ -45,6 +49,7 @@ impl Target {
             Self::Tls(spec) => spec.target(),
             Self::Domain(spec) => spec.target(),
             Self::Icmp(spec) => spec.host.clone(),
+            Self::Heartbeat(spec) => spec.describe(),
         }
     }
 
@@ -58,6 +63,7 @@ impl Target {
             Self::Tls(spec) => serde_json::to_value(spec),
             Self::Domain(spec) => serde_json::to_value(spec),
             Self::Icmp(spec) => serde_json::to_value(spec),
+            Self::Heartbeat(spec) => serde_json::to_value(spec),
         };
         value.map(|v| v.to_string()).unwrap_or_default()
     }
@@ -76,6 +82,9 @@ impl Target {
             MonitorKind::Tls => Ok(Self::Tls(serde_json::from_str(config).map_err(bad)?)),
             MonitorKind::Domain => Ok(Self::Domain(serde_json::from_str(config).map_err(bad)?)),
             MonitorKind::Icmp => Ok(Self::Icmp(serde_json::from_str(config).map_err(bad)?)),
+            MonitorKind::Heartbeat => {
+                Ok(Self::Heartbeat(serde_json::from_str(config).map_err(bad)?))
+            }
         }
     }
 
@@ -88,12 +97,25 @@ impl Target {
 /// The interval a new monitor of `kind` gets when none is given: a minute,
 /// five for GitHub runners (its API has an hourly request budget), a day for
 /// certificates and registrations (they change rarely; thresholds are in
-/// days; registries rate-limit RDAP).
+/// days; registries rate-limit RDAP). A heartbeat monitor's interval is how
+/// often its state is looked at besides the instants a ping is due
+/// (decision 76).
 pub fn default_interval(kind: MonitorKind) -> i64 {
     match kind {
         MonitorKind::GithubRunners => 300,
         MonitorKind::Tls | MonitorKind::Domain => 86_400,
-        MonitorKind::Http | MonitorKind::Tcp | MonitorKind::Icmp => INTERVAL_SECONDS.2,
+        MonitorKind::Http | MonitorKind::Tcp | MonitorKind::Icmp | MonitorKind::Heartbeat => {
+            INTERVAL_SECONDS.2
+        }
+    }
+}
+
+/// The confirmations a new monitor of `kind` gets when none is given: two,
+/// one for heartbeats (a missed ping is already confirmed by its grace).
+pub fn default_confirmations(kind: MonitorKind) -> i64 {
+    match kind {
+        MonitorKind::Heartbeat => 1,
+        _ => CONFIRMATIONS.2,
     }
 }
 
@@ -115,6 +137,7 @@ pub struct MonitorInput {
     pub tls: Option<TlsInput>,
     pub domain: Option<DomainInput>,
     pub icmp: Option<IcmpInput>,
+    pub heartbeat: Option<HeartbeatInput>,
     /// Accepted and ignored on input: server-owned fields a client may echo back.
     #[serde(default)]
     pub id: Option<serde_json::Value>,
@@ -173,6 +196,7 @@ impl MonitorInput {
             (MonitorKind::Tls, self.tls.is_some()),
             (MonitorKind::Domain, self.domain.is_some()),
             (MonitorKind::Icmp, self.icmp.is_some()),
+            (MonitorKind::Heartbeat, self.heartbeat.is_some()),
         ]
         .into_iter()
         .filter_map(|(kind, present)| present.then_some(kind))
@@ -201,6 +225,9 @@ impl MonitorInput {
         if let Some(http) = self.http.take() {
             return Ok(Target::Http(http.validated()?));
         }
+        if let Some(heartbeat) = self.heartbeat.take() {
+            return Ok(Target::Heartbeat(HeartbeatSpec::parse(heartbeat)?));
+        }
         if let Some(tcp) = self.tcp.take() {
             return Ok(Target::Tcp(tcp.validated()?));
         }
@@ -221,6 +248,11 @@ impl MonitorInput {
 
     /// The settings around a validated target; defaults fill in what is absent.
     fn settings_for(self, target: Target) -> Result<MonitorSettings, SpecError> {
+        let confirmations = bounded(
+            "confirmations",
+            self.confirmations.or(Some(default_confirmations(target.kind()))),
+            CONFIRMATIONS,
+        )?;
         let interval = self.interval_seconds.or(Some(target.default_interval()));
         let interval_seconds = bounded("interval_seconds", interval, INTERVAL_SECONDS)?;
         let default_timeout = TIMEOUT_MS.2.min(i64::from(interval_seconds) * 1000);
@@ -238,7 +270,7 @@ impl MonitorInput {
             target,
             interval_seconds,
             timeout_ms,
-            confirmations: bounded("confirmations", self.confirmations, CONFIRMATIONS)?,
+            confirmations,
             recoveries: bounded("recoveries", self.recoveries, RECOVERIES)?,
             channel_ids: dedup(self.channel_ids.unwrap_or_default()),
             paused: self.paused.unwrap_or(false),
@@ -261,6 +293,7 @@ impl MonitorInput {
             self.tls.is_some(),
             self.domain.is_some(),
             self.icmp.is_some(),
+            self.heartbeat.is_some(),
         ]
         .into_iter()
         .filter(|&present| present)
@@ -274,6 +307,9 @@ impl MonitorInput {
             (Target::Tcp(_), _) => Target::Tcp(self.tcp.ok_or_else(mismatch)?.validated()?),
             (Target::GithubRunners(spec), _) => {
                 Target::GithubRunners(self.github_runners.ok_or_else(mismatch)?.patched(spec)?)
+            }
+            (Target::Heartbeat(spec), _) => {
+                Target::Heartbeat(self.heartbeat.ok_or_else(mismatch)?.patched(spec)?)
             }
             (Target::Tls(spec), _) => Target::Tls(self.tls.ok_or_else(mismatch)?.patched(spec)?),
             (Target::Domain(spec), _) => {
@@ -307,6 +343,7 @@ fn default_name(target: &Target) -> String {
         Target::Tls(spec) => format!("{} certificate", spec.target()),
         Target::Domain(spec) => format!("{} registration", spec.name),
         Target::Icmp(spec) => format!("ping {}", spec.host),
+        Target::Heartbeat(spec) => spec.describe(),
     }
 }
 

@@ -102,7 +102,8 @@ impl MonitorService {
             | Target::Tcp(_)
             | Target::Tls(_)
             | Target::Domain(_)
-            | Target::Icmp(_) => return Ok(SecretChange::Set(None)),
+            | Target::Icmp(_)
+            | Target::Heartbeat(_) => return Ok(SecretChange::Set(None)),
         };
         Ok(SecretChange::Set(Some(self.seal_secrets(id, &secrets)?)))
     }

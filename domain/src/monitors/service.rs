@@ -170,6 +170,9 @@ impl MonitorService {
         .insert(&txn)
         .await?;
         link_channels(&txn, id, &settings.channel_ids).await?;
+        if let Target::Heartbeat(_) = settings.target {
+            crate::heartbeats::store::create(&txn, &self.sealer, id, now).await?;
+        }
         txn.commit().await?;
         self.get_unchecked(id).await
     }
@@ -293,6 +296,10 @@ impl MonitorService {
                 let reason = format!("The monitor now watches {}", after.repository());
                 crate::runners::forget_all(&txn, id, &reason).await?;
             }
+        }
+        if resumed && matches!(settings.target, Target::Heartbeat(_)) {
+            // Pings were not expected while paused: the first slot counts from now.
+            crate::heartbeats::store::watch_from(&txn, id, now).await?;
         }
         if current.paused != settings.paused {
             let status = if settings.paused { Status::Paused } else { Status::Unknown };
@@ -442,6 +449,7 @@ impl From<Target> for MonitorInput {
                 }),
                 ..Default::default()
             },
+            Target::Heartbeat(spec) => Self { heartbeat: Some(spec.into()), ..Default::default() },
         }
     }
 }

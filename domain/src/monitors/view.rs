@@ -41,6 +41,8 @@ pub struct MonitorView {
     pub tls: Option<TlsSpec>,
     pub domain: Option<DomainSpec>,
     pub icmp: Option<super::IcmpSpec>,
+    /// The heartbeat monitor's schedule, grace and run bounds.
+    pub heartbeat: Option<crate::heartbeats::HeartbeatSpec>,
 }
 
 impl MonitorView {
@@ -52,7 +54,7 @@ impl MonitorView {
     ) -> Result<Self, super::service::MonitorError> {
         let target = Target::from_config(m.kind, &m.config)?;
         let (mut http, mut tcp, mut github_spec) = (None, None, None);
-        let (mut tls, mut domain, mut icmp) = (None, None, None);
+        let (mut tls, mut domain, mut icmp, mut heartbeat) = (None, None, None, None);
         match target {
             // Sealed rows store the masks; a row not yet upgraded is masked here.
             Target::Http(spec) if m.secret.is_none() => http = Some(spec.masked()),
@@ -62,6 +64,7 @@ impl MonitorView {
             Target::Tls(spec) => tls = Some(spec),
             Target::Domain(spec) => domain = Some(spec),
             Target::Icmp(spec) => icmp = Some(spec),
+            Target::Heartbeat(spec) => heartbeat = Some(spec),
         }
         Ok(Self {
             id: m.id,
@@ -88,6 +91,7 @@ impl MonitorView {
             tls,
             domain,
             icmp,
+            heartbeat,
         })
     }
 
@@ -105,6 +109,8 @@ impl MonitorView {
             Target::Domain(spec.clone())
         } else if let Some(spec) = &self.icmp {
             Target::Icmp(spec.clone())
+        } else if let Some(spec) = &self.heartbeat {
+            Target::Heartbeat(spec.clone())
         } else {
             return Err(SpecError::new("kind", "the monitor has no settings"));
         };

@@ -42,6 +42,8 @@ pub struct Pruned {
     pub minute_rollups: u64,
     pub hour_rollups: u64,
     pub day_rollups: u64,
+    /// Heartbeat pings beyond the newest kept per monitor.
+    pub pings: u64,
 }
 
 impl Pruned {
@@ -54,6 +56,7 @@ impl Pruned {
             self.minute_rollups,
             self.hour_rollups,
             self.day_rollups,
+            self.pings,
         ]
         .into_iter()
         .any(|n| n >= batch)
@@ -67,6 +70,7 @@ impl Pruned {
         self.minute_rollups += other.minute_rollups;
         self.hour_rollups += other.hour_rollups;
         self.day_rollups += other.day_rollups;
+        self.pings += other.pings;
     }
 }
 
@@ -125,6 +129,8 @@ pub async fn prune_batch(
     let RollupsPruned { minutes, hours, days } = rollups::prune_batch(db, now, batch).await?;
     // Rate-limit windows that ended: a handful of rows per client and day.
     crate::ratelimit::prune(db, now).await?;
+    let pings =
+        crate::heartbeats::store::prune(db, crate::heartbeats::store::PINGS_KEPT, batch).await?;
     Ok(Pruned {
         checks,
         status_changes,
@@ -132,6 +138,7 @@ pub async fn prune_batch(
         minute_rollups: minutes,
         hour_rollups: hours,
         day_rollups: days,
+        pings,
     })
 }
 

@@ -67,6 +67,11 @@ impl MonitorBuilder {
         )
     }
 
+    /// A heartbeat expected every `every` seconds, with `grace` seconds' grace.
+    pub fn heartbeat(every: u64, grace: u64) -> Self {
+        Self::with("heartbeat", json!({ "every": every, "grace": grace }))
+    }
+
     /// Sets any field of the request; a dotted path reaches into a block
     /// (`set("http.keyword", json!("ok"))`, `set("github_runners.token", …)`).
     pub fn set(mut self, path: &str, value: Value) -> Self {

@@ -106,6 +106,7 @@ pub async fn http_monitor(
 
 mod builders;
 mod channels;
+pub mod heartbeats;
 mod results;
 pub use builders::MonitorBuilder;
 pub use channels::ChannelBuilder;

@@ -4,6 +4,7 @@ mod abuse;
 mod admins;
 mod certificates;
 mod channels;
+mod heartbeats;
 mod history;
 mod indexes;
 mod monitor_secrets;

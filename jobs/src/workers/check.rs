@@ -58,6 +58,9 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
         Target::Domain(spec) => {
             return super::domains::handle(&ctx, &monitor, spec, job.slot, timeout).await
         }
+        Target::Heartbeat(spec) => {
+            return super::heartbeats::handle(&ctx, &monitor, spec, job.slot).await
+        }
     };
     let result = match outcome.status {
         Status::Up => ResultLabel::Up,

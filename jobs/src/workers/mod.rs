@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod domains;
+pub mod heartbeats;
 pub mod notification;
 pub mod results;
 pub mod runners;

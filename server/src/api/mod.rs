@@ -11,6 +11,7 @@ pub mod envelope;
 pub mod error;
 pub mod extract;
 mod health;
+mod heartbeats;
 mod history;
 mod incidents;
 mod monitors;
@@ -55,6 +56,8 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(monitors::get, monitors::update, monitors::delete))
         .routes(routes!(monitors::pause))
         .routes(routes!(monitors::resume))
+        .routes(routes!(heartbeats::pings))
+        .routes(routes!(heartbeats::rotate))
         .routes(routes!(websites::list, websites::create))
         .routes(routes!(websites::get, websites::delete))
         .routes(routes!(websites::checks))

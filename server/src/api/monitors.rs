@@ -23,7 +23,7 @@ pub struct ListQuery {
     /// up, down, degraded, paused or unknown; empty is no filter.
     #[param(value_type = Option<String>, pattern = "^(up|down|degraded|paused|unknown)?$")]
     pub status: Option<String>,
-    /// http, tcp or github_runners (another value matches nothing).
+    /// http, tcp, github_runners, tls, domain, icmp or heartbeat (another value matches nothing).
     pub kind: Option<String>,
     /// Part of the name or target.
     pub search: Option<String>,
@@ -71,6 +71,8 @@ pub struct MonitorBody {
     pub domain: Option<DomainBody>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icmp: Option<IcmpBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heartbeat: Option<super::heartbeats::HeartbeatBody>,
 }
 
 /// An HTTP monitor's settings; header values and the body are masked.
@@ -206,6 +208,7 @@ impl From<MonitorView> for MonitorBody {
                 expiry_days: d.expiry_days.days().to_vec(),
                 rdap_url: d.rdap_url.map(String::from),
             }),
+            heartbeat: m.heartbeat.map(super::heartbeats::HeartbeatBody::from),
         }
     }
 }
@@ -251,6 +254,7 @@ pub struct MonitorRequest {
     tls: Option<TlsRequest>,
     domain: Option<DomainRequest>,
     icmp: Option<IcmpRequest>,
+    heartbeat: Option<super::heartbeats::HeartbeatRequest>,
     /// Server-owned fields a client may echo back: accepted and ignored.
     #[schema(read_only, value_type = Option<String>, format = Uuid)]
     id: Option<serde_json::Value>,
@@ -387,6 +391,35 @@ pub struct MonitorId {
     id: Uuid,
 }
 
+/// Monitors as the API shows them, heartbeat monitors with their ping URL,
+/// next expected ping and last ping.
+pub(super) async fn bodies(
+    state: &AppState,
+    views: Vec<MonitorView>,
+) -> Result<Vec<MonitorBody>, ApiError> {
+    let mut details = state.heartbeats.details(&views).await?;
+    let base = state.config.public_url();
+    Ok(views
+        .into_iter()
+        .map(|view| {
+            let found = details.remove(&view.id);
+            let mut body = MonitorBody::from(view);
+            if let (Some(block), Some(found)) = (body.heartbeat.as_mut(), found) {
+                block.fill(&base, found);
+            }
+            body
+        })
+        .collect())
+}
+
+/// One monitor: [`bodies`].
+pub(super) async fn body(state: &AppState, view: MonitorView) -> Result<MonitorBody, ApiError> {
+    bodies(state, vec![view])
+        .await?
+        .pop()
+        .ok_or_else(|| ApiError::NotFound("monitor not found".into()))
+}
+
 fn parse_status(raw: Option<&str>) -> Result<Option<Status>, ApiError> {
     match raw {
         None | Some("") => Ok(None),
@@ -425,7 +458,7 @@ pub async fn list(
     };
     let page = state.monitors.list(&caller, &filter).await?;
     Ok(Envelope::ok(MonitorList {
-        monitors: page.monitors.into_iter().map(MonitorBody::from).collect(),
+        monitors: bodies(&state, page.monitors).await?,
         next_cursor: page.next_cursor,
     }))
 }
@@ -441,7 +474,8 @@ pub async fn create(
     Auth(caller): Auth,
     Json(input): Json<MonitorInput>,
 ) -> Result<Envelope<MonitorBody>, ApiError> {
-    Ok(Envelope::created(state.monitors.create(&caller, input).await?.into()))
+    let view = state.monitors.create(&caller, input).await?;
+    Ok(Envelope::created(body(&state, view).await?))
 }
 
 /// One monitor.
@@ -452,7 +486,7 @@ pub async fn get(
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<MonitorBody>, ApiError> {
-    Ok(Envelope::ok(state.monitors.get(&caller, id).await?.into()))
+    Ok(Envelope::ok(body(&state, state.monitors.get(&caller, id).await?).await?))
 }
 
 /// Changes a monitor; absent fields stay as they are.
@@ -466,7 +500,7 @@ pub async fn update(
     Json(patch): Json<MonitorInput>,
 ) -> Result<Envelope<MonitorBody>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Write).await?;
-    Ok(Envelope::ok(state.monitors.update(monitor, patch).await?.into()))
+    Ok(Envelope::ok(body(&state, state.monitors.update(monitor, patch).await?).await?))
 }
 
 /// Deletes a monitor and its history.
@@ -492,7 +526,7 @@ pub async fn pause(
 ) -> Result<Envelope<MonitorBody>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Write).await?;
     let patch = MonitorInput { paused: Some(true), ..Default::default() };
-    Ok(Envelope::ok(state.monitors.update(monitor, patch).await?.into()))
+    Ok(Envelope::ok(body(&state, state.monitors.update(monitor, patch).await?).await?))
 }
 
 /// Starts checking a paused monitor again, at once.
@@ -505,5 +539,5 @@ pub async fn resume(
 ) -> Result<Envelope<MonitorBody>, ApiError> {
     let monitor = state.monitors.authorize(&caller, id, Write).await?;
     let patch = MonitorInput { paused: Some(false), ..Default::default() };
-    Ok(Envelope::ok(state.monitors.update(monitor, patch).await?.into()))
+    Ok(Envelope::ok(body(&state, state.monitors.update(monitor, patch).await?).await?))
 }

@@ -16,7 +16,10 @@ use crate::state::AppState;
 /// Refuses cross-site state-changing requests that could act with the
 /// browser's session.
 pub async fn same_origin_only(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // Pings ignore the session: nothing a cross-site page could borrow.
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || crate::ping::is_ping_path(req.uri().path())
+    {
         return next.run(req).await;
     }
     let headers = req.headers();

@@ -94,6 +94,10 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
             dead.clone(),
             &domain::channels::EncryptionKey::generate(),
         ),
+        heartbeats: domain::heartbeats::service::HeartbeatService::new(
+            dead.clone(),
+            &domain::channels::EncryptionKey::generate(),
+        ),
         outbound: jobs::outbound::Outbound::new(Default::default()).unwrap(),
         smtp: None,
     };

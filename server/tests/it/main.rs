@@ -11,6 +11,7 @@ mod channels;
 mod faults;
 mod foundation;
 mod guard;
+mod heartbeats;
 mod icmp;
 mod metrics;
 mod monitor_secrets;

@@ -12,6 +12,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use super::certificate::Certificate;
 use super::chart::ResponseChart;
 use super::checks::Checks;
+use super::heartbeat::HeartbeatPanel;
 use super::history::{Incidents, Notifications};
 use super::registration::Registration;
 use super::runners::Runners;
@@ -105,6 +106,15 @@ pub fn MonitorPage() -> impl IntoView {
                         .ok()
                         .and_then(|detail| detail.registration)
                         .map(|data| view! { <Registration data/> })
+                })}
+            </Transition>
+            <Transition>
+                {move || Suspend::new(async move {
+                    monitor
+                        .await
+                        .ok()
+                        .and_then(|detail| detail.heartbeat)
+                        .map(|data| view! { <HeartbeatPanel data/> })
                 })}
             </Transition>
             <ResponseChart window stats/>

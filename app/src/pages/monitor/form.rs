@@ -1,4 +1,4 @@
-//! Creating and editing HTTP, TCP and GitHub runner monitors. The server validates; its
+//! Creating and editing HTTP, TCP, GitHub runner and heartbeat monitors. The server validates; its
 //! messages show beside the field they are about. A new monitor's values and the interval's
 //! hint are the domain's defaults, sent by the server.
 
@@ -32,6 +32,12 @@ const FIELDS: &[&str] = &[
     "github_repo",
     "github_token",
     "github_api_url",
+    "heartbeat_every",
+    "heartbeat_schedule",
+    "heartbeat_tz",
+    "heartbeat_grace",
+    "heartbeat_max_runtime",
+    "heartbeat_min_runtime",
     "interval_seconds",
     "timeout_ms",
     "confirmations",
@@ -189,6 +195,9 @@ fn Fields(
                 <Input id="monitor-rdap" field="rdap_url" label="RDAP server" value=value(|f| &f.rdap_url)
                     error kind="url" hint="Optional: the registry's RDAP base URL. Empty: found in IANA's list."/>
             </Show>
+            <Show when=move || kind.get() == MonitorKind::Heartbeat>
+                <HeartbeatFields value error/>
+            </Show>
             <div class="row">
                 <Input id="monitor-interval" field="interval_seconds" label="Interval (seconds)"
                     value=value(|f| &f.interval_seconds) error kind="number" hint_text=interval_hint/>
@@ -196,8 +205,18 @@ fn Fields(
                     value=value(|f| &f.timeout_ms) error kind="number"/>
             </div>
             <div class="row">
-                <Input id="monitor-confirmations" field="confirmations" label="Failures before down"
-                    value=value(|f| &f.confirmations) error kind="number"/>
+                // A new heartbeat confirms once: its grace already waited (decision 77).
+                {move || {
+                    let confirmations = if !editing && kind.get() == MonitorKind::Heartbeat {
+                        "1".to_owned()
+                    } else {
+                        value(|f| &f.confirmations)
+                    };
+                    view! {
+                        <Input id="monitor-confirmations" field="confirmations" label="Failures before down"
+                            value=confirmations error kind="number"/>
+                    }
+                }}
                 <Input id="monitor-recoveries" field="recoveries" label="Successes before up"
                     value=value(|f| &f.recoveries) error kind="number"/>
             </div>
@@ -233,6 +252,7 @@ fn kind_label(kind: MonitorKind) -> &'static str {
         MonitorKind::Tls => "TLS certificate",
         MonitorKind::Domain => "Domain registration",
         MonitorKind::Icmp => "Ping (ICMP)",
+        MonitorKind::Heartbeat => "Heartbeat (a cron job pings us)",
     }
 }
 
@@ -261,6 +281,42 @@ fn GithubFields(
         <Input id="monitor-github-api" field="github_api_url" label="API URL"
             value=value(|f| &f.github_api_url) error kind="url"
             hint="Empty: https://api.github.com. GitHub Enterprise Server: https://HOST/api/v3."/>
+    }
+}
+
+/// A heartbeat's schedule (a period or a cron pattern in a zone), grace and
+/// run bounds, all in seconds.
+#[component]
+fn HeartbeatFields(
+    value: impl Fn(fn(&MonitorForm) -> &String) -> String + Copy + 'static,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <p class="hint">"Give a period or a cron schedule. The job pings its URL (shown on the monitor's page) each time it runs."</p>
+        <div class="row">
+            <Input id="monitor-hb-every" field="heartbeat_every" label="Every (seconds)"
+                value=value(|f| &f.heartbeat_every) error kind="number" placeholder="3600"
+                hint="A ping is due this long after the last one."/>
+            <Input id="monitor-hb-schedule" field="heartbeat_schedule" label="Or a cron schedule"
+                value=value(|f| &f.heartbeat_schedule) error placeholder="0 3 * * *"
+                hint="5 fields (minute first) or 6 (seconds first); L, W and # work."/>
+        </div>
+        <div class="row">
+            <Input id="monitor-hb-tz" field="heartbeat_tz" label="Time zone"
+                value=value(|f| &f.heartbeat_tz) error placeholder="Europe/Berlin"
+                hint="For the cron schedule; empty is UTC."/>
+            <Input id="monitor-hb-grace" field="heartbeat_grace" label="Grace (seconds)"
+                value=value(|f| &f.heartbeat_grace) error kind="number" placeholder="300"
+                hint="How late a ping may be; empty is 5 minutes."/>
+        </div>
+        <div class="row">
+            <Input id="monitor-hb-max" field="heartbeat_max_runtime" label="Max run time (seconds)"
+                value=value(|f| &f.heartbeat_max_runtime) error kind="number"
+                hint="Optional: a run started (/start) and not finished by then is down."/>
+            <Input id="monitor-hb-min" field="heartbeat_min_runtime" label="Min run time (seconds)"
+                value=value(|f| &f.heartbeat_min_runtime) error kind="number"
+                hint="Optional: a faster run is degraded."/>
+        </div>
     }
 }
 

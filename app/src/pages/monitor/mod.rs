@@ -1,4 +1,5 @@
-//! A monitor's pages: its detail page (state, runners, certificate or registration, chart, checks,
+//! A monitor's pages: its detail page (state; runners, pings, certificate or
+//! registration; chart, checks,
 //! incidents, notifications) and the create/edit form.
 
 mod certificate;
@@ -6,6 +7,7 @@ mod chart;
 mod checks;
 mod detail;
 mod form;
+mod heartbeat;
 mod history;
 mod registration;
 mod runners;
