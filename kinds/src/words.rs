@@ -46,11 +46,13 @@ words! {
 
 words! {
     /// What a monitor checks.
-    MonitorKind, "http, tcp or github_runners" {
+    MonitorKind, "http, tcp, github_runners or dns" {
         Http = "http",
         Tcp = "tcp",
         /// The self-hosted GitHub Actions runners of a repository or organisation.
         GithubRunners = "github_runners",
+        /// A DNS query and assertions on its answer.
+        Dns = "dns",
     }
 }
 

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use super::github::{GithubRunnersInput, GithubRunnersSpec};
 use super::http::HttpInput;
 use super::spec::{HttpSpec, SpecError, TcpSpec};
+use crate::dns::{DnsInput, DnsSpec};
 
 /// The kind of a monitor and its own settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +16,7 @@ pub enum Target {
     Http(HttpSpec),
     Tcp(TcpSpec),
     GithubRunners(GithubRunnersSpec),
+    Dns(DnsSpec),
 }
 
 impl Target {
@@ -24,6 +26,7 @@ impl Target {
             Self::Http(_) => MonitorKind::Http,
             Self::Tcp(_) => MonitorKind::Tcp,
             Self::GithubRunners(_) => MonitorKind::GithubRunners,
+            Self::Dns(_) => MonitorKind::Dns,
         }
     }
 
@@ -33,6 +36,7 @@ impl Target {
             Self::Http(spec) => spec.url.to_string(),
             Self::Tcp(spec) => spec.target(),
             Self::GithubRunners(spec) => spec.target(),
+            Self::Dns(spec) => spec.target(),
         }
     }
 
@@ -43,6 +47,7 @@ impl Target {
             Self::Http(spec) => serde_json::to_value(spec.masked()),
             Self::Tcp(spec) => serde_json::to_value(spec),
             Self::GithubRunners(spec) => serde_json::to_value(spec),
+            Self::Dns(spec) => serde_json::to_value(spec),
         };
         value.map(|v| v.to_string()).unwrap_or_default()
     }
@@ -58,6 +63,7 @@ impl Target {
             MonitorKind::GithubRunners => {
                 Ok(Self::GithubRunners(serde_json::from_str(config).map_err(bad)?))
             }
+            MonitorKind::Dns => Ok(Self::Dns(serde_json::from_str(config).map_err(bad)?)),
         }
     }
 
@@ -72,7 +78,7 @@ impl Target {
 pub fn default_interval(kind: MonitorKind) -> i64 {
     match kind {
         MonitorKind::GithubRunners => 300,
-        MonitorKind::Http | MonitorKind::Tcp => INTERVAL_SECONDS.2,
+        MonitorKind::Http | MonitorKind::Tcp | MonitorKind::Dns => INTERVAL_SECONDS.2,
     }
 }
 
@@ -91,6 +97,7 @@ pub struct MonitorInput {
     pub http: Option<HttpInput>,
     pub tcp: Option<TcpSpec>,
     pub github_runners: Option<GithubRunnersInput>,
+    pub dns: Option<DnsInput>,
     /// Accepted and ignored on input: server-owned fields a client may echo back.
     #[serde(default)]
     pub id: Option<serde_json::Value>,
@@ -146,17 +153,21 @@ impl MonitorInput {
             (MonitorKind::Http, self.http.is_some()),
             (MonitorKind::Tcp, self.tcp.is_some()),
             (MonitorKind::GithubRunners, self.github_runners.is_some()),
+            (MonitorKind::Dns, self.dns.is_some()),
         ]
         .into_iter()
         .filter_map(|(kind, present)| present.then_some(kind))
         .collect();
         let kind = match (self.kind.as_deref().map(str::trim), given.as_slice()) {
-            (Some(kind), _) => kind
-                .parse::<MonitorKind>()
-                .map_err(|_| SpecError::new("kind", "must be http, tcp or github_runners"))?,
+            (Some(kind), _) => kind.parse::<MonitorKind>().map_err(|_| {
+                SpecError::new("kind", format!("must be {}", MonitorKind::EXPECTED))
+            })?,
             (None, [one]) => *one,
             (None, []) => {
-                return Err(SpecError::new("kind", "is required (http, tcp or github_runners)"))
+                return Err(SpecError::new(
+                    "kind",
+                    format!("is required ({})", MonitorKind::EXPECTED),
+                ))
             }
             (None, _) => {
                 return Err(SpecError::new("kind", "give exactly the block that matches the kind"))
@@ -167,6 +178,9 @@ impl MonitorInput {
         }
         if given.len() > 1 {
             return Err(SpecError::new("kind", "give exactly the block that matches the kind"));
+        }
+        if let Some(dns) = self.dns.take() {
+            return Ok(Target::Dns(dns.validated()?));
         }
         match (self.http.take(), self.tcp.take(), self.github_runners.take()) {
             (Some(http), _, _) => Ok(Target::Http(http.validated()?)),
@@ -211,6 +225,24 @@ impl MonitorInput {
                 return Err(SpecError::new("kind", "cannot be changed; create a new monitor"));
             }
         }
+        if let Some(dns) = self.dns {
+            let Target::Dns(_) = current.target else {
+                return Err(SpecError::new(
+                    "kind",
+                    "give only the block that matches the monitor's kind",
+                ));
+            };
+            let patched = MonitorInput { dns: None, ..self };
+            if patched.http.is_some() || patched.tcp.is_some() || patched.github_runners.is_some() {
+                return Err(SpecError::new(
+                    "kind",
+                    "give only the block that matches the monitor's kind",
+                ));
+            }
+            let current =
+                MonitorSettings { target: Target::Dns(dns.validated()?), ..current.clone() };
+            return patched.patch(&current);
+        }
         let target = match (&current.target, self.http, self.tcp, self.github_runners) {
             (Target::Http(spec), Some(http), None, None) => Target::Http(http.patched(spec)?),
             (Target::Tcp(_), None, Some(tcp), None) => Target::Tcp(tcp.validated()?),
@@ -248,6 +280,7 @@ fn default_name(target: &Target) -> String {
         }
         Target::Tcp(spec) => spec.target(),
         Target::GithubRunners(spec) => format!("{} runners", spec.repository()),
+        Target::Dns(spec) => format!("{} {}", spec.name.trim_end_matches('.'), spec.record_type),
     }
 }
 
@@ -314,6 +347,38 @@ mod tests {
         assert_eq!(settings.name, "acme/api runners");
         assert_eq!(settings.target.key(), "github.com/acme/api");
         assert!(!settings.target.to_config().contains("ghp_secret"));
+    }
+
+    #[test]
+    fn dns_monitors_are_named_after_the_query_and_patched_as_a_whole() {
+        let input: MonitorInput = serde_json::from_value(serde_json::json!({
+            "kind": "dns",
+            "dns": {"name": "example.com", "record_type": "MX", "alert_on_change": true}
+        }))
+        .expect("input");
+        let settings = input.into_settings().expect("valid");
+        assert_eq!((settings.name.as_str(), settings.interval_seconds), ("example.com MX", 60));
+        assert_eq!(settings.target.key(), "MX example.com. @system");
+        let stored = settings.target.to_config();
+        assert_eq!(Target::from_config(MonitorKind::Dns, &stored).expect("read"), settings.target);
+
+        let patch: MonitorInput = serde_json::from_value(serde_json::json!({
+            "dns": {"name": "example.org", "resolver": "custom", "resolvers": ["9.9.9.9"]}
+        }))
+        .expect("patch");
+        let patched = patch.patch(&settings).expect("patched");
+        let Target::Dns(spec) = &patched.target else { panic!("still dns") };
+        assert_eq!((spec.name.as_str(), spec.alert_on_change), ("example.org.", false));
+        assert_eq!(patched.name, settings.name, "the name is kept");
+        let wrong: MonitorInput =
+            serde_json::from_value(serde_json::json!({"tcp": {"host": "db", "port": 5432}}))
+                .expect("patch");
+        assert_eq!(wrong.patch(&settings).expect_err("kind").field, "kind");
+        let stray: MonitorInput =
+            serde_json::from_value(serde_json::json!({"dns": {"name": "x.example"}}))
+                .expect("patch");
+        let http_monitor = http("https://example.org").into_settings().expect("valid");
+        assert_eq!(stray.patch(&http_monitor).expect_err("kind").field, "kind");
     }
 
     #[test]

@@ -98,7 +98,9 @@ impl MonitorService {
                 body: spec.body.clone(),
                 ..Default::default()
             },
-            Target::Http(_) | Target::Tcp(_) => return Ok(SecretChange::Set(None)),
+            Target::Http(_) | Target::Tcp(_) | Target::Dns(_) => {
+                return Ok(SecretChange::Set(None))
+            }
         };
         Ok(SecretChange::Set(Some(self.seal_secrets(id, &secrets)?)))
     }

@@ -417,6 +417,7 @@ impl From<Target> for MonitorInput {
                 }),
                 ..Default::default()
             },
+            Target::Dns(spec) => Self { dns: Some(spec.into()), ..Default::default() },
         }
     }
 }

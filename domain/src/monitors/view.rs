@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::github::{GithubRunnersSpec, GithubRunnersView};
 use super::input::{MonitorSettings, Target};
 use super::{HttpSpec, MonitorKind, SpecError, Status, TcpSpec};
+use crate::dns::DnsSpec;
 use crate::entities::{monitor_state, monitors};
 
 /// A monitor with its current state, as the API and UI show it.
@@ -36,6 +37,8 @@ pub struct MonitorView {
     pub github_runners: Option<GithubRunnersView>,
     /// The stored settings of a runner monitor (the token hint included).
     pub github_spec: Option<GithubRunnersSpec>,
+    /// The DNS monitor's settings.
+    pub dns: Option<DnsSpec>,
 }
 
 impl MonitorView {
@@ -46,12 +49,17 @@ impl MonitorView {
         channel_ids: Vec<Uuid>,
     ) -> Result<Self, super::service::MonitorError> {
         let target = Target::from_config(m.kind, &m.config)?;
+        let mut dns = None;
         let (http, tcp, github_spec) = match target {
             // Sealed rows store the masks; a row not yet upgraded is masked here.
             Target::Http(spec) if m.secret.is_none() => (Some(spec.masked()), None, None),
             Target::Http(spec) => (Some(spec), None, None),
             Target::Tcp(spec) => (None, Some(spec), None),
             Target::GithubRunners(spec) => (None, None, Some(spec)),
+            Target::Dns(spec) => {
+                dns = Some(spec);
+                (None, None, None)
+            }
         };
         Ok(Self {
             id: m.id,
@@ -75,6 +83,7 @@ impl MonitorView {
             tcp,
             github_runners: github_spec.as_ref().map(GithubRunnersSpec::view),
             github_spec,
+            dns,
         })
     }
 
@@ -84,6 +93,11 @@ impl MonitorView {
             (Some(spec), _, _) => Target::Http(spec.clone()),
             (_, Some(spec), _) => Target::Tcp(spec.clone()),
             (_, _, Some(spec)) => Target::GithubRunners(spec.clone()),
+            _ if self.dns.is_some() => Target::Dns(
+                self.dns
+                    .clone()
+                    .ok_or_else(|| SpecError::new("kind", "the monitor has no settings"))?,
+            ),
             _ => return Err(SpecError::new("kind", "the monitor has no settings")),
         };
         Ok(MonitorSettings {
