@@ -1,7 +1,8 @@
 //! Real local stand-ins for tests (feature `testing`): an HTTP receiver that
 //! records requests and answers from a script (Slack, webhooks, check
-//! targets), a minimal SMTP server, a tripwire that counts connections, and
-//! Standard Webhooks verification.
+//! targets), a minimal SMTP server, an authoritative DNS server
+//! ([`DnsStandIn`]), a tripwire that counts connections, and Standard
+//! Webhooks verification.
 //!
 //! Stand-ins listen on [`STAND_IN_HOST`] (127.0.0.2) and tests allow exactly
 //! [`STAND_IN_ALLOW`], never the whole of loopback: the guard stays on, so a
@@ -21,6 +22,10 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+
+mod dns;
+
+pub use dns::DnsStandIn;
 
 /// The address stand-ins listen on.
 pub const STAND_IN_HOST: &str = "127.0.0.2";

@@ -10,6 +10,7 @@ mod m20261122_000011_notification_due_index;
 mod m20261122_000020_github_runners;
 mod m20261122_000030_check_rollups;
 mod m20261206_000040_abuse_bounds;
+mod m20261207_000060_dns;
 mod tables;
 
 /// Applies RunState's migrations in order.
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000020_github_runners::Migration),
             Box::new(m20261122_000030_check_rollups::Migration),
             Box::new(m20261206_000040_abuse_bounds::Migration),
+            Box::new(m20261207_000060_dns::Migration),
         ]
     }
 }

@@ -102,16 +102,10 @@ pub fn evaluate(spec: &DnsSpec, answer: &AnswerSet, baseline: Option<&AnswerSet>
     Verdict { status, error }
 }
 
-/// The baseline to store after this check, if it changes: the first answer
-/// that passed becomes it when the monitor alerts on change.
-pub fn new_baseline(
-    spec: &DnsSpec,
-    verdict: &Verdict,
-    answer: &AnswerSet,
-    baseline: Option<&AnswerSet>,
-) -> Option<AnswerSet> {
-    (spec.alert_on_change && baseline.is_none() && verdict.status == Status::Up)
-        .then(|| answer.clone())
+/// Whether this check's answer becomes the baseline: the first answer that
+/// passed does, when the monitor alerts on change.
+pub fn adopts_baseline(spec: &DnsSpec, status: Status, baseline: Option<&AnswerSet>) -> bool {
+    spec.alert_on_change && baseline.is_none() && status == Status::Up
 }
 
 /// Why one assertion failed, or `None` when it holds.

@@ -6,10 +6,12 @@
 mod evaluate;
 mod record;
 mod spec;
+pub mod store;
 
-pub use evaluate::{evaluate, new_baseline, rcode_word, AnswerSet, DnsAnswer, Verdict};
+pub use evaluate::{adopts_baseline, evaluate, rcode_word, AnswerSet, DnsAnswer, Verdict};
 pub use record::{fqdn, normalise_expected, Record};
 pub use spec::{
     compile, reverse_name, DnsAssertion, DnsAssertionInput, DnsInput, DnsSpec, MAX_ASSERTIONS,
     MAX_PATTERN_CHARS, MAX_RESOLVERS, MAX_VALUES,
 };
+pub use store::{AcceptError, DnsAnswers};

@@ -5,12 +5,14 @@
 //!
 //! [`Outbound`] never hands out its HTTP client: HTTP goes through
 //! [`OutboundRequest`], TCP through [`Outbound::connect_tcp`], TLS inspection
-//! through [`Outbound::inspect_tls`], SMTP through [`Outbound::send_mail`].
+//! through [`Outbound::inspect_tls`], SMTP through [`Outbound::send_mail`],
+//! DNS queries through [`Outbound::query_dns`].
 //! Building a client or a connection anywhere else is refused by clippy
 //! (`disallowed-methods` in `clippy.toml`).
 
 mod body;
 mod client;
+mod dns;
 mod error;
 mod guard;
 mod request;
@@ -25,6 +27,7 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 
 pub use body::read_capped;
+pub use dns::{DnsReply, UDP_PAYLOAD};
 pub use error::OutboundError;
 pub use guard::deny_rule;
 pub use request::{OutboundRequest, Redirects};
@@ -45,6 +48,9 @@ pub struct OutboundOptions {
     pub extra_roots_pem: Vec<Vec<u8>>,
     /// The User-Agent header sent with every request.
     pub user_agent: String,
+    /// The servers a `system` DNS monitor asks; `None` reads the nameservers
+    /// of /etc/resolv.conf (the ones the C library's lookups use) once, here.
+    pub system_dns: Option<Vec<SocketAddr>>,
 }
 
 impl Default for OutboundOptions {
@@ -53,6 +59,7 @@ impl Default for OutboundOptions {
             allow: Vec::new(),
             extra_roots_pem: Vec::new(),
             user_agent: format!("RunState/{}", env!("CARGO_PKG_VERSION")),
+            system_dns: None,
         }
     }
 }
@@ -68,6 +75,7 @@ struct Inner {
     client: reqwest::Client,
     no_redirects: reqwest::Client,
     trust: tls::Trust,
+    system_dns: Vec<SocketAddr>,
 }
 
 impl Outbound {
@@ -79,7 +87,8 @@ impl Outbound {
         let client = client::build(&opts, &guard, &roots, true)?;
         let no_redirects = client::build(&opts, &guard, &roots, false)?;
         let trust = tls::Trust::new(&opts.extra_roots_pem)?;
-        Ok(Self { inner: Arc::new(Inner { guard, client, no_redirects, trust }) })
+        let system_dns = opts.system_dns.clone().unwrap_or_else(dns::read_resolv_conf);
+        Ok(Self { inner: Arc::new(Inner { guard, client, no_redirects, trust, system_dns }) })
     }
 
     /// Opens a TCP connection to a checked address of `host`, within `timeout`.

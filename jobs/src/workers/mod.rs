@@ -2,6 +2,7 @@
 //! changes and notifications, each a thin handler over the domain.
 
 pub mod check;
+mod dns;
 pub mod notification;
 pub mod results;
 pub mod runners;
