@@ -16,8 +16,9 @@ pub use admin::Instant;
 pub use admin::{AdminOverview, AdminUser, Failure, Overview, QueueDepth, RegionSeen};
 pub use channels::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
 pub use monitors::{
-    ChannelOption, CheckItem, CheckPage, DashboardData, IncidentItem, MonitorDetail, MonitorForm,
-    MonitorFormData, MonitorRow, NotificationItem, StatsData, StatusCounts, TimelineItem, Uptime,
+    ChannelOption, CheckItem, CheckPage, DashboardData, DnsAnswersData, IncidentItem,
+    MonitorDetail, MonitorForm, MonitorFormData, MonitorRow, NotificationItem, StatsData,
+    StatusCounts, TimelineItem, Uptime,
 };
 pub use runners::{OutageItem, RunnerItem, RunnersData};
 
@@ -53,6 +54,7 @@ pub fn kind_name(kind: MonitorKind) -> &'static str {
         MonitorKind::Http => "HTTP",
         MonitorKind::Tcp => "TCP",
         MonitorKind::GithubRunners => "GitHub runners",
+        MonitorKind::Dns => "DNS",
     }
 }
 

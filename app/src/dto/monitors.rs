@@ -99,6 +99,23 @@ pub struct MonitorDetail {
     pub notifications: Vec<NotificationItem>,
     /// A GitHub runner monitor's runners; `None` for other kinds.
     pub runners: Option<RunnersData>,
+    /// A DNS monitor's last answer and baseline; `None` for other kinds.
+    pub dns: Option<DnsAnswersData>,
+}
+
+/// A DNS monitor's answers, as the monitor page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsAnswersData {
+    /// What is asked, e.g. `MX example.com.`.
+    pub question: String,
+    pub alert_on_change: bool,
+    /// The last answer's records (or its response code); `None` before the first answer.
+    pub last_answer: Option<Vec<String>>,
+    pub last_answer_at: Option<When>,
+    pub baseline: Option<Vec<String>>,
+    pub baseline_at: Option<When>,
+    /// Whether accepting the last answer would change the baseline.
+    pub differs: bool,
 }
 
 /// One check.
@@ -144,7 +161,7 @@ pub struct StatsData {
 pub struct MonitorForm {
     /// Empty for a new monitor.
     pub id: String,
-    /// `http`, `tcp` or `github_runners`.
+    /// `http`, `tcp`, `github_runners` or `dns`.
     pub kind: String,
     pub name: String,
     pub url: String,
@@ -168,6 +185,20 @@ pub struct MonitorForm {
     pub github_api_url: String,
     /// The stored token's last characters (`…WXYZ`), shown as a hint.
     pub github_token_hint: String,
+    /// The name a DNS monitor looks up.
+    pub dns_name: String,
+    /// A, AAAA, MX …
+    pub dns_record_type: String,
+    /// `system`, `custom` or `authoritative`.
+    pub dns_resolver: String,
+    /// Comma-separated `ip` or `ip:port`, for `custom`.
+    pub dns_resolvers: String,
+    /// The first assertion's operation (`equals`, `contains`, `matches`); empty: none.
+    pub dns_op: String,
+    /// Its comma-separated values, or its pattern for `matches`.
+    pub dns_expected: String,
+    /// `true` when checked (a checkbox posts nothing when it is not).
+    pub dns_alert_on_change: String,
     pub interval_seconds: String,
     pub timeout_ms: String,
     pub confirmations: String,

@@ -23,7 +23,7 @@ pub struct ListQuery {
     /// up, down, degraded, paused or unknown; empty is no filter.
     #[param(value_type = Option<String>, pattern = "^(up|down|degraded|paused|unknown)?$")]
     pub status: Option<String>,
-    /// http, tcp or github_runners (another value matches nothing).
+    /// http, tcp, github_runners or dns (another value matches nothing).
     pub kind: Option<String>,
     /// Part of the name or target.
     pub search: Option<String>,
@@ -65,6 +65,8 @@ pub struct MonitorBody {
     pub tcp: Option<TcpBody>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub github_runners: Option<GithubRunnersBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns: Option<super::dns::DnsBody>,
 }
 
 /// An HTTP monitor's settings; header values and the body are masked.
@@ -145,6 +147,7 @@ impl From<MonitorView> for MonitorBody {
                 token: g.token,
                 api_url: g.api_url,
             }),
+            dns: m.dns.map(super::dns::DnsBody::from),
         }
     }
 }
@@ -187,6 +190,7 @@ pub struct MonitorRequest {
     http: Option<HttpRequest>,
     tcp: Option<TcpBody>,
     github_runners: Option<GithubRunnersRequest>,
+    dns: Option<super::dns::DnsRequest>,
     /// Server-owned fields a client may echo back: accepted and ignored.
     #[schema(read_only, value_type = Option<String>, format = Uuid)]
     id: Option<serde_json::Value>,

@@ -1,9 +1,10 @@
-//! A monitor's pages: its detail page (state, runners, chart, checks,
+//! A monitor's pages: its detail page (state, runners or DNS answers, chart, checks,
 //! incidents, notifications) and the create/edit form.
 
 mod chart;
 mod checks;
 mod detail;
+mod dns;
 mod form;
 mod history;
 mod runners;
