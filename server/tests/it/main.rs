@@ -7,6 +7,7 @@ mod access;
 mod accounts;
 mod binary;
 mod channels;
+mod dns;
 mod faults;
 mod foundation;
 mod guard;
