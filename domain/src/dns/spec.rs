@@ -245,11 +245,12 @@ pub fn compile(pattern: &str) -> Result<regex::Regex, String> {
     regex::RegexBuilder::new(pattern)
         .size_limit(PATTERN_SIZE_LIMIT)
         .build()
-        .map_err(|e| format!("is not a valid regular expression: {}", first_line(&e.to_string())))
+        .map_err(|e| format!("is not a valid regular expression: {}", last_line(&e.to_string())))
 }
 
-fn first_line(text: &str) -> String {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).last().unwrap_or(text).to_owned()
+/// The regex crate's error ends with the reason; the lines above quote the pattern.
+fn last_line(text: &str) -> String {
+    text.lines().map(str::trim).rfind(|l| !l.is_empty()).unwrap_or(text).to_owned()
 }
 
 fn severity(field: &str, raw: Option<&str>) -> Result<Severity, SpecError> {
