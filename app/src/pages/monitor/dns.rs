@@ -27,7 +27,7 @@ pub fn DnsAnswers(
         <section class="card" aria-labelledby="dns-title" data-testid="dns-answers">
             <h2 id="dns-title">{format!("Answers · {}", data.question)}</h2>
             <p class="hint">{note}</p>
-            <div class="row">
+            <div class="dns-answers">
                 <Answer title="Last answer" records=data.last_answer at=data.last_answer_at
                     empty="No answer yet: it appears after the first check." testid="dns-last"/>
                 <Answer title="Baseline" records=data.baseline at=data.baseline_at
@@ -53,7 +53,7 @@ fn Answer(
     testid: &'static str,
 ) -> impl IntoView {
     view! {
-        <div class="stack" data-testid=testid>
+        <div data-testid=testid>
             <h3>{title}</h3>
             {match records {
                 None => view! { <EmptyState><p>{empty}</p></EmptyState> }.into_any(),
