@@ -118,3 +118,57 @@ pub async fn accept(id: String) -> Result<(), AppError> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assertion(
+        op: &str,
+        values: &[&str],
+        pattern: Option<&str>,
+        severity: &str,
+    ) -> DnsAssertionInput {
+        DnsAssertionInput {
+            op: Some(op.into()),
+            values: (!values.is_empty()).then(|| values.iter().map(|v| (*v).to_owned()).collect()),
+            pattern: pattern.map(str::to_owned),
+            severity: Some(severity.into()),
+        }
+    }
+
+    #[test]
+    fn the_form_edits_the_first_assertion_and_keeps_the_rest() {
+        let spec = DnsInput {
+            name: Some("example.com".into()),
+            record_type: Some("TXT".into()),
+            change_severity: Some("degrade".into()),
+            assertions: Some(vec![
+                assertion("contains", &["v=spf1 -all"], None, "fail"),
+                assertion("matches", &[], Some("^google-site-verification="), "degrade"),
+            ]),
+            ..Default::default()
+        }
+        .validated()
+        .expect("valid");
+        let mut form = MonitorForm::default();
+        fill_form(&mut form, Some(&spec));
+        assert_eq!((form.dns_name.as_str(), form.dns_op.as_str()), ("example.com", "contains"));
+        form.dns_expected = "v=spf1 include:_spf.example.com -all".into();
+        let edited = input_of(&form, Some(&spec)).validated().expect("valid");
+        assert_eq!(edited.assertions[0].values, ["v=spf1 include:_spf.example.com -all"]);
+        assert_eq!(edited.assertions[1], spec.assertions[1], "kept as the API set it");
+        assert_eq!(edited.change_severity, spec.change_severity);
+        assert!(edited.resolvers.is_empty() && !edited.alert_on_change);
+    }
+
+    #[test]
+    fn a_new_form_asks_the_system_resolver_for_addresses() {
+        let mut form = MonitorForm { dns_name: "example.org".into(), ..Default::default() };
+        fill_form(&mut form, None);
+        form.dns_alert_on_change = "true".into();
+        let spec = input_of(&form, None).validated().expect("valid");
+        assert_eq!(spec.target(), "A example.org. @system");
+        assert!(spec.alert_on_change && spec.assertions.is_empty());
+    }
+}

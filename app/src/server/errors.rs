@@ -142,6 +142,26 @@ mod tests {
     }
 
     #[test]
+    fn dns_errors_point_at_the_flat_form_inputs() {
+        let err = AppError::from(MonitorError::Invalid(SpecError::new(
+            "dns.resolvers[1]",
+            "`ns.example` is not ip or ip:port",
+        )));
+        assert_eq!(
+            err.for_field("dns_resolvers").as_deref(),
+            Some("Servers `ns.example` is not ip or ip:port")
+        );
+        let err = AppError::from(MonitorError::Invalid(SpecError::new(
+            "dns.assertions[0].values[2]",
+            "x",
+        )));
+        assert!(err.for_field("dns_expected").is_some());
+        let err =
+            AppError::from(MonitorError::Invalid(SpecError::new("dns.assertions[0].op", "x")));
+        assert!(err.for_field("dns_op").is_some());
+    }
+
+    #[test]
     fn channel_errors_point_at_the_url_input() {
         let err = AppError::from(ChannelError::invalid("webhook.url", "is not a valid URL"));
         assert_eq!(err.for_field("url").as_deref(), Some("URL is not a valid URL"));
