@@ -15,6 +15,7 @@ pub mod monitors;
 pub mod pipeline;
 pub mod quotas;
 pub mod ratelimit;
+pub mod registrations;
 pub mod rollups;
 pub mod runners;
 #[cfg(feature = "testing")]

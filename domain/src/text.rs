@@ -69,9 +69,49 @@ pub fn ago(secs: i64) -> String {
     }
 }
 
+/// `1 day`, `6 days`.
+pub fn days(n: i64) -> String {
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// When something dated expires, as words: `expires in 6 days`, `expires in
+/// 1 day`, `expires within a day`, `expired within the last day`, `expired 2
+/// days ago`. Whole days, counted down to the moment (5 days 23 hours is 5).
+pub fn expiry(at: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
+    let whole = |secs: i64| secs.div_euclid(86_400);
+    if at > now {
+        match whole((at - now).num_seconds()) {
+            0 => "expires within a day".to_owned(),
+            n => format!("expires in {}", days(n)),
+        }
+    } else {
+        match whole((now - at).num_seconds()) {
+            0 => "expired within the last day".to_owned(),
+            n => format!("expired {} ago", days(n)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expiries_read_as_whole_days_either_way() {
+        let now =
+            chrono::DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z").expect("time").to_utc();
+        let at = |hours: i64| now + chrono::Duration::hours(hours);
+        assert_eq!(expiry(at(6 * 24 + 23), now), "expires in 6 days");
+        assert_eq!(expiry(at(24), now), "expires in 1 day");
+        assert_eq!(expiry(at(23), now), "expires within a day");
+        assert_eq!(expiry(at(-1), now), "expired within the last day");
+        assert_eq!(expiry(at(-47), now), "expired 1 day ago");
+        assert_eq!(expiry(at(-48), now), "expired 2 days ago");
+    }
 
     #[test]
     fn truncation_marks_the_cut_and_counts_characters_not_bytes() {

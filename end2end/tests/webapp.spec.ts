@@ -3,7 +3,9 @@
 // the chart and the paged checks, tests a webhook channel; a user is kept out of the
 // admin pages; an admin changes a role. Screenshots go to end2end/screenshots/.
 import { expect, Page, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { adminEmail, adminPassword } from '../admin';
@@ -36,18 +38,54 @@ async function listen(server: http.Server): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+// A TLS server presenting a self-signed certificate for 127.0.0.2, valid 30 days (openssl
+// makes it: Node cannot), for the TLS monitor.
+function selfSigned(): { key: string; cert: string } {
+  const pem = execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-days', '30', '-subj', '/CN=e2e.runstate.test', '-addext', 'subjectAltName=IP:127.0.0.2',
+    '-keyout', '-', '-out', '-',
+  ]).toString();
+  const block = (label: string) => pem.match(new RegExp(`-----BEGIN ${label}-----[^-]+-----END ${label}-----`))![0];
+  return { key: block('PRIVATE KEY'), cert: block('CERTIFICATE') };
+}
+const tlsServer = https.createServer(selfSigned(), (_req, res) => res.end('ok'));
+// An RDAP registry (RFC 9083) knowing one domain, which expires in 20 days.
+const expires = new Date(Date.now() + (20 * 24 + 1) * 3600 * 1000).toISOString();
+const registry = http.createServer((req, res) => {
+  if (req.url !== '/rdap/domain/example.test') {
+    res.writeHead(404, { 'content-type': 'application/rdap+json' });
+    res.end('{"errorCode": 404}');
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'application/rdap+json' });
+  res.end(JSON.stringify({
+    objectClassName: 'domain', ldhName: 'EXAMPLE.TEST',
+    events: [{ eventAction: 'expiration', eventDate: expires }],
+    status: ['active'],
+    entities: [{ roles: ['registrar'], vcardArray: ['vcard', [['fn', {}, 'text', 'E2E Registrar']]] }],
+    nameservers: [{ ldhName: 'ns1.example.test' }],
+  }));
+});
+
 let targetPort = 0;
 let receiverPort = 0;
+let tlsPort = 0;
+let registryPort = 0;
 let monitorUrl = '';
 
 test.beforeAll(async () => {
   targetPort = await listen(target);
   receiverPort = await listen(receiver);
+  tlsPort = await listen(tlsServer);
+  registryPort = await listen(registry);
 });
 
 test.afterAll(async () => {
   await new Promise((resolve) => target.close(resolve));
   await new Promise((resolve) => receiver.close(resolve));
+  await new Promise((resolve) => tlsServer.close(resolve));
+  await new Promise((resolve) => registry.close(resolve));
 });
 
 async function hydrated(page: Page) {
@@ -201,6 +239,79 @@ test('a webhook channel shows its test outcome; a TCP monitor notifying it is de
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByTestId('toast').filter({ hasText: 'Monitor deleted' })).toBeVisible();
   await expect(page.getByTestId('monitor-row')).toHaveCount(1);
+});
+
+test('a TLS monitor from the form shows the certificate the server sent, refused as self-signed', async ({ page }) => {
+  await signIn(page, userEmail, password);
+  await page.goto('/monitors/new');
+  await hydrated(page);
+  await page.getByLabel('Kind').selectOption('tls');
+  await page.getByLabel('Host').fill('127.0.0.2');
+  await page.getByLabel('Port').fill(String(tlsPort));
+  await expect(page.getByLabel('Warn at days left')).toHaveValue('14, 7, 1');
+  await page.getByLabel('Interval (seconds)').fill('2');
+  await page.getByLabel('Failures before down').fill('1');
+  await page.getByRole('button', { name: 'Create monitor' }).click();
+  await expect(page.getByTestId('monitor-name')).toHaveText(`127.0.0.2:${tlsPort} certificate`);
+  await expect(page.locator('.monitor-summary .target')).toContainText('TLS certificate');
+
+  // Refused, and the page still says which certificate: it updates live.
+  const status = page.locator('.monitor-summary [data-testid="status"]');
+  await expect(status).toHaveAttribute('data-status', 'down', { timeout: 20_000 });
+  await expect(page.getByTestId('last-error')).toContainText('the certificate is self-signed');
+  const certificate = page.getByTestId('certificate');
+  await expect(certificate).toContainText('CN=e2e.runstate.test');
+  await expect(certificate.getByTestId('certificate-days')).toHaveText('29 days left');
+  await expect(certificate.getByTestId('certificate-fingerprint')).toHaveText(/^[0-9a-f]{64}$/);
+  await page.screenshot({ path: path.join(screenshots, 'monitor-tls.png'), fullPage: true });
+
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test('a domain monitor from the form shows its registration, degraded within a month of expiry', async ({ page }) => {
+  await signIn(page, userEmail, password);
+  await page.goto('/monitors/new');
+  await hydrated(page);
+  await page.getByLabel('Kind').selectOption('domain');
+  await page.getByLabel('Domain', { exact: true }).fill('example.test');
+  await expect(page.getByLabel('Warn at days left')).toHaveValue('30, 7, 1');
+  await page.getByLabel('RDAP server').fill(`http://127.0.0.2:${registryPort}/rdap/`);
+  await page.getByLabel('Interval (seconds)').fill('2');
+  await page.getByRole('button', { name: 'Create monitor' }).click();
+  await expect(page.getByTestId('monitor-name')).toHaveText('example.test registration');
+
+  const status = page.locator('.monitor-summary [data-testid="status"]');
+  await expect(status).toHaveAttribute('data-status', 'degraded', { timeout: 20_000 });
+  await expect(page.getByTestId('last-error')).toContainText('the registration expires in 20 days');
+  const registration = page.getByTestId('registration');
+  await expect(registration.getByTestId('registration-days')).toHaveText('20 days left');
+  await expect(registration).toContainText('E2E Registrar');
+  await expect(registration).toContainText('ns1.example.test');
+  await page.screenshot({ path: path.join(screenshots, 'monitor-domain.png'), fullPage: true });
+
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test('a ping monitor from the form is up with a round trip', async ({ page }) => {
+  await signIn(page, userEmail, password);
+  await page.goto('/monitors/new');
+  await hydrated(page);
+  await page.getByLabel('Kind').selectOption('icmp');
+  await page.getByLabel('Host').fill('127.0.0.2');
+  await expect(page.getByLabel('Echo requests per check')).toHaveValue('3');
+  await page.getByLabel('Interval (seconds)').fill('2');
+  await page.getByRole('button', { name: 'Create monitor' }).click();
+  await expect(page.getByTestId('monitor-name')).toHaveText('ping 127.0.0.2');
+  const status = page.locator('.monitor-summary [data-testid="status"]');
+  await expect(status).toHaveAttribute('data-status', 'up', { timeout: 20_000 });
+  await expect(page.getByTestId('latest-ms')).toHaveText(/^\d+ ms$/);
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
 });
 
 test('a user gets the 403 page on admin pages', async ({ page }) => {

@@ -2,13 +2,17 @@
 //! records requests and answers from a script (Slack, webhooks, check
 //! targets), a minimal SMTP server, an authoritative DNS server
 //! ([`DnsStandIn`]), a tripwire that counts connections, and Standard
-//! Webhooks verification.
+//! Webhooks verification; in [`tls`], test certificates and a TLS server; in
+//! [`rdap`], a domain registry.
 //!
 //! Stand-ins listen on [`STAND_IN_HOST`] (127.0.0.2) and tests allow exactly
 //! [`STAND_IN_ALLOW`], never the whole of loopback: the guard stays on, so a
 //! path that skipped it would reach a [`Tripwire`] on 127.0.0.1 and fail its test.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod rdap;
+pub mod tls;
 
 use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

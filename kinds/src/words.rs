@@ -46,11 +46,17 @@ words! {
 
 words! {
     /// What a monitor checks.
-    MonitorKind, "http, tcp, github_runners or dns" {
+    MonitorKind, "http, tcp, github_runners, tls, domain, icmp or dns" {
         Http = "http",
         Tcp = "tcp",
         /// The self-hosted GitHub Actions runners of a repository or organisation.
         GithubRunners = "github_runners",
+        /// The certificate a TLS server (any `host:port`) presents.
+        Tls = "tls",
+        /// A domain name's registration, asked of its registry over RDAP.
+        Domain = "domain",
+        /// Echo requests (ping) to a host.
+        Icmp = "icmp",
         /// A DNS query and assertions on its answer.
         Dns = "dns",
     }
@@ -81,13 +87,19 @@ impl DeliveryStatus {
 
 words! {
     /// Why a notification is sent.
-    NotificationEvent, "down, up or test" {
+    NotificationEvent, "down, up, test, certificate_expiring, certificate_changed or domain_expiring" {
         /// The monitor went down: an incident opened.
         Down = "down",
         /// The monitor recovered: its incident resolved.
         Up = "up",
         /// A test message a user asked for; never about a monitor.
         Test = "test",
+        /// A certificate's days left fell past one of the monitor's thresholds.
+        CertificateExpiring = "certificate_expiring",
+        /// The server presents another certificate than at the previous check.
+        CertificateChanged = "certificate_changed",
+        /// A domain's registration days left fell past one of the monitor's thresholds.
+        DomainExpiring = "domain_expiring",
     }
 }
 

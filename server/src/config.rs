@@ -114,6 +114,14 @@ pub struct Config {
     /// CIDRs exempt from the private-address guard on outbound requests (comma-separated).
     #[arg(long, env = "RUNSTATE_ALLOW_TARGETS", value_delimiter = ',', global = true)]
     pub allow_targets: Vec<IpNet>,
+    /// A PEM file of extra certificate authorities to trust, besides the
+    /// system's, for checks and deliveries (an internal CA).
+    #[arg(long, env = "RUNSTATE_CA_CERTS", global = true)]
+    pub ca_certs: Option<PathBuf>,
+    /// The RDAP bootstrap file `domain` monitors find their registry's
+    /// server in (fetched through the guard, kept for a day).
+    #[arg(long, env = "RUNSTATE_RDAP_BOOTSTRAP_URL", default_value = jobs::checks::IANA_BOOTSTRAP, global = true)]
+    pub rdap_bootstrap_url: String,
     /// Reverse proxies (CIDRs, comma-separated) whose `X-Forwarded-For` is
     /// believed: the client is the rightmost address in it that is not one of
     /// these. Without it the TCP peer is the client and the header is ignored.

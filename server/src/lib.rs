@@ -63,8 +63,15 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
             tracing::info!(email = %email, "created the configured admin account");
         }
     }
+    let extra_roots_pem = match &config.ca_certs {
+        Some(path) => vec![std::fs::read(path).map_err(|e| {
+            anyhow::anyhow!("cannot read the CA certificates in {}: {e}", path.display())
+        })?],
+        None => Vec::new(),
+    };
     let outbound = jobs::outbound::Outbound::new(jobs::outbound::OutboundOptions {
         allow: config.allow_targets.clone(),
+        extra_roots_pem,
         ..Default::default()
     })?;
     if let Some(smtp) = &smtp {
@@ -140,6 +147,7 @@ pub fn pipeline_context(state: &AppState) -> jobs::workers::PipelineContext {
         max_queued_checks: state.config.max_queued_checks,
         retention: state.config.retention(),
         results: jobs::workers::results::ResultWriter::new(state.db.clone()),
+        rdap: jobs::checks::RdapDirectory::new(state.config.rdap_bootstrap_url.clone()),
     }
 }
 

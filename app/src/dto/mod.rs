@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod certificates;
 mod channels;
 mod monitors;
 mod runners;
@@ -14,6 +15,7 @@ pub use account::SessionItem;
 #[cfg(feature = "ssr")]
 pub use admin::Instant;
 pub use admin::{AdminOverview, AdminUser, Failure, Overview, QueueDepth, RegionSeen};
+pub use certificates::{CertificateData, CertificateItem, RegistrationData};
 pub use channels::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
 pub use monitors::{
     ChannelOption, CheckItem, CheckPage, DashboardData, DnsAnswersData, IncidentItem,
@@ -55,6 +57,9 @@ pub fn kind_name(kind: MonitorKind) -> &'static str {
         MonitorKind::Tcp => "TCP",
         MonitorKind::GithubRunners => "GitHub runners",
         MonitorKind::Dns => "DNS",
+        MonitorKind::Tls => "TLS certificate",
+        MonitorKind::Domain => "Domain registration",
+        MonitorKind::Icmp => "Ping",
     }
 }
 

@@ -99,6 +99,12 @@ pub struct MonitorDetail {
     pub notifications: Vec<NotificationItem>,
     /// A GitHub runner monitor's runners; `None` for other kinds.
     pub runners: Option<RunnersData>,
+    /// A `tls` monitor's last certificate; `None` before its first handshake
+    /// and for other kinds.
+    pub certificate: Option<super::CertificateData>,
+    /// A `domain` monitor's last registration; `None` before its first answer
+    /// and for other kinds.
+    pub registration: Option<super::RegistrationData>,
     /// A DNS monitor's last answer and baseline; `None` for other kinds.
     pub dns: Option<DnsAnswersData>,
 }
@@ -161,7 +167,7 @@ pub struct StatsData {
 pub struct MonitorForm {
     /// Empty for a new monitor.
     pub id: String,
-    /// `http`, `tcp`, `github_runners` or `dns`.
+    /// `http`, `tcp`, `github_runners`, `tls`, `domain`, `icmp` or `dns`.
     pub kind: String,
     pub name: String,
     pub url: String,
@@ -175,6 +181,16 @@ pub struct MonitorForm {
     pub body_hint: String,
     pub host: String,
     pub port: String,
+    /// A `tls` monitor's expiry thresholds in days, comma-separated (`14, 7, 1`).
+    pub expiry_days: String,
+    /// An `icmp` monitor's echo requests per check.
+    pub icmp_count: String,
+    /// A `domain` monitor's registered name.
+    pub domain_name: String,
+    /// A `domain` monitor's expiry thresholds (`30, 7, 1`).
+    pub domain_expiry_days: String,
+    /// A `domain` monitor's RDAP server; empty: the IANA bootstrap file's.
+    pub rdap_url: String,
     /// A GitHub user or organisation.
     pub github_owner: String,
     /// Empty: the organisation's runners.

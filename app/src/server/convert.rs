@@ -5,7 +5,8 @@ use domain::history::{CheckRow, IncidentRow, NotificationRow, Stats, StatsWindow
 use domain::monitors::MonitorView;
 
 use crate::dto::{
-    CheckItem, IncidentItem, MonitorRow, NotificationItem, StatsData, TimelineItem, When,
+    CertificateData, CertificateItem, CheckItem, IncidentItem, MonitorRow, NotificationItem,
+    RegistrationData, StatsData, TimelineItem, When,
 };
 
 /// A moment as text, and how long before `now` it was.
@@ -100,6 +101,58 @@ pub fn stats(s: Stats) -> StatsData {
         labels: s.series.iter().map(|b| b.start.format(format).to_string()).collect(),
         latency_ms: s.series.iter().map(|b| b.avg_latency_ms).collect(),
         down: s.series.iter().map(|b| b.down).collect(),
+    }
+}
+
+/// A monitor's last registration for its page.
+pub fn registration(
+    seen: domain::registrations::SeenRegistration,
+    now: DateTime<Utc>,
+) -> RegistrationData {
+    let r = seen.registration;
+    RegistrationData {
+        name: r.name,
+        expires_at: r.expires_at.map(|at| when(at, now)),
+        days_left: seen.days_left,
+        registrar: r.registrar,
+        statuses: r.statuses.join(", "),
+        nameservers: r.nameservers.join(", "),
+        rdap_server: seen.rdap_server,
+        checked: when(seen.checked_at, now),
+    }
+}
+
+/// A monitor's last certificate for its page.
+pub fn certificate(seen: domain::tls::SeenCertificate, now: DateTime<Utc>) -> CertificateData {
+    let first = seen.chain.first_expiry.index;
+    let chain = seen
+        .chain
+        .certificates()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut names: Vec<String> = c.dns_names.clone();
+            names.extend(c.ip_addresses.iter().map(ToString::to_string));
+            let mut names = names.join(", ");
+            if c.names_left_out > 0 {
+                names.push_str(&format!(" and {} more", c.names_left_out));
+            }
+            CertificateItem {
+                subject: c.subject.clone(),
+                issuer: c.issuer.clone(),
+                names,
+                not_after: when(c.not_after, now),
+                expires_first: i == first,
+            }
+        })
+        .collect();
+    CertificateData {
+        days_left: seen.days_left,
+        expires_at: when(seen.chain.first_expiry.not_after, now),
+        fingerprint: seen.chain.fingerprint().to_owned(),
+        tls_version: seen.tls_version,
+        first_seen: when(seen.first_seen_at, now),
+        checked: when(seen.checked_at, now),
+        chain,
     }
 }
 

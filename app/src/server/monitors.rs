@@ -7,9 +7,11 @@ use domain::history::{self, summary};
 use domain::monitors::input::{default_interval, CONFIRMATIONS, RECOVERIES, TIMEOUT_MS};
 use domain::monitors::spec::default_expected;
 use domain::monitors::{
-    GithubRunnersInput, HttpInput, MonitorFilter, MonitorInput, MonitorKind, MonitorView, Read,
-    Status, StatusRange, TcpSpec, Write,
+    GithubRunnersInput, HttpInput, IcmpInput, MonitorFilter, MonitorInput, MonitorKind,
+    MonitorView, Read, Status, StatusRange, TcpSpec, Write,
 };
+use domain::registrations::{default_thresholds, DomainInput};
+use domain::tls::TlsInput;
 use domain::DatabaseConnection;
 use kinds::HttpMethod;
 use uuid::Uuid;
@@ -117,6 +119,14 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
         Some(spec) => Some(super::dns::answers(&monitor, spec, now).await?),
         None => None,
     };
+    let certificate = domain::tls::certificate(&monitor, now)
+        .await
+        .map_err(|e| internal("certificate", e))?
+        .map(|seen| convert::certificate(seen, now));
+    let registration = domain::registrations::registration(&monitor, now)
+        .await
+        .map_err(|e| internal("registration", e))?
+        .map(|seen| convert::registration(seen, now));
     Ok(MonitorDetail {
         row,
         paused: view.paused,
@@ -136,6 +146,8 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
         notifications: notifications.into_iter().map(|n| convert::notification(n, now)).collect(),
         runners,
         dns,
+        certificate,
+        registration,
     })
 }
 
@@ -169,6 +181,9 @@ fn new_form() -> MonitorForm {
         timeout_ms: TIMEOUT_MS.2.to_string(),
         confirmations: CONFIRMATIONS.2.to_string(),
         recoveries: RECOVERIES.2.to_string(),
+        expiry_days: days_text(domain::tls::ExpiryThresholds::default().days()),
+        domain_expiry_days: days_text(default_thresholds().days()),
+        icmp_count: domain::monitors::icmp::COUNT.2.to_string(),
         ..Default::default()
     };
     super::dns::fill_form(&mut form, None);
@@ -177,12 +192,13 @@ fn new_form() -> MonitorForm {
 
 /// What an empty interval means, from the domain's defaults per kind.
 fn interval_hint() -> String {
-    let (http, runners) =
-        (default_interval(MonitorKind::Http), default_interval(MonitorKind::GithubRunners));
+    let [http, runners, tls] =
+        [MonitorKind::Http, MonitorKind::GithubRunners, MonitorKind::Tls].map(default_interval);
     format!(
-        "Empty: {http} ({}), or {runners} ({}) for GitHub runners.",
+        "Empty: {http} ({}), {runners} ({}) for GitHub runners, {tls} ({}) for TLS and domains.",
         domain::text::duration(http),
-        domain::text::duration(runners)
+        domain::text::duration(runners),
+        domain::text::duration(tls)
     )
 }
 
@@ -194,6 +210,9 @@ fn ranges_text(ranges: &[StatusRange]) -> String {
 fn form_of(view: &MonitorView) -> MonitorForm {
     let http = view.http.as_ref();
     let tcp = view.tcp.as_ref();
+    let tls = view.tls.as_ref();
+    let domain = view.domain.as_ref();
+    let icmp = view.icmp.as_ref();
     let github = view.github_runners.as_ref();
     let text = |get: fn(&domain::monitors::GithubRunnersView) -> &str| {
         github.map(|g| get(g).to_owned()).unwrap_or_default()
@@ -211,8 +230,25 @@ fn form_of(view: &MonitorView) -> MonitorForm {
             .map(|h| h.headers.iter().map(|(name, value)| format!("{name}: {value}")).collect())
             .unwrap_or_default(),
         body_hint: http.and_then(|h| h.body.clone()).unwrap_or_default(),
-        host: tcp.map(|t| t.host.clone()).unwrap_or_default(),
-        port: tcp.map(|t| t.port.to_string()).unwrap_or_default(),
+        host: tcp
+            .map(|t| t.host.clone())
+            .or_else(|| tls.map(|t| t.host.clone()))
+            .or_else(|| icmp.map(|i| i.host.clone()))
+            .unwrap_or_default(),
+        icmp_count: icmp.map_or(blank.icmp_count, |i| i.count.to_string()),
+        port: tcp
+            .map(|t| t.port)
+            .or_else(|| tls.map(|t| t.port))
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        expiry_days: tls.map_or(blank.expiry_days, |t| days_text(t.expiry_days.days())),
+        domain_name: domain.map(|d| d.name.clone()).unwrap_or_default(),
+        domain_expiry_days: domain
+            .map_or(blank.domain_expiry_days, |d| days_text(d.expiry_days.days())),
+        rdap_url: domain
+            .and_then(|d| d.rdap_url.as_ref())
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         github_owner: text(|g| &g.owner),
         github_repo: text(|g| g.repo.as_deref().unwrap_or_default()),
         github_token: String::new(),
@@ -248,11 +284,9 @@ pub async fn save(form: MonitorForm) -> Result<String, AppError> {
 fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<MonitorInput, AppError> {
     let kind = match current {
         Some(view) => view.kind,
-        None => form
-            .kind
-            .trim()
-            .parse()
-            .map_err(|_| invalid("kind", "Kind must be HTTP, TCP, GitHub runners or DNS"))?,
+        None => form.kind.trim().parse().map_err(|_| {
+            invalid("kind", "Kind must be HTTP, TCP, GitHub runners, TLS, domain, ping or DNS")
+        })?,
     };
     let mut input = MonitorInput {
         name: Some(form.name.clone()),
@@ -298,11 +332,62 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
             input.tcp = Some(TcpSpec { host: form.host.trim().to_owned(), port });
         }
         MonitorKind::GithubRunners => input.github_runners = Some(github_input(form)),
+        MonitorKind::Tls => input.tls = Some(tls_input(form)?),
+        MonitorKind::Domain => input.domain = Some(domain_input(form)?),
+        MonitorKind::Icmp => {
+            input.icmp = Some(IcmpInput {
+                host: Some(form.host.trim().to_owned()),
+                count: number("icmp_count", &form.icmp_count)?,
+                degraded_after_ms: None,
+            });
+        }
         MonitorKind::Dns => {
             input.dns = Some(super::dns::input_of(form, current.and_then(|v| v.dns.as_ref())));
         }
     }
     Ok(input)
+}
+
+/// The TLS fields as the API's input: an empty port is 443.
+fn tls_input(form: &MonitorForm) -> Result<TlsInput, AppError> {
+    let port = match form.port.trim() {
+        "" => None,
+        raw => Some(
+            raw.parse().map_err(|_| invalid("port", "Port must be a number from 1 to 65535"))?,
+        ),
+    };
+    Ok(TlsInput {
+        host: Some(form.host.trim().to_owned()),
+        port,
+        expiry_days: Some(days_list("expiry_days", &form.expiry_days)?),
+        notify_on_change: None,
+    })
+}
+
+/// The domain fields as the API's input: an empty RDAP server means the
+/// bootstrap file's.
+fn domain_input(form: &MonitorForm) -> Result<DomainInput, AppError> {
+    Ok(DomainInput {
+        name: Some(form.domain_name.trim().to_owned()),
+        expiry_days: Some(days_list("domain_expiry_days", &form.domain_expiry_days)?),
+        rdap_url: Some(Some(form.rdap_url.trim().to_owned()).filter(|u| !u.is_empty())),
+    })
+}
+
+/// `14, 7, 1` as numbers.
+fn days_list(field: &str, raw: &str) -> Result<Vec<i64>, AppError> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| {
+            d.parse().map_err(|_| invalid(field, "Warn at days left: whole numbers, e.g. 14, 7, 1"))
+        })
+        .collect()
+}
+
+/// `14, 7, 1`.
+fn days_text(days: &[u32]) -> String {
+    days.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// The runner fields as the API's input: an empty token keeps the stored
@@ -404,7 +489,10 @@ mod tests {
 
     #[test]
     fn the_interval_hint_names_the_domains_default_per_kind() {
-        assert_eq!(interval_hint(), "Empty: 60 (1m), or 300 (5m) for GitHub runners.");
+        assert_eq!(
+            interval_hint(),
+            "Empty: 60 (1m), 300 (5m) for GitHub runners, 86400 (1d) for TLS and domains."
+        );
         assert_eq!(new_form().interval_seconds, "", "empty: the kind's default");
     }
 }

@@ -23,6 +23,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub next_attempt_at: Option<DateTimeUtc>,
     pub sent_at: Option<DateTimeUtc>,
+    /// What happened, for an event that is not about an incident
+    /// (a certificate expiring or changed).
+    pub detail: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -48,7 +48,7 @@ impl std::fmt::Debug for HttpInput {
 }
 
 /// A present field, even `null`, is `Some`: a patch tells "remove" from "keep".
-fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+pub(crate) fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,

@@ -7,8 +7,11 @@ use uuid::Uuid;
 
 use super::github::{GithubRunnersInput, GithubRunnersSpec};
 use super::http::HttpInput;
+use super::icmp::{IcmpInput, IcmpSpec};
 use super::spec::{HttpSpec, SpecError, TcpSpec};
 use crate::dns::{DnsInput, DnsSpec};
+use crate::registrations::{DomainInput, DomainSpec};
+use crate::tls::{TlsInput, TlsSpec};
 
 /// The kind of a monitor and its own settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +20,9 @@ pub enum Target {
     Tcp(TcpSpec),
     GithubRunners(GithubRunnersSpec),
     Dns(DnsSpec),
+    Tls(TlsSpec),
+    Domain(DomainSpec),
+    Icmp(IcmpSpec),
 }
 
 impl Target {
@@ -27,6 +33,9 @@ impl Target {
             Self::Tcp(_) => MonitorKind::Tcp,
             Self::GithubRunners(_) => MonitorKind::GithubRunners,
             Self::Dns(_) => MonitorKind::Dns,
+            Self::Tls(_) => MonitorKind::Tls,
+            Self::Domain(_) => MonitorKind::Domain,
+            Self::Icmp(_) => MonitorKind::Icmp,
         }
     }
 
@@ -37,6 +46,9 @@ impl Target {
             Self::Tcp(spec) => spec.target(),
             Self::GithubRunners(spec) => spec.target(),
             Self::Dns(spec) => spec.target(),
+            Self::Tls(spec) => spec.target(),
+            Self::Domain(spec) => spec.target(),
+            Self::Icmp(spec) => spec.host.clone(),
         }
     }
 
@@ -48,6 +60,9 @@ impl Target {
             Self::Tcp(spec) => serde_json::to_value(spec),
             Self::GithubRunners(spec) => serde_json::to_value(spec),
             Self::Dns(spec) => serde_json::to_value(spec),
+            Self::Tls(spec) => serde_json::to_value(spec),
+            Self::Domain(spec) => serde_json::to_value(spec),
+            Self::Icmp(spec) => serde_json::to_value(spec),
         };
         value.map(|v| v.to_string()).unwrap_or_default()
     }
@@ -64,6 +79,9 @@ impl Target {
                 Ok(Self::GithubRunners(serde_json::from_str(config).map_err(bad)?))
             }
             MonitorKind::Dns => Ok(Self::Dns(serde_json::from_str(config).map_err(bad)?)),
+            MonitorKind::Tls => Ok(Self::Tls(serde_json::from_str(config).map_err(bad)?)),
+            MonitorKind::Domain => Ok(Self::Domain(serde_json::from_str(config).map_err(bad)?)),
+            MonitorKind::Icmp => Ok(Self::Icmp(serde_json::from_str(config).map_err(bad)?)),
         }
     }
 
@@ -74,11 +92,16 @@ impl Target {
 }
 
 /// The interval a new monitor of `kind` gets when none is given: a minute,
-/// five for GitHub runners (its API has an hourly request budget).
+/// five for GitHub runners (its API has an hourly request budget), a day for
+/// certificates and registrations (they change rarely; thresholds are in
+/// days; registries rate-limit RDAP).
 pub fn default_interval(kind: MonitorKind) -> i64 {
     match kind {
         MonitorKind::GithubRunners => 300,
-        MonitorKind::Http | MonitorKind::Tcp | MonitorKind::Dns => INTERVAL_SECONDS.2,
+        MonitorKind::Tls | MonitorKind::Domain => 86_400,
+        MonitorKind::Http | MonitorKind::Tcp | MonitorKind::Icmp | MonitorKind::Dns => {
+            INTERVAL_SECONDS.2
+        }
     }
 }
 
@@ -98,6 +121,9 @@ pub struct MonitorInput {
     pub tcp: Option<TcpSpec>,
     pub github_runners: Option<GithubRunnersInput>,
     pub dns: Option<DnsInput>,
+    pub tls: Option<TlsInput>,
+    pub domain: Option<DomainInput>,
+    pub icmp: Option<IcmpInput>,
     /// Accepted and ignored on input: server-owned fields a client may echo back.
     #[serde(default)]
     pub id: Option<serde_json::Value>,
@@ -154,6 +180,9 @@ impl MonitorInput {
             (MonitorKind::Tcp, self.tcp.is_some()),
             (MonitorKind::GithubRunners, self.github_runners.is_some()),
             (MonitorKind::Dns, self.dns.is_some()),
+            (MonitorKind::Tls, self.tls.is_some()),
+            (MonitorKind::Domain, self.domain.is_some()),
+            (MonitorKind::Icmp, self.icmp.is_some()),
         ]
         .into_iter()
         .filter_map(|(kind, present)| present.then_some(kind))
@@ -182,12 +211,25 @@ impl MonitorInput {
         if let Some(dns) = self.dns.take() {
             return Ok(Target::Dns(dns.validated()?));
         }
-        match (self.http.take(), self.tcp.take(), self.github_runners.take()) {
-            (Some(http), _, _) => Ok(Target::Http(http.validated()?)),
-            (_, Some(tcp), _) => Ok(Target::Tcp(tcp.validated()?)),
-            (_, _, Some(github)) => Ok(Target::GithubRunners(github.validated()?)),
-            _ => Err(SpecError::new("kind", "give exactly the block that matches the kind")),
+        if let Some(http) = self.http.take() {
+            return Ok(Target::Http(http.validated()?));
         }
+        if let Some(tcp) = self.tcp.take() {
+            return Ok(Target::Tcp(tcp.validated()?));
+        }
+        if let Some(github) = self.github_runners.take() {
+            return Ok(Target::GithubRunners(github.validated()?));
+        }
+        if let Some(tls) = self.tls.take() {
+            return Ok(Target::Tls(tls.validated()?));
+        }
+        if let Some(domain) = self.domain.take() {
+            return Ok(Target::Domain(domain.validated()?));
+        }
+        if let Some(icmp) = self.icmp.take() {
+            return Ok(Target::Icmp(icmp.validated()?));
+        }
+        Err(SpecError::new("kind", "give exactly the block that matches the kind"))
     }
 
     /// The settings around a validated target; defaults fill in what is absent.
@@ -225,37 +267,35 @@ impl MonitorInput {
                 return Err(SpecError::new("kind", "cannot be changed; create a new monitor"));
             }
         }
-        if let Some(dns) = self.dns {
-            let Target::Dns(_) = current.target else {
-                return Err(SpecError::new(
-                    "kind",
-                    "give only the block that matches the monitor's kind",
-                ));
-            };
-            let patched = MonitorInput { dns: None, ..self };
-            if patched.http.is_some() || patched.tcp.is_some() || patched.github_runners.is_some() {
-                return Err(SpecError::new(
-                    "kind",
-                    "give only the block that matches the monitor's kind",
-                ));
+        let given = [
+            self.http.is_some(),
+            self.tcp.is_some(),
+            self.github_runners.is_some(),
+            self.tls.is_some(),
+            self.domain.is_some(),
+            self.icmp.is_some(),
+            self.dns.is_some(),
+        ]
+        .into_iter()
+        .filter(|&present| present)
+        .count();
+        let mismatch =
+            || SpecError::new("kind", "give only the block that matches the monitor's kind");
+        let target = match (&current.target, given) {
+            (target, 0) => target.clone(),
+            (_, 2..) => return Err(mismatch()),
+            (Target::Http(spec), _) => Target::Http(self.http.ok_or_else(mismatch)?.patched(spec)?),
+            (Target::Tcp(_), _) => Target::Tcp(self.tcp.ok_or_else(mismatch)?.validated()?),
+            (Target::GithubRunners(spec), _) => {
+                Target::GithubRunners(self.github_runners.ok_or_else(mismatch)?.patched(spec)?)
             }
-            let current =
-                MonitorSettings { target: Target::Dns(dns.validated()?), ..current.clone() };
-            return patched.patch(&current);
-        }
-        let target = match (&current.target, self.http, self.tcp, self.github_runners) {
-            (Target::Http(spec), Some(http), None, None) => Target::Http(http.patched(spec)?),
-            (Target::Tcp(_), None, Some(tcp), None) => Target::Tcp(tcp.validated()?),
-            (Target::GithubRunners(spec), None, None, Some(github)) => {
-                Target::GithubRunners(github.patched(spec)?)
+            (Target::Tls(spec), _) => Target::Tls(self.tls.ok_or_else(mismatch)?.patched(spec)?),
+            (Target::Domain(spec), _) => {
+                Target::Domain(self.domain.ok_or_else(mismatch)?.patched(spec)?)
             }
-            (target, None, None, None) => target.clone(),
-            _ => {
-                return Err(SpecError::new(
-                    "kind",
-                    "give only the block that matches the monitor's kind",
-                ))
-            }
+            (Target::Icmp(spec), _) => Target::Icmp(self.icmp.ok_or_else(mismatch)?.patched(spec)?),
+            // A DNS block replaces the stored one as a whole: nothing in it is secret.
+            (Target::Dns(_), _) => Target::Dns(self.dns.ok_or_else(mismatch)?.validated()?),
         };
         let merged = MonitorInput {
             name: Some(self.name.unwrap_or_else(|| current.name.clone())),
@@ -281,6 +321,9 @@ fn default_name(target: &Target) -> String {
         Target::Tcp(spec) => spec.target(),
         Target::GithubRunners(spec) => format!("{} runners", spec.repository()),
         Target::Dns(spec) => format!("{} {}", spec.name.trim_end_matches('.'), spec.record_type),
+        Target::Tls(spec) => format!("{} certificate", spec.target()),
+        Target::Domain(spec) => format!("{} registration", spec.name),
+        Target::Icmp(spec) => format!("ping {}", spec.host),
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod access;
 pub mod github;
 pub mod http;
+pub mod icmp;
 pub mod input;
 mod secrets;
 pub mod service;
@@ -13,6 +14,7 @@ pub mod view;
 pub use access::{Access, MonitorRef, Read, Write};
 pub use github::{GithubRunnersInput, GithubRunnersSpec, GithubRunnersView, GITHUB_API};
 pub use http::HttpInput;
+pub use icmp::{IcmpInput, IcmpSpec};
 pub use input::{MonitorInput, MonitorSettings, Target};
 pub use kinds::MonitorKind;
 pub use service::{MonitorError, MonitorService};

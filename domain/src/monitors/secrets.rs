@@ -98,9 +98,12 @@ impl MonitorService {
                 body: spec.body.clone(),
                 ..Default::default()
             },
-            Target::Http(_) | Target::Tcp(_) | Target::Dns(_) => {
-                return Ok(SecretChange::Set(None))
-            }
+            Target::Http(_)
+            | Target::Tcp(_)
+            | Target::Dns(_)
+            | Target::Tls(_)
+            | Target::Domain(_)
+            | Target::Icmp(_) => return Ok(SecretChange::Set(None)),
         };
         Ok(SecretChange::Set(Some(self.seal_secrets(id, &secrets)?)))
     }

@@ -418,6 +418,31 @@ impl From<Target> for MonitorInput {
                 ..Default::default()
             },
             Target::Dns(spec) => Self { dns: Some(spec.into()), ..Default::default() },
+            Target::Tls(spec) => Self {
+                tls: Some(crate::tls::TlsInput {
+                    host: Some(spec.host),
+                    port: Some(spec.port.into()),
+                    expiry_days: Some(spec.expiry_days.days().iter().map(|&d| d.into()).collect()),
+                    notify_on_change: Some(spec.notify_on_change),
+                }),
+                ..Default::default()
+            },
+            Target::Domain(spec) => Self {
+                domain: Some(crate::registrations::DomainInput {
+                    name: Some(spec.name),
+                    expiry_days: Some(spec.expiry_days.days().iter().map(|&d| d.into()).collect()),
+                    rdap_url: Some(spec.rdap_url.map(String::from)),
+                }),
+                ..Default::default()
+            },
+            Target::Icmp(spec) => Self {
+                icmp: Some(super::IcmpInput {
+                    host: Some(spec.host),
+                    count: Some(spec.count.into()),
+                    degraded_after_ms: Some(spec.degraded_after_ms.map(i64::from)),
+                }),
+                ..Default::default()
+            },
         }
     }
 }

@@ -273,18 +273,7 @@ pub fn parse_url(raw: &str) -> Result<url::Url, SpecError> {
 impl TcpSpec {
     /// Checks host and port.
     pub fn validated(mut self) -> Result<Self, SpecError> {
-        self.host = self.host.trim().trim_start_matches('[').trim_end_matches(']').to_lowercase();
-        let valid = !self.host.is_empty()
-            && self.host.len() <= 253
-            && (self.host.parse::<std::net::IpAddr>().is_ok()
-                || self.host.split('.').all(|l| {
-                    !l.is_empty()
-                        && l.len() <= 63
-                        && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                }));
-        if !valid {
-            return Err(SpecError::new("tcp.host", "must be a host name or IP address"));
-        }
+        self.host = host_name(&self.host, "tcp.host")?;
         if self.port == 0 {
             return Err(SpecError::new("tcp.port", "must be 1 to 65535"));
         }
@@ -293,11 +282,35 @@ impl TcpSpec {
 
     /// `host:port`, with brackets around IPv6 addresses.
     pub fn target(&self) -> String {
-        if self.host.contains(':') {
-            format!("[{}]:{}", self.host, self.port)
-        } else {
-            format!("{}:{}", self.host, self.port)
-        }
+        host_port(&self.host, self.port)
+    }
+}
+
+/// `raw` as a lower-case host name or IP address (IPv6 without brackets),
+/// or an error about `field`.
+pub fn host_name(raw: &str, field: &str) -> Result<String, SpecError> {
+    let host = raw.trim().trim_start_matches('[').trim_end_matches(']').to_lowercase();
+    let valid = !host.is_empty()
+        && host.len() <= 253
+        && (host.parse::<std::net::IpAddr>().is_ok()
+            || host.split('.').all(|l| {
+                !l.is_empty()
+                    && l.len() <= 63
+                    && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            }));
+    if valid {
+        Ok(host)
+    } else {
+        Err(SpecError::new(field, "must be a host name or IP address"))
+    }
+}
+
+/// `host:port`, with brackets around IPv6 addresses.
+pub fn host_port(host: &str, port: u16) -> String {
+    if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
     }
 }
 

@@ -8,6 +8,8 @@ use super::input::{MonitorSettings, Target};
 use super::{HttpSpec, MonitorKind, SpecError, Status, TcpSpec};
 use crate::dns::DnsSpec;
 use crate::entities::{monitor_state, monitors};
+use crate::registrations::DomainSpec;
+use crate::tls::TlsSpec;
 
 /// A monitor with its current state, as the API and UI show it.
 #[derive(Debug, Clone)]
@@ -39,6 +41,9 @@ pub struct MonitorView {
     pub github_spec: Option<GithubRunnersSpec>,
     /// The DNS monitor's settings.
     pub dns: Option<DnsSpec>,
+    pub tls: Option<TlsSpec>,
+    pub domain: Option<DomainSpec>,
+    pub icmp: Option<super::IcmpSpec>,
 }
 
 impl MonitorView {
@@ -49,18 +54,19 @@ impl MonitorView {
         channel_ids: Vec<Uuid>,
     ) -> Result<Self, super::service::MonitorError> {
         let target = Target::from_config(m.kind, &m.config)?;
-        let mut dns = None;
-        let (http, tcp, github_spec) = match target {
+        let (mut http, mut tcp, mut github_spec) = (None, None, None);
+        let (mut tls, mut domain, mut icmp, mut dns) = (None, None, None, None);
+        match target {
             // Sealed rows store the masks; a row not yet upgraded is masked here.
-            Target::Http(spec) if m.secret.is_none() => (Some(spec.masked()), None, None),
-            Target::Http(spec) => (Some(spec), None, None),
-            Target::Tcp(spec) => (None, Some(spec), None),
-            Target::GithubRunners(spec) => (None, None, Some(spec)),
-            Target::Dns(spec) => {
-                dns = Some(spec);
-                (None, None, None)
-            }
-        };
+            Target::Http(spec) if m.secret.is_none() => http = Some(spec.masked()),
+            Target::Http(spec) => http = Some(spec),
+            Target::Tcp(spec) => tcp = Some(spec),
+            Target::GithubRunners(spec) => github_spec = Some(spec),
+            Target::Tls(spec) => tls = Some(spec),
+            Target::Domain(spec) => domain = Some(spec),
+            Target::Icmp(spec) => icmp = Some(spec),
+            Target::Dns(spec) => dns = Some(spec),
+        }
         Ok(Self {
             id: m.id,
             owner_id: m.owner_id,
@@ -84,21 +90,30 @@ impl MonitorView {
             github_runners: github_spec.as_ref().map(GithubRunnersSpec::view),
             github_spec,
             dns,
+            tls,
+            domain,
+            icmp,
         })
     }
 
     /// The settings this view was built from, for patching.
     pub fn settings(&self) -> Result<MonitorSettings, SpecError> {
-        let target = match (&self.http, &self.tcp, &self.github_spec) {
-            (Some(spec), _, _) => Target::Http(spec.clone()),
-            (_, Some(spec), _) => Target::Tcp(spec.clone()),
-            (_, _, Some(spec)) => Target::GithubRunners(spec.clone()),
-            _ if self.dns.is_some() => Target::Dns(
-                self.dns
-                    .clone()
-                    .ok_or_else(|| SpecError::new("kind", "the monitor has no settings"))?,
-            ),
-            _ => return Err(SpecError::new("kind", "the monitor has no settings")),
+        let target = if let Some(spec) = &self.http {
+            Target::Http(spec.clone())
+        } else if let Some(spec) = &self.tcp {
+            Target::Tcp(spec.clone())
+        } else if let Some(spec) = &self.github_spec {
+            Target::GithubRunners(spec.clone())
+        } else if let Some(spec) = &self.tls {
+            Target::Tls(spec.clone())
+        } else if let Some(spec) = &self.domain {
+            Target::Domain(spec.clone())
+        } else if let Some(spec) = &self.icmp {
+            Target::Icmp(spec.clone())
+        } else if let Some(spec) = &self.dns {
+            Target::Dns(spec.clone())
+        } else {
+            return Err(SpecError::new("kind", "the monitor has no settings"));
         };
         Ok(MonitorSettings {
             name: self.name.clone(),

@@ -7,17 +7,16 @@
 //! redelivered job can never double either.
 
 use chrono::Utc;
-use kinds::{DeliveryStatus, IncidentEventKind, NotificationEvent};
-use sea_orm::sea_query::{Expr, OnConflict};
+use kinds::{IncidentEventKind, NotificationEvent};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, SqlErr, TransactionTrait,
 };
 use uuid::Uuid;
 
-use crate::entities::{
-    channels, incident_events, incidents, monitor_channels, notifications, status_changes,
-};
+use super::notifications::{fan_out, Fanout};
+use crate::entities::{incident_events, incidents, status_changes};
 
 use crate::monitors::Status;
 use crate::runners::RunnerStatus;
@@ -201,50 +200,14 @@ async fn notify(
     change: &status_changes::Model,
     event: NotificationEvent,
 ) -> Result<Vec<Uuid>, DbErr> {
-    let linked: Vec<Uuid> = monitor_channels::Entity::find()
-        .filter(monitor_channels::Column::MonitorId.eq(change.monitor_id))
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|l| l.channel_id)
-        .collect();
-    let channels =
-        channels::Entity::find().filter(channels::Column::Id.is_in(linked)).all(txn).await?;
-    let mut created = Vec::with_capacity(channels.len());
-    for channel in channels {
-        let id = Uuid::now_v7();
-        let rows = notifications::Entity::insert(notifications::ActiveModel {
-            id: Set(id),
-            monitor_id: Set(change.monitor_id),
-            incident_id: Set(Some(incident)),
-            channel_id: Set(Some(channel.id)),
-            event: Set(event),
-            prev_status: Set(Some(change.from_status.clone())),
-            current_status: Set(Some(change.to_status.clone())),
-            channel: Set(channel.kind),
-            recipient: Set(channel.name.clone()),
-            delivery_status: Set(DeliveryStatus::Pending),
-            attempts: Set(0),
-            last_error: Set(None),
-            region: Set(change.region.clone()),
-            created_at: Set(Utc::now()),
-            next_attempt_at: Set(Some(Utc::now())),
-            sent_at: Set(None),
-        })
-        .on_conflict(
-            OnConflict::columns([
-                notifications::Column::IncidentId,
-                notifications::Column::ChannelId,
-                notifications::Column::Event,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(txn)
-        .await?;
-        if rows == 1 {
-            created.push(id);
-        }
-    }
-    Ok(created)
+    let fanout = Fanout {
+        monitor_id: change.monitor_id,
+        incident_id: Some(incident),
+        event,
+        prev_status: Some(change.from_status.clone()),
+        current_status: Some(change.to_status.clone()),
+        region: &change.region,
+        detail: None,
+    };
+    fan_out(txn, fanout).await
 }

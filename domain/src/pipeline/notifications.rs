@@ -3,19 +3,88 @@
 //! and a delivered notification is never sent again.
 
 use chrono::{DateTime, Duration, Utc};
-use kinds::DeliveryStatus;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use kinds::{DeliveryStatus, NotificationEvent};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
-use crate::entities::{notifications, status_changes};
+use crate::entities::{channels, monitor_channels, notifications, status_changes};
 
 /// How long an attempt may take before the sweeper hands it out again, by
 /// default (`--notification-lease`). Longer than any sender's timeout, so a
 /// slow but live attempt is never doubled.
 pub const ATTEMPT_LEASE: Duration = Duration::minutes(2);
+
+/// One event to notify every channel of a monitor about.
+#[derive(Debug, Clone)]
+pub struct Fanout<'a> {
+    pub monitor_id: Uuid,
+    /// The incident it is about; `None` for an event of its own (a certificate).
+    pub incident_id: Option<Uuid>,
+    pub event: NotificationEvent,
+    pub prev_status: Option<String>,
+    pub current_status: Option<String>,
+    pub region: &'a str,
+    /// What happened, for an event that is not about an incident.
+    pub detail: Option<String>,
+}
+
+/// Writes one pending notification per channel linked to the monitor and
+/// returns their ids; the sweep delivers any whose job is never pushed. At
+/// most one per (incident, channel, event): a second fan-out of an
+/// incident's event writes nothing.
+pub async fn fan_out<C: ConnectionTrait>(db: &C, fanout: Fanout<'_>) -> Result<Vec<Uuid>, DbErr> {
+    let linked: Vec<Uuid> = monitor_channels::Entity::find()
+        .filter(monitor_channels::Column::MonitorId.eq(fanout.monitor_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| l.channel_id)
+        .collect();
+    let channels =
+        channels::Entity::find().filter(channels::Column::Id.is_in(linked)).all(db).await?;
+    let mut created = Vec::with_capacity(channels.len());
+    for channel in channels {
+        let id = Uuid::now_v7();
+        let rows = notifications::Entity::insert(notifications::ActiveModel {
+            id: Set(id),
+            monitor_id: Set(fanout.monitor_id),
+            incident_id: Set(fanout.incident_id),
+            channel_id: Set(Some(channel.id)),
+            event: Set(fanout.event),
+            prev_status: Set(fanout.prev_status.clone()),
+            current_status: Set(fanout.current_status.clone()),
+            channel: Set(channel.kind),
+            recipient: Set(channel.name.clone()),
+            delivery_status: Set(DeliveryStatus::Pending),
+            attempts: Set(0),
+            last_error: Set(None),
+            region: Set(fanout.region.to_owned()),
+            created_at: Set(Utc::now()),
+            next_attempt_at: Set(Some(Utc::now())),
+            sent_at: Set(None),
+            detail: Set(fanout.detail.clone()),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                notifications::Column::IncidentId,
+                notifications::Column::ChannelId,
+                notifications::Column::Event,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+        if rows == 1 {
+            created.push(id);
+        }
+    }
+    Ok(created)
+}
 
 /// How an attempt ended.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -40,6 +40,21 @@ impl MonitorBuilder {
         Self::with("tcp", json!({ "host": host, "port": port }))
     }
 
+    /// The certificate of the TLS server at `host:port`.
+    pub fn tls(host: &str, port: u16) -> Self {
+        Self::with("tls", json!({ "host": host, "port": port }))
+    }
+
+    /// The registration of the domain `name`, asked of its registry over RDAP.
+    pub fn domain(name: &str) -> Self {
+        Self::with("domain", json!({ "name": name }))
+    }
+
+    /// Echo requests to `host`.
+    pub fn icmp(host: &str) -> Self {
+        Self::with("icmp", json!({ "host": host }))
+    }
+
     /// The self-hosted runners of `owner/repo` (`repo` `None`: the
     /// organisation's) on the GitHub API at `api_url`.
     pub fn github_runners(owner: &str, repo: Option<&str>, api_url: &str) -> Self {

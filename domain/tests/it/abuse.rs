@@ -362,6 +362,7 @@ mod remote_text {
                 created_at: Set(Utc::now()),
                 next_attempt_at: Set(None),
                 sent_at: Set(None),
+                detail: Set(None),
             }
             .insert(db)
             .await

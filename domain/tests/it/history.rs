@@ -221,6 +221,7 @@ async fn notification(db: &DatabaseConnection, monitor: Uuid, at: DateTime<Utc>)
         created_at: Set(at),
         next_attempt_at: Set(None),
         sent_at: Set(Some(at)),
+        detail: Set(None),
     }
     .insert(db)
     .await

@@ -2,11 +2,13 @@
 
 mod abuse;
 mod admins;
+mod certificates;
 mod channels;
 mod history;
 mod indexes;
 mod monitor_secrets;
 mod pipeline;
+mod registrations;
 mod rollups;
 mod runners;
 mod schema;

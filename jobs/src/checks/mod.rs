@@ -5,7 +5,10 @@
 mod dns;
 pub mod github;
 mod http;
+mod icmp;
+mod rdap;
 mod tcp;
+mod tls;
 
 use std::time::Duration;
 
@@ -16,7 +19,10 @@ use crate::outbound::OutboundError;
 pub use dns::{check_dns, DnsCheck};
 pub use github::list_runners;
 pub use http::{check_http, BODY_LIMIT};
+pub use icmp::check_icmp;
+pub use rdap::{check_domain, DomainChecked, RdapDirectory, IANA_BOOTSTRAP};
 pub use tcp::check_tcp;
+pub use tls::{check_tls, TlsChecked};
 
 /// What one check saw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +55,7 @@ fn describe(err: &OutboundError, timeout: Duration) -> String {
     }
 }
 
-fn timed_out(timeout: Duration) -> String {
+pub(crate) fn timed_out(timeout: Duration) -> String {
     format!("timed out after {} ms", timeout.as_millis())
 }
 

@@ -43,6 +43,10 @@ pub struct Alert {
     pub repository: Option<String>,
     /// For a runner's outage: the runner's name.
     pub runner: Option<String>,
+    /// For an event that is not about an incident (a certificate): what happened.
+    pub detail: Option<String>,
+    /// For such an event: when it was noticed.
+    pub noticed_at: Option<DateTime<Utc>>,
 }
 
 impl Alert {
@@ -77,6 +81,9 @@ impl Alert {
             NotificationEvent::Down => self.started_at,
             NotificationEvent::Up => self.resolved_at,
             NotificationEvent::Test => None,
+            NotificationEvent::CertificateExpiring
+            | NotificationEvent::CertificateChanged
+            | NotificationEvent::DomainExpiring => self.noticed_at,
         }
     }
 }

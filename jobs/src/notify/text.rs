@@ -13,6 +13,9 @@ pub(crate) fn emoji(alert: &Alert) -> &'static str {
         NotificationEvent::Down => "🔴",
         NotificationEvent::Up => "✅",
         NotificationEvent::Test => "🧪",
+        NotificationEvent::CertificateExpiring => "⏳",
+        NotificationEvent::CertificateChanged => "🔁",
+        NotificationEvent::DomainExpiring => "⏳",
     }
 }
 
@@ -29,6 +32,15 @@ pub(crate) fn title(alert: &Alert) -> String {
         NotificationEvent::Down => format!("{} is {}", alert.monitor_name, alert.status),
         NotificationEvent::Up => format!("{} is up again", alert.monitor_name),
         NotificationEvent::Test => format!("Test notification for {}", alert.monitor_name),
+        NotificationEvent::CertificateExpiring => {
+            format!("The certificate of {} expires soon", alert.monitor_name)
+        }
+        NotificationEvent::CertificateChanged => {
+            format!("The certificate of {} changed", alert.monitor_name)
+        }
+        NotificationEvent::DomainExpiring => {
+            format!("The registration of {} expires soon", alert.monitor_name)
+        }
     }
 }
 
@@ -60,6 +72,18 @@ pub(crate) fn facts(alert: &Alert) -> Vec<Fact> {
     let mut facts = vec![fact("Monitor", alert.monitor_name.clone())];
     if !alert.monitor_target.is_empty() {
         facts.push(fact("Target", alert.monitor_target.clone()));
+    }
+    if let Some(detail) = &alert.detail {
+        // An event of its own (a certificate, a registration): no status, no incident.
+        let label = match alert.event {
+            NotificationEvent::DomainExpiring => "Registration",
+            _ => "Certificate",
+        };
+        facts.push(fact(label, detail.clone()));
+        if let Some(at) = alert.noticed_at {
+            facts.push(Fact { label: "Noticed", value: timestamp(at), at: Some(at) });
+        }
+        return facts;
     }
     let status = match &alert.previous_status {
         Some(previous) => format!("{} (was {previous})", alert.status),

@@ -39,12 +39,16 @@ pub async fn send(
     super::http::send(request).await
 }
 
-/// The event type: `monitor.down`, `monitor.up` or `test`.
+/// The event type: `monitor.down`, `monitor.up`, `certificate.expiring`,
+/// `certificate.changed`, `domain.expiring` or `test`.
 pub fn event_type(event: NotificationEvent) -> &'static str {
     match event {
         NotificationEvent::Down => "monitor.down",
         NotificationEvent::Up => "monitor.up",
         NotificationEvent::Test => "test",
+        NotificationEvent::CertificateExpiring => "certificate.expiring",
+        NotificationEvent::CertificateChanged => "certificate.changed",
+        NotificationEvent::DomainExpiring => "domain.expiring",
     }
 }
 
@@ -69,6 +73,7 @@ pub fn payload(alert: &Alert) -> Value {
             "link": alert.link,
             "repository": alert.repository,
             "runner": alert.runner,
+            "detail": alert.detail,
         },
     })
 }

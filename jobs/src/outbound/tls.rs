@@ -168,6 +168,12 @@ fn failure(err: &rustls::Error, chain: Option<&CertSummary>) -> TlsFailure {
             C::NotValidForName | C::NotValidForNameContext { .. } => TlsFailure::HostnameMismatch,
             C::UnknownIssuer if chain.is_some_and(|c| c.leaf.self_issued) => TlsFailure::SelfSigned,
             C::UnknownIssuer => TlsFailure::UnknownIssuer,
+            // A lone certificate that names itself as issuer and is refused for
+            // anything else (`openssl req -x509` marks it a CA, which webpki
+            // refuses as an end entity): to a user, it is self-signed.
+            _ if chain.is_some_and(|c| c.leaf.self_issued && c.issuers.is_empty()) => {
+                TlsFailure::SelfSigned
+            }
             _ => TlsFailure::handshake(&describe_tls(err)),
         },
         _ => TlsFailure::handshake(&describe_tls(err)),

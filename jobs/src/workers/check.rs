@@ -1,6 +1,7 @@
 //! The check worker: performs one check with bounded time and memory,
 //! records the result and, on a status change, enqueues the incident work.
-//! Runner monitors are listed and recorded by [`super::runners`].
+//! Runner monitors are listed and recorded by [`super::runners`], TLS
+//! monitors by [`super::tls`], domain monitors by [`super::domains`].
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,7 @@ use domain::pipeline::CheckResult;
 use sea_orm::EntityTrait;
 
 use super::{retry, PipelineContext};
-use crate::checks::{check_http, check_tcp, CheckOutcome};
+use crate::checks::{check_http, check_icmp, check_tcp, CheckOutcome};
 use crate::metrics::ResultLabel;
 use crate::payloads::{CheckJob, StatusChangeJob};
 use crate::queue::JobError;
@@ -48,8 +49,15 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
         },
         Target::Tcp(spec) => check_tcp(&ctx.outbound, spec, timeout).await,
         Target::Dns(spec) => super::dns::check(&ctx, &monitor, spec, timeout, checked_at).await?,
+        Target::Icmp(spec) => check_icmp(&ctx.outbound, spec, timeout).await,
         Target::GithubRunners(spec) => {
             return super::runners::handle(&ctx, &monitor, spec, job.slot, timeout).await
+        }
+        Target::Tls(spec) => {
+            return super::tls::handle(&ctx, &monitor, spec, job.slot, timeout).await
+        }
+        Target::Domain(spec) => {
+            return super::domains::handle(&ctx, &monitor, spec, job.slot, timeout).await
         }
     };
     let result = match outcome.status {

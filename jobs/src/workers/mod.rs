@@ -3,10 +3,12 @@
 
 pub mod check;
 mod dns;
+pub mod domains;
 pub mod notification;
 pub mod results;
 pub mod runners;
 pub mod status;
+pub mod tls;
 
 use domain::channels::ChannelService;
 use domain::monitors::MonitorService;
@@ -43,6 +45,8 @@ pub struct PipelineContext {
     pub retention: Retention,
     /// Records check results in batches (one writer per process).
     pub results: results::ResultWriter,
+    /// Where `domain` monitors find their registry's RDAP server.
+    pub rdap: crate::checks::RdapDirectory,
 }
 
 /// Infrastructure failures are retried: the job is redelivered.

@@ -115,5 +115,7 @@ async fn alert(ctx: &PipelineContext, n: &notifications::Model) -> Result<Alert,
         link: format!("{}/monitors/{}", ctx.public_url, n.monitor_id),
         repository,
         runner,
+        noticed_at: n.detail.is_some().then_some(n.created_at),
+        detail: n.detail.clone(),
     })
 }

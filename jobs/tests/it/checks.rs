@@ -5,11 +5,11 @@ use crate::common;
 
 use std::time::{Duration, Instant};
 
-use common::tls::TestCa;
-use common::{tls, Reply, Server};
+use common::{Reply, Server};
 use domain::monitors::{HttpSpec, Status, StatusRange, TcpSpec};
 use jobs::checks::{check_http, check_tcp, CheckOutcome};
 use jobs::outbound::{Outbound, OutboundOptions};
+use jobs::testing::tls::{self, TestCa};
 
 const TIMEOUT: Duration = Duration::from_secs(2);
 

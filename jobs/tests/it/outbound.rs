@@ -7,11 +7,11 @@ use crate::common;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use common::tls::{self, TestCa};
 use common::{Reply, Server};
 use jobs::outbound::{
     read_capped, Outbound, OutboundError, OutboundOptions, Redirects, MAX_REDIRECTS,
 };
+use jobs::testing::tls::{self, TestCa};
 use reqwest::Method;
 
 const MIB: usize = 1024 * 1024;

@@ -8,10 +8,10 @@ use crate::common;
 use std::time::Duration;
 
 use chrono::Utc;
-use common::tls::{self, Leaf, TestCa};
 use common::{Reply, Server};
 use domain::tls::{CertSummary, ExpiryThresholds, TlsFailure};
 use jobs::outbound::{Outbound, OutboundError, OutboundOptions, TlsInspectError};
+use jobs::testing::tls::{self, Leaf, TestCa};
 use jobs::testing::{STAND_IN_ALLOW, STAND_IN_HOST};
 use sha2::{Digest, Sha256};
 
@@ -124,6 +124,10 @@ async fn a_self_signed_certificate_is_named_self_signed() {
     let (failure, chain) = refused(&ca, tls::self_signed(&["127.0.0.2"])).await;
     assert_eq!(failure, TlsFailure::SelfSigned);
     assert!(chain.leaf.self_issued);
+    // Marked a CA, as `openssl req -x509` makes it: webpki refuses it for that
+    // first, and it is still self-signed to the user.
+    let (failure, _) = refused(&ca, tls::self_signed_ca(&["127.0.0.2"])).await;
+    assert_eq!(failure, TlsFailure::SelfSigned);
 }
 
 #[tokio::test]

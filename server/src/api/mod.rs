@@ -3,9 +3,11 @@
 mod account;
 mod admin;
 mod auth;
+mod certificates;
 mod channels;
 mod dns;
 mod doc;
+mod domains;
 pub mod envelope;
 pub mod error;
 pub mod extract;
@@ -64,6 +66,8 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(history::stats))
         .routes(routes!(history::incidents))
         .routes(routes!(history::notifications))
+        .routes(routes!(certificates::certificate))
+        .routes(routes!(domains::registration))
         .routes(routes!(incidents::list))
         .routes(routes!(incidents::get))
         .routes(routes!(incidents::acknowledge))

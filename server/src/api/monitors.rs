@@ -66,6 +66,12 @@ pub struct MonitorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub github_runners: Option<GithubRunnersBody>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<DomainBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icmp: Option<IcmpBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns: Option<super::dns::DnsBody>,
 }
 
@@ -95,6 +101,45 @@ pub struct TcpBody {
     pub host: String,
     #[schema(minimum = 1, maximum = 65_535)]
     pub port: u16,
+}
+
+/// A TLS monitor's settings.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = TlsSettings)]
+pub struct TlsBody {
+    /// The host to connect to; the certificate must name it.
+    pub host: String,
+    #[schema(minimum = 1, maximum = 65_535)]
+    pub port: u16,
+    /// Days-left thresholds, highest first; each notifies once as it is crossed.
+    pub expiry_days: Vec<u32>,
+    /// Whether a replaced certificate notifies.
+    pub notify_on_change: bool,
+}
+
+/// An ICMP monitor's settings.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = IcmpSettings)]
+pub struct IcmpBody {
+    /// A host name or IP address.
+    pub host: String,
+    /// Echo requests per check.
+    #[schema(minimum = 1, maximum = 10)]
+    pub count: u16,
+    /// Above this average round trip the monitor is degraded.
+    pub degraded_after_ms: Option<u32>,
+}
+
+/// A domain monitor's settings.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = DomainSettings)]
+pub struct DomainBody {
+    /// The registered name, lower case, IDNs as punycode.
+    pub name: String,
+    /// Days-left thresholds, highest first; each notifies once as it is crossed.
+    pub expiry_days: Vec<u32>,
+    /// The RDAP server's base URL; null: found in the IANA bootstrap file.
+    pub rdap_url: Option<String>,
 }
 
 /// A runner monitor's settings, the token masked; `repo` null means the
@@ -148,6 +193,22 @@ impl From<MonitorView> for MonitorBody {
                 api_url: g.api_url,
             }),
             dns: m.dns.map(super::dns::DnsBody::from),
+            tls: m.tls.map(|t| TlsBody {
+                host: t.host,
+                port: t.port,
+                expiry_days: t.expiry_days.days().to_vec(),
+                notify_on_change: t.notify_on_change,
+            }),
+            icmp: m.icmp.map(|i| IcmpBody {
+                host: i.host,
+                count: i.count,
+                degraded_after_ms: i.degraded_after_ms,
+            }),
+            domain: m.domain.map(|d| DomainBody {
+                name: d.name,
+                expiry_days: d.expiry_days.days().to_vec(),
+                rdap_url: d.rdap_url.map(String::from),
+            }),
         }
     }
 }
@@ -191,6 +252,9 @@ pub struct MonitorRequest {
     tcp: Option<TcpBody>,
     github_runners: Option<GithubRunnersRequest>,
     dns: Option<super::dns::DnsRequest>,
+    tls: Option<TlsRequest>,
+    domain: Option<DomainRequest>,
+    icmp: Option<IcmpRequest>,
     /// Server-owned fields a client may echo back: accepted and ignored.
     #[schema(read_only, value_type = Option<String>, format = Uuid)]
     id: Option<serde_json::Value>,
@@ -245,6 +309,77 @@ pub struct GithubRunnersRequest {
     token: Option<String>,
     /// GitHub Enterprise Server's API, e.g. `https://ghe.example.com/api/v3`.
     api_url: Option<String>,
+}
+
+/// A TLS monitor's settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = TlsRequest)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct TlsRequest {
+    /// A host name or IP address; required on create.
+    host: Option<String>,
+    /// 443 when absent on create.
+    #[schema(minimum = 1, maximum = 65_535)]
+    port: Option<i64>,
+    /// Days-left thresholds, each 1 to 365, at most five, no repeats; `[]`
+    /// for none. Default `[14, 7, 1]`.
+    #[schema(schema_with = expiry_days_schema)]
+    expiry_days: Option<Vec<i64>>,
+    /// Notify when the server presents another certificate (default true).
+    notify_on_change: Option<bool>,
+}
+
+/// An ICMP monitor's settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = IcmpRequest)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct IcmpRequest {
+    /// A host name or IP address; required on create.
+    host: Option<String>,
+    /// Echo requests per check (default 3).
+    #[schema(minimum = 1, maximum = 10)]
+    count: Option<i64>,
+    /// Above this average round trip (ms) the monitor is degraded; null: never.
+    #[schema(minimum = 1, maximum = 60_000)]
+    degraded_after_ms: Option<i64>,
+}
+
+/// A domain monitor's settings.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = DomainRequest)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct DomainRequest {
+    /// A registered domain name, e.g. `example.com`; required on create.
+    name: Option<String>,
+    /// Days-left thresholds, each 1 to 365, at most five, no repeats; `[]`
+    /// for none. Default `[30, 7, 1]`.
+    #[schema(schema_with = expiry_days_schema)]
+    expiry_days: Option<Vec<i64>>,
+    /// An RDAP server's base URL (http or https); null or empty: the IANA
+    /// bootstrap file's server for the name's top-level domain.
+    rdap_url: Option<String>,
+}
+
+/// `expiry_days`: distinct days, 1 to 365, at most five (utoipa's derive
+/// has no `uniqueItems`).
+fn expiry_days_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+    let day = ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::Integer))
+        .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+            utoipa::openapi::KnownFormat::Int64,
+        )))
+        .minimum(Some(1))
+        .maximum(Some(365));
+    ArrayBuilder::new()
+        .items(day)
+        .max_items(Some(5))
+        .unique_items(true)
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .build()
 }
 
 /// The monitor in the path.

@@ -9,10 +9,12 @@ use leptos_meta::{Script, Title};
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use super::certificate::Certificate;
 use super::chart::ResponseChart;
 use super::checks::Checks;
 use super::dns::DnsAnswers;
 use super::history::{Incidents, Notifications};
+use super::registration::Registration;
 use super::runners::Runners;
 use crate::components::{
     toast_results, use_tick, ConfirmButton, ErrorBox, Loading, SignedIn, StatusBadge, Toasts,
@@ -92,6 +94,24 @@ pub fn MonitorPage() -> impl IntoView {
                         })
                 })}
             </Transition>
+            <Transition>
+                {move || Suspend::new(async move {
+                    monitor
+                        .await
+                        .ok()
+                        .and_then(|detail| detail.certificate)
+                        .map(|data| view! { <Certificate data/> })
+                })}
+            </Transition>
+            <Transition>
+                {move || Suspend::new(async move {
+                    monitor
+                        .await
+                        .ok()
+                        .and_then(|detail| detail.registration)
+                        .map(|data| view! { <Registration data/> })
+                })}
+            </Transition>
             <ResponseChart window stats/>
             <Checks id cursor checks/>
             <Transition fallback=Loading>
@@ -151,7 +171,7 @@ fn Summary(detail: MonitorDetail, actions: Actions) -> impl IntoView {
                 </time>
                 {format!(" ({})", row.status_since.ago)}
             </p>
-            {detail.last_error.clone().filter(|_| row.status == Status::Down).map(|e| view! {
+            {detail.last_error.clone().filter(|_| matches!(row.status, Status::Down | Status::Degraded)).map(|e| view! {
                 <p class="error-text" data-testid="last-error">{e}</p>
             })}
             <dl class="figures">

@@ -23,6 +23,11 @@ const FIELDS: &[&str] = &[
     "keyword",
     "host",
     "port",
+    "expiry_days",
+    "icmp_count",
+    "domain_name",
+    "domain_expiry_days",
+    "rdap_url",
     "github_owner",
     "github_repo",
     "github_token",
@@ -168,6 +173,31 @@ fn Fields(
             <Show when=move || kind.get() == MonitorKind::Dns>
                 <DnsFields value error alert=f.with_value(|f| f.dns_alert_on_change == "true")/>
             </Show>
+            <Show when=move || kind.get() == MonitorKind::Icmp>
+                <Input id="monitor-icmp-host" field="host" label="Host" value=value(|f| &f.host) error
+                    placeholder="gateway.example.com"/>
+                <Input id="monitor-icmp-count" field="icmp_count" label="Echo requests per check"
+                    value=value(|f| &f.icmp_count) error kind="number"
+                    hint="1 to 10. None back: down; some lost: degraded."/>
+            </Show>
+            <Show when=move || kind.get() == MonitorKind::Tls>
+                <Input id="monitor-tls-host" field="host" label="Host" value=value(|f| &f.host) error
+                    placeholder="mail.example.com"/>
+                <Input id="monitor-tls-port" field="port" label="Port" value=value(|f| &f.port) error
+                    kind="number" hint="Empty: 443."/>
+                <Input id="monitor-expiry" field="expiry_days" label="Warn at days left"
+                    value=value(|f| &f.expiry_days) error
+                    hint="Each warns once as the certificate's days left fall past it, e.g. 14, 7, 1. Within the first, the monitor is degraded."/>
+            </Show>
+            <Show when=move || kind.get() == MonitorKind::Domain>
+                <Input id="monitor-domain" field="domain_name" label="Domain" value=value(|f| &f.domain_name)
+                    error placeholder="example.com"/>
+                <Input id="monitor-domain-expiry" field="domain_expiry_days" label="Warn at days left"
+                    value=value(|f| &f.domain_expiry_days) error
+                    hint="Each warns once as the registration's days left fall past it. Within the first, the monitor is degraded."/>
+                <Input id="monitor-rdap" field="rdap_url" label="RDAP server" value=value(|f| &f.rdap_url)
+                    error kind="url" hint="Optional: the registry's RDAP base URL. Empty: found in IANA's list."/>
+            </Show>
             <div class="row">
                 <Input id="monitor-interval" field="interval_seconds" label="Interval (seconds)"
                     value=value(|f| &f.interval_seconds) error kind="number" hint_text=interval_hint/>
@@ -209,6 +239,9 @@ fn kind_label(kind: MonitorKind) -> &'static str {
         MonitorKind::Http => "HTTP(S) request",
         MonitorKind::Tcp => "TCP port",
         MonitorKind::GithubRunners => "GitHub Actions runners",
+        MonitorKind::Tls => "TLS certificate",
+        MonitorKind::Domain => "Domain registration",
+        MonitorKind::Icmp => "Ping (ICMP)",
         MonitorKind::Dns => "DNS record",
     }
 }

@@ -5,8 +5,6 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
-pub mod tls;
-
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,8 +1,9 @@
-//! Certificates for the TLS tests: a test CA the client is told to trust,
+//! Certificates for TLS tests: a test CA the client is told to trust,
 //! intermediates, and leaf certificates that are good, expiring, expired, not
-//! yet valid, for another host, or self-signed.
+//! yet valid, for another host, or self-signed; and [`TlsStandIn`], a TLS
+//! server on [`super::STAND_IN_HOST`] whose certificate a test can replace.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::{Datelike, Timelike};
@@ -27,6 +28,12 @@ pub struct Leaf {
     pub cert: CertificateDer<'static>,
     pub key: PrivateKeyDer<'static>,
     pub issuers: Vec<CertificateDer<'static>>,
+}
+
+impl Default for TestCa {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl TestCa {
@@ -100,6 +107,16 @@ pub fn self_signed(names: &[&str]) -> Leaf {
     Leaf { cert: cert.der().clone(), key: pkcs8(&key), issuers: Vec::new() }
 }
 
+/// A self-signed certificate for `names` marked as a CA, as `openssl req
+/// -x509` makes by default.
+pub fn self_signed_ca(names: &[&str]) -> Leaf {
+    let key = KeyPair::generate().expect("key");
+    let mut params = leaf_params(names);
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&key).expect("self-signed CA");
+    Leaf { cert: cert.der().clone(), key: pkcs8(&key), issuers: Vec::new() }
+}
+
 /// A TLS acceptor presenting `leaf` and its intermediates.
 pub fn acceptor(leaf: Leaf) -> TlsAcceptor {
     let config = ServerConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
@@ -137,4 +154,48 @@ fn valid_days(params: &mut CertificateParams, from_days: i64, until_days: i64) {
     };
     params.not_before = shift(from_days, 0);
     params.not_after = shift(until_days, 3600);
+}
+
+/// A TLS server on 127.0.0.2 that completes handshakes and closes: the target
+/// of `tls` monitors. [`TlsStandIn::present`] swaps the certificate for the
+/// next connections (a renewal, a replacement).
+pub struct TlsStandIn {
+    pub port: u16,
+    acceptor: Arc<Mutex<TlsAcceptor>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TlsStandIn {
+    /// Listens on a free port of 127.0.0.2, presenting `leaf`.
+    pub async fn start(leaf: Leaf) -> Self {
+        let listener = tokio::net::TcpListener::bind((super::STAND_IN_HOST, 0))
+            .await
+            .expect("bind the TLS stand-in");
+        let port = listener.local_addr().expect("address").port();
+        let acceptor = Arc::new(Mutex::new(acceptor(leaf)));
+        let current = Arc::clone(&acceptor);
+        let task = tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let acceptor = current.lock().unwrap_or_else(PoisonError::into_inner).clone();
+                tokio::spawn(async move {
+                    // A refused handshake is the client's business: nothing to do here.
+                    if let Ok(mut tls) = acceptor.accept(tcp).await {
+                        let _ = tokio::io::AsyncWriteExt::shutdown(&mut tls).await;
+                    }
+                });
+            }
+        });
+        Self { port, acceptor, task }
+    }
+
+    /// Presents `leaf` from the next connection on.
+    pub fn present(&self, leaf: Leaf) {
+        *self.acceptor.lock().unwrap_or_else(PoisonError::into_inner) = acceptor(leaf);
+    }
+}
+
+impl Drop for TlsStandIn {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
