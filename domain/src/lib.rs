@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod channels;
 pub mod clock;
 pub mod db;
+pub mod dns;
 pub mod entities;
 pub mod errors;
 pub mod heartbeats;

@@ -1,8 +1,9 @@
 //! Real local stand-ins for tests (feature `testing`): an HTTP receiver that
 //! records requests and answers from a script (Slack, webhooks, check
-//! targets), a minimal SMTP server, a tripwire that counts connections, and
-//! Standard Webhooks verification; in [`tls`], test certificates and a TLS
-//! server; in [`rdap`], a domain registry.
+//! targets), a minimal SMTP server, an authoritative DNS server
+//! ([`DnsStandIn`]), a tripwire that counts connections, and Standard
+//! Webhooks verification; in [`tls`], test certificates and a TLS server; in
+//! [`rdap`], a domain registry.
 //!
 //! Stand-ins listen on [`STAND_IN_HOST`] (127.0.0.2) and tests allow exactly
 //! [`STAND_IN_ALLOW`], never the whole of loopback: the guard stays on, so a
@@ -25,6 +26,10 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
+
+mod dns;
+
+pub use dns::DnsStandIn;
 
 /// The address stand-ins listen on.
 pub const STAND_IN_HOST: &str = "127.0.0.2";

@@ -4,11 +4,13 @@
 //! definition serves both sides (no copies to keep in step).
 
 mod counts;
+mod dns;
 mod error;
 mod macros;
 mod words;
 
 pub use counts::StatusCounts;
+pub use dns::{DnsAssertionOp, DnsRcode, DnsRecordType, DnsResolverMode, Severity};
 pub use error::ErrorKind;
 pub use macros::UnknownWord;
 pub use words::{

@@ -46,7 +46,7 @@ words! {
 
 words! {
     /// What a monitor checks.
-    MonitorKind, "http, tcp, github_runners, tls, domain, icmp or heartbeat" {
+    MonitorKind, "http, tcp, github_runners, tls, domain, icmp, heartbeat or dns" {
         Http = "http",
         Tcp = "tcp",
         /// The self-hosted GitHub Actions runners of a repository or organisation.
@@ -59,6 +59,8 @@ words! {
         Icmp = "icmp",
         /// A job that pings RunState; its check is the absence of a ping.
         Heartbeat = "heartbeat",
+        /// A DNS query and assertions on its answer.
+        Dns = "dns",
     }
 }
 

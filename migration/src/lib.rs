@@ -11,6 +11,7 @@ mod m20261122_000020_github_runners;
 mod m20261122_000030_check_rollups;
 mod m20261206_000040_abuse_bounds;
 mod m20261207_000050_heartbeats;
+mod m20261207_000060_dns;
 mod m20261207_000070_certificates;
 mod m20261207_000080_domains;
 mod tables;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000030_check_rollups::Migration),
             Box::new(m20261206_000040_abuse_bounds::Migration),
             Box::new(m20261207_000050_heartbeats::Migration),
+            Box::new(m20261207_000060_dns::Migration),
             Box::new(m20261207_000070_certificates::Migration),
             Box::new(m20261207_000080_domains::Migration),
         ]

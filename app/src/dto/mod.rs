@@ -18,9 +18,9 @@ pub use admin::{AdminOverview, AdminUser, Failure, Overview, QueueDepth, RegionS
 pub use certificates::{CertificateData, CertificateItem, RegistrationData};
 pub use channels::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
 pub use monitors::{
-    ChannelOption, CheckItem, CheckPage, DashboardData, HeartbeatData, IncidentItem, MonitorDetail,
-    MonitorForm, MonitorFormData, MonitorRow, NotificationItem, RunItem, StatsData, StatusCounts,
-    TimelineItem, Uptime,
+    ChannelOption, CheckItem, CheckPage, DashboardData, DnsAnswersData, HeartbeatData,
+    IncidentItem, MonitorDetail, MonitorForm, MonitorFormData, MonitorRow, NotificationItem,
+    RunItem, StatsData, StatusCounts, TimelineItem, Uptime,
 };
 pub use runners::{OutageItem, RunnerItem, RunnersData};
 
@@ -56,6 +56,7 @@ pub fn kind_name(kind: MonitorKind) -> &'static str {
         MonitorKind::Http => "HTTP",
         MonitorKind::Tcp => "TCP",
         MonitorKind::GithubRunners => "GitHub runners",
+        MonitorKind::Dns => "DNS",
         MonitorKind::Tls => "TLS certificate",
         MonitorKind::Domain => "Domain registration",
         MonitorKind::Icmp => "Ping",

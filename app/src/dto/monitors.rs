@@ -108,6 +108,8 @@ pub struct MonitorDetail {
     /// A heartbeat monitor's ping URL and runs; `None` for other kinds.
     #[serde(default)]
     pub heartbeat: Option<HeartbeatData>,
+    /// A DNS monitor's last answer and baseline; `None` for other kinds.
+    pub dns: Option<DnsAnswersData>,
 }
 
 /// A heartbeat monitor's page: where to ping, when, and the recent runs.
@@ -142,6 +144,21 @@ pub struct RunItem {
     pub ok: bool,
     /// The start of the finishing ping's body.
     pub body: String,
+}
+
+/// A DNS monitor's answers, as the monitor page shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsAnswersData {
+    /// What is asked, e.g. `MX example.com.`.
+    pub question: String,
+    pub alert_on_change: bool,
+    /// The last answer's records (or its response code); `None` before the first answer.
+    pub last_answer: Option<Vec<String>>,
+    pub last_answer_at: Option<When>,
+    pub baseline: Option<Vec<String>>,
+    pub baseline_at: Option<When>,
+    /// Whether accepting the last answer would change the baseline.
+    pub differs: bool,
 }
 
 /// One check.
@@ -187,7 +204,7 @@ pub struct StatsData {
 pub struct MonitorForm {
     /// Empty for a new monitor.
     pub id: String,
-    /// `http`, `tcp`, `github_runners`, `tls`, `domain`, `icmp` or `heartbeat`.
+    /// `http`, `tcp`, `github_runners`, `tls`, `domain`, `icmp`, `heartbeat` or `dns`.
     pub kind: String,
     pub name: String,
     pub url: String,
@@ -232,6 +249,20 @@ pub struct MonitorForm {
     /// Seconds; empty is no bound.
     pub heartbeat_max_runtime: String,
     pub heartbeat_min_runtime: String,
+    /// The name a DNS monitor looks up.
+    pub dns_name: String,
+    /// A, AAAA, MX …
+    pub dns_record_type: String,
+    /// `system`, `custom` or `authoritative`.
+    pub dns_resolver: String,
+    /// Comma-separated `ip` or `ip:port`, for `custom`.
+    pub dns_resolvers: String,
+    /// The first assertion's operation (`equals`, `contains`, `matches`); empty: none.
+    pub dns_op: String,
+    /// Its comma-separated values, or its pattern for `matches`.
+    pub dns_expected: String,
+    /// `true` when checked (a checkbox posts nothing when it is not).
+    pub dns_alert_on_change: String,
     pub interval_seconds: String,
     pub timeout_ms: String,
     pub confirmations: String,

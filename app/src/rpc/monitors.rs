@@ -52,6 +52,12 @@ pub async fn set_monitor_paused(id: String, paused: bool) -> Result<bool, AppErr
     crate::server::monitors::set_paused(id, paused).await.map_err(crate::server::with_status)
 }
 
+/// Makes a DNS monitor's last answer its baseline.
+#[server(prefix = "/rpc", endpoint = "accept_dns_answer")]
+pub async fn accept_dns_answer(id: String) -> Result<(), AppError> {
+    crate::server::dns::accept(id).await.map_err(crate::server::with_status)
+}
+
 /// Deletes a monitor and its history.
 #[server(prefix = "/rpc", endpoint = "delete_monitor")]
 pub async fn delete_monitor(id: String) -> Result<(), AppError> {

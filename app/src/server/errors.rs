@@ -89,6 +89,12 @@ fn monitor_input(field: &str) -> &str {
         "heartbeat.grace" => "heartbeat_grace",
         "heartbeat.max_runtime" => "heartbeat_max_runtime",
         "heartbeat.min_runtime" => "heartbeat_min_runtime",
+        "dns" | "dns.name" => "dns_name",
+        "dns.record_type" => "dns_record_type",
+        "dns.resolver" => "dns_resolver",
+        f if f.starts_with("dns.resolvers") => "dns_resolvers",
+        f if f.starts_with("dns.assertions[0].op") => "dns_op",
+        f if f.starts_with("dns.") => "dns_expected",
         other => other.trim_start_matches("http.").trim_start_matches("tcp."),
     }
 }
@@ -133,6 +139,12 @@ pub fn label(field: &str) -> &str {
         "heartbeat_grace" => "Grace",
         "heartbeat_max_runtime" => "Max run time",
         "heartbeat_min_runtime" => "Min run time",
+        "dns_name" => "Name to look up",
+        "dns_record_type" => "Record type",
+        "dns_resolver" => "Resolver",
+        "dns_resolvers" => "Servers",
+        "dns_op" => "Check",
+        "dns_expected" => "Expected",
         "secret" => "Secret",
         "to" => "Recipients",
         other => other,
@@ -151,6 +163,26 @@ mod tests {
         assert_eq!(err.for_field("port").as_deref(), Some("Port must be 1"));
         let err = AppError::from(MonitorError::Invalid(SpecError::new("interval_seconds", "x")));
         assert!(err.for_field("interval_seconds").is_some());
+    }
+
+    #[test]
+    fn dns_errors_point_at_the_flat_form_inputs() {
+        let err = AppError::from(MonitorError::Invalid(SpecError::new(
+            "dns.resolvers[1]",
+            "`ns.example` is not ip or ip:port",
+        )));
+        assert_eq!(
+            err.for_field("dns_resolvers").as_deref(),
+            Some("Servers `ns.example` is not ip or ip:port")
+        );
+        let err = AppError::from(MonitorError::Invalid(SpecError::new(
+            "dns.assertions[0].values[2]",
+            "x",
+        )));
+        assert!(err.for_field("dns_expected").is_some());
+        let err =
+            AppError::from(MonitorError::Invalid(SpecError::new("dns.assertions[0].op", "x")));
+        assert!(err.for_field("dns_op").is_some());
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod account;
 pub mod admin;
 pub mod channels;
 mod convert;
+pub mod dns;
 mod errors;
 pub mod heartbeats;
 pub mod history;

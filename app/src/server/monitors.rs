@@ -116,6 +116,10 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
         Some(_) => Some(super::runners::runners(&monitor, now).await?),
         None => None,
     };
+    let dns = match &view.dns {
+        Some(spec) => Some(super::dns::answers(&monitor, spec, now).await?),
+        None => None,
+    };
     let certificate = domain::tls::certificate(&monitor, now)
         .await
         .map_err(|e| internal("certificate", e))?
@@ -146,6 +150,7 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
             .collect(),
         notifications: notifications.into_iter().map(|n| convert::notification(n, now)).collect(),
         runners,
+        dns,
         certificate,
         registration,
         heartbeat,
@@ -173,7 +178,7 @@ pub async fn form_data(id: String) -> Result<MonitorFormData, AppError> {
 
 /// A new monitor's form: the domain's defaults, as text.
 fn new_form() -> MonitorForm {
-    MonitorForm {
+    let mut form = MonitorForm {
         kind: MonitorKind::Http.as_str().to_owned(),
         method: HttpMethod::default().as_str().to_owned(),
         expected_status: ranges_text(&default_expected()),
@@ -186,7 +191,9 @@ fn new_form() -> MonitorForm {
         domain_expiry_days: days_text(default_thresholds().days()),
         icmp_count: domain::monitors::icmp::COUNT.2.to_string(),
         ..Default::default()
-    }
+    };
+    super::dns::fill_form(&mut form, None);
+    form
 }
 
 /// What an empty interval means, from the domain's defaults per kind.
@@ -219,7 +226,7 @@ fn form_of(view: &MonitorView) -> MonitorForm {
         github.map(|g| get(g).to_owned()).unwrap_or_default()
     };
     let blank = new_form();
-    MonitorForm {
+    let mut form = MonitorForm {
         id: view.id.to_string(),
         kind: view.kind.as_str().to_owned(),
         name: view.name.clone(),
@@ -272,7 +279,10 @@ fn form_of(view: &MonitorView) -> MonitorForm {
         confirmations: view.confirmations.to_string(),
         recoveries: view.recoveries.to_string(),
         channel_ids: view.channel_ids.iter().map(Uuid::to_string).collect(),
-    }
+        ..Default::default()
+    };
+    super::dns::fill_form(&mut form, view.dns.as_ref());
+    form
 }
 
 /// Creates a monitor from the form, or changes one; returns its id.
@@ -297,7 +307,7 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
         None => form.kind.trim().parse().map_err(|_| {
             invalid(
                 "kind",
-                "Kind must be HTTP, TCP, GitHub runners, TLS, domain, ping or heartbeat",
+                "Kind must be HTTP, TCP, GitHub runners, TLS, domain, ping, heartbeat or DNS",
             )
         })?,
     };
@@ -355,6 +365,9 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
             });
         }
         MonitorKind::Heartbeat => input.heartbeat = Some(heartbeat_input(form)?),
+        MonitorKind::Dns => {
+            input.dns = Some(super::dns::input_of(form, current.and_then(|v| v.dns.as_ref())));
+        }
     }
     Ok(input)
 }

@@ -5,6 +5,7 @@ pub mod audit_log;
 pub mod channels;
 pub mod check_rollups;
 pub mod checks;
+pub mod dns_answers;
 pub mod github_listings;
 pub mod github_runners;
 pub mod heartbeat_pings;

@@ -9,6 +9,7 @@ use super::github::{GithubRunnersInput, GithubRunnersSpec};
 use super::http::HttpInput;
 use super::icmp::{IcmpInput, IcmpSpec};
 use super::spec::{HttpSpec, SpecError, TcpSpec};
+use crate::dns::{DnsInput, DnsSpec};
 use crate::heartbeats::schedule::HeartbeatInput;
 use crate::heartbeats::HeartbeatSpec;
 use crate::registrations::{DomainInput, DomainSpec};
@@ -20,6 +21,7 @@ pub enum Target {
     Http(HttpSpec),
     Tcp(TcpSpec),
     GithubRunners(GithubRunnersSpec),
+    Dns(DnsSpec),
     Tls(TlsSpec),
     Domain(DomainSpec),
     Icmp(IcmpSpec),
@@ -33,6 +35,7 @@ impl Target {
             Self::Http(_) => MonitorKind::Http,
             Self::Tcp(_) => MonitorKind::Tcp,
             Self::GithubRunners(_) => MonitorKind::GithubRunners,
+            Self::Dns(_) => MonitorKind::Dns,
             Self::Tls(_) => MonitorKind::Tls,
             Self::Domain(_) => MonitorKind::Domain,
             Self::Icmp(_) => MonitorKind::Icmp,
@@ -46,6 +49,7 @@ impl Target {
             Self::Http(spec) => spec.url.to_string(),
             Self::Tcp(spec) => spec.target(),
             Self::GithubRunners(spec) => spec.target(),
+            Self::Dns(spec) => spec.target(),
             Self::Tls(spec) => spec.target(),
             Self::Domain(spec) => spec.target(),
             Self::Icmp(spec) => spec.host.clone(),
@@ -60,6 +64,7 @@ impl Target {
             Self::Http(spec) => serde_json::to_value(spec.masked()),
             Self::Tcp(spec) => serde_json::to_value(spec),
             Self::GithubRunners(spec) => serde_json::to_value(spec),
+            Self::Dns(spec) => serde_json::to_value(spec),
             Self::Tls(spec) => serde_json::to_value(spec),
             Self::Domain(spec) => serde_json::to_value(spec),
             Self::Icmp(spec) => serde_json::to_value(spec),
@@ -79,6 +84,7 @@ impl Target {
             MonitorKind::GithubRunners => {
                 Ok(Self::GithubRunners(serde_json::from_str(config).map_err(bad)?))
             }
+            MonitorKind::Dns => Ok(Self::Dns(serde_json::from_str(config).map_err(bad)?)),
             MonitorKind::Tls => Ok(Self::Tls(serde_json::from_str(config).map_err(bad)?)),
             MonitorKind::Domain => Ok(Self::Domain(serde_json::from_str(config).map_err(bad)?)),
             MonitorKind::Icmp => Ok(Self::Icmp(serde_json::from_str(config).map_err(bad)?)),
@@ -104,9 +110,11 @@ pub fn default_interval(kind: MonitorKind) -> i64 {
     match kind {
         MonitorKind::GithubRunners => 300,
         MonitorKind::Tls | MonitorKind::Domain => 86_400,
-        MonitorKind::Http | MonitorKind::Tcp | MonitorKind::Icmp | MonitorKind::Heartbeat => {
-            INTERVAL_SECONDS.2
-        }
+        MonitorKind::Http
+        | MonitorKind::Tcp
+        | MonitorKind::Icmp
+        | MonitorKind::Heartbeat
+        | MonitorKind::Dns => INTERVAL_SECONDS.2,
     }
 }
 
@@ -134,6 +142,7 @@ pub struct MonitorInput {
     pub http: Option<HttpInput>,
     pub tcp: Option<TcpSpec>,
     pub github_runners: Option<GithubRunnersInput>,
+    pub dns: Option<DnsInput>,
     pub tls: Option<TlsInput>,
     pub domain: Option<DomainInput>,
     pub icmp: Option<IcmpInput>,
@@ -193,6 +202,7 @@ impl MonitorInput {
             (MonitorKind::Http, self.http.is_some()),
             (MonitorKind::Tcp, self.tcp.is_some()),
             (MonitorKind::GithubRunners, self.github_runners.is_some()),
+            (MonitorKind::Dns, self.dns.is_some()),
             (MonitorKind::Tls, self.tls.is_some()),
             (MonitorKind::Domain, self.domain.is_some()),
             (MonitorKind::Icmp, self.icmp.is_some()),
@@ -221,6 +231,9 @@ impl MonitorInput {
         }
         if given.len() > 1 {
             return Err(SpecError::new("kind", "give exactly the block that matches the kind"));
+        }
+        if let Some(dns) = self.dns.take() {
+            return Ok(Target::Dns(dns.validated()?));
         }
         if let Some(http) = self.http.take() {
             return Ok(Target::Http(http.validated()?));
@@ -294,6 +307,7 @@ impl MonitorInput {
             self.domain.is_some(),
             self.icmp.is_some(),
             self.heartbeat.is_some(),
+            self.dns.is_some(),
         ]
         .into_iter()
         .filter(|&present| present)
@@ -316,6 +330,8 @@ impl MonitorInput {
                 Target::Domain(self.domain.ok_or_else(mismatch)?.patched(spec)?)
             }
             (Target::Icmp(spec), _) => Target::Icmp(self.icmp.ok_or_else(mismatch)?.patched(spec)?),
+            // A DNS block replaces the stored one as a whole: nothing in it is secret.
+            (Target::Dns(_), _) => Target::Dns(self.dns.ok_or_else(mismatch)?.validated()?),
         };
         let merged = MonitorInput {
             name: Some(self.name.unwrap_or_else(|| current.name.clone())),
@@ -340,6 +356,7 @@ fn default_name(target: &Target) -> String {
         }
         Target::Tcp(spec) => spec.target(),
         Target::GithubRunners(spec) => format!("{} runners", spec.repository()),
+        Target::Dns(spec) => format!("{} {}", spec.name.trim_end_matches('.'), spec.record_type),
         Target::Tls(spec) => format!("{} certificate", spec.target()),
         Target::Domain(spec) => format!("{} registration", spec.name),
         Target::Icmp(spec) => format!("ping {}", spec.host),
@@ -410,6 +427,38 @@ mod tests {
         assert_eq!(settings.name, "acme/api runners");
         assert_eq!(settings.target.key(), "github.com/acme/api");
         assert!(!settings.target.to_config().contains("ghp_secret"));
+    }
+
+    #[test]
+    fn dns_monitors_are_named_after_the_query_and_patched_as_a_whole() {
+        let input: MonitorInput = serde_json::from_value(serde_json::json!({
+            "kind": "dns",
+            "dns": {"name": "example.com", "record_type": "MX", "alert_on_change": true}
+        }))
+        .expect("input");
+        let settings = input.into_settings().expect("valid");
+        assert_eq!((settings.name.as_str(), settings.interval_seconds), ("example.com MX", 60));
+        assert_eq!(settings.target.key(), "MX example.com. @system");
+        let stored = settings.target.to_config();
+        assert_eq!(Target::from_config(MonitorKind::Dns, &stored).expect("read"), settings.target);
+
+        let patch: MonitorInput = serde_json::from_value(serde_json::json!({
+            "dns": {"name": "example.org", "resolver": "custom", "resolvers": ["9.9.9.9"]}
+        }))
+        .expect("patch");
+        let patched = patch.patch(&settings).expect("patched");
+        let Target::Dns(spec) = &patched.target else { panic!("still dns") };
+        assert_eq!((spec.name.as_str(), spec.alert_on_change), ("example.org.", false));
+        assert_eq!(patched.name, settings.name, "the name is kept");
+        let wrong: MonitorInput =
+            serde_json::from_value(serde_json::json!({"tcp": {"host": "db", "port": 5432}}))
+                .expect("patch");
+        assert_eq!(wrong.patch(&settings).expect_err("kind").field, "kind");
+        let stray: MonitorInput =
+            serde_json::from_value(serde_json::json!({"dns": {"name": "x.example"}}))
+                .expect("patch");
+        let http_monitor = http("https://example.org").into_settings().expect("valid");
+        assert_eq!(stray.patch(&http_monitor).expect_err("kind").field, "kind");
     }
 
     #[test]

@@ -100,6 +100,7 @@ impl MonitorService {
             },
             Target::Http(_)
             | Target::Tcp(_)
+            | Target::Dns(_)
             | Target::Tls(_)
             | Target::Domain(_)
             | Target::Icmp(_)

@@ -424,6 +424,7 @@ impl From<Target> for MonitorInput {
                 }),
                 ..Default::default()
             },
+            Target::Dns(spec) => Self { dns: Some(spec.into()), ..Default::default() },
             Target::Tls(spec) => Self {
                 tls: Some(crate::tls::TlsInput {
                     host: Some(spec.host),

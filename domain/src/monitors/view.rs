@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::github::{GithubRunnersSpec, GithubRunnersView};
 use super::input::{MonitorSettings, Target};
 use super::{HttpSpec, MonitorKind, SpecError, Status, TcpSpec};
+use crate::dns::DnsSpec;
 use crate::entities::{monitor_state, monitors};
 use crate::registrations::DomainSpec;
 use crate::tls::TlsSpec;
@@ -38,6 +39,8 @@ pub struct MonitorView {
     pub github_runners: Option<GithubRunnersView>,
     /// The stored settings of a runner monitor (the token hint included).
     pub github_spec: Option<GithubRunnersSpec>,
+    /// The DNS monitor's settings.
+    pub dns: Option<DnsSpec>,
     pub tls: Option<TlsSpec>,
     pub domain: Option<DomainSpec>,
     pub icmp: Option<super::IcmpSpec>,
@@ -54,7 +57,8 @@ impl MonitorView {
     ) -> Result<Self, super::service::MonitorError> {
         let target = Target::from_config(m.kind, &m.config)?;
         let (mut http, mut tcp, mut github_spec) = (None, None, None);
-        let (mut tls, mut domain, mut icmp, mut heartbeat) = (None, None, None, None);
+        let (mut tls, mut domain, mut icmp) = (None, None, None);
+        let (mut heartbeat, mut dns) = (None, None);
         match target {
             // Sealed rows store the masks; a row not yet upgraded is masked here.
             Target::Http(spec) if m.secret.is_none() => http = Some(spec.masked()),
@@ -65,6 +69,7 @@ impl MonitorView {
             Target::Domain(spec) => domain = Some(spec),
             Target::Icmp(spec) => icmp = Some(spec),
             Target::Heartbeat(spec) => heartbeat = Some(spec),
+            Target::Dns(spec) => dns = Some(spec),
         }
         Ok(Self {
             id: m.id,
@@ -88,6 +93,7 @@ impl MonitorView {
             tcp,
             github_runners: github_spec.as_ref().map(GithubRunnersSpec::view),
             github_spec,
+            dns,
             tls,
             domain,
             icmp,
@@ -111,6 +117,8 @@ impl MonitorView {
             Target::Icmp(spec.clone())
         } else if let Some(spec) = &self.heartbeat {
             Target::Heartbeat(spec.clone())
+        } else if let Some(spec) = &self.dns {
+            Target::Dns(spec.clone())
         } else {
             return Err(SpecError::new("kind", "the monitor has no settings"));
         };

@@ -72,6 +72,18 @@ impl MonitorBuilder {
         Self::with("heartbeat", json!({ "every": every, "grace": grace }))
     }
 
+    /// A DNS query for `record_type` records of `name`, asked of `server`
+    /// (`ip:port`, a custom resolver).
+    pub fn dns(name: &str, record_type: &str, server: &str) -> Self {
+        Self::with(
+            "dns",
+            json!({
+                "name": name, "record_type": record_type,
+                "resolver": "custom", "resolvers": [server],
+            }),
+        )
+    }
+
     /// Sets any field of the request; a dotted path reaches into a block
     /// (`set("http.keyword", json!("ok"))`, `set("github_runners.token", …)`).
     pub fn set(mut self, path: &str, value: Value) -> Self {

@@ -2,6 +2,7 @@
 //! check saw. They never fail: a failed check is a `Down` outcome with a short
 //! reason, and every one ends within its timeout.
 
+mod dns;
 pub mod github;
 mod http;
 mod icmp;
@@ -15,6 +16,7 @@ use domain::monitors::Status;
 
 use crate::outbound::OutboundError;
 
+pub use dns::{check_dns, DnsCheck};
 pub use github::list_runners;
 pub use http::{check_http, BODY_LIMIT};
 pub use icmp::check_icmp;

@@ -5,12 +5,14 @@
 //!
 //! [`Outbound`] never hands out its HTTP client: HTTP goes through
 //! [`OutboundRequest`], TCP through [`Outbound::connect_tcp`], TLS inspection
-//! through [`Outbound::inspect_tls`], SMTP through [`Outbound::send_mail`].
+//! through [`Outbound::inspect_tls`], SMTP through [`Outbound::send_mail`],
+//! DNS queries through [`Outbound::query_dns`].
 //! Building a client or a connection anywhere else is refused by clippy
 //! (`disallowed-methods` in `clippy.toml`).
 
 mod body;
 mod client;
+mod dns;
 mod error;
 mod guard;
 mod icmp;
@@ -26,6 +28,7 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 
 pub use body::read_capped;
+pub use dns::{DnsReply, UDP_PAYLOAD};
 pub use error::OutboundError;
 pub use guard::deny_rule;
 pub use icmp::{PingError, PingReport};
@@ -47,6 +50,9 @@ pub struct OutboundOptions {
     pub extra_roots_pem: Vec<Vec<u8>>,
     /// The User-Agent header sent with every request.
     pub user_agent: String,
+    /// The servers a `system` DNS monitor asks; `None` reads the nameservers
+    /// of /etc/resolv.conf (the ones the C library's lookups use) once, here.
+    pub system_dns: Option<Vec<SocketAddr>>,
 }
 
 impl Default for OutboundOptions {
@@ -55,6 +61,7 @@ impl Default for OutboundOptions {
             allow: Vec::new(),
             extra_roots_pem: Vec::new(),
             user_agent: format!("RunState/{}", env!("CARGO_PKG_VERSION")),
+            system_dns: None,
         }
     }
 }
@@ -70,6 +77,7 @@ struct Inner {
     client: reqwest::Client,
     no_redirects: reqwest::Client,
     trust: tls::Trust,
+    system_dns: Vec<SocketAddr>,
 }
 
 impl Outbound {
@@ -81,7 +89,8 @@ impl Outbound {
         let client = client::build(&opts, &guard, &roots, true)?;
         let no_redirects = client::build(&opts, &guard, &roots, false)?;
         let trust = tls::Trust::new(&opts.extra_roots_pem)?;
-        Ok(Self { inner: Arc::new(Inner { guard, client, no_redirects, trust }) })
+        let system_dns = opts.system_dns.clone().unwrap_or_else(dns::read_resolv_conf);
+        Ok(Self { inner: Arc::new(Inner { guard, client, no_redirects, trust, system_dns }) })
     }
 
     /// Opens a TCP connection to a checked address of `host`, within `timeout`.

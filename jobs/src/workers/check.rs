@@ -48,6 +48,7 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
             }
         },
         Target::Tcp(spec) => check_tcp(&ctx.outbound, spec, timeout).await,
+        Target::Dns(spec) => super::dns::check(&ctx, &monitor, spec, timeout, checked_at).await?,
         Target::Icmp(spec) => check_icmp(&ctx.outbound, spec, timeout).await,
         Target::GithubRunners(spec) => {
             return super::runners::handle(&ctx, &monitor, spec, job.slot, timeout).await

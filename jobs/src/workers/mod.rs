@@ -2,6 +2,7 @@
 //! changes and notifications, each a thin handler over the domain.
 
 pub mod check;
+mod dns;
 pub mod domains;
 pub mod heartbeats;
 pub mod notification;

@@ -2,6 +2,7 @@
 
 mod checks;
 mod common;
+mod dns;
 mod github_limits;
 mod icmp;
 mod notify;

@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod certificates;
 mod channels;
+mod dns;
 mod doc;
 mod domains;
 pub mod envelope;
@@ -76,6 +77,8 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(channels::list_channels, channels::create_channel))
         .routes(routes!(channels::get_channel, channels::update_channel, channels::delete_channel))
         .routes(routes!(channels::test_channel))
+        .routes(routes!(dns::answers))
+        .routes(routes!(dns::accept))
         .routes(routes!(runners::list))
         .routes(routes!(runners::outages))
         .routes(routes!(runners::forget))

@@ -23,7 +23,7 @@ pub struct ListQuery {
     /// up, down, degraded, paused or unknown; empty is no filter.
     #[param(value_type = Option<String>, pattern = "^(up|down|degraded|paused|unknown)?$")]
     pub status: Option<String>,
-    /// http, tcp, github_runners, tls, domain, icmp or heartbeat (another value matches nothing).
+    /// http, tcp, github_runners, tls, domain, icmp, heartbeat or dns (another value matches nothing).
     pub kind: Option<String>,
     /// Part of the name or target.
     pub search: Option<String>,
@@ -73,6 +73,8 @@ pub struct MonitorBody {
     pub icmp: Option<IcmpBody>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub heartbeat: Option<super::heartbeats::HeartbeatBody>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns: Option<super::dns::DnsBody>,
 }
 
 /// An HTTP monitor's settings; header values and the body are masked.
@@ -192,6 +194,7 @@ impl From<MonitorView> for MonitorBody {
                 token: g.token,
                 api_url: g.api_url,
             }),
+            dns: m.dns.map(super::dns::DnsBody::from),
             tls: m.tls.map(|t| TlsBody {
                 host: t.host,
                 port: t.port,
@@ -251,6 +254,7 @@ pub struct MonitorRequest {
     http: Option<HttpRequest>,
     tcp: Option<TcpBody>,
     github_runners: Option<GithubRunnersRequest>,
+    dns: Option<super::dns::DnsRequest>,
     tls: Option<TlsRequest>,
     domain: Option<DomainRequest>,
     icmp: Option<IcmpRequest>,

@@ -62,6 +62,10 @@ fn routes() -> Vec<Route> {
         route(Method::GET, "/api/v1/monitors/{id}/runners", 200),
         route(Method::GET, "/api/v1/monitors/{id}/runners/{runner}/outages", 200),
         route(Method::DELETE, "/api/v1/monitors/{id}/runners/{runner}", 200),
+        // DNS answers: the target is an HTTP monitor, so the owner and an admin
+        // get past the access check to "not a DNS monitor"; others stop at it.
+        route(Method::GET, "/api/v1/monitors/{id}/dns", 404),
+        route(Method::POST, "/api/v1/monitors/{id}/dns/accept", 404),
     ]
 }
 

@@ -8,6 +8,7 @@ mod accounts;
 mod binary;
 mod certificates;
 mod channels;
+mod dns;
 mod faults;
 mod foundation;
 mod guard;

@@ -114,7 +114,10 @@ async fn metrics_after_every_kind(app: &TestApp) -> String {
         let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
         let counted =
             |kind: &str| text.contains(&format!("runstate_checks_total{{kind=\"{kind}\""));
-        ["http", "tcp", "github_runners"].into_iter().all(counted).then_some(text)
+        ["http", "tcp", "github_runners", "dns", "tls", "domain", "icmp"]
+            .into_iter()
+            .all(counted)
+            .then_some(text)
     })
     .await
 }
@@ -143,12 +146,26 @@ async fn metrics_after_checks_of_every_kind_pass_promtool() {
     let (host, port) = addr.rsplit_once(':').unwrap();
     let github = GithubStandIn::start("ghp_standInToken0123456789abcdefWXYZ", 3).await;
     let github_token = json!("ghp_standInToken0123456789abcdefWXYZ");
+    let dns = jobs::testing::DnsStandIn::start().await;
+    dns.set("example.test", kinds::DnsRecordType::A, &["192.0.2.1"]);
+    // A self-signed certificate: refused, and counted all the same.
+    let tls =
+        jobs::testing::tls::TlsStandIn::start(jobs::testing::tls::self_signed(&["127.0.0.2"]))
+            .await;
+    let registry = jobs::testing::rdap::RdapStandIn::start().await;
+    registry.register("example.test", chrono::Utc::now() + chrono::Duration::days(90));
     for monitor in [
         MonitorBuilder::http(&target.url).name("web"),
         MonitorBuilder::tcp(host, port.parse().unwrap()).name("port"),
         MonitorBuilder::github_runners("acme", Some("api"), &github.url)
             .name("CI")
             .set("github_runners.token", github_token.clone()),
+        MonitorBuilder::dns("example.test", "A", &dns.addr.to_string()).name("zone"),
+        MonitorBuilder::tls("127.0.0.2", tls.port).name("certificate"),
+        MonitorBuilder::domain("example.test")
+            .name("registration")
+            .set("domain.rdap_url", json!(registry.rdap_url())),
+        MonitorBuilder::icmp("127.0.0.2").name("ping"),
     ] {
         app.create(&token, monitor.interval(1)).await;
     }

@@ -12,6 +12,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use super::certificate::Certificate;
 use super::chart::ResponseChart;
 use super::checks::Checks;
+use super::dns::DnsAnswers;
 use super::heartbeat::HeartbeatPanel;
 use super::history::{Incidents, Notifications};
 use super::registration::Registration;
@@ -22,7 +23,7 @@ use crate::components::{
 use crate::dto::{kind_name, MonitorDetail};
 use crate::pages::dashboard::{latency_text, percent_text};
 use crate::rpc::monitors::{
-    load_checks, load_monitor, load_stats, DeleteMonitor, SetMonitorPaused,
+    load_checks, load_monitor, load_stats, AcceptDnsAnswer, DeleteMonitor, SetMonitorPaused,
 };
 
 /// How often the page asks for fresh data.
@@ -39,9 +40,10 @@ pub fn MonitorPage() -> impl IntoView {
     let tick = use_tick(REFRESH);
     let pause = ServerAction::<SetMonitorPaused>::new();
     let delete = ServerAction::<DeleteMonitor>::new();
+    let accept = ServerAction::<AcceptDnsAnswer>::new();
     let monitor = Resource::new(
-        move || (id.get(), tick.get(), pause.version().get()),
-        |(id, _, _)| load_monitor(id),
+        move || (id.get(), tick.get(), pause.version().get(), accept.version().get()),
+        |(id, ..)| load_monitor(id),
     );
     let stats = Resource::new(
         move || (id.get(), window.get(), tick.get()),
@@ -56,6 +58,7 @@ pub fn MonitorPage() -> impl IntoView {
         },
         |(id, cursor, _)| load_checks(id, cursor),
     );
+    toast_results(accept.value(), |_: &()| Some("Answer accepted as the baseline".to_owned()));
     toast_results(pause.value(), |paused: &bool| {
         Some(if *paused { "Monitor paused" } else { "Monitor resumed" }.to_owned())
     });
@@ -86,8 +89,10 @@ pub fn MonitorPage() -> impl IntoView {
                     monitor
                         .await
                         .ok()
-                        .and_then(|detail| detail.runners)
-                        .map(|data| view! { <Runners data/> })
+                        .map(|detail| view! {
+                            {detail.runners.map(|data| view! { <Runners data/> })}
+                            {detail.dns.map(|data| view! { <DnsAnswers data id accept/> })}
+                        })
                 })}
             </Transition>
             <Transition>

@@ -1,8 +1,8 @@
-//! Creating and editing HTTP, TCP, GitHub runner and heartbeat monitors. The server validates; its
+//! Creating and editing monitors of every kind. The server validates; its
 //! messages show beside the field they are about. A new monitor's values and the interval's
 //! hint are the domain's defaults, sent by the server.
 
-use kinds::{HttpMethod, MonitorKind};
+use kinds::{DnsAssertionOp, DnsRecordType, DnsResolverMode, HttpMethod, MonitorKind};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -38,6 +38,12 @@ const FIELDS: &[&str] = &[
     "heartbeat_grace",
     "heartbeat_max_runtime",
     "heartbeat_min_runtime",
+    "dns_name",
+    "dns_record_type",
+    "dns_resolver",
+    "dns_resolvers",
+    "dns_op",
+    "dns_expected",
     "interval_seconds",
     "timeout_ms",
     "confirmations",
@@ -170,6 +176,9 @@ fn Fields(
             <Show when=move || kind.get() == MonitorKind::GithubRunners>
                 <GithubFields value error/>
             </Show>
+            <Show when=move || kind.get() == MonitorKind::Dns>
+                <DnsFields value error alert=f.with_value(|f| f.dns_alert_on_change == "true")/>
+            </Show>
             <Show when=move || kind.get() == MonitorKind::Icmp>
                 <Input id="monitor-icmp-host" field="host" label="Host" value=value(|f| &f.host) error
                     placeholder="gateway.example.com"/>
@@ -253,6 +262,91 @@ fn kind_label(kind: MonitorKind) -> &'static str {
         MonitorKind::Domain => "Domain registration",
         MonitorKind::Icmp => "Ping (ICMP)",
         MonitorKind::Heartbeat => "Heartbeat (a cron job pings us)",
+        MonitorKind::Dns => "DNS record",
+    }
+}
+
+/// A DNS monitor's question, servers, expected answer and change alert.
+#[component]
+fn DnsFields(
+    value: impl Fn(fn(&MonitorForm) -> &String) -> String + Copy + 'static,
+    error: Signal<Option<AppError>>,
+    alert: bool,
+) -> impl IntoView {
+    let record_type = value(|f| &f.dns_record_type);
+    let resolver = RwSignal::new(value(|f| &f.dns_resolver));
+    let op = value(|f| &f.dns_op);
+    let servers = StoredValue::new(value(|f| &f.dns_resolvers));
+    view! {
+        <Input id="monitor-dns-name" field="dns_name" label="Name to look up"
+            value=value(|f| &f.dns_name) error placeholder="example.com"
+            hint="A domain name; for PTR, an IP address works too."/>
+        <div class="row">
+            <div class="field">
+                <label for="monitor-dns-type">"Record type"</label>
+                <select id="monitor-dns-type" name="form[dns_record_type]">
+                    {DnsRecordType::ALL
+                        .iter()
+                        .map(|t| t.as_str())
+                        .map(|t| view! { <option value=t selected=record_type == t>{t}</option> })
+                        .collect_view()}
+                </select>
+                <FieldError error field="dns_record_type" id="monitor-dns-type"/>
+            </div>
+            <div class="field">
+                <label for="monitor-dns-resolver">"Resolver"</label>
+                <select id="monitor-dns-resolver" name="form[dns_resolver]" on:change=move |ev| resolver.set(event_target_value(&ev))>
+                    {DnsResolverMode::ALL
+                        .iter()
+                        .map(|&m| view! {
+                            <option value=m.as_str() selected=move || resolver.get() == m.as_str()>{resolver_label(m)}</option>
+                        })
+                        .collect_view()}
+                </select>
+                <FieldError error field="dns_resolver" id="monitor-dns-resolver"/>
+            </div>
+        </div>
+        <Show when=move || resolver.get() == DnsResolverMode::Custom.as_str()>
+            <Input id="monitor-dns-resolvers" field="dns_resolvers" label="Servers"
+                value=servers.get_value() error placeholder="9.9.9.9, 1.1.1.1:53"
+                hint="Up to 5, comma-separated: ip or ip:port (port 53 by default)."/>
+        </Show>
+        <div class="row">
+            <div class="field">
+                <label for="monitor-dns-op">"Check the answer"</label>
+                <select id="monitor-dns-op" name="form[dns_op]">
+                    <option value="" selected=op.is_empty()>"Only the response code"</option>
+                    {DnsAssertionOp::ALL
+                        .iter()
+                        .map(|&o| view! { <option value=o.as_str() selected=op == o.as_str()>{op_label(o)}</option> })
+                        .collect_view()}
+                </select>
+                <FieldError error field="dns_op" id="monitor-dns-op"/>
+            </div>
+            <Input id="monitor-dns-expected" field="dns_expected" label="Expected"
+                value=value(|f| &f.dns_expected) error placeholder="192.0.2.1, 192.0.2.2"
+                hint="Comma-separated records (MX: 10 mail.example.com), or a regular expression."/>
+        </div>
+        <label for="monitor-dns-alert" class="check">
+            <input type="checkbox" id="monitor-dns-alert" name="form[dns_alert_on_change]" value="true" checked=alert/>
+            "Alert when the answer changes (the first answer becomes the baseline)"
+        </label>
+    }
+}
+
+fn resolver_label(mode: DnsResolverMode) -> &'static str {
+    match mode {
+        DnsResolverMode::System => "The server's resolver",
+        DnsResolverMode::Custom => "These servers",
+        DnsResolverMode::Authoritative => "The zone's nameservers",
+    }
+}
+
+fn op_label(op: DnsAssertionOp) -> &'static str {
+    match op {
+        DnsAssertionOp::Equals => "Equals exactly",
+        DnsAssertionOp::Contains => "Contains",
+        DnsAssertionOp::Matches => "A record matches",
     }
 }
 

@@ -1,11 +1,12 @@
-//! A monitor's pages: its detail page (state; runners, pings, certificate or
-//! registration; chart, checks,
+//! A monitor's pages: its detail page (state; runners, pings, DNS answers,
+//! certificate or registration; chart, checks,
 //! incidents, notifications) and the create/edit form.
 
 mod certificate;
 mod chart;
 mod checks;
 mod detail;
+mod dns;
 mod form;
 mod heartbeat;
 mod history;
