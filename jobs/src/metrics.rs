@@ -53,6 +53,13 @@ impl ResultLabel {
     }
 }
 
+/// Counts one check of `kind` with its result and wall time ([`CHECKS`],
+/// [`CHECK_DURATION`]): every kind's worker calls this, so the series agree.
+pub fn count_check(kind: kinds::MonitorKind, result: ResultLabel, took: std::time::Duration) {
+    metrics::counter!(CHECKS, "kind" => kind.as_str(), "result" => result.as_str()).increment(1);
+    metrics::histogram!(CHECK_DURATION, "kind" => kind.as_str()).record(took.as_secs_f64());
+}
+
 /// Registers the help text and unit of every pipeline series; call once,
 /// after the recorder is installed.
 pub fn describe() {

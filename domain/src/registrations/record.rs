@@ -106,7 +106,7 @@ impl Step for DomainResult {
                 match (registration.expires_at, self.days_left()) {
                     (Some(expires), Some(days)) if days < 0 => (Status::Down, said(expires)),
                     (Some(expires), Some(days))
-                        if seen.spec.as_ref().is_some_and(|s| s.is_due_for_renewal(days)) =>
+                        if seen.spec.as_ref().is_some_and(|s| s.expiry_days.is_due(days)) =>
                     {
                         (Status::Degraded, said(expires))
                     }

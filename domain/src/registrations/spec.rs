@@ -49,10 +49,7 @@ impl DomainInput {
         let name = registered_name(self.name.as_deref().unwrap_or(&current.name))?;
         let expiry_days = match self.expiry_days {
             None => current.expiry_days.clone(),
-            Some(days) => ExpiryThresholds::new(
-                days.into_iter().map(|d| u32::try_from(d).unwrap_or(0)).collect(),
-            )
-            .map_err(|e| SpecError::new("domain.expiry_days", e.message))?,
+            Some(days) => ExpiryThresholds::from_input(days, "domain.expiry_days")?,
         };
         let rdap_url = match self.rdap_url {
             None => current.rdap_url.clone(),
@@ -105,11 +102,6 @@ impl DomainSpec {
     /// The name, the monitor's target.
     pub fn target(&self) -> String {
         self.name.clone()
-    }
-
-    /// Whether `days_left` is within the highest threshold (the renewal is due).
-    pub fn is_due_for_renewal(&self, days_left: i64) -> bool {
-        self.expiry_days.days().first().is_some_and(|&first| days_left <= i64::from(first))
     }
 }
 

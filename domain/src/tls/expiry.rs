@@ -54,6 +54,18 @@ impl ExpiryThresholds {
         &self.0
     }
 
+    /// Thresholds as a client sends them (any integers); a refusal names `field`.
+    pub fn from_input(days: Vec<i64>, field: &str) -> Result<Self, SpecError> {
+        let days = days.into_iter().map(|d| u32::try_from(d).unwrap_or(0)).collect();
+        Self::new(days).map_err(|e| SpecError::new(field, e.message))
+    }
+
+    /// Whether `days_left` is within the highest threshold: the renewal is
+    /// due (the monitor is degraded). Never without thresholds.
+    pub fn is_due(&self, days_left: i64) -> bool {
+        self.0.first().is_some_and(|&first| days_left <= i64::from(first))
+    }
+
     /// The threshold to warn about now, if the days left fell past one since
     /// the previous check: a threshold `t` is crossed when the previous days
     /// left were above `t` and now are at or below it. Falling past several

@@ -111,7 +111,7 @@ impl Step for TlsResult {
                 let days_left = chain.days_left(self.checked_at);
                 let expiry = text::expiry(chain.first_expiry.not_after, self.checked_at);
                 match &seen.spec {
-                    Some(spec) if spec.is_due_for_renewal(days_left) => (
+                    Some(spec) if spec.expiry_days.is_due(days_left) => (
                         Status::Degraded,
                         Some(format!("the certificate {expiry}: {}", describe(chain))),
                     ),

@@ -65,11 +65,7 @@ impl TlsInput {
         };
         let expiry_days = match self.expiry_days {
             None => current.expiry_days.clone(),
-            Some(days) => {
-                let days =
-                    days.into_iter().map(|d| u32::try_from(d).unwrap_or(0)).collect::<Vec<_>>();
-                ExpiryThresholds::new(days)?
-            }
+            Some(days) => ExpiryThresholds::from_input(days, super::EXPIRY_FIELD)?,
         };
         let notify_on_change = self.notify_on_change.unwrap_or(current.notify_on_change);
         Ok(TlsSpec { host, port, expiry_days, notify_on_change })
@@ -80,12 +76,6 @@ impl TlsSpec {
     /// `host:port`, the monitor's target.
     pub fn target(&self) -> String {
         host_port(&self.host, self.port)
-    }
-
-    /// The status a valid certificate with `days_left` gives: degraded once
-    /// it is within the highest threshold (the renewal is due), up before.
-    pub fn is_due_for_renewal(&self, days_left: i64) -> bool {
-        self.expiry_days.days().first().is_some_and(|&first| days_left <= i64::from(first))
     }
 }
 
@@ -136,9 +126,9 @@ mod tests {
     #[test]
     fn renewal_is_due_within_the_highest_threshold() {
         let spec = input(serde_json::json!({"host": "a.org"})).expect("valid");
-        assert!(!spec.is_due_for_renewal(15));
-        assert!(spec.is_due_for_renewal(14));
+        assert!(!spec.expiry_days.is_due(15));
+        assert!(spec.expiry_days.is_due(14));
         let none = input(serde_json::json!({"host": "a.org", "expiry_days": []})).expect("valid");
-        assert!(!none.is_due_for_renewal(0), "no thresholds: never degraded for expiry");
+        assert!(!none.expiry_days.is_due(0), "no thresholds: never degraded for expiry");
     }
 }

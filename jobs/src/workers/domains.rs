@@ -32,10 +32,7 @@ pub async fn handle(
         DomainOutcome::RateLimited { .. } => ResultLabel::Throttled,
         DomainOutcome::NotFound { .. } | DomainOutcome::Failed { .. } => ResultLabel::Down,
     };
-    metrics::counter!(crate::metrics::CHECKS, "kind" => monitor.kind.as_str(), "result" => result.as_str())
-        .increment(1);
-    metrics::histogram!(crate::metrics::CHECK_DURATION, "kind" => monitor.kind.as_str())
-        .record(started.elapsed().as_secs_f64());
+    crate::metrics::count_check(monitor.kind, result, started.elapsed());
     let result = DomainResult {
         monitor_id: monitor.id,
         slot,

@@ -57,10 +57,7 @@ pub async fn handle(
         ListingOutcome::Failed { .. } => ("failed", ResultLabel::Down),
     };
     metrics::counter!(crate::metrics::RUNNER_LISTINGS, "outcome" => outcome).increment(1);
-    metrics::counter!(crate::metrics::CHECKS, "kind" => monitor.kind.as_str(), "result" => result.as_str())
-        .increment(1);
-    metrics::histogram!(crate::metrics::CHECK_DURATION, "kind" => monitor.kind.as_str())
-        .record(listing.elapsed.as_secs_f64());
+    crate::metrics::count_check(monitor.kind, result, listing.elapsed);
     if let ListingOutcome::Failed { error } | ListingOutcome::RateLimited { error, .. } =
         &listing.outcome
     {

@@ -89,37 +89,14 @@ pub fn MonitorPage() -> impl IntoView {
                     monitor
                         .await
                         .ok()
+                        // The kind's own panel: at most one of these is present.
                         .map(|detail| view! {
                             {detail.runners.map(|data| view! { <Runners data/> })}
                             {detail.dns.map(|data| view! { <DnsAnswers data id accept/> })}
+                            {detail.certificate.map(|data| view! { <Certificate data/> })}
+                            {detail.registration.map(|data| view! { <Registration data/> })}
+                            {detail.heartbeat.map(|data| view! { <HeartbeatPanel data/> })}
                         })
-                })}
-            </Transition>
-            <Transition>
-                {move || Suspend::new(async move {
-                    monitor
-                        .await
-                        .ok()
-                        .and_then(|detail| detail.certificate)
-                        .map(|data| view! { <Certificate data/> })
-                })}
-            </Transition>
-            <Transition>
-                {move || Suspend::new(async move {
-                    monitor
-                        .await
-                        .ok()
-                        .and_then(|detail| detail.registration)
-                        .map(|data| view! { <Registration data/> })
-                })}
-            </Transition>
-            <Transition>
-                {move || Suspend::new(async move {
-                    monitor
-                        .await
-                        .ok()
-                        .and_then(|detail| detail.heartbeat)
-                        .map(|data| view! { <HeartbeatPanel data/> })
                 })}
             </Transition>
             <ResponseChart window stats/>
