@@ -3,11 +3,12 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 /// Why the database could not be opened.
@@ -67,6 +68,18 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
         ..Default::default()
     })
     .await
+}
+
+/// The database's clock. Leases and delays are measured against it, so a
+/// process whose own clock runs ahead cannot take over another's work
+/// early. SQLite runs inside this process, so its clock is this process's.
+pub async fn now<C: ConnectionTrait>(db: &C) -> Result<DateTime<Utc>, DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(Utc::now());
+    }
+    let sql = Statement::from_string(DbBackend::Postgres, "SELECT clock_timestamp() AS now");
+    let row = db.query_one_raw(sql).await?;
+    row.ok_or_else(|| DbErr::RecordNotFound("clock_timestamp()".into()))?.try_get("", "now")
 }
 
 /// A cheap round trip, for readiness probes.

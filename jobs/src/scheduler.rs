@@ -7,7 +7,6 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
 use domain::pipeline::claim_due;
 use domain::pipeline::notifications::{due, stuck_changes};
 
@@ -85,7 +84,7 @@ async fn schedule(ctx: &PipelineContext) -> Result<(), QueueError> {
             metrics::counter!(crate::metrics::SCHEDULER_BACKPRESSURE).increment(1);
             return Ok(());
         }
-        let now = Utc::now();
+        let now = domain::db::now(&ctx.db).await.map_err(QueueError::Database)?;
         let limit = room.min(BATCH);
         let due = claim_due(&ctx.db, now, limit).await.map_err(QueueError::Database)?;
         room -= due.len() as u64;
@@ -113,7 +112,8 @@ async fn schedule(ctx: &PipelineContext) -> Result<(), QueueError> {
 
 /// Re-enqueues lost status changes and due notifications; reports depths.
 async fn sweep(ctx: &PipelineContext) -> Result<(), QueueError> {
-    let now = Utc::now();
+    // The database's clock, as the notification leases are.
+    let now = domain::db::now(&ctx.db).await.map_err(QueueError::Database)?;
     let changes = stuck_changes(&ctx.db, now - chrono::Duration::seconds(30), 500)
         .await
         .map_err(QueueError::Database)?;

@@ -47,6 +47,7 @@ pub async fn fan_out<C: ConnectionTrait>(db: &C, fanout: Fanout<'_>) -> Result<V
     let channels =
         channels::Entity::find().filter(channels::Column::Id.is_in(linked)).all(db).await?;
     let mut created = Vec::with_capacity(channels.len());
+    let now = crate::db::now(db).await?;
     for channel in channels {
         let id = Uuid::now_v7();
         let rows = notifications::Entity::insert(notifications::ActiveModel {
@@ -63,8 +64,8 @@ pub async fn fan_out<C: ConnectionTrait>(db: &C, fanout: Fanout<'_>) -> Result<V
             attempts: Set(0),
             last_error: Set(None),
             region: Set(fanout.region.to_owned()),
-            created_at: Set(Utc::now()),
-            next_attempt_at: Set(Some(Utc::now())),
+            created_at: Set(now),
+            next_attempt_at: Set(Some(now)),
             sent_at: Set(None),
             detail: Set(fanout.detail.clone()),
         })
@@ -90,10 +91,10 @@ pub async fn fan_out<C: ConnectionTrait>(db: &C, fanout: Fanout<'_>) -> Result<V
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Delivered,
-    /// Try again at `at`.
+    /// Try again `after` this long (by the database's clock).
     Retry {
         error: String,
-        at: DateTime<Utc>,
+        after: Duration,
     },
     /// Give up.
     Failed {
@@ -104,13 +105,15 @@ pub enum Outcome {
 /// Marks an attempt as started and returns the notification, or `None` when
 /// it is not due: delivered, failed, waiting for its retry time, or being
 /// attempted by another worker whose lease has not run out. So a duplicate
-/// job sends nothing. The attempt holds the notification for `lease`.
+/// job sends nothing. The attempt holds the notification for `lease`, by the
+/// database's clock: a worker whose own clock runs ahead must not see the
+/// lease of a live attempt as run out.
 pub async fn begin_attempt(
     db: &DatabaseConnection,
     id: Uuid,
     lease: Duration,
 ) -> Result<Option<notifications::Model>, DbErr> {
-    let now = Utc::now();
+    let now = crate::db::now(db).await?;
     let started = notifications::Entity::update_many()
         .col_expr(notifications::Column::DeliveryStatus, Expr::value(DeliveryStatus::Sending))
         .col_expr(
@@ -139,7 +142,7 @@ pub async fn finish_attempt(
     id: Uuid,
     outcome: &Outcome,
 ) -> Result<(), DbErr> {
-    let now = Utc::now();
+    let now = crate::db::now(db).await?;
     let update = notifications::Entity::update_many().filter(notifications::Column::Id.eq(id));
     let update = match outcome {
         Outcome::Delivered => update
@@ -150,9 +153,9 @@ pub async fn finish_attempt(
                 Expr::value(Option::<DateTime<Utc>>::None),
             )
             .col_expr(notifications::Column::LastError, Expr::value(Option::<String>::None)),
-        Outcome::Retry { error, at } => update
+        Outcome::Retry { error, after } => update
             .col_expr(notifications::Column::DeliveryStatus, Expr::value(DeliveryStatus::Retrying))
-            .col_expr(notifications::Column::NextAttemptAt, Expr::value(*at))
+            .col_expr(notifications::Column::NextAttemptAt, Expr::value(now + *after))
             .col_expr(notifications::Column::LastError, Expr::value(crate::text::remote(error))),
         Outcome::Failed { error } => update
             .col_expr(notifications::Column::DeliveryStatus, Expr::value(DeliveryStatus::Failed))

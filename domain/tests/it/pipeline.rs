@@ -246,14 +246,13 @@ async fn a_delivered_notification_is_never_attempted_again() {
             begin_attempt(db, notification, ATTEMPT_LEASE).await.unwrap().is_none(),
             "a second worker waits for the first one's lease"
         );
-        let later = Utc::now() + Duration::seconds(5);
-        let retry = Outcome::Retry { error: "HTTP 500".into(), at: later };
+        let retry = Outcome::Retry { error: "HTTP 500".into(), after: Duration::seconds(5) };
         finish_attempt(db, notification, &retry).await.unwrap();
         assert!(
             begin_attempt(db, notification, ATTEMPT_LEASE).await.unwrap().is_none(),
             "not before its retry time"
         );
-        let retry = Outcome::Retry { error: "HTTP 500".into(), at: Utc::now() };
+        let retry = Outcome::Retry { error: "HTTP 500".into(), after: Duration::zero() };
         finish_attempt(db, notification, &retry).await.unwrap();
         let second =
             begin_attempt(db, notification, ATTEMPT_LEASE).await.unwrap().expect("a due retry");

@@ -74,7 +74,7 @@ fn backoff(
     }
     let exponential = Duration::seconds(1_i64 << notification.attempts.clamp(1, 12));
     let wait = asked.unwrap_or(exponential).min(MAX_BACKOFF);
-    Outcome::Retry { error, at: Utc::now() + wait }
+    Outcome::Retry { error, after: wait }
 }
 
 fn outcome_name(outcome: &Outcome) -> &'static str {
