@@ -13,6 +13,7 @@ pub mod history;
 pub mod integrations;
 pub mod monitors;
 pub mod pipeline;
+pub mod probe;
 pub mod quotas;
 pub mod ratelimit;
 pub mod registrations;

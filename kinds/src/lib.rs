@@ -6,12 +6,14 @@
 mod counts;
 mod dns;
 mod error;
+mod http;
 mod macros;
 mod words;
 
 pub use counts::StatusCounts;
 pub use dns::{DnsAssertionOp, DnsRcode, DnsRecordType, DnsResolverMode, Severity};
 pub use error::ErrorKind;
+pub use http::HttpPhase;
 pub use macros::UnknownWord;
 pub use words::{
     ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MonitorKind, NotificationEvent,
