@@ -2,6 +2,7 @@
 //! workers and the UI's server side share. Nothing here knows about HTTP.
 
 pub mod accounts;
+pub mod assertions;
 pub mod channels;
 pub mod clock;
 pub mod db;
