@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::github::{is_hint, mask_token};
 use super::spec::{parse_method, parse_url, HttpSpec, SpecError, StatusRange};
+use crate::assertions::{validated_list, AssertionInput};
 
 /// What the API accepts for an HTTP monitor. On a patch, absent fields keep
 /// their value; on create they take the defaults of [`HttpSpec::get`]. Its
@@ -34,6 +35,8 @@ pub struct HttpInput {
     #[serde(default, deserialize_with = "present")]
     pub degraded_after_ms: Option<Option<u32>>,
     pub follow_redirects: Option<bool>,
+    /// The whole list: given, it replaces the stored one (`[]` removes them all).
+    pub assertions: Option<Vec<AssertionInput>>,
 }
 
 impl std::fmt::Debug for HttpInput {
@@ -43,6 +46,7 @@ impl std::fmt::Debug for HttpInput {
             .field("method", &self.method)
             .field("headers", &self.headers.as_ref().map(|h| h.keys().collect::<Vec<_>>()))
             .field("body", &self.body.as_ref().map(|b| b.as_ref().map(String::len)))
+            .field("assertions", &self.assertions)
             .finish_non_exhaustive()
     }
 }
@@ -79,6 +83,7 @@ impl From<HttpSpec> for HttpInput {
             keyword_absent: Some(spec.keyword_absent),
             degraded_after_ms: Some(spec.degraded_after_ms),
             follow_redirects: Some(spec.follow_redirects),
+            assertions: Some(spec.assertions.into_iter().map(AssertionInput::from).collect()),
         }
     }
 }
@@ -124,6 +129,10 @@ impl HttpInput {
             },
             Some(body) => body,
         };
+        let assertions = match self.assertions {
+            Some(inputs) => validated_list(inputs, "http.assertions")?,
+            None => current.assertions.clone(),
+        };
         Ok(HttpSpec {
             url: match self.url {
                 Some(raw) => parse_url(&raw)?,
@@ -142,6 +151,7 @@ impl HttpInput {
             keyword_absent: self.keyword_absent.unwrap_or(current.keyword_absent),
             degraded_after_ms: self.degraded_after_ms.unwrap_or(current.degraded_after_ms),
             follow_redirects: self.follow_redirects.unwrap_or(current.follow_redirects),
+            assertions,
         })
     }
 }
@@ -230,6 +240,34 @@ mod tests {
         let shown = format!("{:?}", HttpInput::from(stored()));
         assert!(shown.contains("Authorization"), "{shown}");
         assert!(!shown.contains("0123456789") && !shown.contains("hunter2"), "{shown}");
+    }
+
+    #[test]
+    fn assertions_are_validated_and_a_patch_without_them_keeps_them() {
+        let one = serde_json::json!([{"source": "json_path", "path": "$.status", "op": "equals",
+            "target": "ok", "severity": "degrade"}]);
+        let spec = input(serde_json::json!({"url": "https://example.org", "assertions": one}))
+            .validated()
+            .unwrap();
+        assert_eq!(spec.assertions.len(), 1);
+        let renamed = input(serde_json::json!({"url": "https://example.org/v2"}));
+        assert_eq!(renamed.patched(&spec).unwrap().assertions, spec.assertions);
+        let cleared = input(serde_json::json!({"assertions": []}));
+        assert!(cleared.patched(&spec).unwrap().assertions.is_empty());
+        let bad = input(serde_json::json!({"assertions": [{"source": "status", "op": "exists"}]}));
+        assert_eq!(bad.patched(&spec).unwrap_err().field, "http.assertions[0].op");
+        let echoed = HttpInput::from(spec.clone()).patched(&spec).unwrap();
+        assert_eq!(echoed, spec);
+    }
+
+    #[test]
+    fn a_spec_stored_before_assertions_reads_as_before() {
+        let stored = serde_json::json!({"url": "https://example.org/", "method": "GET",
+            "headers": {}, "body": null, "expected_status": ["200-399"], "keyword": null,
+            "keyword_absent": false, "degraded_after_ms": null, "follow_redirects": true});
+        let spec: HttpSpec = serde_json::from_value(stored.clone()).unwrap();
+        assert!(spec.assertions.is_empty());
+        assert_eq!(serde_json::to_value(&spec).unwrap(), stored, "no new key when there are none");
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use kinds::HttpMethod;
 use serde::{Deserialize, Serialize};
 
+use crate::assertions::Assertion;
+
 /// Why a monitor's settings were refused: the field and the rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
@@ -107,6 +109,10 @@ pub struct HttpSpec {
     pub degraded_after_ms: Option<u32>,
     #[serde(default = "default_true")]
     pub follow_redirects: bool,
+    /// Judged after the fields above (decision 90); none on a monitor
+    /// stored before them, and left out of the stored JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assertions: Vec<Assertion>,
 }
 
 impl std::fmt::Debug for HttpSpec {
@@ -121,6 +127,7 @@ impl std::fmt::Debug for HttpSpec {
             .field("keyword_absent", &self.keyword_absent)
             .field("degraded_after_ms", &self.degraded_after_ms)
             .field("follow_redirects", &self.follow_redirects)
+            .field("assertions", &self.assertions)
             .finish()
     }
 }
@@ -163,6 +170,7 @@ impl HttpSpec {
             keyword_absent: false,
             degraded_after_ms: None,
             follow_redirects: true,
+            assertions: Vec::new(),
         }
     }
 
