@@ -69,6 +69,7 @@ pub struct Recorder {
     script: Arc<Mutex<Vec<Reply>>>,
     hits: Arc<AtomicUsize>,
     delay_ms: Arc<AtomicU64>,
+    body: Arc<Mutex<String>>,
 }
 
 impl Recorder {
@@ -83,6 +84,7 @@ impl Recorder {
             script: Arc::default(),
             hits: Arc::default(),
             delay_ms: Arc::default(),
+            body: Arc::new(Mutex::new("ok".to_owned())),
         };
         let app = axum::Router::new().fallback(record).with_state(recorder.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
@@ -97,6 +99,12 @@ impl Recorder {
     /// Answers every later request with `status`.
     pub fn set_status(&self, status: u16) {
         self.status.store(status, Ordering::SeqCst);
+    }
+
+    /// Answers every later request with this body (`ok` until changed), as
+    /// `text/plain`; a JSON API's assertions read it all the same.
+    pub fn set_body(&self, body: impl Into<String>) {
+        *self.body.lock().unwrap() = body.into();
     }
 
     /// Answers the next requests with these replies, then the current status.
@@ -137,7 +145,8 @@ async fn record(
     for (name, value) in extra {
         out.insert(name, value.parse().unwrap());
     }
-    (StatusCode::from_u16(status).unwrap(), out, "ok")
+    let body = recorder.body.lock().unwrap().clone();
+    (StatusCode::from_u16(status).unwrap(), out, body)
 }
 
 /// Checks a Standard Webhooks signature independently of the sender's code.

@@ -18,9 +18,9 @@ pub use admin::{AdminOverview, AdminUser, Failure, Overview, QueueDepth, RegionS
 pub use certificates::{CertificateData, CertificateItem, RegistrationData};
 pub use channels::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
 pub use monitors::{
-    ChannelOption, CheckItem, CheckPage, DashboardData, DnsAnswersData, HeartbeatData,
-    IncidentItem, MonitorDetail, MonitorForm, MonitorFormData, MonitorRow, NotificationItem,
-    RunItem, StatsData, StatusCounts, TimelineItem, Uptime,
+    AssertionRow, ChannelOption, CheckItem, CheckPage, DashboardData, DnsAnswersData,
+    HeartbeatData, IncidentItem, MonitorDetail, MonitorForm, MonitorFormData, MonitorRow,
+    NotificationItem, RunItem, StatsData, StatusCounts, TimelineItem, Uptime,
 };
 pub use runners::{OutageItem, RunnerItem, RunnersData};
 

@@ -110,6 +110,24 @@ pub struct MonitorDetail {
     pub heartbeat: Option<HeartbeatData>,
     /// A DNS monitor's last answer and baseline; `None` for other kinds.
     pub dns: Option<DnsAnswersData>,
+    /// An HTTP monitor's assertions; empty for other kinds.
+    #[serde(default)]
+    pub assertions: Vec<AssertionRow>,
+}
+
+/// One assertion of an HTTP monitor as text, as the form posts it
+/// (`form[assertions][N][source]` …) and the monitor page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct AssertionRow {
+    /// `status`, `header`, `body`, `body_regex`, `json_path`, `time`, `cert_days` or `resolved_ip`.
+    pub source: String,
+    /// The header's name, the JSON path or the phase; empty for the other sources.
+    pub path: String,
+    pub op: String,
+    pub target: String,
+    /// `fail` or `degrade`.
+    pub severity: String,
 }
 
 /// A heartbeat monitor's page: where to ping, when, and the recent runs.
@@ -269,6 +287,8 @@ pub struct MonitorForm {
     pub recoveries: String,
     /// Ids of the channels to notify (checkboxes named `form[channel_ids][]`).
     pub channel_ids: Vec<String>,
+    /// An HTTP monitor's assertions, in order (rows named `form[assertions][N][…]`).
+    pub assertions: Vec<AssertionRow>,
 }
 
 /// A channel a monitor may notify.

@@ -1,12 +1,13 @@
 //! Domain values as the DTOs pages show, with times formatted once, here.
 
 use chrono::{DateTime, Utc};
+use domain::assertions::{Assertion, AssertionInput};
 use domain::history::{CheckRow, IncidentRow, NotificationRow, Stats, StatsWindow, TimelineEntry};
 use domain::monitors::MonitorView;
 
 use crate::dto::{
-    CertificateData, CertificateItem, CheckItem, IncidentItem, MonitorRow, NotificationItem,
-    RegistrationData, StatsData, TimelineItem, When,
+    AssertionRow, CertificateData, CertificateItem, CheckItem, IncidentItem, MonitorRow,
+    NotificationItem, RegistrationData, StatsData, TimelineItem, When,
 };
 
 /// A moment as text, and how long before `now` it was.
@@ -16,6 +17,34 @@ pub fn when(at: DateTime<Utc>, now: DateTime<Utc>) -> When {
         text: at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
         ago: domain::text::ago((now - at).num_seconds()),
     }
+}
+
+/// An HTTP monitor's assertions as the form's rows and the page's list.
+pub fn assertion_rows(assertions: &[Assertion]) -> Vec<AssertionRow> {
+    assertions
+        .iter()
+        .map(|a| AssertionRow {
+            source: a.source.to_string(),
+            path: a.path.clone().unwrap_or_default(),
+            op: a.op.to_string(),
+            target: a.target.clone(),
+            severity: a.severity.to_string(),
+        })
+        .collect()
+}
+
+/// The form's rows as the API's input; an empty path or severity is absent.
+pub fn assertion_inputs(rows: &[AssertionRow]) -> Vec<AssertionInput> {
+    let given = |raw: &str| Some(raw.trim().to_owned()).filter(|v| !v.is_empty());
+    rows.iter()
+        .map(|row| AssertionInput {
+            source: given(&row.source),
+            path: given(&row.path),
+            op: given(&row.op),
+            target: Some(row.target.clone()),
+            severity: given(&row.severity),
+        })
+        .collect()
 }
 
 /// A monitor as a dashboard row.

@@ -43,6 +43,11 @@ impl From<MonitorError> for AppError {
     fn from(err: MonitorError) -> Self {
         let field = err.field().map(monitor_input).map(str::to_owned);
         let message = match (&err, &field) {
+            (MonitorError::Invalid(spec), Some(_))
+                if spec.field.starts_with("http.assertions[") =>
+            {
+                format!("{} {}", assertion_label(&spec.field), spec.message)
+            }
             (MonitorError::Invalid(spec), Some(field)) => {
                 format!("{} {}", label(field), spec.message)
             }
@@ -95,8 +100,18 @@ fn monitor_input(field: &str) -> &str {
         f if f.starts_with("dns.resolvers") => "dns_resolvers",
         f if f.starts_with("dns.assertions[0].op") => "dns_op",
         f if f.starts_with("dns.") => "dns_expected",
+        // One message under the list, naming the row (`assertion_label`).
+        f if f.starts_with("http.assertions") => "assertions",
         other => other.trim_start_matches("http.").trim_start_matches("tcp."),
     }
+}
+
+/// `http.assertions[2].target` as the form reads it: `Assertion 3 target`.
+fn assertion_label(field: &str) -> String {
+    let rest = field.trim_start_matches("http.assertions[");
+    let (index, part) = rest.split_once(']').unwrap_or((rest, ""));
+    let row = index.parse::<usize>().map_or_else(|_| index.to_owned(), |i| (i + 1).to_string());
+    format!("Assertion {row} {}", part.trim_start_matches('.')).trim_end().to_owned()
 }
 
 /// The channel form's input for a setting (one URL input for every kind).
@@ -145,6 +160,7 @@ pub fn label(field: &str) -> &str {
         "dns_resolvers" => "Servers",
         "dns_op" => "Check",
         "dns_expected" => "Expected",
+        "assertions" => "Assertions",
         "secret" => "Secret",
         "to" => "Recipients",
         other => other,
@@ -156,6 +172,26 @@ mod tests {
     use domain::monitors::SpecError;
 
     use super::*;
+
+    #[test]
+    fn assertion_errors_name_their_row_under_the_list() {
+        let err = AppError::from(MonitorError::Invalid(SpecError::new(
+            "http.assertions[2].target",
+            "must be a status code, 100 to 599",
+        )));
+        assert_eq!(
+            err.for_field("assertions").as_deref(),
+            Some("Assertion 3 target must be a status code, 100 to 599")
+        );
+        let err = AppError::from(MonitorError::Invalid(SpecError::new(
+            "http.assertions",
+            "at most 20 assertions",
+        )));
+        assert_eq!(
+            err.for_field("assertions").as_deref(),
+            Some("Assertions at most 20 assertions")
+        );
+    }
 
     #[test]
     fn monitor_errors_keep_the_form_field() {

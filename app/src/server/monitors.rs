@@ -154,6 +154,11 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
         certificate,
         registration,
         heartbeat,
+        assertions: view
+            .http
+            .as_ref()
+            .map(|h| convert::assertion_rows(&h.assertions))
+            .unwrap_or_default(),
     })
 }
 
@@ -279,6 +284,7 @@ fn form_of(view: &MonitorView) -> MonitorForm {
         confirmations: view.confirmations.to_string(),
         recoveries: view.recoveries.to_string(),
         channel_ids: view.channel_ids.iter().map(Uuid::to_string).collect(),
+        assertions: http.map(|h| convert::assertion_rows(&h.assertions)).unwrap_or_default(),
         ..Default::default()
     };
     super::dns::fill_form(&mut form, view.dns.as_ref());
@@ -343,6 +349,7 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
                 expected_status: Some(status_ranges(&form.expected_status)?),
                 keyword_absent: Some(absent && keyword.is_some()),
                 keyword: Some(keyword),
+                assertions: Some(convert::assertion_inputs(&form.assertions)),
                 ..Default::default()
             });
         }

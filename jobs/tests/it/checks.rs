@@ -277,3 +277,79 @@ async fn a_refused_tcp_host_is_down_and_never_contacted() {
     }
     assert_eq!(server.connections().await, 0);
 }
+
+/// Assertions as a form would give them, validated like the API's.
+fn assertions(list: serde_json::Value) -> Vec<domain::assertions::Assertion> {
+    let inputs = serde_json::from_value(list).expect("inputs");
+    domain::assertions::validated_list(inputs, "http.assertions").expect("valid")
+}
+
+#[tokio::test]
+async fn assertions_on_status_headers_and_body_judge_the_real_answer() {
+    let server = Server::start("127.0.0.2", |req| match req.path.as_str() {
+        "/api" => Reply::ok(r#"{"status": "ok", "build": "2026-12-07"}"#)
+            .header("content-type", "application/json")
+            .header("x-served-by", "edge-3"),
+        _ => Reply::status(201).body("<p>created</p>"),
+    })
+    .await;
+    let out = allowing_stand_ins();
+    let mut check = spec(&server.url("/api"));
+
+    check.assertions = assertions(serde_json::json!([
+        {"source": "status", "op": "equals", "target": "200"},
+        {"source": "header", "path": "Content-Type", "op": "contains", "target": "json"},
+        {"source": "body_regex", "op": "matches", "target": r#""build":\s*"\d{4}-\d{2}-\d{2}""#},
+        {"source": "json_path", "path": "$.status", "op": "equals", "target": "ok"},
+        {"source": "time", "op": "less_than", "target": "5000"},
+    ]));
+    let outcome = check_http(&out, &check, TIMEOUT).await;
+    assert_eq!((outcome.status, outcome.error.as_deref()), (Status::Up, None), "{outcome:?}");
+
+    check.assertions = assertions(serde_json::json!([
+        {"source": "header", "path": "x-served-by", "op": "matches", "target": "^edge-[12]$",
+         "severity": "degrade"},
+    ]));
+    let outcome = check_http(&out, &check, TIMEOUT).await;
+    assert_eq!(outcome.status, Status::Degraded, "{outcome:?}");
+    assert_eq!(
+        outcome.error.as_deref(),
+        Some("header x-served-by is \"edge-3\", expected to match /^edge-[12]$/")
+    );
+
+    check.assertions = assertions(serde_json::json!([
+        {"source": "body_regex", "op": "not_matches", "target": "(?i)STATUS", "severity": "degrade"},
+        {"source": "header", "path": "retry-after", "op": "exists"},
+    ]));
+    assert_down(&check_http(&out, &check, TIMEOUT).await, "header retry-after is absent");
+
+    // The expected ranges still come first: a 201 passes them, then the status assertion fails it.
+    let mut created = spec(&server.url("/new"));
+    created.assertions = assertions(serde_json::json!([
+        {"source": "status", "op": "equals", "target": "200"},
+    ]));
+    let outcome = check_http(&out, &created, TIMEOUT).await;
+    assert_down(&outcome, "status is 201, expected 200");
+    assert_eq!(outcome.http_status, Some(201));
+}
+
+#[tokio::test]
+async fn what_this_check_cannot_see_fails_its_assertion_and_says_so() {
+    let server = Server::start("127.0.0.2", |_| Reply::ok("plain")).await;
+    let mut check = spec(&server.url("/"));
+    check.assertions = assertions(serde_json::json!([
+        {"source": "cert_days", "op": "greater_than", "target": "14", "severity": "degrade"},
+        {"source": "json_path", "path": "$.ok", "op": "exists"},
+    ]));
+    let outcome = check_http(&allowing_stand_ins(), &check, TIMEOUT).await;
+    assert_eq!(outcome.status, Status::Down, "{outcome:?}");
+    let error = outcome.error.unwrap_or_default();
+    assert!(error.starts_with("body is not JSON"), "{error}");
+    check.assertions.truncate(1);
+    let outcome = check_http(&allowing_stand_ins(), &check, TIMEOUT).await;
+    assert_eq!(outcome.status, Status::Degraded, "{outcome:?}");
+    assert_eq!(
+        outcome.error.as_deref(),
+        Some("certificate days left are unknown (no TLS certificate on this check)")
+    );
+}

@@ -2,6 +2,7 @@
 
 mod account;
 mod admin;
+mod assertions;
 mod auth;
 mod certificates;
 mod channels;

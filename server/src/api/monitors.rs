@@ -93,6 +93,8 @@ pub struct HttpBody {
     /// Above this response time the status is `degraded`.
     pub degraded_after_ms: Option<u32>,
     pub follow_redirects: bool,
+    /// Judged after the fields above; the worst failing severity decides.
+    pub assertions: Vec<super::assertions::AssertionBody>,
 }
 
 /// A TCP monitor's target.
@@ -186,6 +188,7 @@ impl From<MonitorView> for MonitorBody {
                 keyword_absent: h.keyword_absent,
                 degraded_after_ms: h.degraded_after_ms,
                 follow_redirects: h.follow_redirects,
+                assertions: h.assertions.into_iter().map(Into::into).collect(),
             }),
             tcp: m.tcp.map(|t| TcpBody { host: t.host, port: t.port }),
             github_runners: m.github_runners.map(|g| GithubRunnersBody {
@@ -290,6 +293,9 @@ pub struct HttpRequest {
     keyword_absent: Option<bool>,
     degraded_after_ms: Option<u32>,
     follow_redirects: Option<bool>,
+    /// The whole list (at most 20): given, it replaces the stored one; `[]` removes them.
+    #[schema(max_items = 20)]
+    assertions: Option<Vec<super::assertions::AssertionRequest>>,
 }
 
 /// An HTTP status code or an inclusive range of them, e.g. `204`, `200-399`;

@@ -5,6 +5,7 @@
 mod abuse;
 mod access;
 mod accounts;
+mod assertions;
 mod binary;
 mod certificates;
 mod channels;

@@ -9,6 +9,7 @@ use leptos_meta::{Script, Title};
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
+use super::assertions::AssertionList;
 use super::certificate::Certificate;
 use super::chart::ResponseChart;
 use super::checks::Checks;
@@ -96,6 +97,7 @@ pub fn MonitorPage() -> impl IntoView {
                             {detail.certificate.map(|data| view! { <Certificate data/> })}
                             {detail.registration.map(|data| view! { <Registration data/> })}
                             {detail.heartbeat.map(|data| view! { <HeartbeatPanel data/> })}
+                            <AssertionList rows=detail.assertions/>
                         })
                 })}
             </Transition>

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
+use super::assertions::AssertionsEditor;
 use crate::components::{EmptyState, ErrorBox, FieldError, FormError, Loading, SignedIn, Toasts};
 use crate::dto::{ChannelOption, MonitorForm};
 use crate::error::AppError;
@@ -44,6 +45,7 @@ const FIELDS: &[&str] = &[
     "dns_resolvers",
     "dns_op",
     "dns_expected",
+    "assertions",
     "interval_seconds",
     "timeout_ms",
     "confirmations",
@@ -167,6 +169,7 @@ fn Fields(
                     error hint="Optional: text the response body must contain."/>
                 {f.with_value(|f| secrets_hint(&f.headers, &f.body_hint))
                     .map(|text| view! { <p class="hint" id="monitor-secrets">{text}</p> })}
+                <AssertionsEditor rows=f.with_value(|f| f.assertions.clone()) error/>
             </Show>
             <Show when=move || kind.get() == MonitorKind::Tcp>
                 <Input id="monitor-host" field="host" label="Host" value=value(|f| &f.host) error

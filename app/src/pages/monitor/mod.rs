@@ -1,7 +1,9 @@
 //! A monitor's pages: its detail page (state; runners, pings, DNS answers,
 //! certificate or registration; chart, checks,
-//! incidents, notifications) and the create/edit form.
+//! incidents, notifications; an HTTP monitor's assertions) and the
+//! create/edit form.
 
+mod assertions;
 mod certificate;
 mod chart;
 mod checks;
