@@ -98,3 +98,55 @@ async fn each_invalid_assertion_is_a_422_naming_its_field() {
     let (path, body) = support::Resource::request(typo);
     assert_eq!(app.post(&path, body, Some(&token)).await.0, 400);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_forms_rows_save_in_order_and_a_bad_one_names_the_list() {
+    let app = spawn_sqlite(Spawn::default()).await;
+    let ann = app.user("ann").await;
+    let base = [
+        ("form[kind]", "http"),
+        ("form[url]", "https://api.example.org/health"),
+        ("form[interval_seconds]", "30"),
+        ("form[expected_status]", "200-299"),
+    ];
+    // Rows keep the numbers they were added with: 1 was removed in the browser.
+    let rows = [
+        ("form[assertions][0][source]", "json_path"),
+        ("form[assertions][0][path]", "$.status"),
+        ("form[assertions][0][op]", "equals"),
+        ("form[assertions][0][target]", "ok"),
+        ("form[assertions][0][severity]", "degrade"),
+        ("form[assertions][2][source]", "header"),
+        ("form[assertions][2][path]", "X-Served-By"),
+        ("form[assertions][2][op]", "exists"),
+        ("form[assertions][2][target]", ""),
+        ("form[assertions][2][severity]", "fail"),
+    ];
+    let form: Vec<(&str, &str)> = base.iter().chain(rows.iter()).copied().collect();
+    let (status, id) = app.rpc("save_monitor", &form, Some(&ann)).await;
+    assert_eq!(status, 200, "{id}");
+    let id = id.as_str().unwrap().to_owned();
+    let (status, detail) = app.rpc("monitor", &[("id", &id)], Some(&ann)).await;
+    assert_eq!(status, 200, "{detail}");
+    assert_eq!(
+        detail["assertions"],
+        json!([
+            {"source": "json_path", "path": "$.status", "op": "equals", "target": "ok", "severity": "degrade"},
+            {"source": "header", "path": "x-served-by", "op": "exists", "target": "", "severity": "fail"},
+        ])
+    );
+
+    let bad = [
+        ("form[assertions][0][source]", "status"),
+        ("form[assertions][0][op]", "equals"),
+        ("form[assertions][0][target]", "ok"),
+    ];
+    let form: Vec<(&str, &str)> = base.iter().chain(bad.iter()).copied().collect();
+    let (status, body) = app.rpc("save_monitor", &form, Some(&ann)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["field"], "assertions", "{body}");
+    assert!(
+        body["message"].as_str().unwrap_or_default().starts_with("Assertion 1 target must be"),
+        "{body}"
+    );
+}
