@@ -5,6 +5,9 @@
 import { expect, Page, test } from '@playwright/test';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+
+const screenshots = path.join(__dirname, '..', 'screenshots');
 
 let status = 'ok';
 const server = http.createServer((_req, res) => {
@@ -55,6 +58,7 @@ test('an HTTP monitor with a JSON-path assertion is listed and degrades when it 
   await page.getByRole('button', { name: 'Create monitor' }).click();
   await expect(page.locator('#monitor-assertions-error')).toContainText('Assertion 1 path is not an RFC 9535 JSON path');
   await row.getByLabel('JSON path').fill('$.status');
+  await page.screenshot({ path: path.join(screenshots, 'assertions-form.png'), fullPage: true });
   await page.getByRole('button', { name: 'Create monitor' }).click();
   await expect(page).toHaveURL(/\/monitors\/[0-9a-f-]{36}$/);
   await hydrated(page);
@@ -66,6 +70,7 @@ test('an HTTP monitor with a JSON-path assertion is listed and degrades when it 
   status = 'degraded';
   await expect(page.getByTestId('status').first()).toHaveText('Degraded');
   await expect(page.getByText('json $.status is "degraded", expected "ok"').first()).toBeVisible();
+  await page.screenshot({ path: path.join(screenshots, 'assertions.png'), fullPage: true });
 
   // The form shows the stored row when editing.
   await page.getByRole('link', { name: 'Edit' }).click();
