@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::recording::{self, monitor_advance, monitor_change, Advance, Check, Step, Transition};
 use crate::entities::{monitor_state, monitors};
 use crate::monitors::Status;
+use crate::probe::HttpFacts;
 
 pub use super::recording::{check_id, Recorded};
 
@@ -27,6 +28,8 @@ pub struct CheckResult {
     pub http_status: Option<i16>,
     pub error: Option<String>,
     pub region: String,
+    /// What an HTTP check measured (phases, address, versions, excerpt).
+    pub http: Option<HttpFacts>,
 }
 
 /// Records `result`: the skeleton with the HTTP/TCP step.
@@ -52,6 +55,10 @@ impl Step for CheckResult {
 
     async fn observe(&self, _: &DatabaseTransaction, _: &monitors::Model) -> Result<(), DbErr> {
         Ok(())
+    }
+
+    fn http(&self) -> Option<&HttpFacts> {
+        self.http.as_ref()
     }
 
     fn check(&self, _: &()) -> Check {

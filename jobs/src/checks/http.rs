@@ -1,54 +1,98 @@
-//! The HTTP check: status code, optional keyword, response time.
+//! The HTTP check: status code, optional keyword, response time, measured
+//! by phase with the prober ([`Outbound::probe`]).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use bytes::Bytes;
 use domain::monitors::{HttpSpec, Status, StatusRange};
+use domain::probe::{excerpt, HttpFacts};
+use http::{HeaderName, HeaderValue};
 use kinds::HttpMethod;
 
-use super::{millis, timed_out, CheckOutcome};
-use crate::outbound::{read_capped, Outbound, Redirects};
+use super::{millis, CheckOutcome};
+use crate::outbound::{
+    BodyRead, HttpVersion, Outbound, ProbeFailure, ProbeReport, ProbeRequest, MAX_REDIRECTS,
+};
 
 /// The most body a keyword check reads (after decompression).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Runs one HTTP check; the whole exchange, body included, ends within `timeout`.
 pub async fn check_http(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> CheckOutcome {
-    tokio::time::timeout(timeout, run(out, spec, timeout))
-        .await
-        .unwrap_or_else(|_| CheckOutcome::down(timed_out(timeout), None, None))
-}
-
-fn method_of(method: HttpMethod) -> reqwest::Method {
-    match method {
-        HttpMethod::Get => reqwest::Method::GET,
-        HttpMethod::Head => reqwest::Method::HEAD,
-        HttpMethod::Post => reqwest::Method::POST,
-        HttpMethod::Put => reqwest::Method::PUT,
-        HttpMethod::Patch => reqwest::Method::PATCH,
-        HttpMethod::Delete => reqwest::Method::DELETE,
-        HttpMethod::Options => reqwest::Method::OPTIONS,
-    }
-}
-
-async fn run(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> CheckOutcome {
-    let method = method_of(spec.method);
-    let redirects = if spec.follow_redirects { Redirects::Follow } else { Redirects::Return };
-    let mut request = out.request(method, spec.url.as_str(), redirects).timeout(timeout);
-    for (name, value) in &spec.headers {
-        request = request.header(name.as_str(), value.as_str());
-    }
-    if let Some(body) = &spec.body {
-        request = request.body(body.clone());
-    }
-
-    let started = Instant::now();
-    let response = match request.send().await {
-        Ok(response) => response,
-        Err(err) => return CheckOutcome::failed(&err, timeout),
+    let headers = match header_pairs(spec) {
+        Ok(headers) => headers,
+        Err(error) => return CheckOutcome::down(error, None, None),
     };
-    let latency_ms = millis(started.elapsed());
-    let code = response.status().as_u16();
-    let down = |error: String| CheckOutcome::down(error, Some(latency_ms), Some(code));
+    let expected = |code: u16| spec.expected_status.iter().any(|range| range.contains(code));
+    let request = ProbeRequest {
+        method: method_of(spec.method),
+        url: &spec.url,
+        headers: &headers,
+        body: spec.body.clone().map(Bytes::from),
+        max_redirects: if spec.follow_redirects { MAX_REDIRECTS } else { 0 },
+        timeout,
+        read_body: spec.keyword.is_some().then_some(BODY_LIMIT),
+        peek_unless: Some(&expected),
+        version: HttpVersion::Auto,
+    };
+    match out.probe(request).await {
+        Ok(report) => judge(spec, report),
+        Err(failure) => failed(&failure),
+    }
+}
+
+fn method_of(method: HttpMethod) -> http::Method {
+    match method {
+        HttpMethod::Get => http::Method::GET,
+        HttpMethod::Head => http::Method::HEAD,
+        HttpMethod::Post => http::Method::POST,
+        HttpMethod::Put => http::Method::PUT,
+        HttpMethod::Patch => http::Method::PATCH,
+        HttpMethod::Delete => http::Method::DELETE,
+        HttpMethod::Options => http::Method::OPTIONS,
+    }
+}
+
+/// The monitor's headers as sent; validation already refused bad names, so
+/// an error here means stored settings went bad.
+fn header_pairs(spec: &HttpSpec) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+    spec.headers
+        .iter()
+        .map(|(name, value)| {
+            let name = HeaderName::try_from(name.as_str())
+                .map_err(|_| format!("invalid request: the header name `{name}` is not valid"))?;
+            let value = HeaderValue::try_from(value.as_str())
+                .map_err(|_| format!("invalid request: the value of `{name}` is not valid"))?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
+/// Status, keyword and response time decide; what was measured is kept.
+fn judge(spec: &HttpSpec, report: ProbeReport) -> CheckOutcome {
+    let latency_ms = millis(report.to_head);
+    let code = report.status;
+    let mut facts = HttpFacts {
+        phases: report.phases,
+        resolved_ip: report.resolved_ip,
+        http_version: Some(report.http_version.to_owned()),
+        tls_version: report.tls.as_ref().map(|t| t.version.clone()),
+        excerpt: None,
+    };
+    let body = match &report.body {
+        BodyRead::Read(bytes) | BodyRead::Peeked(bytes) => Some(bytes.clone()),
+        BodyRead::NotRead | BodyRead::Failed(_) => None,
+    };
+    let mut down = |error: String| {
+        facts.excerpt = body.as_deref().map(|b| excerpt(b, &secrets(spec)));
+        CheckOutcome {
+            status: Status::Down,
+            latency_ms: Some(latency_ms),
+            http_status: Some(code),
+            error: Some(error),
+            http: Some(facts.clone()),
+        }
+    };
 
     if !spec.expected_status.iter().any(|range| range.contains(code)) {
         return down(format!(
@@ -56,24 +100,23 @@ async fn run(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> CheckOutcome
             ranges(&spec.expected_status)
         ));
     }
-    match &spec.keyword {
-        Some(keyword) => {
-            let body = match read_capped(response, BODY_LIMIT).await {
-                Ok(body) => body,
-                Err(err) => return down(super::describe(&err, timeout)),
-            };
-            // Lossy decoding keeps every valid UTF-8 run intact, so a keyword
-            // in a page with a stray invalid byte is still found.
-            let found = String::from_utf8_lossy(&body).contains(keyword.as_str());
-            if found && spec.keyword_absent {
-                return down(format!("keyword {} was found in the response", quoted(keyword)));
+    if let Some(keyword) = &spec.keyword {
+        let text = match &report.body {
+            BodyRead::Read(bytes) => bytes,
+            BodyRead::Failed(error) => return down(error.clone()),
+            BodyRead::NotRead | BodyRead::Peeked(_) => {
+                return down("the body was not read".into());
             }
-            if !found && !spec.keyword_absent {
-                return down(format!("keyword {} was not found in the response", quoted(keyword)));
-            }
+        };
+        // Lossy decoding keeps every valid UTF-8 run intact, so a keyword
+        // in a page with a stray invalid byte is still found.
+        let found = String::from_utf8_lossy(text).contains(keyword.as_str());
+        if found && spec.keyword_absent {
+            return down(format!("keyword {} was found in the response", quoted(keyword)));
         }
-        // Nothing to look for: the body is never read.
-        None => drop(response),
+        if !found && !spec.keyword_absent {
+            return down(format!("keyword {} was not found in the response", quoted(keyword)));
+        }
     }
 
     let slow = spec.degraded_after_ms.is_some_and(|limit| latency_ms > limit);
@@ -82,7 +125,33 @@ async fn run(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> CheckOutcome
         latency_ms: Some(latency_ms),
         http_status: Some(code),
         error: None,
+        http: Some(facts),
     }
+}
+
+/// No answer: the phases that completed, and the phase that failed named.
+fn failed(failure: &ProbeFailure) -> CheckOutcome {
+    let facts = HttpFacts {
+        phases: failure.phases,
+        resolved_ip: failure.resolved_ip,
+        ..HttpFacts::default()
+    };
+    CheckOutcome {
+        status: Status::Down,
+        latency_ms: None,
+        http_status: None,
+        error: Some(failure.message()),
+        http: Some(facts),
+    }
+}
+
+/// What must not be shown back: the monitor's header values, its request
+/// body, and the password of its URL.
+fn secrets(spec: &HttpSpec) -> Vec<&str> {
+    let mut secrets: Vec<&str> = spec.headers.values().map(String::as_str).collect();
+    secrets.extend(spec.body.as_deref());
+    secrets.extend(spec.url.password());
+    secrets
 }
 
 fn ranges(expected: &[StatusRange]) -> String {

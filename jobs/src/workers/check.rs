@@ -44,6 +44,7 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
                     error: Some(
                         "the stored headers and body cannot be read; set them again".into(),
                     ),
+                    http: None,
                 }
             }
         },
@@ -78,6 +79,7 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
         latency_ms: outcome.latency_ms.and_then(|l| i32::try_from(l).ok()),
         http_status: outcome.http_status.and_then(|s| i16::try_from(s).ok()),
         error: outcome.error,
+        http: outcome.http,
         region: ctx.region.clone(),
     };
     let status = result.status;

@@ -1,0 +1,291 @@
+//! One hop of a probe: resolve, connect, shake hands, send, read the head.
+
+use std::pin::Pin;
+
+use bytes::Bytes;
+use http::header::{
+    ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, COOKIE, HOST, LOCATION, PROXY_AUTHORIZATION, USER_AGENT,
+};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Version};
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::client::conn::{http1, http2};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use kinds::HttpPhase;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::task::JoinHandle;
+use url::Url;
+
+use super::run::{millis, Run};
+use super::{
+    body, BodyRead, HttpVersion, ProbeFailure, ProbeReport, ProbeRequest, TlsSeen, PEEK_BYTES,
+    PEEK_TIME,
+};
+use crate::outbound::{Outbound, OutboundError, TlsInspectError};
+
+/// What one hop sends.
+pub(super) struct Hop {
+    url: Url,
+    method: Method,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+}
+
+impl Hop {
+    pub(super) fn first(request: &ProbeRequest<'_>) -> Self {
+        let mut headers = HeaderMap::new();
+        for (name, value) in request.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        Self {
+            url: request.url.clone(),
+            method: request.method.clone(),
+            headers,
+            body: request.body.clone(),
+        }
+    }
+
+    /// The hop a redirect asks for, or `None` when `response` is not one. As
+    /// browsers do, a 303 (and a 301 or 302 after a POST) becomes a GET without
+    /// a body, and credentials are not carried to another origin.
+    pub(super) fn follow(
+        &self,
+        response: &http::Response<Incoming>,
+    ) -> Option<Result<Self, OutboundError>> {
+        let status = response.status();
+        if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
+            return None;
+        }
+        let location = response.headers().get(LOCATION)?;
+        let next = location.to_str().ok().and_then(|l| self.url.join(l).ok()).ok_or_else(|| {
+            OutboundError::InvalidUrl("the redirect's Location is not a URL".into())
+        });
+        let next = match next {
+            Ok(next) => next,
+            Err(err) => return Some(Err(err)),
+        };
+        let to_get = status == StatusCode::SEE_OTHER && self.method != Method::HEAD
+            || matches!(status.as_u16(), 301 | 302) && self.method == Method::POST;
+        let mut headers = self.headers.clone();
+        if next.origin() != self.url.origin() {
+            for name in [AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION] {
+                headers.remove(name);
+            }
+        }
+        Some(Ok(Self {
+            url: next,
+            method: if to_get { Method::GET } else { self.method.clone() },
+            headers,
+            body: if to_get { None } else { self.body.clone() },
+        }))
+    }
+}
+
+/// Anything a request can go over: a plain or a TLS connection.
+trait Io: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Io for T {}
+
+/// Drives the connection; dropping it closes the connection.
+struct Driver(JoinHandle<()>);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// An answer's head, with its connection still open for the body.
+pub(super) struct Answer {
+    pub(super) response: http::Response<Incoming>,
+    _driver: Driver,
+}
+
+/// Sends one hop over a fresh guarded connection and reads the answer's head.
+pub(super) async fn exchange(
+    out: &Outbound,
+    run: &mut Run,
+    hop: &Hop,
+    version: HttpVersion,
+) -> Result<Answer, Box<ProbeFailure>> {
+    let url = &hop.url;
+    let https = match url.scheme() {
+        "https" => true,
+        "http" => false,
+        other => {
+            let error = OutboundError::InvalidUrl(format!(
+                "only http and https are supported, not {other}"
+            ));
+            return Err(run.fail(HttpPhase::Dns, error));
+        }
+    };
+    let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+        return Err(
+            run.fail(HttpPhase::Dns, OutboundError::InvalidUrl("the URL has no host".into()))
+        );
+    };
+
+    let addrs = run.phase(HttpPhase::Dns, out.resolve_for_connect(host, port)).await?;
+    let (tcp, addr) = run.phase(HttpPhase::Connect, out.connect_checked(&addrs)).await?;
+    run.resolved_ip = Some(addr.ip());
+
+    let (io, h2): (Pin<Box<dyn Io>>, bool) = if https {
+        let session = handshake(out, run, tcp, host, version).await?;
+        let h2 = session.alpn() == Some(b"h2");
+        run.tls = Some(TlsSeen { version: session.version, chain: session.chain });
+        (Box::pin(session.stream), h2)
+    } else {
+        run.tls = None;
+        (Box::pin(tcp), version == HttpVersion::Http2)
+    };
+
+    let request = build(out, hop, h2).map_err(|e| run.fail(HttpPhase::Ttfb, e))?;
+    let send = async {
+        let io = TokioIo::new(io);
+        let (response, driver) = if h2 {
+            let (mut sender, conn) =
+                http2::handshake(TokioExecutor::new(), io).await.map_err(hyper_error)?;
+            let driver = Driver(tokio::spawn(async move {
+                let _ = conn.await;
+            }));
+            (sender.send_request(request).await.map_err(hyper_error)?, driver)
+        } else {
+            let (mut sender, conn) = http1::handshake(io).await.map_err(hyper_error)?;
+            let driver = Driver(tokio::spawn(async move {
+                let _ = conn.await;
+            }));
+            (sender.send_request(request).await.map_err(hyper_error)?, driver)
+        };
+        Ok(Answer { response, _driver: driver })
+    };
+    run.phase(HttpPhase::Ttfb, send).await
+}
+
+/// The TLS phase: a refusal keeps the chain the server sent.
+async fn handshake(
+    out: &Outbound,
+    run: &mut Run,
+    tcp: tokio::net::TcpStream,
+    host: &str,
+    version: HttpVersion,
+) -> Result<crate::outbound::tls::Session, Box<ProbeFailure>> {
+    let alpn: Vec<Vec<u8>> = match version {
+        HttpVersion::Auto => vec![b"h2".to_vec(), b"http/1.1".to_vec()],
+        HttpVersion::Http1 => vec![b"http/1.1".to_vec()],
+        HttpVersion::Http2 => vec![b"h2".to_vec()],
+    };
+    let mut refused = None;
+    let shake = async {
+        out.handshake(tcp, host, alpn).await.map_err(|err| match err {
+            TlsInspectError::Connect(err) => err,
+            TlsInspectError::Refused { failure, chain } => {
+                let error = match &failure {
+                    domain::tls::TlsFailure::Handshake(detail) => {
+                        OutboundError::Tls(detail.clone())
+                    }
+                    other => OutboundError::Tls(other.to_string()),
+                };
+                refused = Some((failure, chain.map(|c| *c)));
+                error
+            }
+        })
+    };
+    let session = run.phase(HttpPhase::Tls, shake).await;
+    if let Err(mut failure) = session {
+        failure.refused = refused;
+        return Err(failure);
+    }
+    session
+}
+
+/// The request of one hop: origin-form with a Host header on HTTP/1.1, the
+/// absolute URL (from which hyper takes `:authority`) on HTTP/2.
+fn build(out: &Outbound, hop: &Hop, h2: bool) -> Result<http::Request<Full<Bytes>>, OutboundError> {
+    let url = &hop.url;
+    let mut builder = http::Request::builder().method(hop.method.clone());
+    builder = if h2 {
+        builder.uri(url.as_str()).version(Version::HTTP_2)
+    } else {
+        let mut target = url.path().to_owned();
+        if let Some(query) = url.query() {
+            target.push('?');
+            target.push_str(query);
+        }
+        let authority = match url.port() {
+            Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+            None => url.host_str().unwrap_or_default().to_owned(),
+        };
+        builder.uri(target).version(Version::HTTP_11).header(HOST, authority)
+    };
+    let Some(headers) = builder.headers_mut() else {
+        return Err(OutboundError::InvalidUrl(format!("cannot request {url}")));
+    };
+    headers.insert(USER_AGENT, out.user_agent());
+    headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+    headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate"));
+    // The monitor's own headers win over these defaults.
+    for name in hop.headers.keys() {
+        headers.remove(name);
+    }
+    for (name, value) in &hop.headers {
+        headers.append(name.clone(), value.clone());
+    }
+    let body = Full::new(hop.body.clone().unwrap_or_default());
+    builder.body(body).map_err(|e| OutboundError::InvalidRequest(e.to_string()))
+}
+
+fn hyper_error(err: hyper::Error) -> OutboundError {
+    OutboundError::from_error(&err)
+}
+
+impl Answer {
+    /// The report of the final hop: reads the body if asked.
+    pub(super) async fn finish(
+        self,
+        run: &mut Run,
+        request: &ProbeRequest<'_>,
+        redirects: usize,
+    ) -> Result<ProbeReport, Box<ProbeFailure>> {
+        let to_head = run.elapsed();
+        let (parts, incoming) = self.response.into_parts();
+        let status = parts.status.as_u16();
+        let body = match request.read_body {
+            None => match request.peek_unless {
+                Some(fine) if !fine(status) => {
+                    let peek = body::peek(incoming, &parts.headers, PEEK_BYTES);
+                    match tokio::time::timeout(PEEK_TIME.min(run.remaining()), peek).await {
+                        Ok(bytes) => BodyRead::Peeked(bytes),
+                        Err(_) => BodyRead::NotRead,
+                    }
+                }
+                _ => BodyRead::NotRead,
+            },
+            Some(limit) => {
+                let read = body::read(incoming, &parts.headers, limit);
+                match run.phase(HttpPhase::Transfer, read).await {
+                    Ok(bytes) => BodyRead::Read(bytes),
+                    Err(failure) => BodyRead::Failed(failure.message()),
+                }
+            }
+        };
+        let mut phases = run.phases;
+        phases.total_ms = Some(millis(run.elapsed()));
+        let headers = parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+            })
+            .collect();
+        Ok(ProbeReport {
+            status,
+            headers,
+            body,
+            phases,
+            to_head,
+            resolved_ip: run.resolved_ip,
+            http_version: if parts.version == Version::HTTP_2 { "HTTP/2" } else { "HTTP/1.1" },
+            tls: run.tls.take(),
+            redirects,
+        })
+    }
+}

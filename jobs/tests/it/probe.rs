@@ -1,0 +1,213 @@
+//! The HTTP prober (`Outbound::probe`, and HTTP checks through it) against
+//! real HTTP/1.1 and HTTP/2 servers on 127.0.0.2: every phase timed, the
+//! phase that failed named, redirects checked hop by hop, and the start of a
+//! failing body kept without the monitor's secrets.
+
+use crate::common;
+
+use std::convert::Infallible;
+use std::io::Write;
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::{Reply, Server};
+use domain::monitors::{HttpSpec, Status};
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use jobs::checks::check_http;
+use jobs::outbound::{BodyRead, HttpVersion, Outbound, OutboundOptions, ProbeRequest};
+use jobs::testing::tls::{self, TestCa};
+use jobs::testing::{STAND_IN_ALLOW, STAND_IN_HOST};
+use tokio::net::TcpListener;
+
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+fn outbound(ca: Option<&TestCa>) -> Outbound {
+    Outbound::new(OutboundOptions {
+        allow: vec![STAND_IN_ALLOW.parse().expect("CIDR")],
+        extra_roots_pem: ca.map(|ca| vec![ca.pem.clone()]).unwrap_or_default(),
+        ..OutboundOptions::default()
+    })
+    .expect("outbound")
+}
+
+fn spec(url: &str) -> HttpSpec {
+    HttpSpec::get(url).expect("valid spec")
+}
+
+fn request(url: &url::Url) -> ProbeRequest<'_> {
+    ProbeRequest {
+        method: http::Method::GET,
+        url,
+        headers: &[],
+        body: None,
+        max_redirects: 10,
+        timeout: TIMEOUT,
+        read_body: Some(1 << 20),
+        peek_unless: None,
+        version: HttpVersion::Auto,
+    }
+}
+
+#[tokio::test]
+async fn an_https_check_is_timed_by_phase_with_its_versions_and_address() {
+    let ca = TestCa::new();
+    let acceptor = tls::acceptor(ca.leaf(&[STAND_IN_HOST]));
+    let server = Server::start_tls(STAND_IN_HOST, acceptor, |_| Reply::ok("all good")).await;
+    let mut check = spec(&server.https_url("/"));
+    check.keyword = Some("good".into());
+
+    let outcome = check_http(&outbound(Some(&ca)), &check, TIMEOUT).await;
+    assert_eq!(outcome.status, Status::Up, "{outcome:?}");
+    let facts = outcome.http.expect("an HTTP check keeps its facts");
+    let p = facts.phases;
+    for (name, phase) in [
+        ("dns", p.dns_ms),
+        ("connect", p.connect_ms),
+        ("tls", p.tls_ms),
+        ("ttfb", p.ttfb_ms),
+        ("transfer", p.transfer_ms),
+    ] {
+        assert!(phase.is_some(), "{name} was not measured: {p:?}");
+    }
+    let parts = [p.dns_ms, p.connect_ms, p.tls_ms, p.ttfb_ms, p.transfer_ms];
+    let sum: u32 = parts.iter().flatten().sum();
+    assert!(p.total_ms.is_some_and(|total| total >= sum), "{p:?}");
+    assert_eq!(facts.resolved_ip, Some(STAND_IN_HOST.parse().expect("ip")));
+    assert_eq!(facts.http_version.as_deref(), Some("HTTP/1.1"));
+    assert_eq!(facts.tls_version.as_deref(), Some("TLSv1.3"));
+    assert_eq!(facts.excerpt, None, "nothing is kept of a passing answer");
+}
+
+/// An HTTPS server speaking HTTP/2 only (agreed by ALPN), answering 200
+/// with the protocol it heard.
+async fn h2_server(ca: &TestCa) -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+    let acceptor = tls::acceptor_offering(ca.leaf(&[STAND_IN_HOST]), &[b"h2"]);
+    let listener = TcpListener::bind((STAND_IN_HOST, 0)).await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let task = tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else { return };
+                let service = service_fn(|req: http::Request<hyper::body::Incoming>| async move {
+                    let heard = format!("{:?}", req.version());
+                    Ok::<_, Infallible>(http::Response::new(Full::new(Bytes::from(heard))))
+                });
+                let _ = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(tls), service)
+                    .await;
+            });
+        }
+    });
+    (addr, task)
+}
+
+#[tokio::test]
+async fn http2_is_spoken_where_the_server_offers_it_and_refusable() {
+    let ca = TestCa::new();
+    let (addr, task) = h2_server(&ca).await;
+    let url = url::Url::parse(&format!("https://{addr}/")).expect("url");
+    let out = outbound(Some(&ca));
+
+    let report = out.probe(request(&url)).await.expect("an answer");
+    assert_eq!((report.status, report.http_version), (200, "HTTP/2"));
+    assert_eq!(report.body, BodyRead::Read(Bytes::from_static(b"HTTP/2.0")));
+
+    // Asked for HTTP/1.1 only, a server that speaks nothing else refuses
+    // the handshake (no protocol in common), and the failure says so.
+    let http1 = ProbeRequest { version: HttpVersion::Http1, ..request(&url) };
+    let failure = out.probe(http1).await.expect_err("the server speaks HTTP/2 only");
+    assert_eq!(failure.phase, kinds::HttpPhase::Tls, "{failure:?}");
+    assert!(failure.message().starts_with("TLS handshake failed"), "{}", failure.message());
+    assert!(failure.phases.connect_ms.is_some() && failure.phases.tls_ms.is_none());
+    task.abort();
+}
+
+#[tokio::test]
+async fn a_stalled_handshake_times_out_naming_the_tls_phase() {
+    // Accepts the connection and never says a word.
+    let listener = TcpListener::bind((STAND_IN_HOST, 0)).await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let holder = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((tcp, _)) = listener.accept().await {
+            held.push(tcp);
+        }
+    });
+    let check = spec(&format!("https://{addr}/"));
+    let outcome = check_http(&outbound(None), &check, Duration::from_millis(800)).await;
+    let error = outcome.error.as_deref().unwrap_or_default();
+    assert!(error.starts_with("timed out during the TLS handshake after "), "{error}");
+    let phases = outcome.http.expect("the phases that completed").phases;
+    assert!(phases.connect_ms.is_some(), "{phases:?}");
+    assert_eq!((phases.tls_ms, phases.ttfb_ms), (None, None), "{phases:?}");
+    holder.abort();
+}
+
+#[tokio::test]
+async fn a_failing_answer_keeps_the_start_of_its_body_without_the_monitors_secrets() {
+    let server = Server::start(STAND_IN_HOST, |req| {
+        // A server that echoes what it was sent, as error pages often do.
+        let token = req.header("x-api-key").unwrap_or_default().to_owned();
+        Reply::status(503).body(format!("<h1>Maintenance</h1><p>key {token} refused</p>"))
+    })
+    .await;
+    let mut check = spec(&server.url("/"));
+    check.headers.insert("X-Api-Key".into(), "sk_live_0123456789".into());
+
+    let outcome = check_http(&outbound(None), &check, TIMEOUT).await;
+    assert_eq!(outcome.error.as_deref(), Some("HTTP 503 is not in the expected 200-399"));
+    let excerpt = outcome.http.and_then(|f| f.excerpt).expect("the body's start is kept");
+    assert_eq!(excerpt, "<h1>Maintenance</h1><p>key [redacted] refused</p>");
+}
+
+#[tokio::test]
+async fn redirects_are_followed_hop_by_hop_each_checked_and_credentials_kept_home() {
+    let end = Server::start(STAND_IN_HOST, |_| Reply::ok("end")).await;
+    let end_url = end.url("/end");
+    let start = Server::start(STAND_IN_HOST, move |req| match req.path.as_str() {
+        "/local" => Reply::redirect("/final"),
+        "/final" => Reply::ok("here"),
+        "/away" => Reply::redirect(end_url.clone()),
+        _ => Reply::redirect("http://127.0.0.1:9/denied"),
+    })
+    .await;
+    let out = outbound(None);
+    let auth = [(http::header::AUTHORIZATION, http::HeaderValue::from_static("Bearer t0ken"))];
+
+    let url = url::Url::parse(&start.url("/local")).expect("url");
+    let report = out.probe(ProbeRequest { headers: &auth, ..request(&url) }).await.expect("answer");
+    assert_eq!((report.status, report.redirects), (200, 1));
+    assert_eq!(start.requests()[1].header("authorization"), Some("Bearer t0ken"));
+
+    // Another origin (another port) does not get the credentials.
+    let url = url::Url::parse(&start.url("/away")).expect("url");
+    let report = out.probe(ProbeRequest { headers: &auth, ..request(&url) }).await.expect("answer");
+    assert_eq!((report.status, report.redirects), (200, 1));
+    assert_eq!(end.requests()[0].header("authorization"), None);
+
+    // A hop to a denied address is refused before any connection.
+    let outcome = check_http(&out, &spec(&start.url("/elsewhere")), TIMEOUT).await;
+    assert_eq!(
+        outcome.error.as_deref(),
+        Some("refused 127.0.0.1: loopback address (allow it with --allow-targets)")
+    );
+}
+
+#[tokio::test]
+async fn a_gzip_body_is_decoded_before_the_keyword_is_looked_for() {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(b"<p>status: healthy</p>").expect("gzip");
+    let zipped = gz.finish().expect("gzip");
+    let server = Server::start(STAND_IN_HOST, move |_| {
+        Reply::ok(zipped.clone()).header("content-encoding", "gzip")
+    })
+    .await;
+    let mut check = spec(&server.url("/"));
+    check.keyword = Some("healthy".into());
+    let outcome = check_http(&outbound(None), &check, TIMEOUT).await;
+    assert_eq!(outcome.status, Status::Up, "{outcome:?}");
+    assert_eq!(server.requests()[0].header("accept-encoding"), Some("gzip, deflate"));
+}
