@@ -211,3 +211,44 @@ async fn a_gzip_body_is_decoded_before_the_keyword_is_looked_for() {
     assert_eq!(outcome.status, Status::Up, "{outcome:?}");
     assert_eq!(server.requests()[0].header("accept-encoding"), Some("gzip, deflate"));
 }
+
+#[tokio::test]
+async fn a_server_that_stalls_in_each_phase_is_named_for_it() {
+    let out = outbound(None);
+    let short = Duration::from_millis(700);
+    let stalled = |outcome: &jobs::checks::CheckOutcome, during: &str| {
+        let error = outcome.error.as_deref().unwrap_or_default();
+        let prefix = format!("timed out during {during} after ");
+        let ms: u64 = error
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(" ms")?.parse().ok())
+            .unwrap_or_else(|| panic!("expected a timeout during {during}, got {error:?}"));
+        assert!(ms >= 700, "{error}");
+    };
+
+    // connect: a listener whose accept queue is full drops further SYNs,
+    // so the handshake never completes.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.bind(format!("{STAND_IN_HOST}:0").parse().expect("addr")).expect("bind");
+    let full = socket.listen(0).expect("listen");
+    let port = full.local_addr().expect("addr").port();
+    let mut queued = Vec::new();
+    for _ in 0..2 {
+        if let Ok(conn) = out.connect_tcp(STAND_IN_HOST, port, short).await {
+            queued.push(conn);
+        }
+    }
+    let outcome = check_http(&out, &spec(&format!("http://{STAND_IN_HOST}:{port}/")), short).await;
+    stalled(&outcome, "the connection");
+
+    // transfer: the head comes, the body never does.
+    let server = Server::start(STAND_IN_HOST, |_| Reply::Stalled).await;
+    let mut check = spec(&server.url("/"));
+    check.keyword = Some("never".into());
+    let outcome = check_http(&out, &check, short).await;
+    stalled(&outcome, "the body transfer");
+    assert_eq!(outcome.http_status, Some(200), "the head had come: {outcome:?}");
+    let phases = outcome.http.expect("facts").phases;
+    assert!(phases.ttfb_ms.is_some() && phases.transfer_ms.is_none(), "{phases:?}");
+    drop((full, queued));
+}
