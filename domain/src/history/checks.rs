@@ -41,6 +41,7 @@ impl From<checks::Model> for CheckRow {
             http_version: c.http_version,
             tls_version: c.tls_version,
             excerpt: c.excerpt,
+            certificate: None,
         });
         Self {
             id: c.id,

@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use super::Phases;
 use crate::text;
+use crate::tls::SeenChain;
 
 /// The most bytes of a failing answer's body kept with its check.
 pub const EXCERPT_MAX: usize = 2048;
@@ -23,6 +24,8 @@ pub struct HttpFacts {
     pub tls_version: Option<String>,
     /// The start of the body of an answer that failed the check.
     pub excerpt: Option<String>,
+    /// HTTPS: the chain the server sent (kept per monitor, not per row).
+    pub certificate: Option<Box<SeenChain>>,
 }
 
 /// The start of a body, fit to keep and show: at most [`EXCERPT_MAX`] bytes,

@@ -6,6 +6,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use domain::monitors::{HttpSpec, Status, StatusRange};
 use domain::probe::{excerpt, HttpFacts};
+use domain::tls::SeenChain;
 use http::{HeaderName, HeaderValue};
 use kinds::HttpMethod;
 
@@ -78,6 +79,13 @@ fn judge(spec: &HttpSpec, report: ProbeReport) -> CheckOutcome {
         http_version: Some(report.http_version.to_owned()),
         tls_version: report.tls.as_ref().map(|t| t.version.clone()),
         excerpt: None,
+        certificate: report.tls.as_ref().map(|t| {
+            Box::new(SeenChain {
+                chain: t.chain.clone(),
+                version: t.version.clone(),
+                accepted: true,
+            })
+        }),
     };
     let body = match &report.body {
         BodyRead::Read(bytes) | BodyRead::Peeked(bytes) => Some(bytes.clone()),
@@ -131,9 +139,16 @@ fn judge(spec: &HttpSpec, report: ProbeReport) -> CheckOutcome {
 
 /// No answer: the phases that completed, and the phase that failed named.
 fn failed(failure: &ProbeFailure) -> CheckOutcome {
+    // A refused certificate is kept too: the page shows what the server sends.
+    let certificate = failure
+        .refused
+        .as_ref()
+        .and_then(|(_, chain)| chain.clone())
+        .map(|chain| Box::new(SeenChain { chain, version: String::new(), accepted: false }));
     let facts = HttpFacts {
         phases: failure.phases,
         resolved_ip: failure.resolved_ip,
+        certificate,
         ..HttpFacts::default()
     };
     CheckOutcome {

@@ -245,6 +245,8 @@ async fn a_bad_certificate_is_down_with_the_reason() {
     .expect("outbound");
     let outcome = check_http(&out, &spec(&server.https_url("/")), TIMEOUT).await;
     assert_down(&outcome, "TLS handshake failed: the certificate has expired");
+    let refused = outcome.http.and_then(|h| h.certificate).expect("the refused chain is kept");
+    assert!(!refused.accepted && refused.chain.days_left(chrono::Utc::now()) < 0);
 }
 
 fn tcp(host: &str, port: u16) -> TcpSpec {

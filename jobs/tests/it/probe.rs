@@ -78,6 +78,9 @@ async fn an_https_check_is_timed_by_phase_with_its_versions_and_address() {
     assert_eq!(facts.http_version.as_deref(), Some("HTTP/1.1"));
     assert_eq!(facts.tls_version.as_deref(), Some("TLSv1.3"));
     assert_eq!(facts.excerpt, None, "nothing is kept of a passing answer");
+    let seen = facts.certificate.expect("an HTTPS check keeps the chain it was shown");
+    assert!(seen.accepted);
+    assert_eq!(seen.chain.leaf.subject, "CN=RunState test server");
 }
 
 /// An HTTPS server speaking HTTP/2 only (agreed by ALPN), answering 200
