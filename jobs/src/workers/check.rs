@@ -70,6 +70,9 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
         _ => ResultLabel::Down,
     };
     crate::metrics::count_check(monitor.kind, result, started.elapsed());
+    if let Some(http) = &outcome.http {
+        crate::metrics::record_phases(&http.phases);
+    }
 
     let result = CheckResult {
         monitor_id: monitor.id,
