@@ -35,6 +35,7 @@ pub async fn check_http(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> C
         read_body: spec.keyword.is_some().then_some(BODY_LIMIT),
         peek_unless: Some(&expected),
         version: HttpVersion::Auto,
+        accept_invalid_certs: false,
     };
     match out.probe(request).await {
         Ok(report) => judge(spec, report),

@@ -94,6 +94,18 @@ pub(crate) struct Session {
     pub(crate) chain: CertSummary,
     /// The negotiated version, e.g. `TLSv1.3`.
     pub(crate) version: String,
+    /// Why the certificate would have been refused, when told to go on anyway.
+    pub(crate) ignored: Option<TlsFailure>,
+}
+
+/// Whether a handshake refuses a certificate that does not verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verify {
+    /// Refuse it: the default, always for the `tls` kind.
+    Strict,
+    /// Go on, keeping why it would have been refused (a monitor that accepts
+    /// invalid certificates, and says so on its page).
+    Lenient,
 }
 
 impl Session {
@@ -119,15 +131,16 @@ impl Outbound {
         let tcp = self.connect_tcp(host, port, timeout).await.map_err(TlsInspectError::Connect)?;
         let connect = started.elapsed();
         let remaining = timeout.saturating_sub(connect);
-        let session = tokio::time::timeout(remaining, self.handshake(tcp, host, Vec::new()))
-            .await
-            .map_err(|_| TlsInspectError::Refused {
+        let shake = self.handshake(tcp, host, Vec::new(), Verify::Strict);
+        let session = tokio::time::timeout(remaining, shake).await.map_err(|_| {
+            TlsInspectError::Refused {
                 failure: TlsFailure::handshake(&format!(
                     "timed out after {} ms",
                     started.elapsed().as_millis()
                 )),
                 chain: None,
-            })??;
+            }
+        })??;
         let handshake = started.elapsed().saturating_sub(connect);
         Ok(TlsInspection { chain: session.chain, version: session.version, connect, handshake })
     }
@@ -139,10 +152,16 @@ impl Outbound {
         tcp: TcpStream,
         host: &str,
         alpn: Vec<Vec<u8>>,
+        verify: Verify,
     ) -> Result<Session, TlsInspectError> {
         let name = server_name(host)?;
         let verifier = self.inner.trust.verifier().map_err(|e| refused(&e))?;
-        let recorder = Arc::new(Recording { inner: verifier, seen: Mutex::default() });
+        let recorder = Arc::new(Recording {
+            inner: verifier,
+            seen: Mutex::default(),
+            lenient: verify == Verify::Lenient,
+            overlooked: Mutex::default(),
+        });
         let mut config = ClientConfig::builder_with_provider(Arc::new(
             rustls::crypto::aws_lc_rs::default_provider(),
         ))
@@ -175,7 +194,8 @@ impl Outbound {
             failure: TlsFailure::handshake("the server's certificates could not be read"),
             chain: None,
         })?;
-        Ok(Session { stream, chain, version })
+        let ignored = recorder.overlooked().map(|err| failure(&err, Some(&chain)));
+        Ok(Session { stream, chain, version, ignored })
     }
 }
 
@@ -227,13 +247,21 @@ fn version_name(version: rustls::ProtocolVersion) -> String {
 
 /// A verifier that keeps the chain it is shown, then asks the real one.
 /// rustls forgets a chain it refused; a check still needs to describe it.
+/// A lenient one accepts what the real one refuses and keeps why; the
+/// handshake's signatures are still verified.
 #[derive(Debug)]
 struct Recording {
     inner: Arc<dyn ServerCertVerifier>,
     seen: Mutex<Vec<CertificateDer<'static>>>,
+    lenient: bool,
+    overlooked: Mutex<Option<rustls::Error>>,
 }
 
 impl Recording {
+    fn overlooked(&self) -> Option<rustls::Error> {
+        self.overlooked.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
     fn summary(&self) -> Option<CertSummary> {
         let seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         CertSummary::from_der(&seen).ok()
@@ -252,7 +280,21 @@ impl ServerCertVerifier for Recording {
         let chain = std::iter::once(end_entity).chain(intermediates);
         *self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
             chain.map(|c| c.clone().into_owned()).collect();
-        self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        let verdict = self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        match verdict {
+            Err(err) if self.lenient => {
+                *self.overlooked.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some(err);
+                Ok(ServerCertVerified::assertion())
+            }
+            verdict => verdict,
+        }
     }
 
     fn verify_tls12_signature(

@@ -47,6 +47,7 @@ fn request(url: &url::Url) -> ProbeRequest<'_> {
         read_body: Some(1 << 20),
         peek_unless: None,
         version: HttpVersion::Auto,
+        accept_invalid_certs: false,
     }
 }
 
@@ -254,4 +255,22 @@ async fn a_server_that_stalls_in_each_phase_is_named_for_it() {
     let phases = outcome.http.expect("facts").phases;
     assert!(phases.ttfb_ms.is_some() && phases.transfer_ms.is_none(), "{phases:?}");
     drop((full, queued));
+}
+
+#[tokio::test]
+async fn an_invalid_certificate_can_be_accepted_and_the_reason_is_kept() {
+    let acceptor = tls::acceptor(tls::self_signed(&[STAND_IN_HOST]));
+    let server = Server::start_tls(STAND_IN_HOST, acceptor, |_| Reply::ok("lab")).await;
+    let url = url::Url::parse(&server.https_url("/")).expect("url");
+    let out = outbound(None);
+
+    let failure = out.probe(request(&url)).await.expect_err("refused by default");
+    let refused = failure.refused.as_ref().map(|(why, _)| why.clone());
+    assert_eq!(refused, Some(domain::tls::TlsFailure::SelfSigned));
+
+    let lenient = ProbeRequest { accept_invalid_certs: true, ..request(&url) };
+    let report = out.probe(lenient).await.expect("accepted when told to");
+    assert_eq!(report.status, 200);
+    let seen = report.tls.expect("the session");
+    assert_eq!(seen.ignored, Some(domain::tls::TlsFailure::SelfSigned));
 }

@@ -21,6 +21,7 @@ use super::{
     body, BodyRead, HttpVersion, ProbeFailure, ProbeReport, ProbeRequest, TlsSeen, PEEK_BYTES,
     PEEK_TIME,
 };
+use crate::outbound::tls::Verify;
 use crate::outbound::{Outbound, OutboundError, TlsInspectError};
 
 /// What one hop sends.
@@ -106,6 +107,7 @@ pub(super) async fn exchange(
     run: &mut Run,
     hop: &Hop,
     version: HttpVersion,
+    accept_invalid: bool,
 ) -> Result<Answer, Box<ProbeFailure>> {
     let url = &hop.url;
     let https = match url.scheme() {
@@ -129,9 +131,14 @@ pub(super) async fn exchange(
     run.resolved_ip = Some(addr.ip());
 
     let (io, h2): (Pin<Box<dyn Io>>, bool) = if https {
-        let session = handshake(out, run, tcp, host, version).await?;
+        let verify = if accept_invalid { Verify::Lenient } else { Verify::Strict };
+        let session = handshake(out, run, tcp, host, version, verify).await?;
         let h2 = session.alpn() == Some(b"h2");
-        run.tls = Some(TlsSeen { version: session.version, chain: session.chain });
+        run.tls = Some(TlsSeen {
+            version: session.version,
+            chain: session.chain,
+            ignored: session.ignored,
+        });
         (Box::pin(session.stream), h2)
     } else {
         run.tls = None;
@@ -167,6 +174,7 @@ async fn handshake(
     tcp: tokio::net::TcpStream,
     host: &str,
     version: HttpVersion,
+    verify: Verify,
 ) -> Result<crate::outbound::tls::Session, Box<ProbeFailure>> {
     let alpn: Vec<Vec<u8>> = match version {
         HttpVersion::Auto => vec![b"h2".to_vec(), b"http/1.1".to_vec()],
@@ -175,7 +183,7 @@ async fn handshake(
     };
     let mut refused = None;
     let shake = async {
-        out.handshake(tcp, host, alpn).await.map_err(|err| match err {
+        out.handshake(tcp, host, alpn, verify).await.map_err(|err| match err {
             TlsInspectError::Connect(err) => err,
             TlsInspectError::Refused { failure, chain } => {
                 let error = match &failure {

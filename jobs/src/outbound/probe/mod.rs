@@ -60,6 +60,8 @@ pub struct ProbeRequest<'a> {
     /// at most half a second), to show why it failed.
     pub peek_unless: Option<&'a (dyn Fn(u16) -> bool + Sync)>,
     pub version: HttpVersion,
+    /// Go on past a certificate that does not verify (kept in [`TlsSeen::ignored`]).
+    pub accept_invalid_certs: bool,
 }
 
 /// The TLS session of the final hop.
@@ -68,6 +70,9 @@ pub struct TlsSeen {
     /// e.g. `TLSv1.3`.
     pub version: String,
     pub chain: CertSummary,
+    /// Why the certificate would have been refused, when the request said to
+    /// accept invalid certificates.
+    pub ignored: Option<TlsFailure>,
 }
 
 /// The body of the final response.
@@ -138,7 +143,9 @@ impl Outbound {
         let mut hop = hop::Hop::first(&request);
         let max = request.max_redirects.min(MAX_REDIRECTS);
         for redirects in 0..=MAX_REDIRECTS {
-            let answer = hop::exchange(self, &mut run, &hop, request.version).await?;
+            let answer =
+                hop::exchange(self, &mut run, &hop, request.version, request.accept_invalid_certs)
+                    .await?;
             let next = if max == 0 { None } else { hop.follow(&answer.response) };
             match next {
                 None => return answer.finish(&mut run, &request, redirects).await,
