@@ -36,6 +36,7 @@ pub async fn check_http(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> C
         peek_unless: Some(&expected),
         version: HttpVersion::Auto,
         accept_invalid_certs: false,
+        resolver: None,
     };
     match out.probe(request).await {
         Ok(report) => judge(spec, report),

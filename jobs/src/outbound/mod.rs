@@ -16,6 +16,7 @@ mod dns;
 mod error;
 mod guard;
 mod icmp;
+mod lookup;
 mod probe;
 mod request;
 mod resolver;

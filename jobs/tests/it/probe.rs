@@ -48,6 +48,7 @@ fn request(url: &url::Url) -> ProbeRequest<'_> {
         peek_unless: None,
         version: HttpVersion::Auto,
         accept_invalid_certs: false,
+        resolver: None,
     }
 }
 
@@ -273,4 +274,41 @@ async fn an_invalid_certificate_can_be_accepted_and_the_reason_is_kept() {
     assert_eq!(report.status, 200);
     let seen = report.tls.expect("the session");
     assert_eq!(seen.ignored, Some(domain::tls::TlsFailure::SelfSigned));
+}
+
+#[tokio::test]
+async fn a_monitors_own_resolver_answers_and_its_addresses_are_checked() {
+    let dns = jobs::testing::DnsStandIn::start().await;
+    let server = Server::start(STAND_IN_HOST, |_| Reply::ok("by name")).await;
+    let port = server.addr.port();
+    dns.set("app.example.test", kinds::DnsRecordType::A, &[STAND_IN_HOST]);
+    dns.set("inside.example.test", kinds::DnsRecordType::A, &["10.0.0.7"]);
+    dns.set_rcode("gone.example.test", hickory_proto::op::ResponseCode::NXDomain);
+    let out = outbound(None);
+    let probe = |host: &str| format!("http://{host}:{port}/");
+
+    let url = url::Url::parse(&probe("app.example.test")).expect("url");
+    let report = out
+        .probe(ProbeRequest { resolver: Some(dns.addr), ..request(&url) })
+        .await
+        .expect("resolved by the monitor's resolver");
+    assert_eq!(report.resolved_ip, Some(STAND_IN_HOST.parse().expect("ip")));
+    assert_eq!(
+        server.requests()[0].header("host"),
+        Some(format!("app.example.test:{port}").as_str())
+    );
+
+    let url = url::Url::parse(&probe("inside.example.test")).expect("url");
+    let failure = out.probe(ProbeRequest { resolver: Some(dns.addr), ..request(&url) }).await;
+    let failure = failure.expect_err("a private answer is refused");
+    assert_eq!(failure.phase, kinds::HttpPhase::Dns);
+    assert_eq!(
+        failure.message(),
+        "refused 10.0.0.7: private address (allow it with --allow-targets)"
+    );
+
+    let url = url::Url::parse(&probe("gone.example.test")).expect("url");
+    let failure = out.probe(ProbeRequest { resolver: Some(dns.addr), ..request(&url) }).await;
+    let message = failure.expect_err("no such name").message();
+    assert!(message.contains("NXDOMAIN"), "{message}");
 }

@@ -106,9 +106,9 @@ pub(super) async fn exchange(
     out: &Outbound,
     run: &mut Run,
     hop: &Hop,
-    version: HttpVersion,
-    accept_invalid: bool,
+    request: &ProbeRequest<'_>,
 ) -> Result<Answer, Box<ProbeFailure>> {
+    let (version, accept_invalid) = (request.version, request.accept_invalid_certs);
     let url = &hop.url;
     let https = match url.scheme() {
         "https" => true,
@@ -126,7 +126,13 @@ pub(super) async fn exchange(
         );
     };
 
-    let addrs = run.phase(HttpPhase::Dns, out.resolve_for_connect(host, port)).await?;
+    let addrs = match request.resolver {
+        Some(resolver) => {
+            let remaining = run.remaining();
+            run.phase(HttpPhase::Dns, out.resolve_via(resolver, host, port, remaining)).await?
+        }
+        None => run.phase(HttpPhase::Dns, out.resolve_for_connect(host, port)).await?,
+    };
     let (tcp, addr) = run.phase(HttpPhase::Connect, out.connect_checked(&addrs)).await?;
     run.resolved_ip = Some(addr.ip());
 

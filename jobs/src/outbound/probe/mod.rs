@@ -12,7 +12,7 @@ mod body;
 mod hop;
 mod run;
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -62,6 +62,8 @@ pub struct ProbeRequest<'a> {
     pub version: HttpVersion,
     /// Go on past a certificate that does not verify (kept in [`TlsSeen::ignored`]).
     pub accept_invalid_certs: bool,
+    /// The DNS server to resolve hosts with (`ip:port`); `None`: the system's.
+    pub resolver: Option<SocketAddr>,
 }
 
 /// The TLS session of the final hop.
@@ -143,9 +145,7 @@ impl Outbound {
         let mut hop = hop::Hop::first(&request);
         let max = request.max_redirects.min(MAX_REDIRECTS);
         for redirects in 0..=MAX_REDIRECTS {
-            let answer =
-                hop::exchange(self, &mut run, &hop, request.version, request.accept_invalid_certs)
-                    .await?;
+            let answer = hop::exchange(self, &mut run, &hop, &request).await?;
             let next = if max == 0 { None } else { hop.follow(&answer.response) };
             match next {
                 None => return answer.finish(&mut run, &request, redirects).await,
