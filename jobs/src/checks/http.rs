@@ -37,6 +37,7 @@ pub async fn check_http(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> C
         version: HttpVersion::Auto,
         accept_invalid_certs: false,
         resolver: None,
+        proxy: None,
     };
     match out.probe(request).await {
         Ok(report) => judge(spec, report),

@@ -49,6 +49,7 @@ fn request(url: &url::Url) -> ProbeRequest<'_> {
         version: HttpVersion::Auto,
         accept_invalid_certs: false,
         resolver: None,
+        proxy: None,
     }
 }
 
@@ -311,4 +312,96 @@ async fn a_monitors_own_resolver_answers_and_its_addresses_are_checked() {
     let failure = out.probe(ProbeRequest { resolver: Some(dns.addr), ..request(&url) }).await;
     let message = failure.expect_err("no such name").message();
     assert!(message.contains("NXDOMAIN"), "{message}");
+}
+
+/// A forward proxy on 127.0.0.2: `CONNECT` tunnels anywhere; a plain
+/// request in absolute form is answered by the proxy itself, echoing the
+/// request line and its `Proxy-Authorization`.
+async fn proxy() -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = TcpListener::bind((STAND_IN_HOST, 0)).await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let task = tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                while !head.ends_with(b"\r\n\r\n") {
+                    let Ok(byte) = client.read_u8().await else { return };
+                    head.push(byte);
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let line = head.lines().next().unwrap_or_default().to_owned();
+                if let Some(target) =
+                    line.strip_prefix("CONNECT ").and_then(|l| l.split(' ').next())
+                {
+                    #[allow(
+                        clippy::disallowed_methods,
+                        reason = "the proxy stand-in reaches the target itself"
+                    )]
+                    let Ok(mut upstream) = tokio::net::TcpStream::connect(target).await
+                    else {
+                        return;
+                    };
+                    let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n").await;
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                } else {
+                    let auth = head
+                        .lines()
+                        .find_map(|l| {
+                            let (name, value) = l.split_once(": ")?;
+                            name.eq_ignore_ascii_case("proxy-authorization").then_some(value)
+                        })
+                        .unwrap_or("none")
+                        .to_owned();
+                    let body = format!("{line} / {auth}");
+                    let reply =
+                        format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}", body.len());
+                    let _ = client.write_all(reply.as_bytes()).await;
+                }
+            });
+        }
+    });
+    (addr, task)
+}
+
+#[tokio::test]
+async fn a_proxy_is_what_is_checked_and_reached_and_it_reaches_the_target() {
+    let (proxy_addr, task) = proxy().await;
+    let proxy_url = url::Url::parse(&format!("http://ops:s3cret@{proxy_addr}")).expect("url");
+    let out = outbound(None);
+
+    // Plain HTTP: the whole URL goes to the proxy, with its credentials.
+    let url = url::Url::parse("http://status.example.test/health").expect("url");
+    let report = out
+        .probe(ProbeRequest { proxy: Some(&proxy_url), ..request(&url) })
+        .await
+        .expect("answered by the proxy");
+    let BodyRead::Read(body) = report.body else { panic!("{:?}", report.body) };
+    assert_eq!(
+        String::from_utf8_lossy(&body),
+        "GET http://status.example.test/health HTTP/1.1 / Basic b3BzOnMzY3JldA=="
+    );
+    assert_eq!(report.resolved_ip, Some(STAND_IN_HOST.parse().expect("ip")), "the proxy's address");
+
+    // HTTPS: a tunnel to a target on 127.0.0.1, which the guard would refuse
+    // to RunState itself; the certificate is still the target's, verified.
+    let ca = TestCa::new();
+    let acceptor = tls::acceptor(ca.leaf(&["127.0.0.1"]));
+    let target = Server::start_tls("127.0.0.1", acceptor, |_| Reply::ok("tunnelled")).await;
+    let out = outbound(Some(&ca));
+    let url = url::Url::parse(&target.https_url("/")).expect("url");
+    let report = out
+        .probe(ProbeRequest { proxy: Some(&proxy_url), ..request(&url) })
+        .await
+        .expect("through the tunnel");
+    assert_eq!(report.body, BodyRead::Read(Bytes::from_static(b"tunnelled")));
+    assert!(report.tls.is_some_and(|t| t.ignored.is_none()));
+    let direct = out.probe(request(&url)).await.expect_err("not without the proxy");
+    assert!(direct.message().starts_with("refused 127.0.0.1"), "{}", direct.message());
+
+    // A proxy on a denied address is refused like any target.
+    let inside = url::Url::parse("http://127.0.0.1:3128").expect("url");
+    let refused = out.probe(ProbeRequest { proxy: Some(&inside), ..request(&url) }).await;
+    assert!(refused.expect_err("denied").message().starts_with("refused 127.0.0.1"));
+    task.abort();
 }

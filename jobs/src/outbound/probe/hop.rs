@@ -16,6 +16,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::task::JoinHandle;
 use url::Url;
 
+use super::proxy;
 use super::run::{millis, Run};
 use super::{
     body, BodyRead, HttpVersion, ProbeFailure, ProbeReport, ProbeRequest, TlsSeen, PEEK_BYTES,
@@ -126,15 +127,24 @@ pub(super) async fn exchange(
         );
     };
 
+    // Through a proxy, the proxy is what is resolved, checked and reached.
+    let (to_host, to_port) = match request.proxy {
+        Some(proxy) => proxy::endpoint(proxy).map_err(|e| run.fail(HttpPhase::Dns, e))?,
+        None => (host, port),
+    };
     let addrs = match request.resolver {
         Some(resolver) => {
             let remaining = run.remaining();
-            run.phase(HttpPhase::Dns, out.resolve_via(resolver, host, port, remaining)).await?
+            let lookup = out.resolve_via(resolver, to_host, to_port, remaining);
+            run.phase(HttpPhase::Dns, lookup).await?
         }
-        None => run.phase(HttpPhase::Dns, out.resolve_for_connect(host, port)).await?,
+        None => run.phase(HttpPhase::Dns, out.resolve_for_connect(to_host, to_port)).await?,
     };
-    let (tcp, addr) = run.phase(HttpPhase::Connect, out.connect_checked(&addrs)).await?;
+    let (mut tcp, addr) = run.phase(HttpPhase::Connect, out.connect_checked(&addrs)).await?;
     run.resolved_ip = Some(addr.ip());
+    if let (Some(proxy), true) = (request.proxy, https) {
+        tcp = run.phase(HttpPhase::Connect, proxy::tunnel(tcp, proxy, host, port)).await?;
+    }
 
     let (io, h2): (Pin<Box<dyn Io>>, bool) = if https {
         let verify = if accept_invalid { Verify::Lenient } else { Verify::Strict };
@@ -151,7 +161,9 @@ pub(super) async fn exchange(
         (Box::pin(tcp), version == HttpVersion::Http2)
     };
 
-    let request = build(out, hop, h2).map_err(|e| run.fail(HttpPhase::Ttfb, e))?;
+    // Plain HTTP through a proxy: the request names the whole URL.
+    let via = request.proxy.filter(|_| !https);
+    let request = build(out, hop, h2, via).map_err(|e| run.fail(HttpPhase::Ttfb, e))?;
     let send = async {
         let io = TokioIo::new(io);
         let (response, driver) = if h2 {
@@ -213,11 +225,24 @@ async fn handshake(
 
 /// The request of one hop: origin-form with a Host header on HTTP/1.1, the
 /// absolute URL (from which hyper takes `:authority`) on HTTP/2.
-fn build(out: &Outbound, hop: &Hop, h2: bool) -> Result<http::Request<Full<Bytes>>, OutboundError> {
+fn build(
+    out: &Outbound,
+    hop: &Hop,
+    h2: bool,
+    proxy: Option<&Url>,
+) -> Result<http::Request<Full<Bytes>>, OutboundError> {
     let url = &hop.url;
     let mut builder = http::Request::builder().method(hop.method.clone());
     builder = if h2 {
         builder.uri(url.as_str()).version(Version::HTTP_2)
+    } else if let Some(proxy) = proxy {
+        let builder = builder.uri(url.as_str()).version(Version::HTTP_11);
+        let builder = builder
+            .header(HOST, url[url::Position::BeforeHost..url::Position::AfterPort].to_owned());
+        match proxy::authorization(proxy) {
+            Some(auth) => builder.header(http::header::PROXY_AUTHORIZATION, auth),
+            None => builder,
+        }
     } else {
         let mut target = url.path().to_owned();
         if let Some(query) = url.query() {

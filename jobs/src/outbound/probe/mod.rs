@@ -10,6 +10,7 @@
 
 mod body;
 mod hop;
+mod proxy;
 mod run;
 
 use std::net::{IpAddr, SocketAddr};
@@ -64,6 +65,8 @@ pub struct ProbeRequest<'a> {
     pub accept_invalid_certs: bool,
     /// The DNS server to resolve hosts with (`ip:port`); `None`: the system's.
     pub resolver: Option<SocketAddr>,
+    /// An `http://[user:password@]host:port` proxy to go through.
+    pub proxy: Option<&'a Url>,
 }
 
 /// The TLS session of the final hop.
