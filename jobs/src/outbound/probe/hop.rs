@@ -1,21 +1,17 @@
-//! One hop of a probe: resolve, connect, shake hands, send, read the head.
+//! One hop of a probe: resolve, connect, shake hands, send, read the head;
+//! and the report of the last one.
 
 use std::pin::Pin;
 
-use bytes::Bytes;
-use http::header::{
-    ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, COOKIE, HOST, LOCATION, PROXY_AUTHORIZATION, USER_AGENT,
-};
-use http::{HeaderMap, HeaderValue, Method, StatusCode, Version};
-use http_body_util::Full;
+use http::Version;
 use hyper::body::Incoming;
 use hyper::client::conn::{http1, http2};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use kinds::HttpPhase;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::task::JoinHandle;
-use url::Url;
 
+use super::message::{build, Hop};
 use super::proxy;
 use super::run::{millis, Run};
 use super::{
@@ -24,64 +20,6 @@ use super::{
 };
 use crate::outbound::tls::Verify;
 use crate::outbound::{Outbound, OutboundError, TlsInspectError};
-
-/// What one hop sends.
-pub(super) struct Hop {
-    url: Url,
-    method: Method,
-    headers: HeaderMap,
-    body: Option<Bytes>,
-}
-
-impl Hop {
-    pub(super) fn first(request: &ProbeRequest<'_>) -> Self {
-        let mut headers = HeaderMap::new();
-        for (name, value) in request.headers {
-            headers.append(name.clone(), value.clone());
-        }
-        Self {
-            url: request.url.clone(),
-            method: request.method.clone(),
-            headers,
-            body: request.body.clone(),
-        }
-    }
-
-    /// The hop a redirect asks for, or `None` when `response` is not one. As
-    /// browsers do, a 303 (and a 301 or 302 after a POST) becomes a GET without
-    /// a body, and credentials are not carried to another origin.
-    pub(super) fn follow(
-        &self,
-        response: &http::Response<Incoming>,
-    ) -> Option<Result<Self, OutboundError>> {
-        let status = response.status();
-        if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) {
-            return None;
-        }
-        let location = response.headers().get(LOCATION)?;
-        let next = location.to_str().ok().and_then(|l| self.url.join(l).ok()).ok_or_else(|| {
-            OutboundError::InvalidUrl("the redirect's Location is not a URL".into())
-        });
-        let next = match next {
-            Ok(next) => next,
-            Err(err) => return Some(Err(err)),
-        };
-        let to_get = status == StatusCode::SEE_OTHER && self.method != Method::HEAD
-            || matches!(status.as_u16(), 301 | 302) && self.method == Method::POST;
-        let mut headers = self.headers.clone();
-        if next.origin() != self.url.origin() {
-            for name in [AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION] {
-                headers.remove(name);
-            }
-        }
-        Some(Ok(Self {
-            url: next,
-            method: if to_get { Method::GET } else { self.method.clone() },
-            headers,
-            body: if to_get { None } else { self.body.clone() },
-        }))
-    }
-}
 
 /// Anything a request can go over: a plain or a TLS connection.
 trait Io: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
@@ -221,55 +159,6 @@ async fn handshake(
         return Err(failure);
     }
     session
-}
-
-/// The request of one hop: origin-form with a Host header on HTTP/1.1, the
-/// absolute URL (from which hyper takes `:authority`) on HTTP/2.
-fn build(
-    out: &Outbound,
-    hop: &Hop,
-    h2: bool,
-    proxy: Option<&Url>,
-) -> Result<http::Request<Full<Bytes>>, OutboundError> {
-    let url = &hop.url;
-    let mut builder = http::Request::builder().method(hop.method.clone());
-    builder = if h2 {
-        builder.uri(url.as_str()).version(Version::HTTP_2)
-    } else if let Some(proxy) = proxy {
-        let builder = builder.uri(url.as_str()).version(Version::HTTP_11);
-        let builder = builder
-            .header(HOST, url[url::Position::BeforeHost..url::Position::AfterPort].to_owned());
-        match proxy::authorization(proxy) {
-            Some(auth) => builder.header(http::header::PROXY_AUTHORIZATION, auth),
-            None => builder,
-        }
-    } else {
-        let mut target = url.path().to_owned();
-        if let Some(query) = url.query() {
-            target.push('?');
-            target.push_str(query);
-        }
-        let authority = match url.port() {
-            Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-            None => url.host_str().unwrap_or_default().to_owned(),
-        };
-        builder.uri(target).version(Version::HTTP_11).header(HOST, authority)
-    };
-    let Some(headers) = builder.headers_mut() else {
-        return Err(OutboundError::InvalidUrl(format!("cannot request {url}")));
-    };
-    headers.insert(USER_AGENT, out.user_agent());
-    headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
-    headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate"));
-    // The monitor's own headers win over these defaults.
-    for name in hop.headers.keys() {
-        headers.remove(name);
-    }
-    for (name, value) in &hop.headers {
-        headers.append(name.clone(), value.clone());
-    }
-    let body = Full::new(hop.body.clone().unwrap_or_default());
-    builder.body(body).map_err(|e| OutboundError::InvalidRequest(e.to_string()))
 }
 
 fn hyper_error(err: hyper::Error) -> OutboundError {

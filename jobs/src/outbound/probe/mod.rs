@@ -10,6 +10,7 @@
 
 mod body;
 mod hop;
+mod message;
 mod proxy;
 mod run;
 
@@ -145,7 +146,7 @@ impl Outbound {
     /// every phase; the whole exchange ends within `request.timeout`.
     pub async fn probe(&self, request: ProbeRequest<'_>) -> Result<ProbeReport, Box<ProbeFailure>> {
         let mut run = Run::new(request.timeout);
-        let mut hop = hop::Hop::first(&request);
+        let mut hop = message::Hop::first(&request);
         let max = request.max_redirects.min(MAX_REDIRECTS);
         for redirects in 0..=MAX_REDIRECTS {
             let answer = hop::exchange(self, &mut run, &hop, &request).await?;
