@@ -44,6 +44,17 @@ pub enum ResultLabel {
 }
 
 impl ResultLabel {
+    /// The label of a check that ended `status`; `None` when it says
+    /// nothing about the target (unknown, paused).
+    pub fn of(status: kinds::Status) -> Option<Self> {
+        match status {
+            kinds::Status::Up => Some(Self::Up),
+            kinds::Status::Degraded => Some(Self::Degraded),
+            kinds::Status::Down => Some(Self::Down),
+            kinds::Status::Unknown | kinds::Status::Paused => None,
+        }
+    }
+
     /// The label value.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -197,6 +197,9 @@ pub struct Recorded {
     pub gone: bool,
     /// Status changes awaiting incident work, to enqueue.
     pub changes: Vec<Uuid>,
+    /// The status of the check row written, when one was (for metrics of
+    /// kinds whose status is decided while recording, like heartbeats).
+    pub status: Option<Status>,
 }
 
 impl Recorded {
@@ -247,14 +250,14 @@ async fn attempt<K: Step>(db: &DatabaseConnection, result: &K) -> Result<Option<
     };
     if is_stale(&monitor, &state, result.slot()) {
         txn.commit().await?;
-        return Ok(Some(Recorded::stale()));
+        return Ok(Some(Recorded { status: Some(check.status), ..Recorded::stale() }));
     }
     let Some(changes) = advance(&txn, result, &monitor, &state, seen, &check).await? else {
         txn.rollback().await?;
         return Ok(None);
     };
     txn.commit().await?;
-    Ok(Some(Recorded { changes, ..Default::default() }))
+    Ok(Some(Recorded { changes, status: Some(check.status), ..Default::default() }))
 }
 
 /// A result no newer than the state's last one, or of a paused monitor,

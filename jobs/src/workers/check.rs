@@ -64,12 +64,8 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
             return super::heartbeats::handle(&ctx, &monitor, spec, job.slot).await
         }
     };
-    let result = match outcome.status {
-        Status::Up => ResultLabel::Up,
-        Status::Degraded => ResultLabel::Degraded,
-        _ => ResultLabel::Down,
-    };
-    crate::metrics::count_check(monitor.kind, result, started.elapsed());
+    let label = ResultLabel::of(outcome.status).unwrap_or(ResultLabel::Down);
+    crate::metrics::count_check(monitor.kind, label, started.elapsed());
     if let Some(http) = &outcome.http {
         crate::metrics::record_phases(&http.phases);
     }
