@@ -157,6 +157,9 @@ test('a monitor goes down and recovers live, with chart, checks and incident', a
   const chart = page.getByTestId('response-chart');
   await expect(chart.locator('canvas')).toHaveCount(1);
   await expect.poll(async () => Number(await chart.getAttribute('data-points'))).toBeGreaterThan(0);
+  // HTTP checks are measured by phase: stacked in the chart, listed per check.
+  await expect.poll(async () => Number(await chart.getAttribute('data-phases'))).toBeGreaterThan(0);
+  await expect(page.getByTestId('check-phases').first()).toContainText(/dns \d+ · connect \d+ · ttfb \d+/);
   await page.screenshot({ path: path.join(screenshots, 'monitor.png'), fullPage: true });
 
   // Checks come ten to a page; the next page holds older ones.

@@ -24,6 +24,8 @@ pub const QUEUE_DEPTH: &str = "runstate_queue_depth";
 pub const JOBS_RETRIED: &str = "runstate_jobs_retried_total";
 /// Jobs dropped for good, by `queue`.
 pub const JOBS_DEAD: &str = "runstate_jobs_dead_total";
+/// Time of each phase of HTTP checks, by `phase` (dns, connect, tls, ttfb, transfer).
+pub const HTTP_PHASE: &str = "runstate_http_phase_seconds";
 /// Notification delivery attempts, by `channel` and `outcome`.
 pub const NOTIFICATIONS: &str = "runstate_notifications_total";
 
@@ -42,6 +44,17 @@ pub enum ResultLabel {
 }
 
 impl ResultLabel {
+    /// The label of a check that ended `status`; `None` when it says
+    /// nothing about the target (unknown, paused).
+    pub fn of(status: kinds::Status) -> Option<Self> {
+        match status {
+            kinds::Status::Up => Some(Self::Up),
+            kinds::Status::Degraded => Some(Self::Degraded),
+            kinds::Status::Down => Some(Self::Down),
+            kinds::Status::Unknown | kinds::Status::Paused => None,
+        }
+    }
+
     /// The label value.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -58,6 +71,20 @@ impl ResultLabel {
 pub fn count_check(kind: kinds::MonitorKind, result: ResultLabel, took: std::time::Duration) {
     metrics::counter!(CHECKS, "kind" => kind.as_str(), "result" => result.as_str()).increment(1);
     metrics::histogram!(CHECK_DURATION, "kind" => kind.as_str()).record(took.as_secs_f64());
+}
+
+/// Records the phases one HTTP check completed (not per monitor: the
+/// series stays small; a monitor's own phases are in its history).
+pub fn record_phases(phases: &domain::probe::Phases) {
+    use kinds::HttpPhase;
+    for phase in
+        [HttpPhase::Dns, HttpPhase::Connect, HttpPhase::Tls, HttpPhase::Ttfb, HttpPhase::Transfer]
+    {
+        if let Some(ms) = phases.get(phase) {
+            metrics::histogram!(HTTP_PHASE, "phase" => phase.as_str())
+                .record(f64::from(ms) / 1000.0);
+        }
+    }
 }
 
 /// Registers the help text and unit of every pipeline series; call once,
@@ -88,6 +115,11 @@ pub fn describe() {
         SCHEDULER_LAG,
         Unit::Seconds,
         "Per claimed batch of checks: now minus the oldest claimed slot"
+    );
+    describe_histogram!(
+        HTTP_PHASE,
+        Unit::Seconds,
+        "Time of each phase of HTTP checks that reached it, by phase (dns, connect, tls, ttfb, transfer)"
     );
     describe_gauge!(INCIDENTS_OPEN, Unit::Count, "Open incidents, measured on each sweep");
     describe_gauge!(

@@ -26,14 +26,14 @@ words! {
 }
 
 impl HttpPhase {
-    /// How a failure in this phase reads: "timeout during tls handshake".
+    /// How a failure in this phase reads: "timed out during *the TLS handshake*".
     pub const fn during(self) -> &'static str {
         match self {
-            Self::Dns => "dns lookup",
-            Self::Connect => "connect",
-            Self::Tls => "tls handshake",
-            Self::Ttfb => "waiting for the response",
-            Self::Transfer => "body transfer",
+            Self::Dns => "the DNS lookup",
+            Self::Connect => "the connection",
+            Self::Tls => "the TLS handshake",
+            Self::Ttfb => "the wait for the response",
+            Self::Transfer => "the body transfer",
             Self::Total => "the request",
         }
     }

@@ -14,6 +14,7 @@ mod m20261207_000050_heartbeats;
 mod m20261207_000060_dns;
 mod m20261207_000070_certificates;
 mod m20261207_000080_domains;
+mod m20261207_000100_check_phases;
 mod tables;
 
 /// Applies RunState's migrations in order.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000060_dns::Migration),
             Box::new(m20261207_000070_certificates::Migration),
             Box::new(m20261207_000080_domains::Migration),
+            Box::new(m20261207_000100_check_phases::Migration),
         ]
     }
 }

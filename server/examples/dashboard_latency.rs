@@ -75,6 +75,7 @@ async fn main() {
                     http_status: Set(Some(if down { 503 } else { 200 })),
                     error: Set(down.then(|| "HTTP 503".to_owned())),
                     region: Set("default".into()),
+                    ..Default::default()
                 }
             })
             .collect();

@@ -6,15 +6,17 @@
 
 use std::cell::{Cell, RefCell};
 
-use charming::component::{Axis, Grid};
+use charming::component::{Axis, Grid, Legend};
 use charming::datatype::DataPoint;
-use charming::element::{AxisType, ItemStyle, MarkArea, MarkAreaData, Tooltip, Trigger};
+use charming::element::{
+    AreaStyle, AxisType, ItemStyle, LineStyle, MarkArea, MarkAreaData, Tooltip, Trigger,
+};
 use charming::series::{Line, Scatter};
 use charming::{Chart, Echarts, WasmRenderer};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::dto::StatsData;
+use crate::dto::{PhaseTimes, StatsData};
 
 const ECHARTS_SRC: &str = "/echarts.min.js";
 const DOWN_COLOUR: &str = "#cf222e";
@@ -27,14 +29,15 @@ extern "C" {
 }
 
 thread_local! {
-    /// The chart on the page and the element it draws in.
-    static CHART: RefCell<Option<(web_sys::Element, Echarts)>> = const { RefCell::new(None) };
+    /// The chart on the page, the element it draws in, and whether it has phase series.
+    static CHART: RefCell<Option<(web_sys::Element, Echarts, bool)>> = const { RefCell::new(None) };
     /// Whether the window's resize listener is installed (once per page load).
     static RESIZING: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Draws `stats` into the element with id `id` (replacing what was drawn),
-/// and records the number of points drawn in its `data-points` attribute.
+/// and records the number of points drawn in its `data-points` attribute
+/// (and of buckets with phase times in `data-phases`).
 pub fn draw_response_chart(id: &'static str, stats: &StatsData) {
     let stats = stats.clone();
     when_echarts_loaded(move || {
@@ -60,27 +63,32 @@ fn draw(id: &str, stats: &StatsData) -> Result<(), ChartError> {
     // The page may have moved on while echarts loaded.
     let Some(element) = document.get_element_by_id(id) else { return Ok(()) };
     let chart = response_chart(stats);
-    let same_element =
-        |(drawn_in, _): &(web_sys::Element, Echarts)| drawn_in.is_same_node(Some(&element));
-    let existing = CHART.with_borrow(|current| current.as_ref().is_some_and(same_element));
+    let phased = stats.phases.iter().any(Option::is_some);
+    // Merging replaces series only when they are the same ones in the same
+    // order; a chart that gains or loses the phase series is drawn anew.
+    let same = |(drawn_in, _, had): &(web_sys::Element, Echarts, bool)| {
+        drawn_in.is_same_node(Some(&element)) && *had == phased
+    };
+    let existing = CHART.with_borrow(|current| current.as_ref().is_some_and(same));
     if existing {
-        // Same series in the same order each time, so merging replaces them.
         CHART.with_borrow(|current| {
-            if let Some((_, echarts)) = current {
+            if let Some((_, echarts, _)) = current {
                 WasmRenderer::update(echarts, &chart);
             }
         });
     } else {
-        if let Some((_, old)) = CHART.take() {
+        if let Some((_, old, _)) = CHART.take() {
             dispose(&old);
         }
         let echarts = WasmRenderer::new_opt(None, None)
             .render(id, &chart)
             .map_err(|e| ChartError::Echarts(format!("{e:?}")))?;
-        CHART.set(Some((element.clone(), echarts)));
+        CHART.set(Some((element.clone(), echarts, phased)));
         resize_with_window();
     }
     let points = stats.latency_ms.iter().filter(|v| v.is_some()).count();
+    let phases = stats.phases.iter().filter(|p| p.is_some()).count();
+    element.set_attribute("data-phases", &phases.to_string()).map_err(|_| ChartError::Attribute)?;
     element.set_attribute("data-points", &points.to_string()).map_err(|_| ChartError::Attribute)
 }
 
@@ -117,7 +125,7 @@ fn response_chart(stats: &StatsData) -> Chart {
             ))
         })
         .collect();
-    Chart::new()
+    let chart = Chart::new()
         .animation(false)
         .grid(Grid::new().left(56).right(16).top(28).bottom(28))
         .tooltip(Tooltip::new().trigger(Trigger::Axis))
@@ -138,7 +146,39 @@ fn response_chart(stats: &StatsData) -> Chart {
         )
         .series(
             Scatter::new().name("Down").item_style(ItemStyle::new().color(DOWN_COLOUR)).data(down),
-        )
+        );
+    with_phases(chart, stats)
+}
+
+/// HTTP monitors: the mean time of each phase per bucket, stacked (the
+/// stack's top is about the response time plus the body transfer), so a
+/// slow TLS handshake or a slow server shows as the band that grew.
+fn with_phases(mut chart: Chart, stats: &StatsData) -> Chart {
+    if stats.phases.iter().all(Option::is_none) {
+        return chart;
+    }
+    for (i, name) in PhaseTimes::default().named().iter().map(|(n, _)| *n).enumerate() {
+        let data: Vec<DataPoint> = stats
+            .phases
+            .iter()
+            .map(|p| {
+                p.map_or_else(
+                    || DataPoint::from("-"),
+                    |p| DataPoint::from(i64::from(p.named()[i].1)),
+                )
+            })
+            .collect();
+        chart = chart.series(
+            Line::new()
+                .name(name)
+                .stack("phases")
+                .show_symbol(false)
+                .area_style(AreaStyle::new().opacity(0.35))
+                .line_style(LineStyle::new().width(0.5))
+                .data(data),
+        );
+    }
+    chart.legend(Legend::new().top(0)).grid(Grid::new().left(56).right(16).top(44).bottom(28))
 }
 
 /// Runs of consecutive `true`s, as inclusive index ranges.
@@ -161,7 +201,7 @@ fn resize_with_window() {
     let Some(window) = web_sys::window() else { return };
     let resize = Closure::<dyn Fn()>::new(|| {
         CHART.with_borrow(|current| {
-            if let Some((_, echarts)) = current {
+            if let Some((_, echarts, _)) = current {
                 echarts.resize(JsValue::UNDEFINED);
             }
         });

@@ -20,7 +20,7 @@ pub use channels::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
 pub use monitors::{
     AssertionRow, ChannelOption, CheckItem, CheckPage, DashboardData, DnsAnswersData,
     HeartbeatData, IncidentItem, MonitorDetail, MonitorForm, MonitorFormData, MonitorRow,
-    NotificationItem, RunItem, StatsData, StatusCounts, TimelineItem, Uptime,
+    NotificationItem, PhaseTimes, RunItem, StatsData, StatusCounts, TimelineItem, Uptime,
 };
 pub use runners::{OutageItem, RunnerItem, RunnersData};
 

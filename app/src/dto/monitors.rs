@@ -189,6 +189,12 @@ pub struct CheckItem {
     pub http_status: Option<i16>,
     pub error: Option<String>,
     pub region: String,
+    /// HTTP checks: where the time went (`dns 2 · connect 1 · tls 6 · ttfb 48 · transfer 3 ms`).
+    pub phases: Option<String>,
+    /// HTTP checks: the address reached and the versions (`127.0.0.2 · HTTP/2 · TLSv1.3`).
+    pub via: Option<String>,
+    /// A failed HTTP check: the start of the answer's body, redacted.
+    pub excerpt: Option<String>,
 }
 
 /// One page of checks, newest first.
@@ -214,6 +220,31 @@ pub struct StatsData {
     pub latency_ms: Vec<Option<u32>>,
     /// Whether a check in the bucket was down.
     pub down: Vec<bool>,
+    /// HTTP monitors: each bucket's mean phase times, for the stacked chart.
+    pub phases: Vec<Option<PhaseTimes>>,
+}
+
+/// Mean times of the phases of HTTP checks, in ms, in the order they happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PhaseTimes {
+    pub dns: u32,
+    pub connect: u32,
+    pub tls: u32,
+    pub ttfb: u32,
+    pub transfer: u32,
+}
+
+impl PhaseTimes {
+    /// The phases' names and times, for series and labels.
+    pub fn named(&self) -> [(&'static str, u32); 5] {
+        [
+            ("DNS", self.dns),
+            ("Connect", self.connect),
+            ("TLS", self.tls),
+            ("Waiting (TTFB)", self.ttfb),
+            ("Transfer", self.transfer),
+        ]
+    }
 }
 
 /// The monitor form's fields, as the browser posts them (text, like the inputs).

@@ -4,10 +4,11 @@ use chrono::{DateTime, Utc};
 use domain::assertions::{Assertion, AssertionInput};
 use domain::history::{CheckRow, IncidentRow, NotificationRow, Stats, StatsWindow, TimelineEntry};
 use domain::monitors::MonitorView;
+use domain::probe::Phases;
 
 use crate::dto::{
     AssertionRow, CertificateData, CertificateItem, CheckItem, IncidentItem, MonitorRow,
-    NotificationItem, RegistrationData, StatsData, TimelineItem, When,
+    NotificationItem, PhaseTimes, RegistrationData, StatsData, TimelineItem, When,
 };
 
 /// A moment as text, and how long before `now` it was.
@@ -71,7 +72,32 @@ pub fn monitor_row(
 
 /// One check.
 pub fn check(c: CheckRow, now: DateTime<Utc>) -> CheckItem {
+    let http = c.http.clone().unwrap_or_default();
+    let phases = (http.phases != Phases::default()).then(|| {
+        let p = http.phases;
+        let parts = [
+            ("dns", p.dns_ms),
+            ("connect", p.connect_ms),
+            ("tls", p.tls_ms),
+            ("ttfb", p.ttfb_ms),
+            ("transfer", p.transfer_ms),
+        ];
+        let shown: Vec<String> =
+            parts.iter().filter_map(|(name, ms)| ms.map(|ms| format!("{name} {ms}"))).collect();
+        format!("{} ms", shown.join(" · "))
+    });
+    let via: Vec<String> = [
+        http.resolved_ip.map(|ip| ip.to_string()),
+        http.http_version.clone(),
+        http.tls_version.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     CheckItem {
+        phases,
+        via: (!via.is_empty()).then(|| via.join(" · ")),
+        excerpt: http.excerpt,
         id: c.id.to_string(),
         at: when(c.checked_at, now),
         status: c.status,
@@ -130,6 +156,18 @@ pub fn stats(s: Stats) -> StatsData {
         labels: s.series.iter().map(|b| b.start.format(format).to_string()).collect(),
         latency_ms: s.series.iter().map(|b| b.avg_latency_ms).collect(),
         down: s.series.iter().map(|b| b.down).collect(),
+        phases: s.series.iter().map(|b| b.phases.map(phase_times)).collect(),
+    }
+}
+
+fn phase_times(p: Phases) -> PhaseTimes {
+    let ms = |v: Option<u32>| v.unwrap_or(0);
+    PhaseTimes {
+        dns: ms(p.dns_ms),
+        connect: ms(p.connect_ms),
+        tls: ms(p.tls_ms),
+        ttfb: ms(p.ttfb_ms),
+        transfer: ms(p.transfer_ms),
     }
 }
 

@@ -21,6 +21,14 @@ pub struct Model {
     pub latency_max: Option<i32>,
     /// Their latencies as a sparse log-spaced histogram (`rollups::histogram`).
     pub histogram: Vec<u8>,
+    /// Healthy HTTP checks measured by phase, and each phase's sum over them
+    /// (a phase that did not happen, like TLS on plain HTTP, adds 0).
+    pub phase_count: i32,
+    pub dns_sum: i64,
+    pub connect_sum: i64,
+    pub tls_sum: i64,
+    pub ttfb_sum: i64,
+    pub transfer_sum: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use crate::entities::{checks, notifications};
 use crate::monitors::{Access, MonitorRef, Status};
+use crate::probe::{HttpFacts, Phases};
 
 /// One check as the API shows it.
 #[derive(Debug, Clone)]
@@ -19,10 +20,29 @@ pub struct CheckRow {
     pub http_status: Option<i16>,
     pub error: Option<String>,
     pub region: String,
+    /// What an HTTP check measured; `None` for other kinds and older rows.
+    pub http: Option<HttpFacts>,
 }
 
 impl From<checks::Model> for CheckRow {
     fn from(c: checks::Model) -> Self {
+        let ms = |v: Option<i32>| v.and_then(|v| u32::try_from(v).ok());
+        let phases = Phases {
+            dns_ms: ms(c.dns_ms),
+            connect_ms: ms(c.connect_ms),
+            tls_ms: ms(c.tls_ms),
+            ttfb_ms: ms(c.ttfb_ms),
+            transfer_ms: ms(c.transfer_ms),
+            total_ms: ms(c.total_ms),
+        };
+        let http = (phases != Phases::default() || c.http_version.is_some()).then(|| HttpFacts {
+            phases,
+            resolved_ip: c.resolved_ip.as_deref().and_then(|ip| ip.parse().ok()),
+            http_version: c.http_version,
+            tls_version: c.tls_version,
+            excerpt: c.excerpt,
+            certificate: None,
+        });
         Self {
             id: c.id,
             monitor_id: c.monitor_id,
@@ -32,6 +52,7 @@ impl From<checks::Model> for CheckRow {
             http_status: c.http_status,
             error: c.error,
             region: c.region,
+            http,
         }
     }
 }

@@ -5,15 +5,14 @@
 //! the rollups' histograms (within 10 %).
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use crate::entities::checks;
-use crate::monitors::{Access, MonitorRef, Status};
+use crate::monitors::{Access, MonitorRef};
+use crate::probe::{PhaseSums, Phases};
 use crate::rollups::read::{self, Segment};
-use crate::rollups::{Aggregate, Resolution, Watermarks};
+use crate::rollups::{Aggregate, CheckPoint, Resolution, Watermarks};
 
 pub use kinds::StatsWindow;
 
@@ -47,6 +46,8 @@ pub struct Bucket {
     pub max_latency_ms: Option<u32>,
     /// Whether any check in the bucket was down.
     pub down: bool,
+    /// Mean time of each phase of its healthy HTTP checks.
+    pub phases: Option<Phases>,
 }
 
 /// Statistics of one monitor over one window.
@@ -61,6 +62,8 @@ pub struct Stats {
     pub p50_latency_ms: Option<u32>,
     pub p95_latency_ms: Option<u32>,
     pub max_latency_ms: Option<u32>,
+    /// Mean time of each phase of the window's healthy HTTP checks.
+    pub phases: Option<Phases>,
     pub series: Vec<Bucket>,
 }
 
@@ -80,14 +83,12 @@ pub async fn compute(
             return Ok(from_slots(&slots, from, now, window));
         }
     }
-    let rows: Vec<(DateTime<Utc>, Status, Option<i32>)> = checks::Entity::find()
-        .select_only()
-        .columns([checks::Column::CheckedAt, checks::Column::Status, checks::Column::LatencyMs])
+    let rows = CheckPoint::select()
         .filter(checks::Column::MonitorId.eq(monitor_id))
         .filter(checks::Column::CheckedAt.gt(from))
         .filter(checks::Column::CheckedAt.lte(now))
         .order_by_asc(checks::Column::CheckedAt)
-        .into_tuple()
+        .into_model::<CheckPoint>()
         .all(db)
         .await?;
     Ok(summarize(&rows, window, from, now))
@@ -110,8 +111,8 @@ async fn load_slots(
     for segment in segments {
         match *segment {
             Segment::Raw(lower, upper) => {
-                for (at, status, latency) in read::raw_checks(db, monitor_id, lower, upper).await? {
-                    slots[index(at)].add_check(status, latency);
+                for point in read::raw_checks(db, monitor_id, lower, upper).await? {
+                    slots[index(point.checked_at)].add_check(&point);
                 }
             }
             Segment::Rollup { resolution, from, before } => {
@@ -144,6 +145,7 @@ fn from_slots(
                 avg_latency_ms: slot.mean_latency(),
                 max_latency_ms: slot.latency_max,
                 down: slot.healthy < slot.checks,
+                phases: slot.phases.means(),
             }
         })
         .collect();
@@ -162,12 +164,13 @@ fn from_slots(
         p50_latency_ms: percentile(50),
         p95_latency_ms: percentile(95),
         max_latency_ms: total.latency_max,
+        phases: total.phases.means(),
         series,
     }
 }
 
 fn summarize(
-    rows: &[(DateTime<Utc>, Status, Option<i32>)],
+    rows: &[CheckPoint],
     window: StatsWindow,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
@@ -181,20 +184,27 @@ fn summarize(
             avg_latency_ms: None,
             max_latency_ms: None,
             down: false,
+            phases: None,
         })
         .collect();
     let mut sums = vec![(0u64, 0u32); 60];
+    let mut phase_sums = vec![PhaseSums::default(); 60];
+    let mut all_phases = PhaseSums::default();
     let mut latencies: Vec<u32> = Vec::with_capacity(rows.len());
     let mut healthy = 0u32;
-    for (at, status, latency) in rows {
+    for point in rows {
+        let (at, latency) = (point.checked_at, point.latency_ms);
         let index =
-            ((*at - from).num_milliseconds() / bucket.num_milliseconds().max(1)).clamp(0, 59);
+            ((at - from).num_milliseconds() / bucket.num_milliseconds().max(1)).clamp(0, 59);
         let slot = &mut series[usize::try_from(index).unwrap_or(59)];
         slot.checks += 1;
-        let ok = status.is_healthy();
+        let ok = point.status.is_healthy();
         if ok {
             healthy += 1;
             slot.up += 1;
+            let phases = point.phases();
+            phase_sums[usize::try_from(index).unwrap_or(59)].add(&phases);
+            all_phases.add(&phases);
         } else {
             slot.down = true;
         }
@@ -206,10 +216,11 @@ fn summarize(
             slot.max_latency_ms = Some(slot.max_latency_ms.map_or(latency, |m| m.max(latency)));
         }
     }
-    for (slot, (sum, n)) in series.iter_mut().zip(sums) {
+    for ((slot, (sum, n)), phases) in series.iter_mut().zip(sums).zip(&phase_sums) {
         if n > 0 {
             slot.avg_latency_ms = u32::try_from(sum / u64::from(n)).ok();
         }
+        slot.phases = phases.means();
     }
     latencies.sort_unstable();
     let total = u32::try_from(rows.len()).unwrap_or(u32::MAX);
@@ -222,6 +233,7 @@ fn summarize(
         p50_latency_ms: percentile(&latencies, 50),
         p95_latency_ms: percentile(&latencies, 95),
         max_latency_ms: latencies.last().copied(),
+        phases: all_phases.means(),
         series,
     }
 }
@@ -238,6 +250,7 @@ fn percentile(sorted: &[u32], p: usize) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kinds::Status;
 
     #[test]
     fn percentiles_use_the_nearest_rank() {
@@ -252,11 +265,22 @@ mod tests {
     fn uptime_and_buckets_follow_the_checks() {
         let to = Utc::now();
         let from = to - Duration::hours(1);
+        let point = |minute: i64, status: Status, latency_ms: Option<i32>| CheckPoint {
+            monitor_id: Uuid::nil(),
+            checked_at: from + Duration::minutes(minute),
+            status,
+            latency_ms,
+            dns_ms: latency_ms.map(|_| 1),
+            connect_ms: latency_ms.map(|_| 2),
+            tls_ms: None,
+            ttfb_ms: latency_ms.map(|ms| ms - 3),
+            transfer_ms: latency_ms.map(|_| 0),
+        };
         let rows = vec![
-            (from + Duration::minutes(1), Status::Up, Some(100)),
-            (from + Duration::minutes(2), Status::Down, None),
-            (from + Duration::minutes(3), Status::Up, Some(300)),
-            (from + Duration::minutes(59), Status::Degraded, Some(900)),
+            point(1, Status::Up, Some(100)),
+            point(2, Status::Down, None),
+            point(3, Status::Up, Some(300)),
+            point(59, Status::Degraded, Some(900)),
         ];
         let stats = summarize(&rows, StatsWindow::Hour, from, to);
         assert_eq!(stats.checks, 4);
@@ -266,5 +290,9 @@ mod tests {
         assert_eq!(stats.series.len(), 60);
         assert!(stats.series[2].down, "the minute with the failure is marked down");
         assert_eq!(stats.series[1].avg_latency_ms, Some(100));
+        let phases = stats.series[1].phases.expect("phases of the minute's check");
+        assert_eq!((phases.ttfb_ms, phases.total_ms), (Some(97), Some(100)));
+        assert_eq!(stats.series[2].phases, None, "a failed check adds no phases");
+        assert_eq!(stats.phases.and_then(|p| p.total_ms), Some((100 + 300 + 900) / 3));
     }
 }

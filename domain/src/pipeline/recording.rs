@@ -30,6 +30,7 @@ use uuid::Uuid;
 use super::transitions::{self, State, Thresholds};
 use crate::entities::{checks, monitor_state, monitors, status_changes};
 use crate::monitors::Status;
+use crate::probe::{HttpFacts, Phases};
 
 /// How often a lost race for the state row is retried before giving up.
 pub const STATE_RETRIES: usize = 5;
@@ -117,6 +118,11 @@ pub trait Step: Send + Sync {
     /// remote servers is bounded here ([`crate::text::remote`]).
     fn check(&self, seen: &Self::Seen) -> Check;
 
+    /// What an HTTP check measured, kept with its row; other kinds have none.
+    fn http(&self) -> Option<&HttpFacts> {
+        None
+    }
+
     /// The state a fresh result moves the monitor to. Nothing is written
     /// yet: the skeleton swaps the state next.
     fn plan(
@@ -191,6 +197,9 @@ pub struct Recorded {
     pub gone: bool,
     /// Status changes awaiting incident work, to enqueue.
     pub changes: Vec<Uuid>,
+    /// The status of the check row written, when one was (for metrics of
+    /// kinds whose status is decided while recording, like heartbeats).
+    pub status: Option<Status>,
 }
 
 impl Recorded {
@@ -241,14 +250,14 @@ async fn attempt<K: Step>(db: &DatabaseConnection, result: &K) -> Result<Option<
     };
     if is_stale(&monitor, &state, result.slot()) {
         txn.commit().await?;
-        return Ok(Some(Recorded::stale()));
+        return Ok(Some(Recorded { status: Some(check.status), ..Recorded::stale() }));
     }
     let Some(changes) = advance(&txn, result, &monitor, &state, seen, &check).await? else {
         txn.rollback().await?;
         return Ok(None);
     };
     txn.commit().await?;
-    Ok(Some(Recorded { changes, ..Default::default() }))
+    Ok(Some(Recorded { changes, status: Some(check.status), ..Default::default() }))
 }
 
 /// A result no newer than the state's last one, or of a paused monitor,
@@ -307,6 +316,13 @@ pub fn check_id(monitor_id: Uuid, slot: i64) -> Uuid {
 
 /// The history row of a result.
 pub(super) fn check_row(result: &impl Step, check: &Check) -> checks::ActiveModel {
+    let facts = result.http();
+    let ms = |phase: fn(&Phases) -> Option<u32>| {
+        facts.and_then(|f| phase(&f.phases)).map(|ms| i32::try_from(ms).unwrap_or(i32::MAX))
+    };
+    let text = |field: fn(&HttpFacts) -> Option<&str>, max: usize| {
+        facts.and_then(field).map(|t| crate::text::truncate(t, max))
+    };
     checks::ActiveModel {
         id: Set(check_id(result.monitor_id(), result.slot())),
         monitor_id: Set(result.monitor_id()),
@@ -316,6 +332,19 @@ pub(super) fn check_row(result: &impl Step, check: &Check) -> checks::ActiveMode
         http_status: Set(check.http_status),
         error: Set(check.error.clone()),
         region: Set(check.region.clone()),
+        dns_ms: Set(ms(|p| p.dns_ms)),
+        connect_ms: Set(ms(|p| p.connect_ms)),
+        tls_ms: Set(ms(|p| p.tls_ms)),
+        ttfb_ms: Set(ms(|p| p.ttfb_ms)),
+        transfer_ms: Set(ms(|p| p.transfer_ms)),
+        total_ms: Set(ms(|p| p.total_ms)),
+        resolved_ip: Set(facts.and_then(|f| f.resolved_ip).map(|ip| ip.to_string())),
+        http_version: Set(text(|f| f.http_version.as_deref(), 8)),
+        tls_version: Set(text(|f| f.tls_version.as_deref(), 8)),
+        // Bounded where it is made (`probe::excerpt`); the cut here only guards.
+        excerpt: Set(facts
+            .and_then(|f| f.excerpt.as_deref())
+            .map(|e| crate::text::prefix_bytes(e, crate::probe::EXCERPT_MAX).to_owned())),
     }
 }
 

@@ -5,12 +5,14 @@
 //! than the state already holds adds history but never overwrites state.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait};
 use uuid::Uuid;
 
 use super::recording::{self, monitor_advance, monitor_change, Advance, Check, Step, Transition};
-use crate::entities::{monitor_state, monitors};
+use crate::entities::{monitor_certificates, monitor_state, monitors};
 use crate::monitors::Status;
+use crate::probe::HttpFacts;
+use crate::tls::{ExpiryThresholds, SeenChain, Sighting};
 
 pub use super::recording::{check_id, Recorded};
 
@@ -27,6 +29,8 @@ pub struct CheckResult {
     pub http_status: Option<i16>,
     pub error: Option<String>,
     pub region: String,
+    /// What an HTTP check measured (phases, address, versions, excerpt).
+    pub http: Option<HttpFacts>,
 }
 
 /// Records `result`: the skeleton with the HTTP/TCP step.
@@ -39,8 +43,9 @@ pub async fn record_result(
 
 /// One target, one status: the monitor moves by its thresholds.
 impl Step for CheckResult {
-    type Seen = ();
-    type Plan = ();
+    /// The certificate kept before, when this is an HTTPS check that saw one.
+    type Seen = Option<monitor_certificates::Model>;
+    type Plan = Option<monitor_certificates::Model>;
 
     fn monitor_id(&self) -> Uuid {
         self.monitor_id
@@ -50,11 +55,22 @@ impl Step for CheckResult {
         self.slot
     }
 
-    async fn observe(&self, _: &DatabaseTransaction, _: &monitors::Model) -> Result<(), DbErr> {
-        Ok(())
+    async fn observe(
+        &self,
+        txn: &DatabaseTransaction,
+        _: &monitors::Model,
+    ) -> Result<Self::Seen, DbErr> {
+        if self.certificate().is_none() {
+            return Ok(None);
+        }
+        monitor_certificates::Entity::find_by_id(self.monitor_id).one(txn).await
     }
 
-    fn check(&self, _: &()) -> Check {
+    fn http(&self) -> Option<&HttpFacts> {
+        self.http.as_ref()
+    }
+
+    fn check(&self, _: &Self::Seen) -> Check {
         Check {
             checked_at: self.checked_at,
             status: self.status,
@@ -71,10 +87,10 @@ impl Step for CheckResult {
         _: &DatabaseTransaction,
         monitor: &monitors::Model,
         state: &monitor_state::Model,
-        _: (),
+        previous: Self::Seen,
         check: &Check,
-    ) -> Result<Advance<()>, DbErr> {
-        Ok(Advance { next: monitor_advance(monitor, state, check.status), plan: () })
+    ) -> Result<Advance<Self::Plan>, DbErr> {
+        Ok(Advance { next: monitor_advance(monitor, state, check.status), plan: previous })
     }
 
     async fn settle(
@@ -83,8 +99,33 @@ impl Step for CheckResult {
         _: &monitors::Model,
         transition: Transition,
         check: &Check,
-        _: (),
+        previous: Self::Plan,
     ) -> Result<Vec<Uuid>, DbErr> {
-        Ok(monitor_change(txn, self, transition, check).await?.into_iter().collect())
+        let changes = monitor_change(txn, self, transition, check).await?.into_iter().collect();
+        if let Some(seen) = self.certificate() {
+            let sighting = Sighting {
+                monitor_id: self.monitor_id,
+                checked_at: self.checked_at,
+                region: &self.region,
+                chain: &seen.chain,
+                version: &seen.version,
+                accepted: seen.accepted,
+            };
+            // Checked every few seconds: the kept row changes (and a threshold
+            // can be crossed) only when the certificate or its days left do.
+            // HTTP monitors warn at the default thresholds; replacement
+            // notices are the `tls` kind's option.
+            if sighting.news(previous.as_ref()) {
+                let thresholds = ExpiryThresholds::default();
+                sighting.settle(txn, &thresholds, false, previous.as_ref()).await?;
+            }
+        }
+        Ok(changes)
+    }
+}
+
+impl CheckResult {
+    fn certificate(&self) -> Option<&SeenChain> {
+        self.http.as_ref().and_then(|h| h.certificate.as_deref())
     }
 }

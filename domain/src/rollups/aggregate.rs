@@ -5,9 +5,10 @@ use sea_orm::{DbErr, Set};
 use uuid::Uuid;
 
 use super::histogram::Histogram;
+use super::point::CheckPoint;
 use super::Resolution;
 use crate::entities::check_rollups;
-use crate::monitors::Status;
+use crate::probe::PhaseSums;
 
 /// Checks of one monitor over some span, summarised.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -19,16 +20,20 @@ pub struct Aggregate {
     pub latency_sum: u64,
     pub latency_max: Option<u32>,
     pub histogram: Histogram,
+    /// Per-phase sums of healthy HTTP checks.
+    pub phases: PhaseSums,
 }
 
 impl Aggregate {
     /// Counts one check as stored in `checks`.
-    pub fn add_check(&mut self, status: Status, latency_ms: Option<i32>) {
+    pub fn add_check(&mut self, point: &CheckPoint) {
+        let (status, latency_ms) = (point.status, point.latency_ms);
         self.checks += 1;
         if !status.is_healthy() {
             return;
         }
         self.healthy += 1;
+        self.phases.add(&point.phases());
         // Latencies of failed checks measure the failure, not the service.
         if let Some(latency) = latency_ms.and_then(|l| u32::try_from(l).ok()) {
             self.latency_sum += u64::from(latency);
@@ -47,6 +52,7 @@ impl Aggregate {
             (a, b) => a.or(b),
         };
         self.histogram.merge(&other.histogram);
+        self.phases.merge(&other.phases);
     }
 
     /// Healthy checks that measured a latency.
@@ -71,6 +77,14 @@ impl Aggregate {
             latency_sum: u64::try_from(row.latency_sum).unwrap_or(0),
             latency_max: row.latency_max.and_then(|m| u32::try_from(m).ok()),
             histogram,
+            phases: PhaseSums {
+                count: count(row.phase_count),
+                dns: u64::try_from(row.dns_sum).unwrap_or(0),
+                connect: u64::try_from(row.connect_sum).unwrap_or(0),
+                tls: u64::try_from(row.tls_sum).unwrap_or(0),
+                ttfb: u64::try_from(row.ttfb_sum).unwrap_or(0),
+                transfer: u64::try_from(row.transfer_sum).unwrap_or(0),
+            },
         })
     }
 
@@ -82,6 +96,7 @@ impl Aggregate {
         start: chrono::DateTime<chrono::Utc>,
     ) -> check_rollups::ActiveModel {
         let int = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+        let long = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         check_rollups::ActiveModel {
             monitor_id: Set(monitor_id),
             resolution: Set(resolution.seconds()),
@@ -92,6 +107,12 @@ impl Aggregate {
             latency_sum: Set(i64::try_from(self.latency_sum).unwrap_or(i64::MAX)),
             latency_max: Set(self.latency_max.and_then(|m| i32::try_from(m).ok())),
             histogram: Set(self.histogram.encode()),
+            phase_count: Set(int(self.phases.count)),
+            dns_sum: Set(long(self.phases.dns)),
+            connect_sum: Set(long(self.phases.connect)),
+            tls_sum: Set(long(self.phases.tls)),
+            ttfb_sum: Set(long(self.phases.ttfb)),
+            transfer_sum: Set(long(self.phases.transfer)),
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod aggregate;
 pub mod histogram;
 pub mod pass;
+pub mod point;
 pub mod prune;
 pub mod read;
 
@@ -19,6 +20,7 @@ use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 pub use aggregate::Aggregate;
 pub use histogram::Histogram;
 pub use pass::{roll_up_batch, Progress, GRACE};
+pub use point::CheckPoint;
 pub use prune::{prune_batch, RollupsPruned};
 
 use crate::entities::rollup_watermarks;

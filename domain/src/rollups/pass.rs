@@ -17,9 +17,8 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Aggregate, Resolution, Watermarks};
+use super::{Aggregate, CheckPoint, Resolution, Watermarks};
 use crate::entities::{check_rollups, checks};
-use crate::monitors::Status;
 
 /// A check result is written at most its timeout (at most 60 s) after
 /// `checked_at`; a minute is rolled up once this much has passed after its
@@ -139,23 +138,16 @@ async fn from_checks(
     from: DateTime<Utc>,
     before: DateTime<Utc>,
 ) -> Result<Buckets, DbErr> {
-    let rows: Vec<(Uuid, DateTime<Utc>, Status, Option<i32>)> = checks::Entity::find()
-        .select_only()
-        .columns([
-            checks::Column::MonitorId,
-            checks::Column::CheckedAt,
-            checks::Column::Status,
-            checks::Column::LatencyMs,
-        ])
+    let rows = CheckPoint::select()
         .filter(checks::Column::CheckedAt.gte(from))
         .filter(checks::Column::CheckedAt.lt(before))
-        .into_tuple()
+        .into_model::<CheckPoint>()
         .all(db)
         .await?;
     let mut buckets = Buckets::new();
-    for (monitor, at, status, latency) in rows {
-        let key = (monitor, Resolution::Minute.floor(at));
-        buckets.entry(key).or_default().add_check(status, latency);
+    for point in rows {
+        let key = (point.monitor_id, Resolution::Minute.floor(point.checked_at));
+        buckets.entry(key).or_default().add_check(&point);
     }
     Ok(buckets)
 }

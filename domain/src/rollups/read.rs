@@ -18,7 +18,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Aggregate, Resolution, Watermarks};
+use super::{Aggregate, CheckPoint, Resolution, Watermarks};
 use crate::entities::{check_rollups, checks};
 use crate::monitors::Status;
 
@@ -85,18 +85,19 @@ pub fn uses_rollups(segments: &[Segment]) -> bool {
     segments.iter().any(|s| matches!(s, Segment::Rollup { .. }))
 }
 
-/// `(checked_at, status, latency_ms)` of one monitor's raw checks in a piece.
+/// One monitor's raw checks in a piece, oldest first.
 pub(crate) async fn raw_checks(
     db: &impl ConnectionTrait,
     monitor_id: Uuid,
     lower: Lower,
     upper: Upper,
-) -> Result<Vec<(DateTime<Utc>, Status, Option<i32>)>, DbErr> {
-    let query = checks::Entity::find()
-        .select_only()
-        .columns([checks::Column::CheckedAt, checks::Column::Status, checks::Column::LatencyMs])
-        .filter(checks::Column::MonitorId.eq(monitor_id));
-    bounded(query, lower, upper).order_by_asc(checks::Column::CheckedAt).into_tuple().all(db).await
+) -> Result<Vec<CheckPoint>, DbErr> {
+    let query = CheckPoint::select().filter(checks::Column::MonitorId.eq(monitor_id));
+    bounded(query, lower, upper)
+        .order_by_asc(checks::Column::CheckedAt)
+        .into_model::<CheckPoint>()
+        .all(db)
+        .await
 }
 
 /// One monitor's rollup rows of a piece, as `(bucket_start, aggregate)`.

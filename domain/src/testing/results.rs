@@ -28,6 +28,7 @@ pub fn result(monitor: Uuid, at: DateTime<Utc>, status: Status, latency_ms: i32)
         http_status: Some(if down { 500 } else { 200 }),
         error: down.then(|| "HTTP 500".to_owned()),
         region: "eu-west".into(),
+        http: None,
     }
 }
 

@@ -12,6 +12,7 @@ mod failure;
 mod read;
 mod record;
 mod spec;
+mod watch;
 
 pub use chain::{CertInfo, CertSummary, ChainError, FirstExpiry};
 pub use expiry::{changed, ExpiryThresholds, EXPIRY_FIELD};
@@ -19,3 +20,4 @@ pub use failure::TlsFailure;
 pub use read::{certificate, SeenCertificate};
 pub use record::{TlsOutcome, TlsResult};
 pub use spec::{TlsInput, TlsSpec, DEFAULT_PORT};
+pub use watch::{SeenChain, Sighting};

@@ -21,7 +21,7 @@ pub struct SeenCertificate {
 }
 
 /// The monitor's last certificate, `None` before its first handshake (and
-/// for every kind but `tls`).
+/// for kinds that make none: all but `tls` and HTTP monitors of `https://`).
 pub async fn certificate(
     monitor: &MonitorRef<impl Access>,
     now: DateTime<Utc>,

@@ -7,15 +7,13 @@
 //! only (down, with the failure named), not as an expiry or a replacement.
 
 use chrono::{DateTime, Utc};
-use kinds::NotificationEvent;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{DatabaseTransaction, DbErr, EntityTrait, Set};
+use sea_orm::{DatabaseTransaction, DbErr, EntityTrait};
 use uuid::Uuid;
 
-use super::{changed, CertSummary, TlsFailure, TlsSpec};
+use super::watch::Sighting;
+use super::{CertSummary, ExpiryThresholds, TlsFailure, TlsSpec};
 use crate::entities::{monitor_certificates, monitor_state, monitors};
 use crate::monitors::Status;
-use crate::pipeline::notifications::{fan_out, Fanout};
 use crate::pipeline::recording::{
     monitor_advance, monitor_change, Advance, Check, Step, Transition,
 };
@@ -68,7 +66,7 @@ impl TlsResult {
 }
 
 /// "CN=example.org, issued by CN=R11, expires on 2027-01-05".
-fn describe(chain: &CertSummary) -> String {
+pub(super) fn describe(chain: &CertSummary) -> String {
     let first = &chain.first_expiry;
     let which = if first.index == 0 {
         String::new()
@@ -155,106 +153,21 @@ impl Step for TlsResult {
         seen: Seen,
     ) -> Result<Vec<Uuid>, DbErr> {
         let changes = monitor_change(txn, self, transition, check).await?.into_iter().collect();
-        // A refused chain is kept (the page shows what the server sends) but
-        // says nothing more: its incident's alert names the failure.
-        if let TlsOutcome::Valid { chain, .. } = &self.outcome {
-            self.notify(txn, seen.spec.as_ref(), seen.previous.as_ref(), chain).await?;
-        }
         if let Some(chain) = self.chain() {
-            self.keep(txn, seen.previous.as_ref(), chain).await?;
+            let sighting = Sighting {
+                monitor_id: self.monitor_id,
+                checked_at: self.checked_at,
+                region: &self.region,
+                chain,
+                version: self.version(),
+                accepted: matches!(self.outcome, TlsOutcome::Valid { .. }),
+            };
+            let (thresholds, on_change) = match &seen.spec {
+                Some(spec) => (spec.expiry_days.clone(), spec.notify_on_change),
+                None => (ExpiryThresholds::default(), false),
+            };
+            sighting.settle(txn, &thresholds, on_change, seen.previous.as_ref()).await?;
         }
         Ok(changes)
-    }
-}
-
-impl TlsResult {
-    /// Fans out a crossed threshold and a replaced certificate.
-    async fn notify(
-        &self,
-        txn: &DatabaseTransaction,
-        spec: Option<&TlsSpec>,
-        previous: Option<&monitor_certificates::Model>,
-        chain: &CertSummary,
-    ) -> Result<(), DbErr> {
-        let Some(spec) = spec else { return Ok(()) };
-        let days_left = chain.days_left(self.checked_at);
-        let mut events = Vec::new();
-        if spec.notify_on_change
-            && changed(previous.map(|p| p.fingerprint.as_str()), chain.fingerprint())
-        {
-            let was =
-                previous.map(|p| p.not_after.format("%Y-%m-%d").to_string()).unwrap_or_default();
-            events.push((
-                NotificationEvent::CertificateChanged,
-                format!(
-                    "The server presents a new certificate: {} (it replaces one valid until {was}).",
-                    describe(chain)
-                ),
-            ));
-        }
-        if let Some(threshold) = spec.expiry_days.crossed(previous.map(|p| p.days_left), days_left)
-        {
-            events.push((
-                NotificationEvent::CertificateExpiring,
-                format!(
-                    "The certificate {} (warning at {}): {}.",
-                    text::expiry(chain.first_expiry.not_after, self.checked_at),
-                    text::days(threshold.into()),
-                    describe(chain)
-                ),
-            ));
-        }
-        for (event, detail) in events {
-            let fanout = Fanout {
-                monitor_id: self.monitor_id,
-                incident_id: None,
-                event,
-                prev_status: None,
-                current_status: None,
-                region: &self.region,
-                detail: Some(text::remote(&detail)),
-            };
-            fan_out(txn, fanout).await?;
-        }
-        Ok(())
-    }
-
-    /// Keeps the certificate seen, its first sighting kept while it stays.
-    async fn keep(
-        &self,
-        txn: &DatabaseTransaction,
-        previous: Option<&monitor_certificates::Model>,
-        chain: &CertSummary,
-    ) -> Result<(), DbErr> {
-        let first_seen_at = previous
-            .filter(|p| p.fingerprint == chain.fingerprint())
-            .map_or(self.checked_at, |p| p.first_seen_at);
-        let row = monitor_certificates::ActiveModel {
-            monitor_id: Set(self.monitor_id),
-            fingerprint: Set(chain.fingerprint().to_owned()),
-            chain: Set(serde_json::to_string(chain).unwrap_or_default()),
-            not_after: Set(chain.first_expiry.not_after),
-            days_left: Set(chain.days_left(self.checked_at)),
-            tls_version: Set(self.version().to_owned()),
-            first_seen_at: Set(first_seen_at),
-            checked_at: Set(self.checked_at),
-        };
-        monitor_certificates::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(monitor_certificates::Column::MonitorId)
-                    .update_columns([
-                        monitor_certificates::Column::Fingerprint,
-                        monitor_certificates::Column::Chain,
-                        monitor_certificates::Column::NotAfter,
-                        monitor_certificates::Column::DaysLeft,
-                        monitor_certificates::Column::TlsVersion,
-                        monitor_certificates::Column::FirstSeenAt,
-                        monitor_certificates::Column::CheckedAt,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(txn)
-            .await
-            .map(|_| ())
     }
 }

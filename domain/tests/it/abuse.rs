@@ -320,6 +320,13 @@ mod remote_text {
             http_status: Some(502),
             error: Some(hostile()),
             region: "default".into(),
+            // A version string is the server's to make up; an excerpt is
+            // bounded where it is made, and again where it is stored.
+            http: Some(domain::probe::HttpFacts {
+                http_version: Some(hostile()),
+                excerpt: Some(hostile()),
+                ..Default::default()
+            }),
         }
     }
 
@@ -339,6 +346,9 @@ mod remote_text {
             record_results(db, &[result(monitor, 2_000)]).await.unwrap();
             for check in checks::Entity::find().all(db).await.unwrap() {
                 bounded(check.error);
+                assert!(check.http_version.is_some_and(|v| v.chars().count() <= 8));
+                let excerpt = check.excerpt.expect("the excerpt is kept");
+                assert!(excerpt.len() <= domain::probe::EXCERPT_MAX, "{} bytes", excerpt.len());
             }
             let state = monitor_state::Entity::find_by_id(monitor).one(db).await.unwrap().unwrap();
             bounded(state.last_error);

@@ -175,3 +175,56 @@ async fn no_notification_without_thresholds_or_with_change_notices_off() {
         assert_eq!(testing::monitor_ref(db, id).await.view().status, Status::Up);
     }
 }
+
+/// An HTTPS check's result that saw `chain` at `at`.
+fn https(monitor: Uuid, at: DateTime<Utc>, chain: CertSummary) -> domain::pipeline::CheckResult {
+    let mut result = testing::result(monitor, at, Status::Up, 40);
+    result.http = Some(domain::probe::HttpFacts {
+        certificate: Some(Box::new(domain::tls::SeenChain {
+            chain,
+            version: "TLSv1.3".into(),
+            accepted: true,
+        })),
+        ..Default::default()
+    });
+    result
+}
+
+#[tokio::test]
+async fn https_checks_keep_the_certificate_and_warn_once_per_threshold_without_degrading() {
+    for test_db in testing::all_backends().await {
+        let db = &test_db.db;
+        let owner = testing::user(db, Role::User).await;
+        let channel = ChannelBuilder::webhook("https://127.0.0.2/hook").create(db, &owner).await;
+        let id = MonitorBuilder::http("https://127.0.0.2/health")
+            .channels(&[channel.id])
+            .create(db, &owner)
+            .await
+            .id;
+        let cert = chain("site", start() + Duration::days(15) + Duration::hours(1));
+
+        record(db, &https(id, start(), cert.clone())).await.unwrap();
+        let page = testing::monitor_ref(db, id).await;
+        let kept = domain::tls::certificate(&page, start()).await.unwrap().expect("kept");
+        assert_eq!((kept.chain.leaf.subject.as_str(), kept.days_left), ("CN=site", 15));
+        assert!(events(db, id).await.is_empty());
+
+        // Checked every few seconds: the kept row moves only with the days
+        // left, and the 14-day threshold warns once.
+        for seconds in [0, 5, 10] {
+            let at = start() + Duration::days(2) + Duration::seconds(seconds);
+            record(db, &https(id, at, cert.clone())).await.unwrap();
+        }
+        let seen = events(db, id).await;
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert_eq!(seen[0].0, NotificationEvent::CertificateExpiring);
+        let page = testing::monitor_ref(db, id).await;
+        assert_eq!(
+            page.view().status,
+            Status::Up,
+            "the site answers: expiry warns, it does not degrade"
+        );
+        let kept = domain::tls::certificate(&page, start()).await.unwrap().expect("kept");
+        assert_eq!(kept.checked_at, start() + Duration::days(2), "rewritten once, not per check");
+    }
+}

@@ -89,6 +89,7 @@ async fn every_ui_api_and_pipeline_query_is_served_by_an_index() {
                 http_status: Some(200),
                 error: None,
                 region: "default".into(),
+                http: None,
             };
             record_result(&test_db.db, &result).await.unwrap();
         }

@@ -85,6 +85,7 @@ fn result(monitor_id: Uuid, slot: i64, status: Status) -> CheckResult {
         http_status: Some(if status == Status::Down { 503 } else { 200 }),
         error: (status == Status::Down).then(|| "HTTP 503".to_owned()),
         region: "default".into(),
+        http: None,
     }
 }
 

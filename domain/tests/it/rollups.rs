@@ -53,6 +53,7 @@ async fn insert(db: &DatabaseConnection, monitor: Uuid, rows: &[(DateTime<Utc>, 
             http_status: Set(Some(200)),
             error: Set(None),
             region: Set("default".into()),
+            ..Default::default()
         })
         .collect();
     for chunk in models.chunks(400) {

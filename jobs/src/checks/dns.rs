@@ -48,6 +48,7 @@ pub async fn check_dns(
             latency_ms: Some(millis(latency)),
             http_status: None,
             error: verdict.error,
+            http: None,
         },
         answer: Some(set),
     }

@@ -1,57 +1,111 @@
-//! The HTTP check: status code, optional keyword, response time, then the
-//! monitor's assertions (`domain::assertions`).
+//! The HTTP check: status code, optional keyword, response time, measured
+//! by phase with the prober ([`Outbound::probe`]), then the monitor's
+//! assertions (`domain::assertions`).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use bytes::Bytes;
 use domain::assertions::{self, needs_body, Observed};
 use domain::monitors::{HttpSpec, Status, StatusRange};
-use domain::probe::Phases;
+use domain::probe::{excerpt, HttpFacts};
+use domain::tls::SeenChain;
+use http::{HeaderName, HeaderValue};
 use kinds::HttpMethod;
 
-use super::{millis, timed_out, CheckOutcome};
-use crate::outbound::{read_capped, Outbound, Redirects};
+use super::{millis, CheckOutcome};
+use crate::outbound::{
+    BodyRead, HttpVersion, Outbound, ProbeFailure, ProbeReport, ProbeRequest, MAX_REDIRECTS,
+};
 
 /// The most body a keyword check or a body assertion reads (after decompression).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Runs one HTTP check; the whole exchange, body included, ends within `timeout`.
 pub async fn check_http(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> CheckOutcome {
-    tokio::time::timeout(timeout, run(out, spec, timeout))
-        .await
-        .unwrap_or_else(|_| CheckOutcome::down(timed_out(timeout), None, None))
-}
-
-fn method_of(method: HttpMethod) -> reqwest::Method {
-    match method {
-        HttpMethod::Get => reqwest::Method::GET,
-        HttpMethod::Head => reqwest::Method::HEAD,
-        HttpMethod::Post => reqwest::Method::POST,
-        HttpMethod::Put => reqwest::Method::PUT,
-        HttpMethod::Patch => reqwest::Method::PATCH,
-        HttpMethod::Delete => reqwest::Method::DELETE,
-        HttpMethod::Options => reqwest::Method::OPTIONS,
-    }
-}
-
-async fn run(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> CheckOutcome {
-    let method = method_of(spec.method);
-    let redirects = if spec.follow_redirects { Redirects::Follow } else { Redirects::Return };
-    let mut request = out.request(method, spec.url.as_str(), redirects).timeout(timeout);
-    for (name, value) in &spec.headers {
-        request = request.header(name.as_str(), value.as_str());
-    }
-    if let Some(body) = &spec.body {
-        request = request.body(body.clone());
-    }
-
-    let started = Instant::now();
-    let response = match request.send().await {
-        Ok(response) => response,
-        Err(err) => return CheckOutcome::failed(&err, timeout),
+    let headers = match header_pairs(spec) {
+        Ok(headers) => headers,
+        Err(error) => return CheckOutcome::down(error, None, None),
     };
-    let latency_ms = millis(started.elapsed());
-    let code = response.status().as_u16();
-    let down = |error: String| CheckOutcome::down(error, Some(latency_ms), Some(code));
+    let expected = |code: u16| spec.expected_status.iter().any(|range| range.contains(code));
+    let request = ProbeRequest {
+        method: method_of(spec.method),
+        url: &spec.url,
+        headers: &headers,
+        body: spec.body.clone().map(Bytes::from),
+        max_redirects: if spec.follow_redirects { MAX_REDIRECTS } else { 0 },
+        timeout,
+        read_body: (spec.keyword.is_some() || needs_body(&spec.assertions)).then_some(BODY_LIMIT),
+        peek_unless: Some(&expected),
+        version: HttpVersion::Auto,
+        accept_invalid_certs: false,
+        resolver: None,
+        proxy: None,
+    };
+    match out.probe(request).await {
+        Ok(report) => judge(spec, report),
+        Err(failure) => failed(&failure),
+    }
+}
+
+fn method_of(method: HttpMethod) -> http::Method {
+    match method {
+        HttpMethod::Get => http::Method::GET,
+        HttpMethod::Head => http::Method::HEAD,
+        HttpMethod::Post => http::Method::POST,
+        HttpMethod::Put => http::Method::PUT,
+        HttpMethod::Patch => http::Method::PATCH,
+        HttpMethod::Delete => http::Method::DELETE,
+        HttpMethod::Options => http::Method::OPTIONS,
+    }
+}
+
+/// The monitor's headers as sent; validation already refused bad names, so
+/// an error here means stored settings went bad.
+fn header_pairs(spec: &HttpSpec) -> Result<Vec<(HeaderName, HeaderValue)>, String> {
+    spec.headers
+        .iter()
+        .map(|(name, value)| {
+            let name = HeaderName::try_from(name.as_str())
+                .map_err(|_| format!("invalid request: the header name `{name}` is not valid"))?;
+            let value = HeaderValue::try_from(value.as_str())
+                .map_err(|_| format!("invalid request: the value of `{name}` is not valid"))?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
+/// Status, keyword and response time decide; what was measured is kept.
+fn judge(spec: &HttpSpec, report: ProbeReport) -> CheckOutcome {
+    let latency_ms = millis(report.to_head);
+    let code = report.status;
+    let mut facts = HttpFacts {
+        phases: report.phases,
+        resolved_ip: report.resolved_ip,
+        http_version: Some(report.http_version.to_owned()),
+        tls_version: report.tls.as_ref().map(|t| t.version.clone()),
+        excerpt: None,
+        certificate: report.tls.as_ref().map(|t| {
+            Box::new(SeenChain {
+                chain: t.chain.clone(),
+                version: t.version.clone(),
+                accepted: true,
+            })
+        }),
+    };
+    let body = match &report.body {
+        BodyRead::Read(bytes) | BodyRead::Peeked(bytes) => Some(bytes.clone()),
+        BodyRead::NotRead | BodyRead::Failed(_) => None,
+    };
+    let mut down = |error: String| {
+        facts.excerpt = body.as_deref().map(|b| excerpt(b, &secrets(spec)));
+        CheckOutcome {
+            status: Status::Down,
+            latency_ms: Some(latency_ms),
+            http_status: Some(code),
+            error: Some(error),
+            http: Some(facts.clone()),
+        }
+    };
 
     if !spec.expected_status.iter().any(|range| range.contains(code)) {
         return down(format!(
@@ -59,32 +113,17 @@ async fn run(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> CheckOutcome
             ranges(&spec.expected_status)
         ));
     }
-    // Only the assertions read headers; copied before the body consumes the response.
-    let headers: Vec<(String, String)> = if spec.assertions.is_empty() {
-        Vec::new()
-    } else {
-        response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
-            })
-            .collect()
-    };
-    let body = if spec.keyword.is_some() || needs_body(&spec.assertions) {
-        match read_capped(response, BODY_LIMIT).await {
-            Ok(body) => Some(body),
-            Err(err) => return down(super::describe(&err, timeout)),
-        }
-    } else {
-        // Nothing to look for: the body is never read.
-        drop(response);
-        None
-    };
-    if let (Some(keyword), Some(body)) = (&spec.keyword, &body) {
+    if let Some(keyword) = &spec.keyword {
+        let text = match &report.body {
+            BodyRead::Read(bytes) => bytes,
+            BodyRead::Failed(error) => return down(error.clone()),
+            BodyRead::NotRead | BodyRead::Peeked(_) => {
+                return down("the body was not read".into());
+            }
+        };
         // Lossy decoding keeps every valid UTF-8 run intact, so a keyword
         // in a page with a stray invalid byte is still found.
-        let found = String::from_utf8_lossy(body).contains(keyword.as_str());
+        let found = String::from_utf8_lossy(text).contains(keyword.as_str());
         if found && spec.keyword_absent {
             return down(format!("keyword {} was found in the response", quoted(keyword)));
         }
@@ -99,23 +138,28 @@ async fn run(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> CheckOutcome
         latency_ms: Some(latency_ms),
         http_status: Some(code),
         error: None,
+        http: None,
     };
     if !spec.assertions.is_empty() {
-        // On this reqwest path only the total is measured (to the response
-        // head, as `latency_ms`), and neither the resolved address nor the
-        // certificate is seen: the phase-timing prober (jobs::outbound::probe)
-        // fills those, and until then such assertions fail saying so.
-        let phases = Phases { total_ms: Some(latency_ms), ..Phases::default() };
         let observed = Observed {
             status: code,
-            headers: &headers,
-            body: body.as_deref(),
-            phases: &phases,
-            resolved_ip: None,
+            headers: &report.headers,
+            body: match &report.body {
+                BodyRead::Read(bytes) => Some(&bytes[..]),
+                _ => None,
+            },
+            phases: &report.phases,
+            resolved_ip: report.resolved_ip,
+            // Days left need the worker's clock, which the check is not
+            // given yet: until it is, a cert_days assertion fails saying so.
             cert_days_left: None,
         };
         apply(&mut outcome, assertions::evaluate(&spec.assertions, &observed));
+        if outcome.status == Status::Down {
+            facts.excerpt = body.as_deref().map(|b| excerpt(b, &secrets(spec)));
+        }
     }
+    outcome.http = Some(facts);
     outcome
 }
 
@@ -132,6 +176,38 @@ fn apply(outcome: &mut CheckOutcome, verdict: assertions::Verdict) {
         outcome.status = verdict.status;
         outcome.error = verdict.error;
     }
+}
+
+/// No answer: the phases that completed, and the phase that failed named.
+fn failed(failure: &ProbeFailure) -> CheckOutcome {
+    // A refused certificate is kept too: the page shows what the server sends.
+    let certificate = failure
+        .refused
+        .as_ref()
+        .and_then(|(_, chain)| chain.clone())
+        .map(|chain| Box::new(SeenChain { chain, version: String::new(), accepted: false }));
+    let facts = HttpFacts {
+        phases: failure.phases,
+        resolved_ip: failure.resolved_ip,
+        certificate,
+        ..HttpFacts::default()
+    };
+    CheckOutcome {
+        status: Status::Down,
+        latency_ms: None,
+        http_status: None,
+        error: Some(failure.message()),
+        http: Some(facts),
+    }
+}
+
+/// What must not be shown back: the monitor's header values, its request
+/// body, and the password of its URL.
+fn secrets(spec: &HttpSpec) -> Vec<&str> {
+    let mut secrets: Vec<&str> = spec.headers.values().map(String::as_str).collect();
+    secrets.extend(spec.body.as_deref());
+    secrets.extend(spec.url.password());
+    secrets
 }
 
 fn ranges(expected: &[StatusRange]) -> String {
@@ -168,6 +244,7 @@ mod tests {
             latency_ms: Some(900),
             http_status: Some(200),
             error: None,
+            http: None,
         };
         let mut up = outcome(Status::Up);
         apply(&mut up, verdict(Status::Up, ""));

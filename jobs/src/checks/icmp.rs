@@ -18,6 +18,7 @@ pub async fn check_icmp(out: &Outbound, spec: &IcmpSpec, timeout: Duration) -> C
                 latency_ms: judged.latency_ms,
                 http_status: None,
                 error: judged.error,
+                http: None,
             }
         }
         Err(PingError::Outbound(err)) => CheckOutcome::down(describe(&err, timeout), None, None),
@@ -26,6 +27,7 @@ pub async fn check_icmp(out: &Outbound, spec: &IcmpSpec, timeout: Duration) -> C
             latency_ms: None,
             http_status: None,
             error: Some(err.to_string()),
+            http: None,
         },
     }
 }

@@ -13,6 +13,7 @@ mod tls;
 use std::time::Duration;
 
 use domain::monitors::Status;
+use domain::probe::HttpFacts;
 
 use crate::outbound::OutboundError;
 
@@ -35,11 +36,13 @@ pub struct CheckOutcome {
     pub http_status: Option<u16>,
     /// Why the check is `Down`, in a sentence a user can act on.
     pub error: Option<String>,
+    /// What an HTTP check measured: phases, address, versions, excerpt.
+    pub http: Option<HttpFacts>,
 }
 
 impl CheckOutcome {
     fn down(error: String, latency_ms: Option<u32>, http_status: Option<u16>) -> Self {
-        Self { status: Status::Down, latency_ms, http_status, error: Some(error) }
+        Self { status: Status::Down, latency_ms, http_status, error: Some(error), http: None }
     }
 
     fn failed(err: &OutboundError, timeout: Duration) -> Self {

@@ -19,6 +19,7 @@ pub async fn check_tcp(out: &Outbound, spec: &TcpSpec, timeout: Duration) -> Che
                 latency_ms: Some(latency_ms),
                 http_status: None,
                 error: None,
+                http: None,
             }
         }
         Err(err) => CheckOutcome::failed(&err, timeout),

@@ -74,6 +74,15 @@ impl OutboundError {
         Self::Http(root_cause(&err))
     }
 
+    /// Classifies any error of an exchange (hyper's), recovering our own
+    /// refusals, TLS errors and I/O causes from its chain.
+    pub(crate) fn from_error(err: &(dyn StdError + 'static)) -> Self {
+        if let Some(found) = find_in_chain(err) {
+            return found;
+        }
+        Self::Http(root_cause(err))
+    }
+
     /// Describes a failed TCP connect.
     pub(crate) fn from_io(err: &std::io::Error) -> Self {
         if err.kind() == std::io::ErrorKind::TimedOut {

@@ -16,6 +16,8 @@ mod dns;
 mod error;
 mod guard;
 mod icmp;
+mod lookup;
+mod probe;
 mod request;
 mod resolver;
 mod smtp;
@@ -32,6 +34,7 @@ pub use dns::{DnsReply, UDP_PAYLOAD};
 pub use error::OutboundError;
 pub use guard::deny_rule;
 pub use icmp::{PingError, PingReport};
+pub use probe::{BodyRead, HttpVersion, ProbeFailure, ProbeReport, ProbeRequest, TlsSeen};
 pub use request::{OutboundRequest, Redirects};
 pub use smtp::{SmtpEndpoint, SmtpSendError, SmtpTls};
 pub use tls::{TlsInspectError, TlsInspection};
@@ -78,6 +81,7 @@ struct Inner {
     no_redirects: reqwest::Client,
     trust: tls::Trust,
     system_dns: Vec<SocketAddr>,
+    user_agent: http::HeaderValue,
 }
 
 impl Outbound {
@@ -90,7 +94,16 @@ impl Outbound {
         let no_redirects = client::build(&opts, &guard, &roots, false)?;
         let trust = tls::Trust::new(&opts.extra_roots_pem)?;
         let system_dns = opts.system_dns.clone().unwrap_or_else(dns::read_resolv_conf);
-        Ok(Self { inner: Arc::new(Inner { guard, client, no_redirects, trust, system_dns }) })
+        let user_agent = http::HeaderValue::from_str(&opts.user_agent).map_err(|_| {
+            OutboundError::InvalidRequest("the User-Agent is not a header value".into())
+        })?;
+        let inner = Inner { guard, client, no_redirects, trust, system_dns, user_agent };
+        Ok(Self { inner: Arc::new(inner) })
+    }
+
+    /// The User-Agent every request sends.
+    pub(crate) fn user_agent(&self) -> http::HeaderValue {
+        self.inner.user_agent.clone()
     }
 
     /// Opens a TCP connection to a checked address of `host`, within `timeout`.
@@ -101,24 +114,43 @@ impl Outbound {
         timeout: Duration,
     ) -> Result<TcpStream, OutboundError> {
         let attempt = async {
-            let mut last_error = None;
-            for addr in self.resolve_checked(host, port).await? {
-                #[allow(
-                    clippy::disallowed_methods,
-                    reason = "the one TCP connect, to a checked address"
-                )]
-                let connected = TcpStream::connect(addr).await;
-                match connected {
-                    Ok(stream) => return Ok(stream),
-                    Err(e) => last_error = Some(e),
-                }
-            }
-            Err(last_error.map_or_else(
-                || OutboundError::Dns(format!("{host} has no addresses")),
-                |e| OutboundError::from_io(&e),
-            ))
+            let addrs = self.resolve_for_connect(host, port).await?;
+            self.connect_checked(&addrs).await.map(|(stream, _)| stream)
         };
         tokio::time::timeout(timeout, attempt).await.map_err(|_| OutboundError::Timeout)?
+    }
+
+    /// Resolves and checks `host`, for [`Outbound::connect_checked`].
+    pub(crate) async fn resolve_for_connect(
+        &self,
+        host: &str,
+        port: u16,
+    ) -> Result<CheckedAddrs, OutboundError> {
+        self.resolve_checked(host, port).await.map(CheckedAddrs)
+    }
+
+    /// Connects to the first of the checked addresses that answers, and says
+    /// which. Taking [`CheckedAddrs`], it cannot be handed an unchecked one.
+    pub(crate) async fn connect_checked(
+        &self,
+        addrs: &CheckedAddrs,
+    ) -> Result<(TcpStream, SocketAddr), OutboundError> {
+        let mut last_error = None;
+        for &addr in &addrs.0 {
+            #[allow(
+                clippy::disallowed_methods,
+                reason = "the one TCP connect, to a checked address"
+            )]
+            let connected = TcpStream::connect(addr).await;
+            match connected {
+                Ok(stream) => return Ok((stream, addr)),
+                Err(e) => last_error = Some(e),
+            }
+        }
+        Err(last_error.map_or_else(
+            || OutboundError::Dns("the host has no addresses".into()),
+            |e| OutboundError::from_io(&e),
+        ))
     }
 
     /// Resolves `host` (a name or an IP address in any spelling) and checks
@@ -131,6 +163,10 @@ impl Outbound {
         resolver::resolve_checked(&self.inner.guard, host, port).await
     }
 }
+
+/// Addresses the guard has checked. Only [`Outbound::resolve_for_connect`]
+/// makes them, so a connection made from them went through the guard.
+pub(crate) struct CheckedAddrs(Vec<SocketAddr>);
 
 /// Makes aws-lc-rs the process's rustls crypto provider. Two providers are
 /// linked (aws-lc-rs via reqwest, ring via sqlx), and with two rustls cannot

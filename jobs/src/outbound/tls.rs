@@ -12,6 +12,7 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, SignatureScheme};
+use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
 use super::error::describe_tls;
@@ -87,6 +88,33 @@ impl Trust {
     }
 }
 
+/// A TLS session over a guarded connection, and what its handshake showed.
+pub(crate) struct Session {
+    pub(crate) stream: tokio_rustls::client::TlsStream<TcpStream>,
+    pub(crate) chain: CertSummary,
+    /// The negotiated version, e.g. `TLSv1.3`.
+    pub(crate) version: String,
+    /// Why the certificate would have been refused, when told to go on anyway.
+    pub(crate) ignored: Option<TlsFailure>,
+}
+
+/// Whether a handshake refuses a certificate that does not verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verify {
+    /// Refuse it: the default, always for the `tls` kind.
+    Strict,
+    /// Go on, keeping why it would have been refused (a monitor that accepts
+    /// invalid certificates, and says so on its page).
+    Lenient,
+}
+
+impl Session {
+    /// The protocol the server chose by ALPN (`h2`, `http/1.1`), if any.
+    pub(crate) fn alpn(&self) -> Option<&[u8]> {
+        self.stream.get_ref().1.alpn_protocol()
+    }
+}
+
 impl Outbound {
     /// Connects to a checked address of `host` and completes a TLS handshake,
     /// all within `timeout`. The certificate is verified for `host` (a name or
@@ -98,14 +126,43 @@ impl Outbound {
         port: u16,
         timeout: Duration,
     ) -> Result<TlsInspection, TlsInspectError> {
-        let name = ServerName::try_from(host.to_owned()).map_err(|_| {
-            TlsInspectError::Connect(OutboundError::InvalidRequest(format!(
-                "`{host}` is not a host name or an IP address"
-            )))
-        })?;
+        server_name(host)?;
+        let started = Instant::now();
+        let tcp = self.connect_tcp(host, port, timeout).await.map_err(TlsInspectError::Connect)?;
+        let connect = started.elapsed();
+        let remaining = timeout.saturating_sub(connect);
+        let shake = self.handshake(tcp, host, Vec::new(), Verify::Strict);
+        let session = tokio::time::timeout(remaining, shake).await.map_err(|_| {
+            TlsInspectError::Refused {
+                failure: TlsFailure::handshake(&format!(
+                    "timed out after {} ms",
+                    started.elapsed().as_millis()
+                )),
+                chain: None,
+            }
+        })??;
+        let handshake = started.elapsed().saturating_sub(connect);
+        Ok(TlsInspection { chain: session.chain, version: session.version, connect, handshake })
+    }
+
+    /// Shakes hands over `tcp` (a guarded connection to `host`), offering the
+    /// `alpn` protocols. The chain the server sent is kept either way.
+    pub(crate) async fn handshake(
+        &self,
+        tcp: TcpStream,
+        host: &str,
+        alpn: Vec<Vec<u8>>,
+        verify: Verify,
+    ) -> Result<Session, TlsInspectError> {
+        let name = server_name(host)?;
         let verifier = self.inner.trust.verifier().map_err(|e| refused(&e))?;
-        let recorder = Arc::new(Recording { inner: verifier, seen: Mutex::default() });
-        let config = ClientConfig::builder_with_provider(Arc::new(
+        let recorder = Arc::new(Recording {
+            inner: verifier,
+            seen: Mutex::default(),
+            lenient: verify == Verify::Lenient,
+            overlooked: Mutex::default(),
+        });
+        let mut config = ClientConfig::builder_with_provider(Arc::new(
             rustls::crypto::aws_lc_rs::default_provider(),
         ))
         .with_safe_default_protocol_versions()
@@ -114,29 +171,17 @@ impl Outbound {
         // Not dangerous: the recorder keeps the chain and asks the real verifier.
         .with_custom_certificate_verifier(Arc::clone(&recorder) as Arc<dyn ServerCertVerifier>)
         .with_no_client_auth();
+        config.alpn_protocols = alpn;
 
-        let started = Instant::now();
-        let tcp = self.connect_tcp(host, port, timeout).await.map_err(TlsInspectError::Connect)?;
-        let connect = started.elapsed();
-        let remaining = timeout.saturating_sub(connect);
-        let handshake = TlsConnector::from(Arc::new(config)).connect(name, tcp);
-        let outcome = tokio::time::timeout(remaining, handshake).await;
-        let handshake = started.elapsed().saturating_sub(connect);
+        let outcome = TlsConnector::from(Arc::new(config)).connect(name, tcp).await;
         let chain = recorder.summary().map(Box::new);
         let stream = match outcome {
-            Ok(Ok(stream)) => stream,
-            Ok(Err(io)) => {
+            Ok(stream) => stream,
+            Err(io) => {
                 let failure = match io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
                     Some(tls) => failure(tls, chain.as_deref()),
                     None => TlsFailure::handshake(&io.to_string()),
                 };
-                return Err(TlsInspectError::Refused { failure, chain });
-            }
-            Err(_) => {
-                let failure = TlsFailure::handshake(&format!(
-                    "timed out after {} ms",
-                    started.elapsed().as_millis()
-                ));
                 return Err(TlsInspectError::Refused { failure, chain });
             }
         };
@@ -149,8 +194,19 @@ impl Outbound {
             failure: TlsFailure::handshake("the server's certificates could not be read"),
             chain: None,
         })?;
-        Ok(TlsInspection { chain, version, connect, handshake })
+        let ignored = recorder.overlooked().map(|err| failure(&err, Some(&chain)));
+        Ok(Session { stream, chain, version, ignored })
     }
+}
+
+fn server_name(host: &str) -> Result<ServerName<'static>, TlsInspectError> {
+    // A bracketed IPv6 literal, as a URL spells it, is an address too.
+    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+    ServerName::try_from(bare.to_owned()).map_err(|_| {
+        TlsInspectError::Connect(OutboundError::InvalidRequest(format!(
+            "`{host}` is not a host name or an IP address"
+        )))
+    })
 }
 
 fn refused(err: &rustls::Error) -> TlsInspectError {
@@ -191,13 +247,21 @@ fn version_name(version: rustls::ProtocolVersion) -> String {
 
 /// A verifier that keeps the chain it is shown, then asks the real one.
 /// rustls forgets a chain it refused; a check still needs to describe it.
+/// A lenient one accepts what the real one refuses and keeps why; the
+/// handshake's signatures are still verified.
 #[derive(Debug)]
 struct Recording {
     inner: Arc<dyn ServerCertVerifier>,
     seen: Mutex<Vec<CertificateDer<'static>>>,
+    lenient: bool,
+    overlooked: Mutex<Option<rustls::Error>>,
 }
 
 impl Recording {
+    fn overlooked(&self) -> Option<rustls::Error> {
+        self.overlooked.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
     fn summary(&self) -> Option<CertSummary> {
         let seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         CertSummary::from_der(&seen).ok()
@@ -216,7 +280,21 @@ impl ServerCertVerifier for Recording {
         let chain = std::iter::once(end_entity).chain(intermediates);
         *self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
             chain.map(|c| c.clone().into_owned()).collect();
-        self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        let verdict = self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        match verdict {
+            Err(err) if self.lenient => {
+                *self.overlooked.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some(err);
+                Ok(ServerCertVerified::assertion())
+            }
+            verdict => verdict,
+        }
     }
 
     fn verify_tls12_signature(

@@ -119,12 +119,18 @@ pub fn self_signed_ca(names: &[&str]) -> Leaf {
 
 /// A TLS acceptor presenting `leaf` and its intermediates.
 pub fn acceptor(leaf: Leaf) -> TlsAcceptor {
-    let config = ServerConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
+    acceptor_offering(leaf, &[])
+}
+
+/// An acceptor that agrees by ALPN to the first of `protocols` a client offers (`h2`).
+pub fn acceptor_offering(leaf: Leaf, protocols: &[&[u8]]) -> TlsAcceptor {
+    let mut config = ServerConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
         .with_safe_default_protocol_versions()
         .expect("versions")
         .with_no_client_auth()
         .with_single_cert(std::iter::once(leaf.cert).chain(leaf.issuers).collect(), leaf.key)
         .expect("server config");
+    config.alpn_protocols = protocols.iter().map(|p| p.to_vec()).collect();
     TlsAcceptor::from(Arc::new(config))
 }
 

@@ -44,6 +44,7 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
                     error: Some(
                         "the stored headers and body cannot be read; set them again".into(),
                     ),
+                    http: None,
                 }
             }
         },
@@ -63,12 +64,11 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
             return super::heartbeats::handle(&ctx, &monitor, spec, job.slot).await
         }
     };
-    let result = match outcome.status {
-        Status::Up => ResultLabel::Up,
-        Status::Degraded => ResultLabel::Degraded,
-        _ => ResultLabel::Down,
-    };
-    crate::metrics::count_check(monitor.kind, result, started.elapsed());
+    let label = ResultLabel::of(outcome.status).unwrap_or(ResultLabel::Down);
+    crate::metrics::count_check(monitor.kind, label, started.elapsed());
+    if let Some(http) = &outcome.http {
+        crate::metrics::record_phases(&http.phases);
+    }
 
     let result = CheckResult {
         monitor_id: monitor.id,
@@ -78,6 +78,7 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
         latency_ms: outcome.latency_ms.and_then(|l| i32::try_from(l).ok()),
         http_status: outcome.http_status.and_then(|s| i16::try_from(s).ok()),
         error: outcome.error,
+        http: outcome.http,
         region: ctx.region.clone(),
     };
     let status = result.status;

@@ -7,6 +7,7 @@ mod github_limits;
 mod icmp;
 mod notify;
 mod outbound;
+mod probe;
 mod queues;
 mod rdap;
 mod support;

@@ -89,8 +89,9 @@ impl From<SeenCertificate> for CertificateBody {
     }
 }
 
-/// The certificate a monitor saw at its last handshake; `data` is null before
-/// the first one, and for monitors of kinds that do not record certificates.
+/// The certificate a monitor saw at its last handshake (`tls` monitors, and
+/// HTTP monitors of `https://` URLs); `data` is null before the first one,
+/// and for monitors that make no handshake.
 #[utoipa::path(get, operation_id = "monitor_certificate", path = "/monitors/{id}/certificate", tag = "monitors", params(MonitorId), security(("bearer" = [])),
     responses((status = 200, body = Envelope<Option<CertificateBody>>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn certificate(

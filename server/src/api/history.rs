@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use domain::history::{self, CheckRow, NotificationRow, Stats, StatsWindow};
 use domain::monitors::Read;
 use domain::monitors::Status;
+use domain::probe::Phases;
 use kinds::{ChannelKind, DeliveryStatus, NotificationEvent};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -60,11 +61,62 @@ pub struct CheckBody {
     pub error: Option<String>,
     /// Where the check ran.
     pub region: String,
+    /// HTTP checks: where the time went. Absent for other kinds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timings: Option<TimingsBody>,
+    /// HTTP checks: the address the (final) request reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved_ip: Option<String>,
+    /// HTTP checks: `HTTP/1.1` or `HTTP/2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub http_version: Option<String>,
+    /// HTTPS checks: `TLSv1.2` or `TLSv1.3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls_version: Option<String>,
+    /// A failed HTTP check: the start of the answer's body (at most 2 KiB,
+    /// the monitor's own header values and body replaced by `[redacted]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
+}
+
+/// Where an HTTP check's time went, in milliseconds: a phase that did not
+/// happen (TLS on plain HTTP) or was not reached is null. With redirects,
+/// each phase is summed over the hops. In statistics, each is the mean over
+/// the healthy checks and `total_ms` their sum.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Timings)]
+pub struct TimingsBody {
+    pub dns_ms: Option<u32>,
+    pub connect_ms: Option<u32>,
+    pub tls_ms: Option<u32>,
+    /// From sending the request to the first byte of the answer.
+    pub ttfb_ms: Option<u32>,
+    pub transfer_ms: Option<u32>,
+    pub total_ms: Option<u32>,
+}
+
+impl From<Phases> for TimingsBody {
+    fn from(p: Phases) -> Self {
+        Self {
+            dns_ms: p.dns_ms,
+            connect_ms: p.connect_ms,
+            tls_ms: p.tls_ms,
+            ttfb_ms: p.ttfb_ms,
+            transfer_ms: p.transfer_ms,
+            total_ms: p.total_ms,
+        }
+    }
 }
 
 impl From<CheckRow> for CheckBody {
     fn from(c: CheckRow) -> Self {
+        let http = c.http.unwrap_or_default();
         Self {
+            timings: (http.phases != Phases::default()).then(|| http.phases.into()),
+            resolved_ip: http.resolved_ip.map(|ip| ip.to_string()),
+            http_version: http.http_version,
+            tls_version: http.tls_version,
+            excerpt: http.excerpt,
             id: c.id,
             monitor_id: c.monitor_id,
             checked_at: c.checked_at,
@@ -97,6 +149,9 @@ pub struct BucketBody {
     pub max_latency_ms: Option<u32>,
     /// Whether any check in the bucket was down.
     pub down: bool,
+    /// HTTP monitors: the mean time of each phase of the bucket's healthy checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timings: Option<TimingsBody>,
 }
 
 /// A monitor's statistics over one window.
@@ -112,6 +167,9 @@ pub struct StatsBody {
     pub p50_latency_ms: Option<u32>,
     pub p95_latency_ms: Option<u32>,
     pub max_latency_ms: Option<u32>,
+    /// HTTP monitors: the mean time of each phase over the window's healthy checks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timings: Option<TimingsBody>,
     pub series: Vec<BucketBody>,
 }
 
@@ -126,6 +184,7 @@ impl From<Stats> for StatsBody {
             p50_latency_ms: s.p50_latency_ms,
             p95_latency_ms: s.p95_latency_ms,
             max_latency_ms: s.max_latency_ms,
+            timings: s.phases.map(TimingsBody::from),
             series: s
                 .series
                 .into_iter()
@@ -136,6 +195,7 @@ impl From<Stats> for StatsBody {
                     avg_latency_ms: b.avg_latency_ms,
                     max_latency_ms: b.max_latency_ms,
                     down: b.down,
+                    timings: b.phases.map(TimingsBody::from),
                 })
                 .collect(),
         }

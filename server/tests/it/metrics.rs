@@ -170,7 +170,11 @@ async fn metrics_after_checks_of_every_kind_pass_promtool() {
         app.create(&token, monitor.interval(1)).await;
     }
     let text = metrics_after_every_kind(&app).await;
-    for name in ["runstate_check_duration_seconds", "runstate_http_requests_total"] {
+    for name in [
+        "runstate_check_duration_seconds",
+        "runstate_http_requests_total",
+        "runstate_http_phase_seconds",
+    ] {
         assert!(text.contains(&format!("# HELP {name} ")), "{name} has its help text:\n{text}");
     }
     let mut check = Command::new(promtool)

@@ -114,6 +114,17 @@ async fn a_target_going_down_opens_one_incident_notifies_every_channel_and_recov
         assert_eq!(status, 200);
         let uptime = stats["data"]["uptime_percent"].as_f64().unwrap();
         assert!(uptime > 0.0 && uptime < 100.0, "{stats}");
+        // HTTP checks are measured by phase, and the statistics average them.
+        assert!(stats["data"]["timings"]["ttfb_ms"].is_u64(), "{stats}");
+        let (_, ours) = app.get(&format!("{path}/checks?limit=50"), Some(&token)).await;
+        let checks = ours["data"]["checks"].as_array().unwrap();
+        let up = checks.iter().find(|c| c["status"] == "up").expect("an up check");
+        for phase in ["dns_ms", "connect_ms", "ttfb_ms", "total_ms"] {
+            assert!(up["timings"][phase].is_u64(), "{phase}: {up}");
+        }
+        assert!(up["timings"]["tls_ms"].is_null(), "plain HTTP has no TLS: {up}");
+        assert_eq!(up["resolved_ip"], jobs::testing::STAND_IN_HOST, "{up}");
+        assert_eq!(up["http_version"], "HTTP/1.1", "{up}");
 
         let metrics =
             app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();

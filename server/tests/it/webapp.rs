@@ -152,6 +152,7 @@ async fn the_admin_overview_api_counts_checks_queues_workers_and_failures() {
                 http_status: Set(Some(if status == "down" { 503 } else { 200 })),
                 error: Set((status == "down").then(|| "HTTP 503".to_owned())),
                 region: Set(region.into()),
+                ..Default::default()
             }
             .insert(&app.db.db)
             .await

@@ -67,10 +67,24 @@ fn CheckLine(check: CheckItem) -> impl IntoView {
         <tr data-testid="check-row" data-check-id=check.id.clone()>
             <td data-label="Time"><time datetime=check.at.iso.clone()>{check.at.text.clone()}</time></td>
             <td data-label="Status"><StatusBadge status=check.status/></td>
-            <td data-label="Response">{latency_text(check.latency_ms)}</td>
-            <td data-label="HTTP">{check.http_status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}</td>
+            <td data-label="Response">
+                {latency_text(check.latency_ms)}
+                {check.phases.clone().map(|p| view! { <small class="phases" data-testid="check-phases">{p}</small> })}
+            </td>
+            <td data-label="HTTP">
+                {check.http_status.map(|s| s.to_string()).unwrap_or_else(|| "—".into())}
+                {check.via.clone().map(|v| view! { <small class="via">{v}</small> })}
+            </td>
             <td data-label="Region">{check.region.clone()}</td>
-            <td data-label="Error" class="error-text">{check.error.clone().unwrap_or_default()}</td>
+            <td data-label="Error" class="error-text">
+                {check.error.clone().unwrap_or_default()}
+                {check.excerpt.clone().map(|body| view! {
+                    <details class="excerpt" data-testid="check-excerpt">
+                        <summary>"Response body"</summary>
+                        <pre>{body}</pre>
+                    </details>
+                })}
+            </td>
         </tr>
     }
 }
