@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 use bytes::Bytes;
 use domain::assertions::{self, needs_body, Observed};
 use domain::monitors::{HttpSpec, Status, StatusRange};
@@ -20,8 +22,19 @@ use crate::outbound::{
 /// The most body a keyword check or a body assertion reads (after decompression).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// Runs one HTTP check; the whole exchange, body included, ends within `timeout`.
+/// Runs one HTTP check now; see [`check_http_at`].
 pub async fn check_http(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> CheckOutcome {
+    check_http_at(out, spec, timeout, Utc::now()).await
+}
+
+/// Runs one HTTP check; the whole exchange, body included, ends within
+/// `timeout`. `now` is the check's time, for a certificate's days left.
+pub async fn check_http_at(
+    out: &Outbound,
+    spec: &HttpSpec,
+    timeout: Duration,
+    now: DateTime<Utc>,
+) -> CheckOutcome {
     let headers = match header_pairs(spec) {
         Ok(headers) => headers,
         Err(error) => return CheckOutcome::down(error, None, None),
@@ -42,7 +55,7 @@ pub async fn check_http(out: &Outbound, spec: &HttpSpec, timeout: Duration) -> C
         proxy: None,
     };
     match out.probe(request).await {
-        Ok(report) => judge(spec, report),
+        Ok(report) => judge(spec, report, now),
         Err(failure) => failed(&failure),
     }
 }
@@ -75,7 +88,7 @@ fn header_pairs(spec: &HttpSpec) -> Result<Vec<(HeaderName, HeaderValue)>, Strin
 }
 
 /// Status, keyword and response time decide; what was measured is kept.
-fn judge(spec: &HttpSpec, report: ProbeReport) -> CheckOutcome {
+fn judge(spec: &HttpSpec, report: ProbeReport, now: DateTime<Utc>) -> CheckOutcome {
     let latency_ms = millis(report.to_head);
     let code = report.status;
     let mut facts = HttpFacts {
@@ -150,9 +163,9 @@ fn judge(spec: &HttpSpec, report: ProbeReport) -> CheckOutcome {
             },
             phases: &report.phases,
             resolved_ip: report.resolved_ip,
-            // Days left need the worker's clock, which the check is not
-            // given yet: until it is, a cert_days assertion fails saying so.
-            cert_days_left: None,
+            // Of the chain that was accepted; a lenient handshake's refused
+            // chain has days too, and they are what a user asks about.
+            cert_days_left: report.tls.as_ref().map(|t| t.chain.days_left(now)),
         };
         apply(&mut outcome, assertions::evaluate(&spec.assertions, &observed));
         if outcome.status == Status::Down {

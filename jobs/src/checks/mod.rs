@@ -19,7 +19,7 @@ use crate::outbound::OutboundError;
 
 pub use dns::{check_dns, DnsCheck};
 pub use github::list_runners;
-pub use http::{check_http, BODY_LIMIT};
+pub use http::{check_http, check_http_at, BODY_LIMIT};
 pub use icmp::check_icmp;
 pub use rdap::{check_domain, DomainChecked, RdapDirectory, IANA_BOOTSTRAP};
 pub use tcp::check_tcp;

@@ -12,7 +12,7 @@ use domain::pipeline::CheckResult;
 use sea_orm::EntityTrait;
 
 use super::{retry, PipelineContext};
-use crate::checks::{check_http, check_icmp, check_tcp, CheckOutcome};
+use crate::checks::{check_http_at, check_icmp, check_tcp, CheckOutcome};
 use crate::metrics::ResultLabel;
 use crate::payloads::{CheckJob, StatusChangeJob};
 use crate::queue::JobError;
@@ -34,7 +34,7 @@ pub async fn handle(ctx: PipelineContext, job: CheckJob) -> Result<(), JobError>
     let started = Instant::now();
     let outcome: CheckOutcome = match &target {
         Target::Http(stored) => match ctx.monitors.http_spec(&monitor, stored) {
-            Ok(spec) => check_http(&ctx.outbound, &spec, timeout).await,
+            Ok(spec) => check_http_at(&ctx.outbound, &spec, timeout, checked_at).await,
             Err(err) => {
                 tracing::error!(monitor_id = %monitor.id, error = %err, "cannot read the HTTP monitor's secrets");
                 CheckOutcome {

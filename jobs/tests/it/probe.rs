@@ -405,3 +405,29 @@ async fn a_proxy_is_what_is_checked_and_reached_and_it_reaches_the_target() {
     assert!(refused.expect_err("denied").message().starts_with("refused 127.0.0.1"));
     task.abort();
 }
+
+#[tokio::test]
+async fn certificate_days_are_counted_from_the_checks_own_time() {
+    let ca = TestCa::new();
+    let acceptor = tls::acceptor(ca.leaf_valid(&[STAND_IN_HOST], -1, 10));
+    let server = Server::start_tls(STAND_IN_HOST, acceptor, |_| Reply::ok("ok")).await;
+    let mut check = spec(&server.https_url("/"));
+    let rule = serde_json::json!({"source": "cert_days", "op": "greater_than", "target": "14",
+        "severity": "degrade"});
+    check.assertions = domain::assertions::validated_list(
+        vec![serde_json::from_value(rule).expect("assertion")],
+        "http.assertions",
+    )
+    .expect("valid");
+    let out = outbound(Some(&ca));
+
+    let now = chrono::Utc::now();
+    let outcome = jobs::checks::check_http_at(&out, &check, TIMEOUT, now).await;
+    assert_eq!(outcome.status, Status::Degraded, "{outcome:?}");
+    let error = outcome.error.as_deref();
+    assert_eq!(error, Some("certificate days left is 10, expected more than 14"));
+    // The same certificate, checked as if 20 days earlier, has 30 days left.
+    let earlier = now - chrono::Duration::days(20);
+    let outcome = jobs::checks::check_http_at(&out, &check, TIMEOUT, earlier).await;
+    assert_eq!(outcome.status, Status::Up, "{outcome:?}");
+}
