@@ -161,6 +161,25 @@ impl AssertionOp {
     }
 }
 
+words! {
+    /// Which HTTP version an HTTP monitor speaks.
+    HttpVersionPref, "auto, http1 or http2" {
+        /// HTTP/2 where the server offers it (ALPN), HTTP/1.1 otherwise.
+        Auto = "auto",
+        /// HTTP/1.1 only.
+        Http1 = "http1",
+        /// HTTP/2 only (over plain HTTP: with prior knowledge).
+        Http2 = "http2",
+    }
+}
+
+/// What browsers do.
+impl Default for HttpVersionPref {
+    fn default() -> Self {
+        Self::Auto
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ mod words;
 pub use counts::StatusCounts;
 pub use dns::{DnsAssertionOp, DnsRcode, DnsRecordType, DnsResolverMode, Severity};
 pub use error::ErrorKind;
-pub use http::{AssertionOp, AssertionSource, HttpPhase};
+pub use http::{AssertionOp, AssertionSource, HttpPhase, HttpVersionPref};
 pub use macros::UnknownWord;
 pub use words::{
     ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MonitorKind, NotificationEvent,

@@ -9,8 +9,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::github::{is_hint, mask_token};
+use super::request::{parse_proxy, parse_resolver, AuthInput};
 use super::spec::{parse_method, parse_url, HttpSpec, SpecError, StatusRange};
 use crate::assertions::{validated_list, AssertionInput};
+use kinds::HttpVersionPref;
 
 /// What the API accepts for an HTTP monitor. On a patch, absent fields keep
 /// their value; on create they take the defaults of [`HttpSpec::get`]. Its
@@ -37,6 +39,17 @@ pub struct HttpInput {
     pub follow_redirects: Option<bool>,
     /// The whole list: given, it replaces the stored one (`[]` removes them all).
     pub assertions: Option<Vec<AssertionInput>>,
+    /// `auto`, `http1` or `http2`.
+    pub http_version: Option<String>,
+    pub accept_invalid_certs: Option<bool>,
+    /// `ip` or `ip:port`; `null` goes back to the system's resolver.
+    #[serde(default, deserialize_with = "present")]
+    pub resolver: Option<Option<String>>,
+    /// `http://host:port`; `null` removes it.
+    #[serde(default, deserialize_with = "present")]
+    pub proxy: Option<Option<String>>,
+    /// Basic or bearer credentials: they become (replace) the `Authorization` header.
+    pub auth: Option<AuthInput>,
 }
 
 impl std::fmt::Debug for HttpInput {
@@ -47,6 +60,7 @@ impl std::fmt::Debug for HttpInput {
             .field("headers", &self.headers.as_ref().map(|h| h.keys().collect::<Vec<_>>()))
             .field("body", &self.body.as_ref().map(|b| b.as_ref().map(String::len)))
             .field("assertions", &self.assertions)
+            .field("auth", &self.auth)
             .finish_non_exhaustive()
     }
 }
@@ -84,6 +98,11 @@ impl From<HttpSpec> for HttpInput {
             degraded_after_ms: Some(spec.degraded_after_ms),
             follow_redirects: Some(spec.follow_redirects),
             assertions: Some(spec.assertions.into_iter().map(AssertionInput::from).collect()),
+            http_version: Some(spec.http_version.as_str().to_owned()),
+            accept_invalid_certs: Some(spec.accept_invalid_certs),
+            resolver: Some(spec.resolver.map(|r| r.to_string())),
+            proxy: Some(spec.proxy.map(String::from)),
+            auth: None,
         }
     }
 }
@@ -102,7 +121,7 @@ impl HttpInput {
     }
 
     fn apply(self, current: &HttpSpec) -> Result<HttpSpec, SpecError> {
-        let headers = match self.headers {
+        let mut headers: std::collections::BTreeMap<String, String> = match self.headers {
             None => current.headers.clone(),
             Some(given) => given
                 .into_iter()
@@ -133,6 +152,27 @@ impl HttpInput {
             Some(inputs) => validated_list(inputs, "http.assertions")?,
             None => current.assertions.clone(),
         };
+        if let Some(auth) = &self.auth {
+            // One Authorization header, whatever its spelling was.
+            headers.retain(|name, _| !name.eq_ignore_ascii_case("authorization"));
+            headers.insert("Authorization".into(), auth.header_value()?);
+        }
+        let http_version = match self.http_version {
+            Some(raw) => raw.trim().parse::<HttpVersionPref>().map_err(|_| {
+                SpecError::new("http.http_version", format!("use {}", HttpVersionPref::EXPECTED))
+            })?,
+            None => current.http_version,
+        };
+        let resolver = match self.resolver {
+            Some(Some(raw)) => Some(parse_resolver(&raw)?),
+            Some(None) => None,
+            None => current.resolver,
+        };
+        let proxy = match self.proxy {
+            Some(Some(raw)) => Some(parse_proxy(&raw)?),
+            Some(None) => None,
+            None => current.proxy.clone(),
+        };
         Ok(HttpSpec {
             url: match self.url {
                 Some(raw) => parse_url(&raw)?,
@@ -152,6 +192,10 @@ impl HttpInput {
             degraded_after_ms: self.degraded_after_ms.unwrap_or(current.degraded_after_ms),
             follow_redirects: self.follow_redirects.unwrap_or(current.follow_redirects),
             assertions,
+            http_version,
+            accept_invalid_certs: self.accept_invalid_certs.unwrap_or(current.accept_invalid_certs),
+            resolver,
+            proxy,
         })
     }
 }

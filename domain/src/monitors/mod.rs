@@ -5,6 +5,7 @@ pub mod github;
 pub mod http;
 pub mod icmp;
 pub mod input;
+pub mod request;
 mod secrets;
 pub mod service;
 pub mod spec;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use kinds::HttpMethod;
+use kinds::{HttpMethod, HttpVersionPref};
 use serde::{Deserialize, Serialize};
 
 use crate::assertions::Assertion;
@@ -113,6 +113,23 @@ pub struct HttpSpec {
     /// stored before them, and left out of the stored JSON when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub assertions: Vec<Assertion>,
+    /// The request options (decision 99); each left out of the stored JSON
+    /// at its default, so monitors stored before them read as before.
+    #[serde(default, skip_serializing_if = "is_auto")]
+    pub http_version: HttpVersionPref,
+    /// Go on past a certificate that does not verify (the page warns).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accept_invalid_certs: bool,
+    /// A DNS server of its own, instead of the system's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolver: Option<std::net::SocketAddr>,
+    /// An `http://` proxy to go through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<url::Url>,
+}
+
+fn is_auto(version: &HttpVersionPref) -> bool {
+    *version == HttpVersionPref::Auto
 }
 
 impl std::fmt::Debug for HttpSpec {
@@ -128,6 +145,10 @@ impl std::fmt::Debug for HttpSpec {
             .field("degraded_after_ms", &self.degraded_after_ms)
             .field("follow_redirects", &self.follow_redirects)
             .field("assertions", &self.assertions)
+            .field("http_version", &self.http_version)
+            .field("accept_invalid_certs", &self.accept_invalid_certs)
+            .field("resolver", &self.resolver)
+            .field("proxy", &self.proxy)
             .finish()
     }
 }
@@ -171,6 +192,10 @@ impl HttpSpec {
             degraded_after_ms: None,
             follow_redirects: true,
             assertions: Vec::new(),
+            http_version: HttpVersionPref::Auto,
+            accept_invalid_certs: false,
+            resolver: None,
+            proxy: None,
         }
     }
 

@@ -12,7 +12,7 @@ use domain::monitors::{HttpSpec, Status, StatusRange};
 use domain::probe::{excerpt, HttpFacts};
 use domain::tls::SeenChain;
 use http::{HeaderName, HeaderValue};
-use kinds::HttpMethod;
+use kinds::{HttpMethod, HttpVersionPref};
 
 use super::{millis, CheckOutcome};
 use crate::outbound::{
@@ -49,10 +49,14 @@ pub async fn check_http_at(
         timeout,
         read_body: (spec.keyword.is_some() || needs_body(&spec.assertions)).then_some(BODY_LIMIT),
         peek_unless: Some(&expected),
-        version: HttpVersion::Auto,
-        accept_invalid_certs: false,
-        resolver: None,
-        proxy: None,
+        version: match spec.http_version {
+            HttpVersionPref::Auto => HttpVersion::Auto,
+            HttpVersionPref::Http1 => HttpVersion::Http1,
+            HttpVersionPref::Http2 => HttpVersion::Http2,
+        },
+        accept_invalid_certs: spec.accept_invalid_certs,
+        resolver: spec.resolver,
+        proxy: spec.proxy.as_ref(),
     };
     match out.probe(request).await {
         Ok(report) => judge(spec, report, now),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use domain::monitors::{MonitorFilter, MonitorInput, MonitorKind, MonitorView, Status, Write};
-use kinds::HttpMethod;
+use kinds::{HttpMethod, HttpVersionPref};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -95,6 +95,13 @@ pub struct HttpBody {
     pub follow_redirects: bool,
     /// Judged after the fields above; the worst failing severity decides.
     pub assertions: Vec<super::assertions::AssertionBody>,
+    pub http_version: HttpVersionPref,
+    /// The certificate is not verified (its failure is still recorded).
+    pub accept_invalid_certs: bool,
+    /// The DNS server the host is resolved with (`ip:port`); null: the system's.
+    pub resolver: Option<String>,
+    /// The `http://` proxy requests go through.
+    pub proxy: Option<String>,
 }
 
 /// A TCP monitor's target.
@@ -189,6 +196,10 @@ impl From<MonitorView> for MonitorBody {
                 degraded_after_ms: h.degraded_after_ms,
                 follow_redirects: h.follow_redirects,
                 assertions: h.assertions.into_iter().map(Into::into).collect(),
+                http_version: h.http_version,
+                accept_invalid_certs: h.accept_invalid_certs,
+                resolver: h.resolver.map(|r| r.to_string()),
+                proxy: h.proxy.map(String::from),
             }),
             tcp: m.tcp.map(|t| TcpBody { host: t.host, port: t.port }),
             github_runners: m.github_runners.map(|g| GithubRunnersBody {
@@ -296,6 +307,27 @@ pub struct HttpRequest {
     /// The whole list (at most 20): given, it replaces the stored one; `[]` removes them.
     #[schema(max_items = 20)]
     assertions: Option<Vec<super::assertions::AssertionRequest>>,
+    /// `auto` (default: HTTP/2 where offered), `http1` or `http2`.
+    http_version: Option<HttpVersionPref>,
+    /// Go on past a certificate that does not verify; the page warns.
+    accept_invalid_certs: Option<bool>,
+    /// A DNS server of the monitor's own: `ip` or `ip:port` (53 by default); null: the system's.
+    #[schema(max_length = 64)]
+    resolver: Option<String>,
+    /// An `http://host:port` proxy (it tunnels HTTPS with CONNECT); null removes it.
+    #[schema(max_length = 2048, pattern = "^[hH][tT][tT][pP]://")]
+    proxy: Option<String>,
+    /// Credentials that become (replace) the `Authorization` header, sealed like every header value.
+    auth: Option<AuthRequest>,
+}
+
+/// Basic or bearer credentials.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[allow(dead_code)]
+pub enum AuthRequest {
+    Basic { username: String, password: String },
+    Bearer { token: String },
 }
 
 /// An HTTP status code or an inclusive range of them, e.g. `204`, `200-399`;

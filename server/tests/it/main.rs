@@ -21,6 +21,7 @@ mod monitors;
 mod pipeline;
 mod processes;
 mod registrations;
+mod request_options;
 mod runners;
 mod sessions;
 mod slack;

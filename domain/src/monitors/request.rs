@@ -1,0 +1,130 @@
+//! How an HTTP monitor's request is made beyond method, headers and body:
+//! the HTTP version, a lenient TLS check, a resolver of its own, a proxy,
+//! and basic or bearer credentials (which become its `Authorization`
+//! header, sealed like every header value).
+
+use std::net::{IpAddr, SocketAddr};
+
+use base64::Engine;
+use serde::Deserialize;
+
+use super::spec::SpecError;
+
+/// The DNS port a resolver given without one is asked on.
+const DNS_PORT: u16 = 53;
+
+/// Credentials the API accepts, turned into an `Authorization` header.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum AuthInput {
+    Basic { username: String, password: String },
+    Bearer { token: String },
+}
+
+impl std::fmt::Debug for AuthInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Basic { username, .. } => write!(f, "Basic({username}, <password>)"),
+            Self::Bearer { .. } => f.write_str("Bearer(<token>)"),
+        }
+    }
+}
+
+impl AuthInput {
+    /// The `Authorization` header's value.
+    pub fn header_value(&self) -> Result<String, SpecError> {
+        let value = match self {
+            Self::Basic { username, password } => {
+                if username.is_empty() || username.contains(':') {
+                    return Err(SpecError::new(
+                        "http.auth.username",
+                        "give a user name, without `:`",
+                    ));
+                }
+                let pair = format!("{username}:{password}");
+                format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
+            }
+            Self::Bearer { token } => {
+                let token = token.trim();
+                if token.is_empty() || token.chars().any(|c| c.is_control() || c == ' ') {
+                    return Err(SpecError::new(
+                        "http.auth.token",
+                        "give the token, without spaces",
+                    ));
+                }
+                format!("Bearer {token}")
+            }
+        };
+        Ok(value)
+    }
+}
+
+/// `ip` or `ip:port` (`[v6]:port`), port 53 by default.
+pub fn parse_resolver(raw: &str) -> Result<SocketAddr, SpecError> {
+    let raw = raw.trim();
+    let bare = raw.strip_prefix('[').and_then(|r| r.strip_suffix(']')).unwrap_or(raw);
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, DNS_PORT));
+    }
+    raw.parse::<SocketAddr>().map_err(|_| {
+        SpecError::new("http.resolver", "give an IP address, with a port if not 53 (`9.9.9.9:53`)")
+    })
+}
+
+/// An `http://host:port` proxy. Credentials in it are refused: the proxy's
+/// URL is a setting shown to anyone who can read the monitor, not a secret.
+pub fn parse_proxy(raw: &str) -> Result<url::Url, SpecError> {
+    let field = "http.proxy";
+    let url = url::Url::parse(raw.trim())
+        .map_err(|e| SpecError::new(field, format!("not a URL: {e}")))?;
+    if url.scheme() != "http" {
+        return Err(SpecError::new(field, "give an http:// proxy (it tunnels HTTPS too)"));
+    }
+    if url.host_str().is_none() {
+        return Err(SpecError::new(field, "the proxy URL has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(SpecError::new(field, "a proxy URL with credentials is not supported"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(SpecError::new(field, "give only the proxy's scheme, host and port"));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolvers_take_port_53_unless_told() {
+        assert_eq!(parse_resolver("9.9.9.9").unwrap(), "9.9.9.9:53".parse().unwrap());
+        assert_eq!(parse_resolver(" 1.1.1.1:5353 ").unwrap(), "1.1.1.1:5353".parse().unwrap());
+        assert_eq!(parse_resolver("[2620:fe::fe]").unwrap(), "[2620:fe::fe]:53".parse().unwrap());
+        assert_eq!(parse_resolver("2620:fe::fe").unwrap(), "[2620:fe::fe]:53".parse().unwrap());
+        assert_eq!(parse_resolver("dns.quad9.net").unwrap_err().field, "http.resolver");
+    }
+
+    #[test]
+    fn proxies_are_http_urls_without_credentials_or_paths() {
+        assert_eq!(
+            parse_proxy("http://proxy.corp:3128").unwrap().as_str(),
+            "http://proxy.corp:3128/"
+        );
+        for bad in ["socks5://p:1080", "http://u:p@proxy:3128", "http://proxy:3128/x", "proxy:3128"]
+        {
+            assert_eq!(parse_proxy(bad).unwrap_err().field, "http.proxy", "{bad}");
+        }
+    }
+
+    #[test]
+    fn credentials_become_an_authorization_header() {
+        let basic = AuthInput::Basic { username: "ops".into(), password: "s3cret".into() };
+        assert_eq!(basic.header_value().unwrap(), "Basic b3BzOnMzY3JldA==");
+        let bearer = AuthInput::Bearer { token: " abc.def ".into() };
+        assert_eq!(bearer.header_value().unwrap(), "Bearer abc.def");
+        let colon = AuthInput::Basic { username: "a:b".into(), password: String::new() };
+        assert_eq!(colon.header_value().unwrap_err().field, "http.auth.username");
+        assert!(!format!("{basic:?}").contains("s3cret"));
+    }
+}
