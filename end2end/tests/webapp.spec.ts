@@ -176,8 +176,13 @@ test('a monitor goes down and recovers live, with chart, checks and incident', a
   await page.getByRole('link', { name: 'Edit' }).click();
   await expect(page.getByLabel('Interval (seconds)')).toHaveValue('1');
   await page.getByLabel('Name').fill('Local target (edited)');
+  // Request options fold away until one is set; accepting invalid certificates warns on the page.
+  await page.getByTestId('request-options').locator('summary').click();
+  await page.getByLabel('HTTP version').selectOption('http1');
+  await page.getByLabel('Accept invalid certificates').check();
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByTestId('monitor-name')).toHaveText('Local target (edited)');
+  await expect(page.getByTestId('monitor-warning')).toContainText('Invalid certificates are accepted');
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(status).toHaveAttribute('data-status', 'paused');
   await page.getByRole('button', { name: 'Resume' }).click();

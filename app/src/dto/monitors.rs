@@ -113,6 +113,10 @@ pub struct MonitorDetail {
     /// An HTTP monitor's assertions; empty for other kinds.
     #[serde(default)]
     pub assertions: Vec<AssertionRow>,
+    /// Settings a user should keep in mind (an HTTP monitor that accepts
+    /// invalid certificates), shown as warnings under the status.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// One assertion of an HTTP monitor as text, as the form posts it
@@ -320,6 +324,14 @@ pub struct MonitorForm {
     pub channel_ids: Vec<String>,
     /// An HTTP monitor's assertions, in order (rows named `form[assertions][N][…]`).
     pub assertions: Vec<AssertionRow>,
+    /// `auto`, `http1` or `http2`.
+    pub http_version: String,
+    /// `true` when checked; absent (empty) otherwise.
+    pub accept_invalid_certs: String,
+    /// An HTTP monitor's own DNS server; empty: the system's.
+    pub resolver: String,
+    /// An HTTP monitor's proxy; empty: none.
+    pub proxy: String,
 }
 
 /// A channel a monitor may notify.

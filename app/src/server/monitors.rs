@@ -159,6 +159,16 @@ pub async fn detail(id: String) -> Result<MonitorDetail, AppError> {
             .as_ref()
             .map(|h| convert::assertion_rows(&h.assertions))
             .unwrap_or_default(),
+        warnings: view
+            .http
+            .as_ref()
+            .filter(|h| h.accept_invalid_certs)
+            .map(|_| {
+                "Invalid certificates are accepted: the checks do not verify who answers."
+                    .to_owned()
+            })
+            .into_iter()
+            .collect(),
     })
 }
 
@@ -195,6 +205,7 @@ fn new_form() -> MonitorForm {
         expiry_days: days_text(domain::tls::ExpiryThresholds::default().days()),
         domain_expiry_days: days_text(default_thresholds().days()),
         icmp_count: domain::monitors::icmp::COUNT.2.to_string(),
+        http_version: kinds::HttpVersionPref::default().as_str().to_owned(),
         ..Default::default()
     };
     super::dns::fill_form(&mut form, None);
@@ -243,6 +254,13 @@ fn form_of(view: &MonitorView) -> MonitorForm {
             .map(|h| h.headers.iter().map(|(name, value)| format!("{name}: {value}")).collect())
             .unwrap_or_default(),
         body_hint: http.and_then(|h| h.body.clone()).unwrap_or_default(),
+        http_version: http.map_or(blank.http_version, |h| h.http_version.as_str().to_owned()),
+        accept_invalid_certs: http
+            .filter(|h| h.accept_invalid_certs)
+            .map(|_| "true".to_owned())
+            .unwrap_or_default(),
+        resolver: http.and_then(|h| h.resolver).map(|r| r.to_string()).unwrap_or_default(),
+        proxy: http.and_then(|h| h.proxy.clone()).map(String::from).unwrap_or_default(),
         host: tcp
             .map(|t| t.host.clone())
             .or_else(|| tls.map(|t| t.host.clone()))
@@ -350,6 +368,10 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
                 keyword_absent: Some(absent && keyword.is_some()),
                 keyword: Some(keyword),
                 assertions: Some(convert::assertion_inputs(&form.assertions)),
+                http_version: Some(form.http_version.clone()).filter(|v| !v.trim().is_empty()),
+                accept_invalid_certs: Some(form.accept_invalid_certs == "true"),
+                resolver: Some(Some(form.resolver.trim().to_owned()).filter(|r| !r.is_empty())),
+                proxy: Some(Some(form.proxy.trim().to_owned()).filter(|p| !p.is_empty())),
                 ..Default::default()
             });
         }

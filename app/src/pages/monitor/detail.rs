@@ -163,6 +163,9 @@ fn Summary(detail: MonitorDetail, actions: Actions) -> impl IntoView {
             {detail.last_error.clone().filter(|_| matches!(row.status, Status::Down | Status::Degraded)).map(|e| view! {
                 <p class="error-text" data-testid="last-error">{e}</p>
             })}
+            {detail.warnings.iter().map(|w| view! {
+                <p class="warning" role="note" data-testid="monitor-warning">{w.clone()}</p>
+            }).collect_view()}
             <dl class="figures">
                 <div><dt>"Latest response"</dt><dd data-testid="latest-ms">{latency_text(row.latest_ms)}</dd></div>
                 <div>

@@ -9,6 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::assertions::AssertionsEditor;
+use super::request::RequestOptions;
 use crate::components::{EmptyState, ErrorBox, FieldError, FormError, Loading, SignedIn, Toasts};
 use crate::dto::{ChannelOption, MonitorForm};
 use crate::error::AppError;
@@ -46,6 +47,9 @@ const FIELDS: &[&str] = &[
     "dns_op",
     "dns_expected",
     "assertions",
+    "http_version",
+    "resolver",
+    "proxy",
     "interval_seconds",
     "timeout_ms",
     "confirmations",
@@ -170,6 +174,7 @@ fn Fields(
                 {f.with_value(|f| secrets_hint(&f.headers, &f.body_hint))
                     .map(|text| view! { <p class="hint" id="monitor-secrets">{text}</p> })}
                 <AssertionsEditor rows=f.with_value(|f| f.assertions.clone()) error/>
+                <RequestOptions form=f.with_value(Clone::clone) error/>
             </Show>
             <Show when=move || kind.get() == MonitorKind::Tcp>
                 <Input id="monitor-host" field="host" label="Host" value=value(|f| &f.host) error
@@ -419,7 +424,7 @@ fn HeartbeatFields(
 
 /// A labelled text input named `form[<field>]`, with its error and hint.
 #[component]
-fn Input(
+pub(super) fn Input(
     id: &'static str,
     field: &'static str,
     label: &'static str,

@@ -13,6 +13,7 @@ mod form;
 mod heartbeat;
 mod history;
 mod registration;
+mod request;
 mod runners;
 
 pub use detail::MonitorPage;
