@@ -13,49 +13,93 @@ use super::spec::SpecError;
 /// The DNS port a resolver given without one is asked on.
 const DNS_PORT: u16 = 53;
 
-/// Credentials the API accepts, turned into an `Authorization` header.
+/// Which credentials [`AuthInput`] carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthType {
+    Basic,
+    Bearer,
+}
+
+/// Credentials the API accepts, turned into an `Authorization` header:
+/// `basic` takes `username` and `password`, `bearer` takes `token`. One flat
+/// object, so that its schema can refuse unknown fields outright.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-pub enum AuthInput {
-    Basic { username: String, password: String },
-    Bearer { token: String },
+#[serde(deny_unknown_fields)]
+pub struct AuthInput {
+    #[serde(rename = "type")]
+    pub kind: AuthType,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub token: Option<String>,
 }
 
 impl std::fmt::Debug for AuthInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Basic { username, .. } => write!(f, "Basic({username}, <password>)"),
-            Self::Bearer { .. } => f.write_str("Bearer(<token>)"),
-        }
+        f.debug_struct("AuthInput")
+            .field("kind", &self.kind)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
     }
 }
 
 impl AuthInput {
+    /// Basic credentials.
+    pub fn basic(username: &str, password: &str) -> Self {
+        let (username, password) = (Some(username.to_owned()), Some(password.to_owned()));
+        Self { kind: AuthType::Basic, username, password, token: None }
+    }
+
+    /// A bearer token.
+    pub fn bearer(token: &str) -> Self {
+        Self {
+            kind: AuthType::Bearer,
+            username: None,
+            password: None,
+            token: Some(token.to_owned()),
+        }
+    }
+
     /// The `Authorization` header's value.
     pub fn header_value(&self) -> Result<String, SpecError> {
-        let value = match self {
-            Self::Basic { username, password } => {
+        match self.kind {
+            AuthType::Basic => {
+                if self.token.is_some() {
+                    return Err(SpecError::new(
+                        "http.auth.token",
+                        "basic credentials take no token",
+                    ));
+                }
+                let username = self.username.as_deref().unwrap_or_default();
                 if username.is_empty() || username.contains(':') {
                     return Err(SpecError::new(
                         "http.auth.username",
                         "give a user name, without `:`",
                     ));
                 }
+                let password = self.password.as_deref().ok_or_else(|| {
+                    SpecError::new("http.auth.password", "give the password (it may be empty)")
+                })?;
                 let pair = format!("{username}:{password}");
-                format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair))
+                Ok(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair)))
             }
-            Self::Bearer { token } => {
-                let token = token.trim();
+            AuthType::Bearer => {
+                if self.username.is_some() || self.password.is_some() {
+                    return Err(SpecError::new(
+                        "http.auth.username",
+                        "a bearer token takes no user name or password",
+                    ));
+                }
+                let token = self.token.as_deref().unwrap_or_default().trim();
                 if token.is_empty() || token.chars().any(|c| c.is_control() || c == ' ') {
                     return Err(SpecError::new(
                         "http.auth.token",
                         "give the token, without spaces",
                     ));
                 }
-                format!("Bearer {token}")
+                Ok(format!("Bearer {token}"))
             }
-        };
-        Ok(value)
+        }
     }
 }
 
@@ -119,12 +163,16 @@ mod tests {
 
     #[test]
     fn credentials_become_an_authorization_header() {
-        let basic = AuthInput::Basic { username: "ops".into(), password: "s3cret".into() };
+        let basic = AuthInput::basic("ops", "s3cret");
         assert_eq!(basic.header_value().unwrap(), "Basic b3BzOnMzY3JldA==");
-        let bearer = AuthInput::Bearer { token: " abc.def ".into() };
+        let bearer = AuthInput::bearer(" abc.def ");
         assert_eq!(bearer.header_value().unwrap(), "Bearer abc.def");
-        let colon = AuthInput::Basic { username: "a:b".into(), password: String::new() };
+        let colon = AuthInput::basic("a:b", "");
         assert_eq!(colon.header_value().unwrap_err().field, "http.auth.username");
         assert!(!format!("{basic:?}").contains("s3cret"));
+        let mixed = AuthInput { token: Some("t".into()), ..AuthInput::basic("ops", "pw") };
+        assert_eq!(mixed.header_value().unwrap_err().field, "http.auth.token");
+        let no_password = AuthInput { password: None, ..AuthInput::basic("ops", "pw") };
+        assert_eq!(no_password.header_value().unwrap_err().field, "http.auth.password");
     }
 }

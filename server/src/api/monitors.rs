@@ -321,13 +321,28 @@ pub struct HttpRequest {
     auth: Option<AuthRequest>,
 }
 
-/// Basic or bearer credentials.
+/// Basic (`username`, `password`) or bearer (`token`) credentials.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-pub enum AuthRequest {
-    Basic { username: String, password: String },
-    Bearer { token: String },
+pub struct AuthRequest {
+    #[serde(rename = "type")]
+    kind: AuthTypeName,
+    /// Basic only; without `:`.
+    username: Option<String>,
+    /// Basic only.
+    password: Option<String>,
+    /// Bearer only.
+    token: Option<String>,
+}
+
+/// `basic` or `bearer`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum AuthTypeName {
+    Basic,
+    Bearer,
 }
 
 /// An HTTP status code or an inclusive range of them, e.g. `204`, `200-399`;
