@@ -114,7 +114,7 @@ fn judge(spec: &HttpSpec, report: ProbeReport, now: DateTime<Utc>) -> CheckOutco
         BodyRead::NotRead | BodyRead::Failed(_) => None,
     };
     let mut down = |error: String| {
-        facts.excerpt = body.as_deref().map(|b| excerpt(b, &secrets(spec)));
+        facts.excerpt = body_excerpt(body.as_deref(), spec);
         CheckOutcome {
             status: Status::Down,
             latency_ms: Some(latency_ms),
@@ -173,7 +173,7 @@ fn judge(spec: &HttpSpec, report: ProbeReport, now: DateTime<Utc>) -> CheckOutco
         };
         apply(&mut outcome, assertions::evaluate(&spec.assertions, &observed));
         if outcome.status == Status::Down {
-            facts.excerpt = body.as_deref().map(|b| excerpt(b, &secrets(spec)));
+            facts.excerpt = body_excerpt(body.as_deref(), spec);
         }
     }
     outcome.http = Some(facts);
@@ -216,6 +216,12 @@ fn failed(failure: &ProbeFailure) -> CheckOutcome {
         error: Some(failure.message()),
         http: Some(facts),
     }
+}
+
+/// The start of a failing answer's body, if it had one (a HEAD, a 204 and
+/// an empty error page have nothing to show).
+fn body_excerpt(body: Option<&[u8]>, spec: &HttpSpec) -> Option<String> {
+    body.filter(|b| !b.is_empty()).map(|b| excerpt(b, &secrets(spec)))
 }
 
 /// What must not be shown back: the monitor's header values, its request

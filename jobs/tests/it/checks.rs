@@ -58,6 +58,8 @@ async fn a_status_outside_the_expected_ranges_is_down_and_says_which() {
     assert_down(&outcome, "HTTP 503 is not in the expected 200-399");
     assert_eq!(outcome.http_status, Some(503));
     assert!(outcome.latency_ms.is_some());
+    let excerpt = outcome.http.as_ref().and_then(|h| h.excerpt.as_deref());
+    assert_eq!(excerpt, None, "an empty body leaves nothing to show");
 
     let mut custom = spec(&server.url("/missing"));
     custom.expected_status = ranges(&["200-299", "301"]);
