@@ -160,7 +160,7 @@ fn judge(spec: &HttpSpec, report: ProbeReport, now: DateTime<Utc>) -> CheckOutco
     if !spec.assertions.is_empty() {
         let observed = Observed {
             status: code,
-            headers: &report.headers,
+            headers: &header_texts(&report.headers),
             body: match &report.body {
                 BodyRead::Read(bytes) => Some(&bytes[..]),
                 _ => None,
@@ -216,6 +216,17 @@ fn failed(failure: &ProbeFailure) -> CheckOutcome {
         error: Some(failure.message()),
         http: Some(facts),
     }
+}
+
+/// The answer's headers as text, for assertions only: most checks have none,
+/// and need not copy every header of every answer.
+fn header_texts(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
+        })
+        .collect()
 }
 
 /// The start of a failing answer's body, if it had one (a HEAD, a 204 and

@@ -197,16 +197,9 @@ impl Answer {
         };
         let mut phases = run.phases;
         phases.total_ms = Some(millis(run.elapsed()));
-        let headers = parts
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                (name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned())
-            })
-            .collect();
         Ok(ProbeReport {
             status,
-            headers,
+            headers: parts.headers,
             body,
             phases,
             to_head,

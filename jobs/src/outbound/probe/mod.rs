@@ -98,8 +98,8 @@ pub enum BodyRead {
 #[derive(Debug, Clone)]
 pub struct ProbeReport {
     pub status: u16,
-    /// The final response's headers, names in lower case, in arrival order.
-    pub headers: Vec<(String, String)>,
+    /// The final response's headers (names are lower case in a `HeaderMap`).
+    pub headers: http::HeaderMap,
     pub body: BodyRead,
     pub phases: Phases,
     /// To the final response's head, redirects included: the check's response time.
