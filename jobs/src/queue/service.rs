@@ -9,6 +9,7 @@ use apalis::prelude::{AbortError, BoxDynError, Task};
 use futures::future::BoxFuture;
 use futures::FutureExt;
 use serde_json::Value;
+use tokio_util::task::TaskTracker;
 use tower::Service;
 use tracing::Instrument;
 
@@ -29,13 +30,21 @@ pub(crate) struct JobService<J, F> {
     handler: F,
     queues: Queues,
     max_attempts: u32,
+    /// Where handlers run: they outlive the apalis worker that started them.
+    handlers: TaskTracker,
     job: PhantomData<fn() -> J>,
 }
 
 impl<J, F> JobService<J, F> {
-    /// A service calling `handler`, allowing `max_attempts` deliveries per job.
-    pub(crate) fn new(handler: F, queues: Queues, max_attempts: u32) -> Self {
-        Self { handler, queues, max_attempts, job: PhantomData }
+    /// A service calling `handler` on `handlers`, allowing `max_attempts`
+    /// deliveries per job.
+    pub(crate) fn new(
+        handler: F,
+        queues: Queues,
+        max_attempts: u32,
+        handlers: TaskTracker,
+    ) -> Self {
+        Self { handler, queues, max_attempts, handlers, job: PhantomData }
     }
 }
 
@@ -56,8 +65,8 @@ where
     fn call(&mut self, task: Task<Value>) -> Self::Future {
         let attempt = Queues::attempt_of(&task);
         let task_id = task.ctx().task_id().map(ToString::to_string).unwrap_or_default();
-        let (handler, queues, max_attempts) =
-            (self.handler.clone(), self.queues.clone(), self.max_attempts);
+        let (handler, queues, max_attempts, handlers) =
+            (self.handler.clone(), self.queues.clone(), self.max_attempts, self.handlers.clone());
         let payload = task.args;
         // Every log line of the job, the handler's included, carries these.
         let span = tracing::info_span!(
@@ -79,7 +88,7 @@ where
             if let Some(monitor_id) = job.monitor_id() {
                 super::record_monitor(monitor_id);
             }
-            match run_handler(handler, job).await {
+            match run_handler(&handlers, handler, job).await {
                 Ok(()) => Ok(()),
                 Err(JobError::Fatal(reason)) => {
                     metrics::counter!(crate::metrics::JOBS_DEAD, "queue" => queue).increment(1);
@@ -107,28 +116,24 @@ where
     }
 }
 
-/// Runs the handler on its own task: handlers use every core, a panic stays
-/// contained, and dropping this future (a forced shutdown) aborts the handler.
-async fn run_handler<J, F, Fut>(handler: F, job: J) -> Result<(), JobError>
+/// Runs the handler on its own task: handlers use every core and a panic
+/// stays contained. Dropping this future does not stop the handler: when a
+/// worker loses its backend (Redis restarted, or another worker took it for
+/// dead) apalis drops every job it was running, and a delivery that already
+/// reached its receiver must still record that it did, or it is sent again
+/// once its lease runs out. The job is not acknowledged then; its next
+/// delivery finds the work done (handlers are idempotent).
+async fn run_handler<J, F, Fut>(handlers: &TaskTracker, handler: F, job: J) -> Result<(), JobError>
 where
     F: Fn(J) -> Fut,
     Fut: Future<Output = Result<(), JobError>> + Send + 'static,
 {
     // A spawned task starts outside any span: hand it the job's.
     let span = tracing::Span::current();
-    let mut guard = AbortOnDrop(tokio::spawn(handler(job).instrument(span)));
-    match (&mut guard.0).await {
+    match handlers.spawn(handler(job).instrument(span)).await {
         Ok(outcome) => outcome,
         Err(err) if err.is_panic() => Err(JobError::Retry("the handler panicked".to_owned())),
         Err(_) => Err(JobError::Retry("the handler was cancelled".to_owned())),
-    }
-}
-
-struct AbortOnDrop(tokio::task::JoinHandle<Result<(), JobError>>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 

@@ -11,6 +11,7 @@ use apalis_sqlite::SqliteStorage;
 use futures::future::BoxFuture;
 use futures::FutureExt;
 use serde_json::Value;
+use tokio_util::task::TaskTracker;
 
 use super::queues::Store;
 use super::service::JobService;
@@ -38,8 +39,9 @@ const STATISTICS_EVERY: Duration = Duration::from_secs(15);
 ///
 /// When the backend fails (Redis restarted, database gone) the apalis worker
 /// stops; this loop starts a fresh one with growing pauses, so the worker
-/// resumes by itself. Jobs the failed worker held return to the queue after
-/// `orphan_after`. On shutdown, running handlers get `shutdown_grace` to finish.
+/// resumes by itself. Handlers the failed worker was running go on to their
+/// end; its jobs return to the queue after `orphan_after`. On shutdown,
+/// running handlers get `shutdown_grace` to finish.
 pub async fn run_worker<J, F, Fut>(
     queues: Queues,
     opts: WorkerOptions,
@@ -59,20 +61,28 @@ where
     }
     let _housekeeping = Guard(tokio::spawn(housekeeping(queues.clone(), J::QUEUE)));
     let shutdown = shutdown.boxed().shared();
+    // Shared by every apalis worker this loop starts, so that a restart
+    // leaves running handlers alone and a shutdown waits for all of them.
+    let handlers = TaskTracker::new();
     let mut failures: u32 = 0;
     loop {
         // A fresh name per start: apalis refuses to register a name that was
         // alive moments ago, and a restarted worker must not wait for that.
         let name = format!("{}-{}", opts.name, &uuid::Uuid::new_v4().simple().to_string()[..12]);
         let ctx = WorkerContext::new(&name);
-        let service = JobService::<J, F>::new(handler.clone(), queues.clone(), opts.max_attempts);
+        let service = JobService::<J, F>::new(
+            handler.clone(),
+            queues.clone(),
+            opts.max_attempts,
+            handlers.clone(),
+        );
         let mut run = start(&queues, &ctx, J::QUEUE, opts.concurrency, service);
         let started = Instant::now();
         tracing::info!(queue = J::QUEUE, worker = %name, backend = queues.name(), "worker started");
         let outcome = tokio::select! {
             outcome = &mut run => outcome,
             () = shutdown.clone() => {
-                stop(&ctx, run, queues.config.shutdown_grace).await;
+                stop(&ctx, run, &handlers, queues.config.shutdown_grace).await;
                 tracing::info!(queue = J::QUEUE, worker = %name, "worker stopped");
                 return Ok(());
             }
@@ -104,25 +114,34 @@ fn restart_pause(failures: u32) -> Duration {
     Duration::from_millis(millis.min(10_000))
 }
 
-/// Graceful stop: no new jobs, running ones may finish within `grace`.
+/// Graceful stop: no new jobs, running ones (those of earlier starts too)
+/// may finish within `grace`.
 async fn stop(
     ctx: &WorkerContext,
     run: BoxFuture<'static, Result<(), WorkerError>>,
+    handlers: &TaskTracker,
     grace: Duration,
 ) {
-    if let Err(err) = ctx.stop() {
-        // Not started yet: nothing runs, dropping it is enough.
-        tracing::debug!(worker = ctx.name(), error = %err, "worker not running at shutdown");
-        return;
+    let deadline = tokio::time::Instant::now() + grace;
+    match ctx.stop() {
+        // Not started yet: nothing of it runs, dropping it is enough.
+        Err(err) => {
+            tracing::debug!(worker = ctx.name(), error = %err, "worker not running at shutdown");
+        }
+        Ok(()) => match tokio::time::timeout_at(deadline, run).await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => tracing::warn!(worker = ctx.name(), error = %err, "worker stop failed"),
+            Err(_) => {}
+        },
     }
-    match tokio::time::timeout(grace, run).await {
-        Ok(Ok(())) => {}
-        Ok(Err(err)) => tracing::warn!(worker = ctx.name(), error = %err, "worker stop failed"),
-        Err(_) => tracing::warn!(
+    handlers.close();
+    if tokio::time::timeout_at(deadline, handlers.wait()).await.is_err() {
+        tracing::warn!(
             worker = ctx.name(),
             ?grace,
+            running = handlers.len(),
             "handlers still running at the end of the grace period; their jobs will be redelivered"
-        ),
+        );
     }
 }
 

@@ -173,6 +173,69 @@ async fn a_worker_resumes_by_itself_after_redis_restarts() {
     worker.await.unwrap().unwrap();
 }
 
+/// The members of `queue`'s worker set in Redis (apalis-redis's key).
+async fn registered_workers(
+    conn: &mut redis::aio::MultiplexedConnection,
+    key: &str,
+) -> Vec<String> {
+    redis::cmd("ZRANGE").arg(key).arg(0).arg(-1).query_async(conn).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handler_running_when_its_worker_loses_the_backend_goes_on_to_its_end() {
+    let Some(redis) = RedisServer::start() else { return };
+    let db = domain::testing::sqlite().await;
+    let config = fast_config();
+    let workers_key = format!("{}:{}:workers", config.namespace, Ping::QUEUE);
+    let queues = Queues::connect_with(Some(&redis.url()), &db.db, config).await.unwrap();
+    let recorder = Recorder::default();
+    let release = std::sync::Arc::new(tokio::sync::Notify::new());
+    let (seen, gate) = (recorder.clone(), release.clone());
+    // Job 1 is a delivery in flight: started, waiting for its receiver.
+    let handler = move |job: Ping| {
+        let (seen, gate) = (seen.clone(), gate.clone());
+        async move {
+            seen.record(job.id);
+            if job.id == 1 {
+                gate.notified().await;
+                seen.record(101);
+            }
+            Ok::<(), JobError>(())
+        }
+    };
+    let (stop, signal) = shutdown_signal();
+    let worker = tokio::spawn(run_worker(queues.clone(), options(2, 3), handler, signal));
+    queues.push(Ping { id: 1 }).await.unwrap();
+    recorder.wait_until(Duration::from_secs(20), "redis", |r| r.count(1) == 1).await;
+
+    // What a worker whose clock runs ahead does to the others: it takes them
+    // for dead and drops them from the worker set. This one's next fetch
+    // fails, and it starts a fresh apalis worker under a new name.
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let before = registered_workers(&mut conn, &workers_key).await;
+    assert_eq!(before.len(), 1, "one worker registered: {before:?}");
+    let _: i64 =
+        redis::cmd("ZREM").arg(&workers_key).arg(&before[0]).query_async(&mut conn).await.unwrap();
+    let mut restarted = false;
+    for _ in 0..300 {
+        let now = registered_workers(&mut conn, &workers_key).await;
+        if now.iter().any(|name| !before.contains(name)) {
+            restarted = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(restarted, "the worker never registered again after losing its place");
+
+    release.notify_one();
+    recorder.wait_until(Duration::from_secs(20), "redis", |r| r.count(101) == 1).await;
+    queues.push(Ping { id: 2 }).await.unwrap();
+    recorder.wait_until(Duration::from_secs(20), "redis", |r| r.count(2) == 1).await;
+    let _ = stop.send(());
+    worker.await.unwrap().unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn depth_counts_pending_jobs_until_a_worker_takes_them() {
     on_each_backend(fast_config(), |label, queues| async move {

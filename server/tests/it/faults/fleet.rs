@@ -65,7 +65,8 @@ impl Fleet {
             .envs(self.env.iter().cloned())
             .envs(proc.env.iter().cloned())
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            // Logs go to standard output, panics to standard error: keep both.
+            .stdout(Stdio::from(log.try_clone().unwrap()))
             .stderr(Stdio::from(log))
             .spawn()
             .unwrap();

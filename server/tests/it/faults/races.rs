@@ -190,6 +190,9 @@ async fn a_worker_whose_clock_is_90_s_ahead_breaks_no_invariant() {
     ];
     h.fleet.spawn(&["worker", "--region", "ahead", "--concurrency", "4"], &ahead);
     h.warm_up().await;
+    // A slow receiver keeps deliveries in flight while the worker ahead
+    // judges leases and heartbeats.
+    h.hook.set_delay(Duration::from_secs(2));
     let acknowledged = h.snapshot().await;
     h.start_flapping(FLAP);
     tokio::time::sleep(Duration::from_secs(12)).await;
