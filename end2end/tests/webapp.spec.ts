@@ -180,9 +180,19 @@ test('a monitor goes down and recovers live, with chart, checks and incident', a
   await page.getByTestId('request-options').locator('summary').click();
   await page.getByLabel('HTTP version').selectOption('http1');
   await page.getByLabel('Accept invalid certificates').check();
+  // So do the certificate's thresholds and change notices.
+  await page.getByTestId('certificate-options').locator('summary').click();
+  await page.getByLabel('Warn at days left').fill('3, 30');
+  await page.getByLabel('Notify when the site presents another certificate').check();
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByTestId('monitor-name')).toHaveText('Local target (edited)');
   await expect(page.getByTestId('monitor-warning')).toContainText('Invalid certificates are accepted');
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await expect(page.getByTestId('certificate-options')).toHaveAttribute('open', '');
+  await expect(page.getByLabel('Warn at days left')).toHaveValue('30, 3');
+  await expect(page.getByLabel('Notify when the site presents another certificate')).toBeChecked();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByTestId('monitor-name')).toHaveText('Local target (edited)');
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(status).toHaveAttribute('data-status', 'paused');
   await page.getByRole('button', { name: 'Resume' }).click();

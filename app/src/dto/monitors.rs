@@ -271,8 +271,15 @@ pub struct MonitorForm {
     pub body_hint: String,
     pub host: String,
     pub port: String,
-    /// A `tls` monitor's expiry thresholds in days, comma-separated (`14, 7, 1`).
+    /// A `tls` monitor's, or an HTTPS site's, certificate expiry thresholds
+    /// in days, comma-separated (`14, 7, 1`).
     pub expiry_days: String,
+    /// `true` or `false`: whether a replaced certificate notifies; empty on a
+    /// new monitor (the kind's default: on for `tls`, off for `http`).
+    pub notify_on_change: String,
+    /// An HTTP monitor's certificate settings differ from the defaults (the
+    /// form shows them unfolded).
+    pub certificate_custom: bool,
     /// An `icmp` monitor's echo requests per check.
     pub icmp_count: String,
     /// A `domain` monitor's registered name.

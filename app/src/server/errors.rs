@@ -77,7 +77,7 @@ fn monitor_input(field: &str) -> &str {
         "http" => "url",
         "tcp" | "tls" | "tls.host" => "host",
         "tls.port" => "port",
-        "tls.expiry_days" => "expiry_days",
+        "tls.expiry_days" | "http.cert_expiry_days" => "expiry_days",
         "domain" | "domain.name" => "domain_name",
         "icmp" | "icmp.host" => "host",
         "icmp.count" => "icmp_count",

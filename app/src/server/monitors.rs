@@ -272,7 +272,19 @@ fn form_of(view: &MonitorView) -> MonitorForm {
             .or_else(|| tls.map(|t| t.port))
             .map(|p| p.to_string())
             .unwrap_or_default(),
-        expiry_days: tls.map_or(blank.expiry_days, |t| days_text(t.expiry_days.days())),
+        expiry_days: tls
+            .map(|t| days_text(t.expiry_days.days()))
+            .or_else(|| http.map(|h| days_text(h.cert_expiry_days.days())))
+            .unwrap_or(blank.expiry_days),
+        notify_on_change: tls
+            .map(|t| t.notify_on_change)
+            .or_else(|| http.map(|h| h.cert_notify_on_change))
+            .map(|on| on.to_string())
+            .unwrap_or_default(),
+        certificate_custom: http.is_some_and(|h| {
+            h.cert_notify_on_change
+                || h.cert_expiry_days != domain::tls::ExpiryThresholds::default()
+        }),
         domain_name: domain.map(|d| d.name.clone()).unwrap_or_default(),
         domain_expiry_days: domain
             .map_or(blank.domain_expiry_days, |d| days_text(d.expiry_days.days())),
@@ -372,6 +384,8 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
                 accept_invalid_certs: Some(form.accept_invalid_certs == "true"),
                 resolver: Some(Some(form.resolver.trim().to_owned()).filter(|r| !r.is_empty())),
                 proxy: Some(Some(form.proxy.trim().to_owned()).filter(|p| !p.is_empty())),
+                cert_expiry_days: Some(days_list("expiry_days", &form.expiry_days)?),
+                cert_notify_on_change: Some(form.notify_on_change == "true"),
                 ..Default::default()
             });
         }
@@ -413,7 +427,7 @@ fn tls_input(form: &MonitorForm) -> Result<TlsInput, AppError> {
         host: Some(form.host.trim().to_owned()),
         port,
         expiry_days: Some(days_list("expiry_days", &form.expiry_days)?),
-        notify_on_change: None,
+        notify_on_change: Some(form.notify_on_change == "true"),
     })
 }
 

@@ -12,6 +12,7 @@ use super::github::{is_hint, mask_token};
 use super::request::{parse_proxy, parse_resolver, AuthInput};
 use super::spec::{parse_method, parse_url, HttpSpec, SpecError, StatusRange};
 use crate::assertions::{validated_list, AssertionInput};
+use crate::tls::ExpiryThresholds;
 use kinds::HttpVersionPref;
 
 /// What the API accepts for an HTTP monitor. On a patch, absent fields keep
@@ -50,6 +51,9 @@ pub struct HttpInput {
     pub proxy: Option<Option<String>>,
     /// Basic or bearer credentials: they become (replace) the `Authorization` header.
     pub auth: Option<AuthInput>,
+    /// Days-left thresholds for the certificate (HTTPS); `[]`: no warnings.
+    pub cert_expiry_days: Option<Vec<i64>>,
+    pub cert_notify_on_change: Option<bool>,
 }
 
 impl std::fmt::Debug for HttpInput {
@@ -103,6 +107,10 @@ impl From<HttpSpec> for HttpInput {
             resolver: Some(spec.resolver.map(|r| r.to_string())),
             proxy: Some(spec.proxy.map(String::from)),
             auth: None,
+            cert_expiry_days: Some(
+                spec.cert_expiry_days.days().iter().map(|&d| i64::from(d)).collect(),
+            ),
+            cert_notify_on_change: Some(spec.cert_notify_on_change),
         }
     }
 }
@@ -173,6 +181,10 @@ impl HttpInput {
             Some(None) => None,
             None => current.proxy.clone(),
         };
+        let cert_expiry_days = match self.cert_expiry_days {
+            Some(days) => ExpiryThresholds::from_input(days, "http.cert_expiry_days")?,
+            None => current.cert_expiry_days.clone(),
+        };
         Ok(HttpSpec {
             url: match self.url {
                 Some(raw) => parse_url(&raw)?,
@@ -196,6 +208,10 @@ impl HttpInput {
             accept_invalid_certs: self.accept_invalid_certs.unwrap_or(current.accept_invalid_certs),
             resolver,
             proxy,
+            cert_expiry_days,
+            cert_notify_on_change: self
+                .cert_notify_on_change
+                .unwrap_or(current.cert_notify_on_change),
         })
     }
 }

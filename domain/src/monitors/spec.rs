@@ -8,6 +8,7 @@ use kinds::{HttpMethod, HttpVersionPref};
 use serde::{Deserialize, Serialize};
 
 use crate::assertions::Assertion;
+use crate::tls::ExpiryThresholds;
 
 /// Why a monitor's settings were refused: the field and the rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -126,6 +127,17 @@ pub struct HttpSpec {
     /// An `http://` proxy to go through.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<url::Url>,
+    /// Days-left thresholds for an HTTPS site's certificate, each notifying
+    /// once as it is crossed (decision 102).
+    #[serde(default, skip_serializing_if = "is_default_expiry")]
+    pub cert_expiry_days: ExpiryThresholds,
+    /// Whether a replaced certificate notifies (off: CDNs rotate often).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cert_notify_on_change: bool,
+}
+
+fn is_default_expiry(days: &ExpiryThresholds) -> bool {
+    *days == ExpiryThresholds::default()
 }
 
 fn is_auto(version: &HttpVersionPref) -> bool {
@@ -196,6 +208,8 @@ impl HttpSpec {
             accept_invalid_certs: false,
             resolver: None,
             proxy: None,
+            cert_expiry_days: ExpiryThresholds::default(),
+            cert_notify_on_change: false,
         }
     }
 

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::recording::{self, monitor_advance, monitor_change, Advance, Check, Step, Transition};
 use crate::entities::{monitor_certificates, monitor_state, monitors};
-use crate::monitors::Status;
+use crate::monitors::{Status, Target};
 use crate::probe::HttpFacts;
 use crate::tls::{ExpiryThresholds, SeenChain, Sighting};
 
@@ -96,7 +96,7 @@ impl Step for CheckResult {
     async fn settle(
         &self,
         txn: &DatabaseTransaction,
-        _: &monitors::Model,
+        monitor: &monitors::Model,
         transition: Transition,
         check: &Check,
         previous: Self::Plan,
@@ -112,15 +112,23 @@ impl Step for CheckResult {
                 accepted: seen.accepted,
             };
             // Checked every few seconds: the kept row changes (and a threshold
-            // can be crossed) only when the certificate or its days left do.
-            // HTTP monitors warn at the default thresholds; replacement
-            // notices are the `tls` kind's option.
+            // can be crossed) only when the certificate or its days left do,
+            // so the monitor's settings are read then and not on every check.
             if sighting.news(previous.as_ref()) {
-                let thresholds = ExpiryThresholds::default();
-                sighting.settle(txn, &thresholds, false, previous.as_ref()).await?;
+                let (thresholds, on_change) = certificate_settings(monitor);
+                sighting.settle(txn, &thresholds, on_change, previous.as_ref()).await?;
             }
         }
         Ok(changes)
+    }
+}
+
+/// An HTTP monitor's certificate thresholds and change notices; the
+/// defaults for settings that cannot be read (they were valid when stored).
+fn certificate_settings(monitor: &monitors::Model) -> (ExpiryThresholds, bool) {
+    match Target::from_config(monitor.kind, &monitor.config) {
+        Ok(Target::Http(spec)) => (spec.cert_expiry_days, spec.cert_notify_on_change),
+        _ => (ExpiryThresholds::default(), false),
     }
 }
 

@@ -228,3 +228,37 @@ async fn https_checks_keep_the_certificate_and_warn_once_per_threshold_without_d
         assert_eq!(kept.checked_at, start() + Duration::days(2), "rewritten once, not per check");
     }
 }
+
+#[tokio::test]
+async fn an_https_monitor_warns_at_its_own_thresholds_and_may_notify_a_replacement() {
+    for test_db in testing::all_backends().await {
+        let db = &test_db.db;
+        let owner = testing::user(db, Role::User).await;
+        let channel = ChannelBuilder::webhook("https://127.0.0.2/hook").create(db, &owner).await;
+        let id = MonitorBuilder::http("https://127.0.0.2/health")
+            .set("http.cert_expiry_days", serde_json::json!([30]))
+            .set("http.cert_notify_on_change", serde_json::json!(true))
+            .channels(&[channel.id])
+            .create(db, &owner)
+            .await
+            .id;
+        // 25 days left: past its own 30, where the default (14) would be silent.
+        let cert = chain("site", start() + Duration::days(25) + Duration::hours(1));
+        for seconds in [0, 5] {
+            record(db, &https(id, start() + Duration::seconds(seconds), cert.clone()))
+                .await
+                .unwrap();
+        }
+        let seen = events(db, id).await;
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert_eq!(seen[0].0, NotificationEvent::CertificateExpiring);
+        assert!(seen[0].1.contains("warning at 30 days"), "{seen:?}");
+
+        let renewed = chain("renewed", start() + Duration::days(90));
+        record(db, &https(id, start() + Duration::minutes(1), renewed)).await.unwrap();
+        let seen = events(db, id).await;
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert_eq!(seen[1].0, NotificationEvent::CertificateChanged);
+        assert!(seen[1].1.contains("CN=renewed"), "{seen:?}");
+    }
+}

@@ -102,6 +102,11 @@ pub struct HttpBody {
     pub resolver: Option<String>,
     /// The `http://` proxy requests go through.
     pub proxy: Option<String>,
+    /// The certificate's days-left thresholds (HTTPS), highest first; each
+    /// notifies once as it is crossed.
+    pub cert_expiry_days: Vec<u32>,
+    /// Whether a replaced certificate notifies.
+    pub cert_notify_on_change: bool,
 }
 
 /// A TCP monitor's target.
@@ -200,6 +205,8 @@ impl From<MonitorView> for MonitorBody {
                 accept_invalid_certs: h.accept_invalid_certs,
                 resolver: h.resolver.map(|r| r.to_string()),
                 proxy: h.proxy.map(String::from),
+                cert_expiry_days: h.cert_expiry_days.days().to_vec(),
+                cert_notify_on_change: h.cert_notify_on_change,
             }),
             tcp: m.tcp.map(|t| TcpBody { host: t.host, port: t.port }),
             github_runners: m.github_runners.map(|g| GithubRunnersBody {
@@ -319,6 +326,12 @@ pub struct HttpRequest {
     proxy: Option<String>,
     /// Credentials that become (replace) the `Authorization` header, sealed like every header value.
     auth: Option<AuthRequest>,
+    /// The certificate's days-left thresholds (HTTPS): each 1 to 365, at
+    /// most five, no repeats; `[]` for none. Default `[14, 7, 1]`.
+    #[schema(schema_with = expiry_days_schema)]
+    cert_expiry_days: Option<Vec<i64>>,
+    /// Notify when the site presents another certificate (default false).
+    cert_notify_on_change: Option<bool>,
 }
 
 /// Basic (`username`, `password`) or bearer (`token`) credentials.

@@ -28,6 +28,8 @@ async fn options_are_kept_shown_and_credentials_sent_sealed() {
     assert_eq!(http["accept_invalid_certs"], true);
     assert_eq!(http["resolver"], "9.9.9.9:53");
     assert_eq!(http["proxy"], json!(null));
+    assert_eq!(http["cert_expiry_days"], json!([14, 7, 1]), "the defaults");
+    assert_eq!(http["cert_notify_on_change"], false);
     let shown = http["headers"]["Authorization"].as_str().unwrap();
     assert!(!shown.contains("tok-0123456789"), "the header is masked: {shown}");
 
@@ -39,12 +41,19 @@ async fn options_are_kept_shown_and_credentials_sent_sealed() {
     assert_eq!(seen[0].header("authorization"), "Bearer tok-0123456789");
 
     // null puts the system's resolver back; other options stay.
-    let change = json!({"http": {"resolver": null, "proxy": "http://proxy.example:3128"}});
+    let change = json!({"http": {
+        "resolver": null,
+        "proxy": "http://proxy.example:3128",
+        "cert_expiry_days": [3, 30],
+        "cert_notify_on_change": true,
+    }});
     let (status, body) = app.send(reqwest::Method::PATCH, &path, Some(change), Some(&token)).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["data"]["http"]["resolver"], json!(null));
     assert_eq!(body["data"]["http"]["proxy"], "http://proxy.example:3128/");
     assert_eq!(body["data"]["http"]["http_version"], "http1");
+    assert_eq!(body["data"]["http"]["cert_expiry_days"], json!([30, 3]), "highest first");
+    assert_eq!(body["data"]["http"]["cert_notify_on_change"], true);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -62,6 +71,8 @@ async fn each_bad_option_is_a_422_naming_its_field() {
             "http.auth.username",
         ),
         ("http.auth", json!({"type": "bearer", "token": "two words"}), "http.auth.token"),
+        ("http.cert_expiry_days", json!([400]), "http.cert_expiry_days"),
+        ("http.cert_expiry_days", json!([7, 7]), "http.cert_expiry_days"),
     ];
     for (key, value, field) in cases {
         let monitor = MonitorBuilder::http("https://example.org/").set(key, value.clone());

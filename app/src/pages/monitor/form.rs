@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::assertions::AssertionsEditor;
-use super::request::RequestOptions;
+use super::request::{CertificateOptions, RequestOptions};
 use crate::components::{EmptyState, ErrorBox, FieldError, FormError, Loading, SignedIn, Toasts};
 use crate::dto::{ChannelOption, MonitorForm};
 use crate::error::AppError;
@@ -175,6 +175,7 @@ fn Fields(
                     .map(|text| view! { <p class="hint" id="monitor-secrets">{text}</p> })}
                 <AssertionsEditor rows=f.with_value(|f| f.assertions.clone()) error/>
                 <RequestOptions form=f.with_value(Clone::clone) error/>
+                <CertificateOptions form=f.with_value(Clone::clone) error/>
             </Show>
             <Show when=move || kind.get() == MonitorKind::Tcp>
                 <Input id="monitor-host" field="host" label="Host" value=value(|f| &f.host) error
@@ -202,6 +203,11 @@ fn Fields(
                 <Input id="monitor-expiry" field="expiry_days" label="Warn at days left"
                     value=value(|f| &f.expiry_days) error
                     hint="Each warns once as the certificate's days left fall past it, e.g. 14, 7, 1. Within the first, the monitor is degraded."/>
+                <label for="monitor-tls-changed" class="check">
+                    <input type="checkbox" id="monitor-tls-changed" name="form[notify_on_change]"
+                        value="true" checked=f.with_value(|f| f.notify_on_change != "false")/>
+                    "Notify when the server presents another certificate"
+                </label>
             </Show>
             <Show when=move || kind.get() == MonitorKind::Domain>
                 <Input id="monitor-domain" field="domain_name" label="Domain" value=value(|f| &f.domain_name)

@@ -1,5 +1,6 @@
 //! An HTTP monitor's request options in its form: HTTP version, accepting
-//! invalid certificates (with a warning), a resolver and a proxy of its own.
+//! invalid certificates (with a warning), a resolver and a proxy of its own;
+//! and what its HTTPS certificate's expiry and replacement notify.
 
 use kinds::HttpVersionPref;
 use leptos::prelude::*;
@@ -45,6 +46,26 @@ pub fn RequestOptions(form: MonitorForm, error: Signal<Option<AppError>>) -> imp
             <Input id="monitor-proxy" field="proxy" label="Proxy" value=form.proxy.clone() error
                 placeholder="http://proxy.internal:3128"
                 hint="Optional: an http:// proxy; HTTPS goes through it with CONNECT."/>
+        </details>
+    }
+}
+
+/// Expiry thresholds and change notices for an HTTPS site's certificate,
+/// folded away while they are the defaults.
+#[component]
+pub fn CertificateOptions(form: MonitorForm, error: Signal<Option<AppError>>) -> impl IntoView {
+    let notify = form.notify_on_change == "true";
+    view! {
+        <details class="request-options" open=form.certificate_custom data-testid="certificate-options">
+            <summary>"Certificate (HTTPS)"</summary>
+            <Input id="monitor-cert-expiry" field="expiry_days" label="Warn at days left"
+                value=form.expiry_days.clone() error
+                hint="Each warns once as the certificate's days left fall past it, e.g. 14, 7, 1. Empty: no warnings. The site's status stays its own."/>
+            <label for="monitor-cert-changed" class="check">
+                <input type="checkbox" id="monitor-cert-changed" name="form[notify_on_change]"
+                    value="true" checked=notify/>
+                "Notify when the site presents another certificate"
+            </label>
         </details>
     }
 }
