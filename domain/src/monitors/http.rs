@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::github::{is_hint, mask_token};
-use super::request::{parse_proxy, parse_resolver, AuthInput};
+use super::request::{
+    keep_proxy_password, parse_proxy, parse_resolver, without_password, AuthInput,
+};
 use super::spec::{parse_method, parse_url, HttpSpec, SpecError, StatusRange};
 use crate::assertions::{validated_list, AssertionInput};
 use crate::tls::ExpiryThresholds;
@@ -177,7 +179,9 @@ impl HttpInput {
             None => current.resolver,
         };
         let proxy = match self.proxy {
-            Some(Some(raw)) => Some(parse_proxy(&raw)?),
+            Some(Some(raw)) => {
+                Some(keep_proxy_password(parse_proxy(&raw)?, current.proxy.as_ref()))
+            }
             Some(None) => None,
             None => current.proxy.clone(),
         };
@@ -219,7 +223,12 @@ impl HttpInput {
 impl HttpSpec {
     /// Whether the spec carries values that are sealed at rest.
     pub fn has_secrets(&self) -> bool {
-        !self.headers.is_empty() || self.body.is_some()
+        !self.headers.is_empty() || self.body.is_some() || self.proxy_password().is_some()
+    }
+
+    /// The proxy's password as it is written in its URL (percent-encoded).
+    pub fn proxy_password(&self) -> Option<&str> {
+        self.proxy.as_ref().and_then(url::Url::password)
     }
 
     /// The spec safe to store and show: every header value and the body
@@ -232,6 +241,7 @@ impl HttpSpec {
                 .map(|(name, value)| (name.clone(), mask_token(value)))
                 .collect(),
             body: self.body.as_deref().map(mask_token),
+            proxy: self.proxy.as_ref().map(without_password),
             ..self.clone()
         }
     }
@@ -267,6 +277,14 @@ mod tests {
         assert_eq!(masked.url, stored().url);
         let shown = serde_json::to_string(&masked).unwrap();
         assert!(!shown.contains("0123456789") && !shown.contains("hunter2"), "{shown}");
+        let proxied = HttpSpec {
+            proxy: Some("http://ops:pr0xy-pw@proxy.corp:3128".parse().unwrap()),
+            ..stored()
+        };
+        assert!(proxied.has_secrets());
+        let shown = serde_json::to_string(&proxied.masked()).unwrap();
+        assert!(!shown.contains("pr0xy-pw") && shown.contains("ops@proxy.corp"), "{shown}");
+        assert!(!format!("{proxied:?}").contains("pr0xy-pw"));
     }
 
     #[test]

@@ -115,8 +115,9 @@ pub fn parse_resolver(raw: &str) -> Result<SocketAddr, SpecError> {
     })
 }
 
-/// An `http://host:port` proxy. Credentials in it are refused: the proxy's
-/// URL is a setting shown to anyone who can read the monitor, not a secret.
+/// An `http://[user[:password]@]host:port` proxy. The password is a secret:
+/// the settings keep the URL without it and it is sealed apart
+/// (`secrets.rs`), like header values.
 pub fn parse_proxy(raw: &str) -> Result<url::Url, SpecError> {
     let field = "http.proxy";
     let url = url::Url::parse(raw.trim())
@@ -127,13 +128,45 @@ pub fn parse_proxy(raw: &str) -> Result<url::Url, SpecError> {
     if url.host_str().is_none() {
         return Err(SpecError::new(field, "the proxy URL has no host"));
     }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(SpecError::new(field, "a proxy URL with credentials is not supported"));
+    if url.username().is_empty() && url.password().is_some() {
+        return Err(SpecError::new(field, "a proxy password needs a user name"));
+    }
+    if url.username().len() + url.password().map_or(0, str::len) > MAX_PROXY_CREDENTIALS {
+        return Err(SpecError::new(field, "the proxy's user name and password are too long"));
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
         return Err(SpecError::new(field, "give only the proxy's scheme, host and port"));
     }
     Ok(url)
+}
+
+/// The longest `user:password` a proxy URL may carry (percent-encoded).
+const MAX_PROXY_CREDENTIALS: usize = 512;
+
+/// `proxy` without its password: what is stored in the settings and shown.
+pub(crate) fn without_password(proxy: &url::Url) -> url::Url {
+    let mut shown = proxy.clone();
+    // Only fails for URLs that cannot have credentials; a proxy URL can.
+    let _ = shown.set_password(None);
+    shown
+}
+
+/// A proxy given again without its password (as it is shown) keeps the
+/// stored one, if it is the same user at the same proxy; a proxy with a
+/// password, another user or another address is taken as given.
+pub(crate) fn keep_proxy_password(given: url::Url, current: Option<&url::Url>) -> url::Url {
+    let Some(current) = current else { return given };
+    let same = given.password().is_none()
+        && !given.username().is_empty()
+        && without_password(current) == given;
+    match (same, current.password()) {
+        (true, Some(password)) => {
+            let mut kept = given;
+            let _ = kept.set_password(Some(password));
+            kept
+        }
+        _ => given,
+    }
 }
 
 #[cfg(test)]
@@ -150,14 +183,34 @@ mod tests {
     }
 
     #[test]
-    fn proxies_are_http_urls_without_credentials_or_paths() {
+    fn proxies_are_http_urls_without_paths() {
         assert_eq!(
             parse_proxy("http://proxy.corp:3128").unwrap().as_str(),
             "http://proxy.corp:3128/"
         );
-        for bad in ["socks5://p:1080", "http://u:p@proxy:3128", "http://proxy:3128/x", "proxy:3128"]
+        let with = parse_proxy("http://ops:s3cret@proxy.corp:3128").unwrap();
+        assert_eq!((with.username(), with.password()), ("ops", Some("s3cret")));
+        let long = format!("http://ops:{}@proxy:3128", "x".repeat(600));
+        for bad in
+            ["socks5://p:1080", "http://:p@proxy:3128", "http://proxy:3128/x", "proxy:3128", &long]
         {
             assert_eq!(parse_proxy(bad).unwrap_err().field, "http.proxy", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_proxy_given_back_as_shown_keeps_its_password() {
+        let stored = parse_proxy("http://ops:s3cret@proxy.corp:3128").unwrap();
+        let shown = without_password(&stored);
+        assert_eq!(shown.as_str(), "http://ops@proxy.corp:3128/");
+        assert_eq!(keep_proxy_password(shown, Some(&stored)), stored);
+        let new = parse_proxy("http://ops:other@proxy.corp:3128").unwrap();
+        assert_eq!(keep_proxy_password(new.clone(), Some(&stored)), new, "a new password wins");
+        for other in
+            ["http://admin@proxy.corp:3128", "http://ops@proxy.corp:8080", "http://proxy.corp:3128"]
+        {
+            let given = parse_proxy(other).unwrap();
+            assert_eq!(keep_proxy_password(given.clone(), Some(&stored)), given, "{other}");
         }
     }
 

@@ -24,6 +24,9 @@ struct Secrets {
     headers: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     body: Option<String>,
+    /// An HTTP monitor's proxy password, percent-encoded as in its URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    proxy_password: Option<String>,
 }
 
 /// What a save does to `monitors.secret`.
@@ -75,7 +78,12 @@ impl MonitorService {
             return Ok(stored.clone());
         };
         let secrets = self.open_secrets(monitor.id, sealed)?;
-        Ok(HttpSpec { headers: secrets.headers, body: secrets.body, ..stored.clone() })
+        let mut proxy = stored.proxy.clone();
+        if let (Some(url), Some(password)) = (proxy.as_mut(), secrets.proxy_password.as_deref()) {
+            // Only fails for URLs that cannot carry credentials; an http:// proxy can.
+            let _ = url.set_password(Some(password));
+        }
+        Ok(HttpSpec { headers: secrets.headers, body: secrets.body, proxy, ..stored.clone() })
     }
 
     /// The target of a stored monitor with its secrets in clear.
@@ -96,6 +104,7 @@ impl MonitorService {
             Target::Http(spec) if spec.has_secrets() => Secrets {
                 headers: spec.headers.clone(),
                 body: spec.body.clone(),
+                proxy_password: spec.proxy_password().map(str::to_owned),
                 ..Default::default()
             },
             Target::Http(_)

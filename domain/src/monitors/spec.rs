@@ -124,7 +124,8 @@ pub struct HttpSpec {
     /// A DNS server of its own, instead of the system's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolver: Option<std::net::SocketAddr>,
-    /// An `http://` proxy to go through.
+    /// An `http://` proxy to go through, `user:password@` included when it
+    /// asks for them; stored and shown without the password (sealed apart).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<url::Url>,
     /// Days-left thresholds for an HTTPS site's certificate, each notifying
@@ -160,7 +161,7 @@ impl std::fmt::Debug for HttpSpec {
             .field("http_version", &self.http_version)
             .field("accept_invalid_certs", &self.accept_invalid_certs)
             .field("resolver", &self.resolver)
-            .field("proxy", &self.proxy)
+            .field("proxy", &self.proxy.as_ref().map(super::request::without_password))
             .finish()
     }
 }

@@ -100,7 +100,7 @@ pub struct HttpBody {
     pub accept_invalid_certs: bool,
     /// The DNS server the host is resolved with (`ip:port`); null: the system's.
     pub resolver: Option<String>,
-    /// The `http://` proxy requests go through.
+    /// The `http://` proxy requests go through, without its password.
     pub proxy: Option<String>,
     /// The certificate's days-left thresholds (HTTPS), highest first; each
     /// notifies once as it is crossed.
@@ -321,7 +321,9 @@ pub struct HttpRequest {
     /// A DNS server of the monitor's own: `ip` or `ip:port` (53 by default); null: the system's.
     #[schema(max_length = 64)]
     resolver: Option<String>,
-    /// An `http://host:port` proxy (it tunnels HTTPS with CONNECT); null removes it.
+    /// An `http://[user:password@]host:port` proxy (it tunnels HTTPS with
+    /// CONNECT); null removes it. The password is sealed and never shown: the
+    /// proxy given back as shown (`http://user@host:port/`) keeps it.
     #[schema(max_length = 2048, pattern = "^[hH][tT][tT][pP]://")]
     proxy: Option<String>,
     /// Credentials that become (replace) the `Authorization` header, sealed like every header value.

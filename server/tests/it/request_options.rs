@@ -64,7 +64,7 @@ async fn each_bad_option_is_a_422_naming_its_field() {
         ("http.http_version", json!("http3"), "http.http_version"),
         ("http.resolver", json!("dns.example"), "http.resolver"),
         ("http.proxy", json!("socks5://proxy:1080"), "http.proxy"),
-        ("http.proxy", json!("http://user:pw@proxy:3128"), "http.proxy"),
+        ("http.proxy", json!("http://:pw@proxy:3128"), "http.proxy"),
         (
             "http.auth",
             json!({"type": "basic", "username": "a:b", "password": "x"}),
@@ -80,4 +80,42 @@ async fn each_bad_option_is_a_422_naming_its_field() {
         let (status, answer) = app.post(&path, body, Some(&token)).await;
         assert_eq!((status, answer["field"].as_str()), (422, Some(field)), "{value}: {answer}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxy_password_is_sealed_shown_never_and_kept_when_the_proxy_is_given_back() {
+    let app = spawn_sqlite(Spawn { pipeline: true, ..Default::default() }).await;
+    // Plain HTTP through a proxy is sent to the proxy in absolute form: the
+    // recorder stands in for it and sees what a proxy would.
+    let proxy = Recorder::start("/").await;
+    let address = proxy.url.trim_start_matches("http://").trim_end_matches('/');
+    let token = app.user("ops").await;
+    let monitor = MonitorBuilder::http("http://service.internal/health")
+        .set("http.proxy", json!(format!("http://ops:pr0xy%21pw@{address}")))
+        .interval(1);
+    let created = app.create(&token, monitor).await;
+    let shown = format!("http://ops@{address}/");
+    assert_eq!(created["http"]["proxy"], shown.as_str(), "{created}");
+    assert!(!created.to_string().contains("pr0xy"), "{created}");
+    let path = format!("/api/v1/monitors/{}", created["id"].as_str().unwrap());
+    app.wait_for(&token, &path, |m| m["status"] == "up").await;
+    let basic = "Basic b3BzOnByMHh5IXB3"; // ops:pr0xy!pw
+    assert_eq!(proxy.seen()[0].header("proxy-authorization"), basic);
+
+    // The proxy given back as shown keeps the password.
+    let hits = proxy.seen().len();
+    let change = json!({"http": {"proxy": shown}});
+    let (status, body) = app.send(reqwest::Method::PATCH, &path, Some(change), Some(&token)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["http"]["proxy"], shown.as_str());
+    // Two more checks: at least one started after the change.
+    for _ in 0..300 {
+        if proxy.seen().len() >= hits + 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let after = proxy.seen();
+    assert!(after.len() >= hits + 2, "no check through the proxy after the change");
+    assert!(after[hits..].iter().all(|s| s.header("proxy-authorization") == basic));
 }

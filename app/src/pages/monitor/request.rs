@@ -45,7 +45,7 @@ pub fn RequestOptions(form: MonitorForm, error: Signal<Option<AppError>>) -> imp
                 hint="Optional: resolve the host with this server instead of the system's."/>
             <Input id="monitor-proxy" field="proxy" label="Proxy" value=form.proxy.clone() error
                 placeholder="http://proxy.internal:3128"
-                hint="Optional: an http:// proxy; HTTPS goes through it with CONNECT."/>
+                hint="Optional: an http:// proxy, with user:password@ if it asks; HTTPS goes through it with CONNECT. The password is sealed and not shown again: leave it out to keep it."/>
         </details>
     }
 }
