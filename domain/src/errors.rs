@@ -42,7 +42,7 @@ impl ErrorClass for AccountError {
             | Self::WrongPassword => ErrorKind::Forbidden,
             Self::Throttled { .. } => ErrorKind::RateLimited,
             Self::Busy { .. } => ErrorKind::Busy,
-            Self::UserNotFound | Self::SessionNotFound => ErrorKind::NotFound,
+            Self::UserNotFound | Self::SessionNotFound | Self::TokenNotFound => ErrorKind::NotFound,
             Self::Database(_) | Self::Internal(_) => ErrorKind::Internal,
         }
     }

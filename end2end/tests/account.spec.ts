@@ -80,3 +80,36 @@ test('changing the password keeps this session and ends the others', async ({ pa
   await again.goto('/account');
   await expect(again.getByTestId('account-email')).toHaveText(email);
 });
+
+test('an API token is made on the account page, shown once, works on the API and is revoked', async ({ page, request }) => {
+  await signUp(page, uniqueEmail('tokens'));
+  await page.goto('/account');
+  await hydrated(page);
+  await expect(page.getByTestId('no-tokens')).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).fill('ci');
+  await page.getByLabel('Scope').selectOption('read');
+  await page.getByRole('button', { name: 'Make token' }).click();
+  const secret = (await page.getByTestId('new-token-secret').textContent()) ?? '';
+  expect(secret).toMatch(/^rs_[A-Za-z0-9_-]{43}$/);
+  const row = page.getByTestId('token-row');
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('token-scope')).toHaveText('read');
+  await expect(row).not.toContainText(secret);
+
+  // The token reads the API; a read token cannot write.
+  const auth = { Authorization: `Bearer ${secret}` };
+  expect((await request.get('/api/v1/monitors', { headers: auth })).status()).toBe(200);
+  const write = await request.post('/api/v1/monitors', {
+    headers: auth,
+    data: { kind: 'http', http: { url: 'https://example.org/' } },
+  });
+  expect(write.status()).toBe(403);
+  await page.reload();
+  await hydrated(page);
+  // Used just now: the list says when, not "Never".
+  await expect(row.locator('td[data-label="Last used"] time')).toHaveCount(1);
+
+  await row.getByRole('button', { name: 'Revoke ci' }).click();
+  await expect(page.getByTestId('no-tokens')).toBeVisible();
+  expect((await request.get('/api/v1/monitors', { headers: auth })).status()).toBe(401);
+});

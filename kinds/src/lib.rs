@@ -17,5 +17,5 @@ pub use http::{AssertionOp, AssertionSource, HttpPhase, HttpVersionPref};
 pub use macros::UnknownWord;
 pub use words::{
     ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MonitorKind, NotificationEvent,
-    OutageStatus, Role, RunnerStatus, StatsWindow, Status,
+    OutageStatus, Role, RunnerStatus, StatsWindow, Status, TokenScope,
 };

@@ -80,6 +80,25 @@ words! {
     }
 }
 
+words! {
+    /// What an API token may do.
+    TokenScope, "read, write or admin" {
+        /// Reads only: GET and HEAD.
+        Read = "read",
+        /// Reads and changes what its owner may change.
+        Write = "write",
+        /// Everything its owner may do, the admin routes included (an admin's token).
+        Admin = "admin",
+    }
+}
+
+impl TokenScope {
+    /// Whether a token of this scope may make a change (not only read).
+    pub fn may_write(self) -> bool {
+        matches!(self, Self::Write | Self::Admin)
+    }
+}
+
 impl DeliveryStatus {
     /// Whether nothing more will happen to it.
     pub fn is_final(self) -> bool {
@@ -263,6 +282,7 @@ mod tests {
         round_trips(OutageStatus::ALL);
         round_trips(StatsWindow::ALL);
         round_trips(HttpMethod::ALL);
+        round_trips(TokenScope::ALL);
     }
 
     #[test]

@@ -50,8 +50,12 @@ async fn main() {
 
     let started = Instant::now();
     let user = state.accounts.list_users().await.expect("users").remove(0);
-    let owner =
-        Principal { user_id: user.id, email: user.email, role: Role::User, session_id: user.id };
+    let owner = Principal {
+        user_id: user.id,
+        email: user.email,
+        role: Role::User,
+        credential: domain::accounts::Credential::Session(user.id),
+    };
     let service = state.monitors.clone();
     let now = Utc::now();
     let step = chrono::Duration::seconds(86_400 / i64::try_from(checks_each.max(1)).unwrap());

@@ -1,4 +1,4 @@
-//! The account page's data: the user's own sessions.
+//! The account page's data: the user's own sessions and API tokens.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,4 +20,29 @@ pub struct SessionItem {
     pub address: String,
     /// The session the page was loaded with.
     pub current: bool,
+}
+
+/// One of the user's live API tokens (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenItem {
+    pub id: String,
+    pub name: String,
+    /// Its first characters, e.g. `rs_Ab3xY`.
+    pub prefix: String,
+    /// `read`, `write` or `admin`.
+    pub scope: String,
+    pub created: When,
+    /// When it was last used; none yet.
+    pub last_used: Option<When>,
+    /// When it stops working; none: until revoked.
+    pub expires: Option<When>,
+    /// An admin made it for this user.
+    pub by_admin: bool,
+}
+
+/// A token just made: the secret, shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewToken {
+    pub name: String,
+    pub secret: String,
 }

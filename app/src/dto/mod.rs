@@ -11,7 +11,7 @@ mod runners;
 use kinds::{MonitorKind, Role, Status};
 use serde::{Deserialize, Serialize};
 
-pub use account::SessionItem;
+pub use account::{NewToken, SessionItem, TokenItem};
 #[cfg(feature = "ssr")]
 pub use admin::Instant;
 pub use admin::{AdminOverview, AdminUser, Failure, Overview, QueueDepth, RegionSeen};

@@ -1,5 +1,5 @@
 //! The signed-in user's account page: who they are, their password and
-//! their sessions (signed-in browsers and clients).
+//! their sessions (signed-in browsers and clients), their API tokens.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,6 +31,7 @@ pub fn Account() -> impl IntoView {
                             </ActionForm>
                         </section>
                         <AccountSecurity/>
+                        <super::account_tokens::ApiTokens admin=user.role == kinds::Role::Admin/>
                     }
                     .into_any(),
                     Ok(None) => view! { <Redirect path="/signin"/> }.into_any(),

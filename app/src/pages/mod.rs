@@ -1,6 +1,7 @@
 //! One module per page.
 
 mod account;
+mod account_tokens;
 mod admin;
 mod auth_forms;
 mod channels;

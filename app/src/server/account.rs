@@ -1,11 +1,13 @@
-//! The account page: the user's sessions and password.
+//! The account page: the user's sessions, password and API tokens.
 
 use chrono::Utc;
+use domain::accounts::api_tokens::{ApiTokenView, TokenRequest};
 use domain::accounts::SessionView;
+use kinds::TokenScope;
 
 use super::convert::when;
 use super::{accounts, client, parse_id, signed_in};
-use crate::dto::SessionItem;
+use crate::dto::{NewToken, SessionItem, TokenItem};
 use crate::error::AppError;
 
 /// The longest user agent the page shows.
@@ -48,5 +50,54 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let caller = signed_in()?;
     accounts()?.change_password(&caller, &current_password, &new_password, &client()).await?;
+    Ok(())
+}
+
+fn token_item(view: ApiTokenView) -> TokenItem {
+    let now = Utc::now();
+    TokenItem {
+        id: view.id.to_string(),
+        name: view.name,
+        prefix: view.prefix,
+        scope: view.scope.as_str().to_owned(),
+        created: when(view.created_at, now),
+        last_used: view.last_used_at.map(|at| when(at, now)),
+        expires: view.expires_at.map(|at| when(at, now)),
+        by_admin: view.created_by_admin,
+    }
+}
+
+/// The caller's live API tokens.
+pub async fn tokens() -> Result<Vec<TokenItem>, AppError> {
+    let caller = signed_in()?;
+    Ok(accounts()?.list_api_tokens(&caller).await?.into_iter().map(token_item).collect())
+}
+
+/// Makes an API token for the caller; an empty expiry is none.
+pub async fn create_token(
+    name: String,
+    scope: String,
+    expires_in_days: String,
+) -> Result<NewToken, AppError> {
+    let caller = signed_in()?;
+    let scope = scope
+        .parse::<TokenScope>()
+        .map_err(|_| AppError::invalid("scope", format!("Scope: {}", TokenScope::EXPECTED)))?;
+    let expires_in_days = match expires_in_days.trim() {
+        "" => None,
+        days => Some(
+            days.parse()
+                .map_err(|_| AppError::invalid("expires_in_days", "Expires in: whole days"))?,
+        ),
+    };
+    let request = TokenRequest { name, scope, expires_in_days };
+    let made = accounts()?.create_api_token(&caller, request, &client()).await?;
+    Ok(NewToken { name: made.view.name, secret: made.secret })
+}
+
+/// Revokes one of the caller's API tokens.
+pub async fn revoke_token(id: String) -> Result<(), AppError> {
+    let caller = signed_in()?;
+    accounts()?.revoke_api_token(&caller, parse_id(&id, "token")?, &client()).await?;
     Ok(())
 }

@@ -30,6 +30,8 @@ pub enum AccountError {
     WrongPassword,
     #[error("session not found")]
     SessionNotFound,
+    #[error("API token not found")]
+    TokenNotFound,
     #[error("{0}")]
     Conflict(&'static str),
     #[error("database error")]

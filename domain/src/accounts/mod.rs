@@ -2,6 +2,7 @@
 //! sign-in and sign-up throttling, the password-hashing gate and the audit log.
 
 mod admin;
+pub mod api_tokens;
 pub mod audit;
 pub mod cookies;
 mod credentials;
@@ -20,7 +21,8 @@ pub use error::AccountError;
 pub use invitations::Invitation;
 pub use own::SessionView;
 pub use service::{
-    AccountService, AdminGrant, ClientInfo, Principal, SignupPolicy, TokenPair, UserView,
+    AccountService, AdminGrant, ClientInfo, Credential, Principal, SignupPolicy, TokenPair,
+    UserView,
 };
 pub use tokens::TokenKeys;
 

@@ -10,7 +10,7 @@ use super::audit::{self, AuditEntry};
 use super::service::throttled;
 use super::sessions::REFRESH_TTL;
 use super::throttle::account_client_key;
-use super::{sessions, AccountError, AccountService, ClientInfo, Password, Principal};
+use super::{sessions, AccountError, AccountService, ClientInfo, Credential, Password, Principal};
 use crate::entities::{sessions as session_rows, users};
 
 /// One of the caller's live sessions, as they see it.
@@ -35,6 +35,7 @@ impl AccountService {
         &self,
         principal: &Principal,
     ) -> Result<Vec<SessionView>, AccountError> {
+        principal.session()?;
         let now = self.clock.now();
         let rows = session_rows::Entity::find()
             .filter(session_rows::Column::UserId.eq(principal.user_id))
@@ -55,7 +56,7 @@ impl AccountService {
                 expires_at: s.created_at + self.max_age,
                 user_agent: s.user_agent,
                 client_ip: s.client_ip,
-                current: s.id == principal.session_id,
+                current: Credential::Session(s.id) == principal.credential,
             })
             .collect())
     }
@@ -67,6 +68,7 @@ impl AccountService {
         principal: &Principal,
         session_id: Uuid,
     ) -> Result<(), AccountError> {
+        principal.session()?;
         session_rows::Entity::find_by_id(session_id)
             .filter(session_rows::Column::UserId.eq(principal.user_id))
             .one(&self.db)
@@ -86,6 +88,7 @@ impl AccountService {
         new: &str,
         client: &ClientInfo,
     ) -> Result<(), AccountError> {
+        let this_session = principal.session()?;
         let pair_key = account_client_key(&principal.email, client.key());
         let limit = &self.limits.signin_per_account_client;
         self.limiter.check(limit, &pair_key).await?.map_err(throttled)?;
@@ -120,7 +123,7 @@ impl AccountService {
             .col_expr(session_rows::Column::RevokedAt, Expr::value(now))
             .col_expr(session_rows::Column::RevokedReason, Expr::value("password changed"))
             .filter(session_rows::Column::UserId.eq(user.id))
-            .filter(session_rows::Column::Id.ne(principal.session_id))
+            .filter(session_rows::Column::Id.ne(this_session))
             .filter(session_rows::Column::RevokedAt.is_null())
             .exec(&txn)
             .await?;

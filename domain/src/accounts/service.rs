@@ -68,16 +68,45 @@ impl From<&users::Model> for UserView {
 }
 
 /// An authenticated caller: the token was valid, the user is enabled and the
-/// session is live.
+/// session (or API token) is live.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     pub user_id: Uuid,
     pub email: String,
     pub role: Role,
-    pub session_id: Uuid,
+    pub credential: Credential,
+}
+
+/// What the caller signed in with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// A browser or API sign-in: its session (refresh-token family).
+    Session(Uuid),
+    /// An API token (`rs_…`) and what it may do.
+    ApiToken { id: Uuid, scope: kinds::TokenScope },
 }
 
 impl Principal {
+    /// The caller's session, for what only a signed-in person may do
+    /// (passwords, sessions, API tokens): an API token cannot manage
+    /// credentials, or a leaked read token could mint itself a write one.
+    pub fn session(&self) -> Result<Uuid, AccountError> {
+        match self.credential {
+            Credential::Session(id) => Ok(id),
+            Credential::ApiToken { .. } => Err(AccountError::Forbidden(
+                "an API token cannot manage passwords, sessions or tokens; sign in",
+            )),
+        }
+    }
+
+    /// The API token's scope, when the caller used one.
+    pub fn token_scope(&self) -> Option<kinds::TokenScope> {
+        match self.credential {
+            Credential::Session(_) => None,
+            Credential::ApiToken { scope, .. } => Some(scope),
+        }
+    }
+
     /// Whether the caller is an administrator.
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
@@ -291,7 +320,7 @@ impl AccountService {
 
     /// Ends the session of an authenticated caller (browser sign-out).
     pub async fn end_session(&self, principal: &Principal) -> Result<(), AccountError> {
-        sessions::revoke(&self.db, principal.session_id, "logout", self.clock.now()).await
+        sessions::revoke(&self.db, principal.session()?, "logout", self.clock.now()).await
     }
 
     /// Who an access token belongs to, checked against the live user and
@@ -315,7 +344,7 @@ impl AccountService {
             user_id: user.id,
             email: user.email,
             role: user.role,
-            session_id: claims.sid,
+            credential: Credential::Session(claims.sid),
         })
     }
 

@@ -1,6 +1,7 @@
 //! SeaORM entities, one file a table. The migrations are the truth; these
 //! mirror them.
 
+pub mod api_tokens;
 pub mod audit_log;
 pub mod channels;
 pub mod check_rollups;

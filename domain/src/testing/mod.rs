@@ -92,7 +92,12 @@ pub async fn user(
     .insert(db)
     .await
     .expect("insert user");
-    crate::accounts::Principal { user_id: id, email, role, session_id: uuid::Uuid::new_v4() }
+    crate::accounts::Principal {
+        user_id: id,
+        email,
+        role,
+        credential: crate::accounts::Credential::Session(uuid::Uuid::new_v4()),
+    }
 }
 
 /// An HTTP monitor of `https://example.org/`, created through the monitor service.

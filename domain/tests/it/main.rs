@@ -2,6 +2,7 @@
 
 mod abuse;
 mod admins;
+mod api_tokens;
 mod certificates;
 mod channels;
 mod heartbeats;

@@ -72,8 +72,11 @@ async fn a_session_ends_at_its_absolute_lifetime_however_often_it_is_refreshed()
         assert!(matches!(ended, Err(AccountError::Unauthenticated(_))), "{ended:?}");
         let refused = fixture.refresh(&refresh, ReusePolicy::Strict).await.unwrap_err();
         assert!(refused.to_string().contains("maximum age"), "{refused}");
-        let session =
-            sessions::Entity::find_by_id(principal.session_id).one(&db.db).await.unwrap().unwrap();
+        let session = sessions::Entity::find_by_id(principal.session().unwrap())
+            .one(&db.db)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(session.revoked_reason.as_deref(), Some("session lifetime reached"));
     }
 }

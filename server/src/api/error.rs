@@ -322,6 +322,7 @@ mod tests {
             both!(AccountError::UserNotFound),
             both!(AccountError::WrongPassword),
             both!(AccountError::SessionNotFound),
+            both!(AccountError::TokenNotFound),
             both!(AccountError::Conflict("the last admin stays")),
             both!(AccountError::Database(db())),
             both!(AccountError::Internal("hasher gone".into())),

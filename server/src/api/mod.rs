@@ -20,6 +20,7 @@ mod monitors;
 mod overview;
 mod runners;
 mod slack;
+mod tokens;
 mod websites;
 
 use axum::http::{header, HeaderValue, Method};
@@ -50,6 +51,9 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(account::change_password))
         .routes(routes!(account::list_sessions))
         .routes(routes!(account::end_session))
+        .routes(routes!(tokens::list_tokens, tokens::create_token))
+        .routes(routes!(tokens::revoke_token))
+        .routes(routes!(tokens::create_token_for))
         .routes(routes!(admin::list_users))
         .routes(routes!(admin::update_user, admin::delete_user))
         .routes(routes!(admin::invite))

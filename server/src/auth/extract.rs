@@ -6,14 +6,17 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{AUTHORIZATION, USER_AGENT};
 use axum::http::request::Parts;
+use axum::http::Method;
 use axum::http::{Extensions, HeaderMap};
+use domain::accounts::api_tokens::TOKEN_PREFIX;
 use domain::accounts::{AdminGrant, ClientInfo, Principal};
 use ipnet::IpNet;
 
 use crate::api::error::ApiError;
 use crate::state::AppState;
 
-/// A signed-in caller, by `Authorization: Bearer` or the session cookie.
+/// A signed-in caller, by `Authorization: Bearer` (an access token, or an
+/// API token `rs_…` within its scope) or the session cookie.
 #[derive(Debug, Clone)]
 pub struct Auth(pub Principal);
 
@@ -41,7 +44,15 @@ impl FromRequestParts<AppState> for Auth {
                         "the Authorization header must be `Bearer <token>`".into(),
                     )
                 })?;
-            return Ok(Self(state.accounts.authenticate(token).await?));
+            if !token.starts_with(TOKEN_PREFIX) {
+                return Ok(Self(state.accounts.authenticate(token).await?));
+            }
+            let principal = state.accounts.authenticate_api_token(token).await?;
+            let reads = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            if !reads && principal.token_scope().is_some_and(|scope| !scope.may_write()) {
+                return Err(ApiError::Forbidden("this API token may only read".into()));
+            }
+            return Ok(Self(principal));
         }
         parts
             .extensions

@@ -26,4 +26,5 @@ mod runners;
 mod sessions;
 mod slack;
 mod support;
+mod tokens;
 mod webapp;
