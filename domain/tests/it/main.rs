@@ -14,4 +14,5 @@ mod rollups;
 mod runners;
 mod schema;
 mod sessions;
+mod status_pages;
 mod words;
