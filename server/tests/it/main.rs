@@ -25,5 +25,6 @@ mod request_options;
 mod runners;
 mod sessions;
 mod slack;
+mod status_pages;
 mod support;
 mod webapp;
