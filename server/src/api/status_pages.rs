@@ -23,6 +23,7 @@ use crate::state::AppState;
 /// Read as `domain::status_pages::PageInput`; this is its documentation.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = StatusPageRequest)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct PageRequest {
     /// Required on create: 3 to 60 of `a-z`, `0-9` and `-`, not at either end; unique.
@@ -98,8 +99,9 @@ pub struct ComponentsRequest {
 }
 
 /// One component of the list (read as `domain::status_pages::ComponentInput`).
-#[derive(Debug, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = StatusPageComponentRequest)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ComponentRequest {
     kind: ComponentKind,
@@ -112,14 +114,17 @@ pub struct ComponentRequest {
     /// `static` only, required: its state (not `no_data`).
     static_state: Option<ComponentState>,
     /// `monitor` only: show its recent response times.
-    show_latency: Option<bool>,
+    #[serde(default)]
+    show_latency: bool,
     /// `group` only: its members in order (monitor and static components).
-    members: Option<Vec<MemberRequest>>,
+    #[serde(default)]
+    members: Vec<MemberRequest>,
 }
 
 /// A group's member: a monitor or static component.
-#[derive(Debug, ToSchema)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = StatusPageMemberRequest)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct MemberRequest {
     kind: ComponentKind,
@@ -127,7 +132,8 @@ pub struct MemberRequest {
     description: Option<String>,
     monitor_id: Option<Uuid>,
     static_state: Option<ComponentState>,
-    show_latency: Option<bool>,
+    #[serde(default)]
+    show_latency: bool,
 }
 
 /// One component, as its owner sees it.
