@@ -11,6 +11,7 @@ use crate::accounts::AccountError;
 use crate::channels::ChannelError;
 use crate::integrations::IntegrationError;
 use crate::monitors::MonitorError;
+use crate::status_pages::PageError;
 
 /// How a domain error presents itself to a client.
 pub trait ErrorClass: std::error::Error {
@@ -128,6 +129,25 @@ impl ErrorClass for IntegrationError {
     fn field(&self) -> Option<&str> {
         match self {
             Self::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+impl ErrorClass for PageError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Invalid { .. } => ErrorKind::ValidationFailed,
+            Self::NotFound => ErrorKind::NotFound,
+            Self::SlugTaken => ErrorKind::Conflict,
+            Self::Database(_) => ErrorKind::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            Self::Invalid { field, .. } => Some(field),
+            Self::SlugTaken => Some("slug"),
             _ => None,
         }
     }

@@ -20,6 +20,7 @@ pub mod ratelimit;
 pub mod registrations;
 pub mod rollups;
 pub mod runners;
+pub mod status_pages;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod text;

@@ -8,6 +8,7 @@ mod dns;
 mod error;
 mod http;
 mod macros;
+mod pages;
 mod words;
 
 pub use counts::StatusCounts;
@@ -15,6 +16,7 @@ pub use dns::{DnsAssertionOp, DnsRcode, DnsRecordType, DnsResolverMode, Severity
 pub use error::ErrorKind;
 pub use http::{AssertionOp, AssertionSource, HttpPhase, HttpVersionPref};
 pub use macros::UnknownWord;
+pub use pages::{ComponentKind, ComponentState, PageTheme};
 pub use words::{
     ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MonitorKind, NotificationEvent,
     OutageStatus, Role, RunnerStatus, StatsWindow, Status, TokenScope,

@@ -88,6 +88,10 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
         .with_pings_per_minute(config.pings_per_minute)
         .with_region(&config.region);
     Ok(AppState {
+        status_pages: domain::status_pages::StatusPageService::new(
+            db.clone(),
+            domain::clock::Clock::system(),
+        ),
         monitors,
         heartbeats,
         integrations: domain::integrations::SlackIntegrationService::new(db.clone(), &key)

@@ -30,6 +30,8 @@ pub struct AppState {
     pub heartbeats: domain::heartbeats::service::HeartbeatService,
     /// Slack integrations: slash-command secrets and their monitors.
     pub integrations: SlackIntegrationService,
+    /// Status pages: the owners' side and the cached public read.
+    pub status_pages: domain::status_pages::StatusPageService,
     /// The one guarded way out: checks, channel tests, notifications.
     pub outbound: jobs::outbound::Outbound,
     /// SMTP settings for email channels, when configured.

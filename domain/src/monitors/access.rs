@@ -11,11 +11,12 @@
 //! demand `MonitorRef<Write>`, which also remembers who asked (the minimum
 //! interval of non-admins, who acknowledged an incident).
 //!
-//! A public status page, later, gets its own narrow capability here: a type
-//! built from a published page (not from a caller), accepted only by the few
-//! reads a status page shows (the current status, uptime). It is not an
-//! [`Access`] level, so the checks, notifications and runners stay out of
-//! its reach by construction.
+//! A public status page has its own narrow capability instead:
+//! `status_pages::PublicPage`, built from a published page (not from a
+//! caller), holding only what the page shows (states, daily uptime, optional
+//! response times). It is not an [`Access`] level and holds no `MonitorRef`,
+//! so the checks, notifications and runners stay out of its reach by
+//! construction.
 //!
 //! Outside this module a `MonitorRef` cannot be made: its fields are private,
 //! it has no public constructor, no `Default` and no `Deserialize`.

@@ -15,4 +15,5 @@ mod rollups;
 mod runners;
 mod schema;
 mod sessions;
+mod status_pages;
 mod words;

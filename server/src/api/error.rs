@@ -10,6 +10,7 @@ use domain::channels::ChannelError;
 use domain::errors::{ErrorClass, ErrorKind};
 use domain::integrations::IntegrationError;
 use domain::monitors::MonitorError;
+use domain::status_pages::PageError;
 use serde::Serialize;
 
 /// Every error an API handler can return. Internal causes are logged, never sent.
@@ -187,6 +188,12 @@ impl ApiError {
             }
             other => other,
         }
+    }
+}
+
+impl From<PageError> for ApiError {
+    fn from(err: PageError) -> Self {
+        Self::classified(err)
     }
 }
 

@@ -18,9 +18,11 @@ mod history;
 mod incidents;
 mod monitors;
 mod overview;
+mod public_status;
 mod runners;
 mod slack;
 mod tokens;
+mod status_pages;
 mod websites;
 
 use axum::http::{header, HeaderValue, Method};
@@ -90,6 +92,10 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(slack::list, slack::create))
         .routes(routes!(slack::get, slack::update, slack::delete))
         .routes(routes!(slack::command))
+        .routes(routes!(status_pages::list, status_pages::create))
+        .routes(routes!(status_pages::get, status_pages::update, status_pages::delete))
+        .routes(routes!(status_pages::get_components, status_pages::replace_components))
+        .routes(routes!(public_status::read))
 }
 
 /// The `/api/v1` router; unknown paths get a 404 and wrong methods a 405,

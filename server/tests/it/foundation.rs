@@ -98,6 +98,10 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
             dead.clone(),
             &domain::channels::EncryptionKey::generate(),
         ),
+        status_pages: domain::status_pages::StatusPageService::new(
+            dead.clone(),
+            domain::clock::Clock::system(),
+        ),
         outbound: jobs::outbound::Outbound::new(Default::default()).unwrap(),
         smtp: None,
     };

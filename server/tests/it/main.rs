@@ -25,6 +25,7 @@ mod request_options;
 mod runners;
 mod sessions;
 mod slack;
+mod status_pages;
 mod support;
 mod tokens;
 mod webapp;

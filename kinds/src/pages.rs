@@ -1,0 +1,50 @@
+//! The words of status pages, shared by the API, the domain and the UI.
+
+use crate::macros::words;
+// Named by the `db_type` the `db` feature's derive expands.
+#[cfg(feature = "db")]
+use sea_orm::sea_query::StringLen;
+
+words! {
+    /// What one entry of a status page is.
+    ComponentKind, "monitor, static or group" {
+        /// A monitor shown under a public name; its state follows the monitor.
+        Monitor = "monitor",
+        /// A component whose state is set by hand.
+        Static = "static",
+        /// A heading over monitor and static components; its state is its worst member's.
+        Group = "group",
+    }
+}
+
+words! {
+    /// What a status page says about a component, a group or the whole page.
+    ComponentState, "operational, degraded, partial_outage, major_outage, maintenance or no_data" {
+        Operational = "operational",
+        /// Answering, but slowly or with warnings.
+        Degraded = "degraded",
+        /// Some of a group's members are down, not all.
+        PartialOutage = "partial_outage",
+        MajorOutage = "major_outage",
+        Maintenance = "maintenance",
+        /// Nothing to say: never checked, or paused.
+        NoData = "no_data",
+    }
+}
+
+words! {
+    /// A status page's colours.
+    PageTheme, "light, dark or auto" {
+        Light = "light",
+        Dark = "dark",
+        /// The visitor's preference.
+        Auto = "auto",
+    }
+}
+
+/// A new page follows its visitor's preference.
+impl Default for PageTheme {
+    fn default() -> Self {
+        Self::Auto
+    }
+}

@@ -1,0 +1,136 @@
+//! The public read of a status page (`/public/status/{slug}`): no session,
+//! only what a published page shows, through `domain::status_pages::PublicPage`
+//! (which holds nothing else); unpublished and unknown slugs are the same
+//! 404. Cached a few seconds in the process and by whoever relays it
+//! ([status-pages.md](../../../docs/status-pages.md)).
+
+use axum::extract::State;
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::status_pages::{ComponentKind, ComponentState, PageTheme, PublicComponent, PublicPage};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::envelope::Envelope;
+use super::error::{ApiError, ErrorBody};
+use super::extract::Path;
+use crate::state::AppState;
+
+/// What `Cache-Control` says of a public page: as long as the server's own cache.
+const CACHE_CONTROL: &str = "public, max-age=5";
+
+/// A published status page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStatusPage {
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub logo_url: Option<String>,
+    pub theme: PageTheme,
+    pub footer: String,
+    /// Whether search engines may index it.
+    pub indexable: bool,
+    /// The whole page's state.
+    pub state: ComponentState,
+    pub components: Vec<PublicStatusComponent>,
+    /// When these figures were read (they may be up to 5 s old).
+    pub generated_at: DateTime<Utc>,
+}
+
+/// One component of a published page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStatusComponent {
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: ComponentKind,
+    pub state: ComponentState,
+    /// 90 UTC days, oldest first; empty for a static component.
+    pub uptime_days: Vec<PublicDayUptime>,
+    /// Recent response times in ms, oldest first (null for a failed check);
+    /// present only when the page shows them.
+    pub latency_ms: Option<Vec<Option<u32>>>,
+    /// A group's members, in order.
+    pub members: Vec<PublicStatusMember>,
+}
+
+/// A group's member on a published page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStatusMember {
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: ComponentKind,
+    pub state: ComponentState,
+    pub uptime_days: Vec<PublicDayUptime>,
+    pub latency_ms: Option<Vec<Option<u32>>>,
+}
+
+/// One UTC day's uptime in percent; null when nothing was checked that day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicDayUptime {
+    pub date: NaiveDate,
+    pub uptime: Option<f64>,
+}
+
+fn days(c: &PublicComponent) -> Vec<PublicDayUptime> {
+    c.uptime_days.iter().map(|d| PublicDayUptime { date: d.date, uptime: d.uptime }).collect()
+}
+
+impl From<&PublicComponent> for PublicStatusMember {
+    fn from(c: &PublicComponent) -> Self {
+        Self {
+            name: c.name.clone(),
+            description: c.description.clone(),
+            kind: c.kind,
+            state: c.state,
+            uptime_days: days(c),
+            latency_ms: c.latency_ms.clone(),
+        }
+    }
+}
+
+impl From<&PublicComponent> for PublicStatusComponent {
+    fn from(c: &PublicComponent) -> Self {
+        let member = PublicStatusMember::from(c);
+        Self {
+            name: member.name,
+            description: member.description,
+            kind: member.kind,
+            state: member.state,
+            uptime_days: member.uptime_days,
+            latency_ms: member.latency_ms,
+            members: c.members.iter().map(PublicStatusMember::from).collect(),
+        }
+    }
+}
+
+impl From<&PublicPage> for PublicStatusPage {
+    fn from(p: &PublicPage) -> Self {
+        Self {
+            slug: p.slug.clone(),
+            title: p.title.clone(),
+            description: p.description.clone(),
+            logo_url: p.logo_url.clone(),
+            theme: p.theme,
+            footer: p.footer.clone(),
+            indexable: p.indexable,
+            state: p.state,
+            components: p.components.iter().map(PublicStatusComponent::from).collect(),
+            generated_at: p.generated_at,
+        }
+    }
+}
+
+/// A published status page, as anyone may read it: no session needed.
+#[utoipa::path(get, operation_id = "get_public_status_page", path = "/public/status/{slug}", tag = "status pages", params(("slug" = String, Path, description = "The page's slug")),
+    responses((status = 200, body = Envelope<PublicStatusPage>, headers(("Cache-Control" = String, description = "`public, max-age=5`"))),
+              (status = 404, body = ErrorBody, description = "no published page has this slug")))]
+pub async fn read(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, ApiError> {
+    let page = state.status_pages.public(&slug).await?;
+    let mut response = Envelope::ok(PublicStatusPage::from(page.as_ref())).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+    Ok(response)
+}
