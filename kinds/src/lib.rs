@@ -16,6 +16,6 @@ pub use error::ErrorKind;
 pub use http::{AssertionOp, AssertionSource, HttpPhase, HttpVersionPref};
 pub use macros::UnknownWord;
 pub use words::{
-    ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MonitorKind, NotificationEvent,
-    OutageStatus, Role, RunnerStatus, StatsWindow, Status,
+    ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MaintenanceKind, MonitorKind,
+    NotificationEvent, OutageStatus, Role, RunnerStatus, StatsWindow, Status,
 };

@@ -15,6 +15,7 @@ mod m20261207_000060_dns;
 mod m20261207_000070_certificates;
 mod m20261207_000080_domains;
 mod m20261207_000100_check_phases;
+mod m20261207_000210_maintenance;
 mod tables;
 
 /// Applies RunState's migrations in order.
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000070_certificates::Migration),
             Box::new(m20261207_000080_domains::Migration),
             Box::new(m20261207_000100_check_phases::Migration),
+            Box::new(m20261207_000210_maintenance::Migration),
         ]
     }
 }
