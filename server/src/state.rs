@@ -30,6 +30,8 @@ pub struct AppState {
     pub heartbeats: domain::heartbeats::service::HeartbeatService,
     /// Slack integrations: slash-command secrets and their monitors.
     pub integrations: SlackIntegrationService,
+    /// Maintenance windows over users' monitors.
+    pub maintenance: domain::maintenance::MaintenanceService,
     /// The one guarded way out: checks, channel tests, notifications.
     pub outbound: jobs::outbound::Outbound,
     /// SMTP settings for email channels, when configured.

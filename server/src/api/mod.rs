@@ -16,6 +16,7 @@ mod health;
 mod heartbeats;
 mod history;
 mod incidents;
+mod maintenance;
 mod monitors;
 mod overview;
 mod runners;
@@ -86,6 +87,8 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(slack::list, slack::create))
         .routes(routes!(slack::get, slack::update, slack::delete))
         .routes(routes!(slack::command))
+        .routes(routes!(maintenance::list, maintenance::create))
+        .routes(routes!(maintenance::get, maintenance::update, maintenance::delete))
 }
 
 /// The `/api/v1` router; unknown paths get a 404 and wrong methods a 405,
