@@ -184,3 +184,45 @@ async fn set<C: ConnectionTrait>(
         .await
         .map(|_| ())
 }
+
+#[cfg(test)]
+mod tests {
+    use kinds::ChannelKind;
+
+    use super::*;
+
+    fn held(channel: u128, event: NotificationEvent) -> notifications::Model {
+        notifications::Model {
+            id: Uuid::now_v7(),
+            monitor_id: Uuid::nil(),
+            incident_id: None,
+            channel_id: Some(Uuid::from_u128(channel)),
+            event,
+            prev_status: None,
+            current_status: None,
+            channel: ChannelKind::Webhook,
+            recipient: "hook".into(),
+            delivery_status: DeliveryStatus::Held,
+            attempts: 0,
+            last_error: None,
+            region: "default".into(),
+            created_at: Utc::now(),
+            next_attempt_at: None,
+            sent_at: None,
+            detail: None,
+        }
+    }
+
+    #[test]
+    fn alerts_cancel_in_pairs_per_channel_and_the_odd_last_one_is_sent() {
+        use NotificationEvent::{CertificateExpiring, Down, Up};
+        let rows = [held(1, Down), held(1, Up), held(1, Down), held(2, Down), held(2, Up)];
+        let (send, suppress) = net_effect(&rows);
+        assert_eq!(send, [rows[2].id], "channel 1 is down at the end: its last down only");
+        assert_eq!(suppress.len(), 4, "channel 2's blip and channel 1's first pair");
+        let notice = [held(1, CertificateExpiring), held(1, Up)];
+        let (send, suppress) = net_effect(&notice);
+        assert_eq!(send.len(), 2, "a notice is not an alert, and a lone up is the net change");
+        assert!(suppress.is_empty());
+    }
+}
