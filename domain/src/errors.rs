@@ -10,6 +10,7 @@ pub use kinds::ErrorKind;
 use crate::accounts::AccountError;
 use crate::channels::ChannelError;
 use crate::integrations::IntegrationError;
+use crate::maintenance::MaintenanceError;
 use crate::monitors::MonitorError;
 use crate::status_pages::PageError;
 
@@ -109,6 +110,24 @@ impl ErrorClass for ChannelError {
     fn retry_after_secs(&self) -> Option<u64> {
         match self {
             Self::Throttled { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+}
+
+impl ErrorClass for MaintenanceError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Invalid { .. } => ErrorKind::ValidationFailed,
+            Self::NotFound => ErrorKind::NotFound,
+            Self::Forbidden => ErrorKind::Forbidden,
+            Self::Database(_) => ErrorKind::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            Self::Invalid { field, .. } => Some(field),
             _ => None,
         }
     }

@@ -12,6 +12,7 @@ pub mod errors;
 pub mod heartbeats;
 pub mod history;
 pub mod integrations;
+pub mod maintenance;
 pub mod monitors;
 pub mod pipeline;
 pub mod probe;

@@ -1,6 +1,6 @@
 //! The scheduler: claims due monitors and enqueues their checks; sweeps the
 //! outbox for status changes and notifications whose jobs were lost or whose
-//! retry time has come. Several schedulers may run: claims never overlap.
+//! retry time has come, and releases notifications held through maintenance. Several schedulers may run: claims never overlap.
 //! It also starts the retention pass at start and every hour, and the rollup
 //! pass at start and every minute, each as a task of its own so that neither
 //! ever delays a check.
@@ -122,6 +122,15 @@ async fn sweep(ctx: &PipelineContext) -> Result<(), QueueError> {
         ctx.queues
             .push_many(changes.into_iter().map(|change_id| StatusChangeJob { change_id }).collect())
             .await?;
+    }
+    // Notifications held through a maintenance window that has ended: the
+    // net change is sent now, the rest suppressed (decision 110).
+    let released = domain::maintenance::hold::release_due(&ctx.db, now, 500)
+        .await
+        .map_err(QueueError::Database)?;
+    if !released.is_empty() {
+        let jobs = released.into_iter().map(|notification_id| NotificationJob { notification_id });
+        ctx.queues.push_many(jobs.collect()).await?;
     }
     // A grace of two seconds leaves fresh notifications to the status worker.
     let notifications = due(&ctx.db, now - chrono::Duration::seconds(2), 500)

@@ -18,6 +18,6 @@ pub use http::{AssertionOp, AssertionSource, HttpPhase, HttpVersionPref};
 pub use macros::UnknownWord;
 pub use pages::{ComponentKind, ComponentState, PageTheme};
 pub use words::{
-    ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MonitorKind, NotificationEvent,
-    OutageStatus, Role, RunnerStatus, StatsWindow, Status, TokenScope,
+    ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MaintenanceKind, MonitorKind,
+    NotificationEvent, OutageStatus, Role, RunnerStatus, StatsWindow, Status, TokenScope,
 };

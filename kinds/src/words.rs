@@ -66,7 +66,7 @@ words! {
 
 words! {
     /// Where one notification's delivery stands.
-    DeliveryStatus, "pending, sending, retrying, delivered or failed" {
+    DeliveryStatus, "pending, sending, retrying, delivered, failed, held or suppressed" {
         /// Waiting for its first attempt.
         Pending = "pending",
         /// An attempt is under way (or its worker died: the lease runs out).
@@ -77,6 +77,12 @@ words! {
         Delivered = "delivered",
         /// Every attempt failed, or the failure cannot be retried.
         Failed = "failed",
+        /// A maintenance window covers its monitor: kept until the window
+        /// ends (`next_attempt_at`), then sent or suppressed.
+        Held = "held",
+        /// Held through a maintenance window and cancelled by a later change
+        /// in it (a down and its recovery): never sent.
+        Suppressed = "suppressed",
     }
 }
 
@@ -102,7 +108,7 @@ impl TokenScope {
 impl DeliveryStatus {
     /// Whether nothing more will happen to it.
     pub fn is_final(self) -> bool {
-        matches!(self, Self::Delivered | Self::Failed)
+        matches!(self, Self::Delivered | Self::Failed | Self::Suppressed)
     }
 }
 
@@ -128,6 +134,18 @@ words! {
 impl Default for NotificationEvent {
     fn default() -> Self {
         Self::Test
+    }
+}
+
+words! {
+    /// How a maintenance window recurs.
+    MaintenanceKind, "one_off, rrule or cron" {
+        /// Once, from `starts_at` to `ends_at`.
+        OneOff = "one_off",
+        /// An iCalendar RRULE (a subset: daily, weekly, monthly) with a duration.
+        Rrule = "rrule",
+        /// A cron pattern with a duration.
+        Cron = "cron",
     }
 }
 
@@ -278,6 +296,7 @@ mod tests {
         round_trips(DeliveryStatus::ALL);
         round_trips(NotificationEvent::ALL);
         round_trips(IncidentEventKind::ALL);
+        round_trips(MaintenanceKind::ALL);
         round_trips(RunnerStatus::ALL);
         round_trips(OutageStatus::ALL);
         round_trips(StatsWindow::ALL);

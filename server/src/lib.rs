@@ -96,6 +96,7 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
         heartbeats,
         integrations: domain::integrations::SlackIntegrationService::new(db.clone(), &key)
             .with_quotas(quotas),
+        maintenance: domain::maintenance::MaintenanceService::new(db.clone()),
         accounts,
         channels,
         outbound,

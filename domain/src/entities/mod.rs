@@ -14,6 +14,8 @@ pub mod heartbeats;
 pub mod incident_events;
 pub mod incidents;
 pub mod invitations;
+pub mod maintenance_monitors;
+pub mod maintenance_windows;
 pub mod monitor_certificates;
 pub mod monitor_channels;
 pub mod monitor_domains;

@@ -35,7 +35,9 @@ pub struct Fanout<'a> {
 /// Writes one pending notification per channel linked to the monitor and
 /// returns their ids; the sweep delivers any whose job is never pushed. At
 /// most one per (incident, channel, event): a second fan-out of an
-/// incident's event writes nothing.
+/// incident's event writes nothing. While a maintenance window covers the
+/// monitor, the rows are `held` until its end instead, and not returned
+/// (`maintenance::hold` releases them).
 pub async fn fan_out<C: ConnectionTrait>(db: &C, fanout: Fanout<'_>) -> Result<Vec<Uuid>, DbErr> {
     let linked: Vec<Uuid> = monitor_channels::Entity::find()
         .filter(monitor_channels::Column::MonitorId.eq(fanout.monitor_id))
@@ -48,6 +50,15 @@ pub async fn fan_out<C: ConnectionTrait>(db: &C, fanout: Fanout<'_>) -> Result<V
         channels::Entity::find().filter(channels::Column::Id.is_in(linked)).all(db).await?;
     let mut created = Vec::with_capacity(channels.len());
     let now = crate::db::now(db).await?;
+    let held_until = if channels.is_empty() {
+        None
+    } else {
+        crate::maintenance::hold::held_until(db, fanout.monitor_id, now).await?
+    };
+    let (status, next_attempt_at) = match held_until {
+        Some(end) => (DeliveryStatus::Held, end),
+        None => (DeliveryStatus::Pending, now),
+    };
     for channel in channels {
         let id = Uuid::now_v7();
         let rows = notifications::Entity::insert(notifications::ActiveModel {
@@ -60,12 +71,12 @@ pub async fn fan_out<C: ConnectionTrait>(db: &C, fanout: Fanout<'_>) -> Result<V
             current_status: Set(fanout.current_status.clone()),
             channel: Set(channel.kind),
             recipient: Set(channel.name.clone()),
-            delivery_status: Set(DeliveryStatus::Pending),
+            delivery_status: Set(status),
             attempts: Set(0),
             last_error: Set(None),
             region: Set(fanout.region.to_owned()),
             created_at: Set(now),
-            next_attempt_at: Set(Some(now)),
+            next_attempt_at: Set(Some(next_attempt_at)),
             sent_at: Set(None),
             detail: Set(fanout.detail.clone()),
         })
@@ -80,7 +91,7 @@ pub async fn fan_out<C: ConnectionTrait>(db: &C, fanout: Fanout<'_>) -> Result<V
         )
         .exec_without_returning(db)
         .await?;
-        if rows == 1 {
+        if rows == 1 && held_until.is_none() {
             created.push(id);
         }
     }

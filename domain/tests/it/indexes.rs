@@ -165,6 +165,10 @@ async fn every_ui_api_and_pipeline_query_is_served_by_an_index() {
         .await
         .unwrap();
     indexed(&db, "public status page", PublicPage::load(&db, "acme", now)).await.unwrap();
+    let maintenance = domain::maintenance::hold::held_until(&db, monitor.id(), now);
+    indexed(&db, "maintenance covering a monitor", maintenance).await.unwrap();
+    let held = domain::maintenance::hold::release_due(&db, now, 500);
+    indexed(&db, "held notifications due", held).await.unwrap();
     let later = now + Duration::minutes(5);
     indexed(&db, "rollup pass", domain::rollups::roll_up_batch(&db, later)).await.unwrap();
     let retention = pipeline::retention::Retention::default();

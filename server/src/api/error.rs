@@ -9,6 +9,7 @@ use domain::accounts::AccountError;
 use domain::channels::ChannelError;
 use domain::errors::{ErrorClass, ErrorKind};
 use domain::integrations::IntegrationError;
+use domain::maintenance::MaintenanceError;
 use domain::monitors::MonitorError;
 use domain::status_pages::PageError;
 use serde::Serialize;
@@ -205,6 +206,12 @@ impl From<ChannelError> for ApiError {
 
 impl From<IntegrationError> for ApiError {
     fn from(err: IntegrationError) -> Self {
+        Self::classified(err)
+    }
+}
+
+impl From<MaintenanceError> for ApiError {
+    fn from(err: MaintenanceError) -> Self {
         Self::classified(err)
     }
 }

@@ -16,6 +16,7 @@ mod health;
 mod heartbeats;
 mod history;
 mod incidents;
+mod maintenance;
 mod monitors;
 mod overview;
 mod public_status;
@@ -96,6 +97,8 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(status_pages::get, status_pages::update, status_pages::delete))
         .routes(routes!(status_pages::get_components, status_pages::replace_components))
         .routes(routes!(public_status::read))
+        .routes(routes!(maintenance::list, maintenance::create))
+        .routes(routes!(maintenance::get, maintenance::update, maintenance::delete))
 }
 
 /// The `/api/v1` router; unknown paths get a 404 and wrong methods a 405,

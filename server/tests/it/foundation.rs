@@ -85,6 +85,7 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
             dead.clone(),
             &domain::channels::EncryptionKey::generate(),
         ),
+        maintenance: domain::maintenance::MaintenanceService::new(dead.clone()),
         accounts: domain::accounts::AccountService::new(
             dead.clone(),
             domain::accounts::TokenKeys::from_secret(&[7u8; 32]).unwrap(),

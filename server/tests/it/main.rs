@@ -15,6 +15,7 @@ mod foundation;
 mod guard;
 mod heartbeats;
 mod icmp;
+mod maintenance;
 mod metrics;
 mod monitor_secrets;
 mod monitors;
