@@ -22,8 +22,8 @@ mod overview;
 mod public_status;
 mod runners;
 mod slack;
-mod tokens;
 mod status_pages;
+mod tokens;
 mod websites;
 
 use axum::http::{header, HeaderValue, Method};
