@@ -1,6 +1,7 @@
 //! The scheduler: claims due monitors and enqueues their checks; sweeps the
 //! outbox for status changes and notifications whose jobs were lost or whose
-//! retry time has come, and releases notifications held through maintenance. Several schedulers may run: claims never overlap.
+//! retry time has come, and releases notifications held through maintenance.
+//! Several schedulers may run: claims never overlap.
 //! It also starts the retention pass at start and every hour, and the rollup
 //! pass at start and every minute, each as a task of its own so that neither
 //! ever delays a check.
