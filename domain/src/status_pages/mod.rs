@@ -10,6 +10,7 @@
 
 pub mod cache;
 pub mod input;
+pub mod maintenance;
 pub mod public;
 pub mod service;
 pub mod states;
@@ -17,6 +18,7 @@ pub mod states;
 pub use cache::PublicCache;
 pub use input::{ComponentInput, PageInput, Slug, MAX_COMPONENTS};
 pub use kinds::{ComponentKind, ComponentState, PageTheme};
+pub use maintenance::PublicMaintenance;
 pub use public::{DayUptime, PublicComponent, PublicPage, UPTIME_DAYS};
 pub use service::{ComponentView, PageRef, PageView, StatusPageService};
 

@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::maintenance::{MaintenanceFacts, PublicMaintenance};
 use super::{states, ComponentKind, ComponentState, PageError, PageTheme};
 use crate::entities::status_pages as pages;
 use crate::entities::{check_rollups, monitor_state, monitors, status_page_components};
@@ -38,6 +39,8 @@ pub struct PublicPage {
     /// The whole page's state, from its components.
     pub state: ComponentState,
     pub components: Vec<PublicComponent>,
+    /// Maintenance on now or announced, soonest first.
+    pub maintenance: Vec<PublicMaintenance>,
     pub generated_at: DateTime<Utc>,
     /// Only [`PublicPage::load`] makes one.
     #[serde(skip)]
@@ -71,6 +74,9 @@ pub struct PublicComponent {
 pub struct DayUptime {
     pub date: NaiveDate,
     pub uptime: Option<f64>,
+    /// Whether a maintenance window covered it for some time (its checks
+    /// still count: the bar is drawn apart, not hidden).
+    pub maintenance: bool,
 }
 
 /// `(checks, healthy)` per monitor and day.
@@ -81,6 +87,7 @@ struct Facts {
     state: HashMap<Uuid, ComponentState>,
     days: DayCounts,
     latencies: HashMap<Uuid, Vec<Option<u32>>>,
+    maintenance: MaintenanceFacts,
     window: Vec<NaiveDate>,
 }
 
@@ -101,6 +108,7 @@ impl PublicPage {
         let rows = super::service::load_components(db, page.id).await?;
         let facts = Facts::load(db, &rows, now).await?;
         let components = facts.tree(&rows);
+        let maintenance = facts.notices(&rows, now);
         Ok(Self {
             slug: page.slug,
             title: page.title,
@@ -111,6 +119,7 @@ impl PublicPage {
             indexable: page.indexable,
             state: states::combined(components.iter().map(|c| c.state)),
             components,
+            maintenance,
             generated_at: now,
             _published: Published,
         })
@@ -130,8 +139,8 @@ impl Facts {
             .filter_map(|back| today.checked_sub_days(chrono::Days::new(back as u64)))
             .collect();
         if ids.is_empty() {
-            let (state, days, latencies) = Default::default();
-            return Ok(Self { state, days, latencies, window });
+            let (state, days, latencies, maintenance) = Default::default();
+            return Ok(Self { state, days, latencies, maintenance, window });
         }
         let shown: Vec<monitors::Model> = monitors::Entity::find()
             .filter(monitors::Column::Id.is_in(ids.clone()))
@@ -161,7 +170,39 @@ impl Facts {
         } else {
             recent_latencies_of(db, &with_latency, now).await?
         };
-        Ok(Self { state, days, latencies, window })
+        let first_day = window.first().copied().unwrap_or(today);
+        let maintenance = MaintenanceFacts::load(db, &ids, first_day, now).await?;
+        Ok(Self { state, days, latencies, maintenance, window })
+    }
+
+    /// The windows on now or soon, each naming the components it covers.
+    fn notices(
+        &self,
+        rows: &[status_page_components::Model],
+        now: DateTime<Utc>,
+    ) -> Vec<PublicMaintenance> {
+        self.maintenance
+            .notices
+            .iter()
+            .map(|(w, title, description, monitors)| {
+                let mut components: Vec<String> = Vec::new();
+                let covered =
+                    rows.iter().filter(|r| r.monitor_id.is_some_and(|m| monitors.contains(&m)));
+                for row in covered {
+                    if !components.contains(&row.public_name) {
+                        components.push(row.public_name.clone());
+                    }
+                }
+                PublicMaintenance {
+                    title: title.clone(),
+                    description: description.clone(),
+                    starts_at: w.start,
+                    ends_at: w.end,
+                    active: w.start <= now,
+                    components,
+                }
+            })
+            .collect()
     }
 
     fn tree(&self, rows: &[status_page_components::Model]) -> Vec<PublicComponent> {
@@ -195,7 +236,12 @@ impl Facts {
     fn leaf(&self, row: &status_page_components::Model) -> PublicComponent {
         let (state, uptime_days, latency_ms) = match (row.kind, row.monitor_id) {
             (ComponentKind::Monitor, Some(id)) => (
-                self.state.get(&id).copied().unwrap_or(ComponentState::NoData),
+                if self.maintenance.active.contains(&id) {
+                    // Planned work: what the checks say is not an outage.
+                    ComponentState::Maintenance
+                } else {
+                    self.state.get(&id).copied().unwrap_or(ComponentState::NoData)
+                },
                 self.uptime(&[id]),
                 row.show_latency.then(|| self.latencies.get(&id).cloned().unwrap_or_default()),
             ),
@@ -224,7 +270,8 @@ impl Facts {
                     .iter()
                     .filter_map(|id| self.days.get(&(*id, date)))
                     .fold((0, 0), |(c, h), (dc, dh)| (c + dc, h + dh));
-                DayUptime { date, uptime: percent(checks, healthy) }
+                let maintenance = ids.iter().any(|id| self.maintenance.days.contains(&(*id, date)));
+                DayUptime { date, uptime: percent(checks, healthy), maintenance }
             })
             .collect()
     }

@@ -8,7 +8,9 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::status_pages::{ComponentKind, ComponentState, PageTheme, PublicComponent, PublicPage};
+use domain::status_pages::{
+    ComponentKind, ComponentState, PageTheme, PublicComponent, PublicMaintenance, PublicPage,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -34,6 +36,8 @@ pub struct PublicStatusPage {
     /// The whole page's state.
     pub state: ComponentState,
     pub components: Vec<PublicStatusComponent>,
+    /// Maintenance on now or starting within 14 days, soonest first.
+    pub maintenance: Vec<PublicStatusMaintenance>,
     /// When these figures were read (they may be up to 5 s old).
     pub generated_at: DateTime<Utc>,
 }
@@ -70,10 +74,41 @@ pub struct PublicStatusMember {
 pub struct PublicDayUptime {
     pub date: NaiveDate,
     pub uptime: Option<f64>,
+    /// A maintenance window covered part of the day (its checks still count).
+    pub maintenance: bool,
+}
+
+/// Planned work on some of the page's components.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStatusMaintenance {
+    pub title: String,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    /// On now.
+    pub active: bool,
+    /// The public names of the components it covers.
+    pub components: Vec<String>,
+}
+
+impl From<&PublicMaintenance> for PublicStatusMaintenance {
+    fn from(m: &PublicMaintenance) -> Self {
+        Self {
+            title: m.title.clone(),
+            description: m.description.clone(),
+            starts_at: m.starts_at,
+            ends_at: m.ends_at,
+            active: m.active,
+            components: m.components.clone(),
+        }
+    }
 }
 
 fn days(c: &PublicComponent) -> Vec<PublicDayUptime> {
-    c.uptime_days.iter().map(|d| PublicDayUptime { date: d.date, uptime: d.uptime }).collect()
+    c.uptime_days
+        .iter()
+        .map(|d| PublicDayUptime { date: d.date, uptime: d.uptime, maintenance: d.maintenance })
+        .collect()
 }
 
 impl From<&PublicComponent> for PublicStatusMember {
@@ -116,6 +151,7 @@ impl From<&PublicPage> for PublicStatusPage {
             indexable: p.indexable,
             state: p.state,
             components: p.components.iter().map(PublicStatusComponent::from).collect(),
+            maintenance: p.maintenance.iter().map(PublicStatusMaintenance::from).collect(),
             generated_at: p.generated_at,
         }
     }

@@ -220,3 +220,59 @@ async fn the_public_page_needs_no_session_and_shows_only_what_it_publishes() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_component_in_maintenance_reads_maintenance_and_the_page_announces_its_windows() {
+    for app in spawn_all().await {
+        let ann = app.user("ann").await;
+        let db_monitor = app.create(&ann, MonitorBuilder::http("http://127.0.0.2:9/db")).await;
+        let api = app.create(&ann, MonitorBuilder::http("http://127.0.0.2:9/api")).await;
+        let id_of = |m: &Value| m["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap();
+        let at = Utc::now() - Duration::minutes(2);
+        domain::testing::down(&app.db.db, id_of(&db_monitor), at).await;
+        domain::testing::down(&app.db.db, id_of(&api), at).await;
+        let page = json!({"slug": "acme", "title": "Acme", "published": true});
+        let id = create_page(&app, &ann, page).await;
+        let list = json!([
+            {"kind": "monitor", "public_name": "Database", "monitor_id": db_monitor["id"]},
+            {"kind": "monitor", "public_name": "API", "monitor_id": api["id"]},
+        ]);
+        assert_eq!(put_components(&app, &ann, &id, list).await.0, 200);
+        let window = |title: &str, from: Duration, to: Duration| {
+            json!({
+                "title": title, "description": "Moving to new disks", "kind": "one_off",
+                "time_zone": "Europe/Berlin", "starts_at": Utc::now() + from,
+                "ends_at": Utc::now() + to, "monitor_ids": [db_monitor["id"]],
+            })
+        };
+        let windows = "/api/v1/maintenance-windows";
+        let now = window("Disk swap", Duration::minutes(-5), Duration::hours(1));
+        let soon =
+            window("Failover drill", Duration::days(2), Duration::days(2) + Duration::hours(1));
+        let later = window("Far off", Duration::days(30), Duration::days(30) + Duration::hours(1));
+        for body in [now, soon, later] {
+            app.create(&ann, (windows, body)).await;
+        }
+
+        let (status, body) = app.get("/api/v1/public/status/acme", None).await;
+        assert_eq!(status, 200, "{body}");
+        let page = &body["data"];
+        let (database, other) = (&page["components"][0], &page["components"][1]);
+        assert_eq!(database["state"], "maintenance", "planned work is not an outage");
+        assert_eq!(other["state"], "major_outage", "a monitor outside the window is as it is");
+        assert_eq!(page["state"], "partial_outage");
+        let today = |c: &Value| c["uptime_days"].as_array().unwrap().last().unwrap().clone();
+        assert_eq!(today(database)["maintenance"], true);
+        assert_eq!(today(other)["maintenance"], false);
+        let notices: Vec<(&str, bool)> = page["maintenance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["title"].as_str().unwrap(), m["active"].as_bool().unwrap()))
+            .collect();
+        assert_eq!(notices, [("Disk swap", true), ("Failover drill", false)], "{page}");
+        assert_eq!(page["maintenance"][0]["components"], json!(["Database"]));
+        let text = body.to_string();
+        assert!(!text.contains(db_monitor["id"].as_str().unwrap()) && !text.contains("window_id"));
+    }
+}
