@@ -82,6 +82,11 @@ impl AppError {
             || matches!(self.code, ErrorKind::BadRequest | ErrorKind::ValidationFailed)
     }
 
+    /// Whether what was asked for does not exist (or is not the caller's).
+    pub fn is_not_found(&self) -> bool {
+        self.code == ErrorKind::NotFound
+    }
+
     /// Whether signing in again is the way out.
     pub fn is_signed_out(&self) -> bool {
         self.code == ErrorKind::Unauthorized

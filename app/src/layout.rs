@@ -2,15 +2,23 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use crate::components::ToastRegion;
 use crate::state::Session;
 
-/// Navigation bar and the page's main content.
+/// Where public status pages are: their owner's, without our navigation.
+const PUBLIC_PAGES: &str = "/status/";
+
+/// Navigation bar and the page's main content (a public status page gets
+/// the main area only).
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     mark_hydrated();
+    let location = use_location();
+    let public = move || location.pathname.read().starts_with(PUBLIC_PAGES);
     view! {
+        <Show when=move || !public()>
         <header class="topbar">
             <nav aria-label="Main">
                 <A href="/" attr:class="brand">"RunState"</A>
@@ -22,7 +30,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <ThemeToggle/>
             </nav>
         </header>
-        <main id="content">{children()}</main>
+        </Show>
+        <main id="content" class:public=public>{children()}</main>
         <ToastRegion/>
     }
 }

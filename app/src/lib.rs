@@ -72,6 +72,8 @@ pub fn App() -> impl IntoView {
                     // Rendered whole before the status is sent, so a non-admin gets a real 403.
                     <Route path=path!("/admin") view=pages::AdminOverview ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=pages::AdminUsers ssr=SsrMode::Async/>
+                    // Whole on the server: it must read without JavaScript.
+                    <Route path=path!("/status/:slug") view=pages::StatusPage ssr=SsrMode::Async/>
                 </Routes>
             </layout::Layout>
         </Router>

@@ -43,7 +43,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
 }
 
 /// What pages and server functions get from the server for each request:
-/// the domain services, the database for history queries, the server's
+/// the domain services (status pages for their public read), the database for history queries, the server's
 /// ports (queues, test messages), session settings and the page's security
 /// policy. All are cheap clones of shared handles.
 fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
@@ -54,6 +54,7 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
         service: state.heartbeats.clone(),
         public_url: state.config.public_url(),
     };
+    let status_pages = state.status_pages.clone();
     let db = state.db.clone();
     let ports = app::server::Ports(Arc::new(WebPorts(state.clone())));
     let settings = app::server::SessionSettings { secure_cookies: state.config.is_https() };
@@ -62,6 +63,7 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
         provide_context(monitors.clone());
         provide_context(channels.clone());
         provide_context(heartbeats.clone());
+        provide_context(status_pages.clone());
         provide_context(db.clone());
         provide_context(ports.clone());
         provide_context(settings);

@@ -10,6 +10,7 @@ mod forbidden;
 mod home;
 mod monitor;
 mod not_found;
+mod status_page;
 
 pub use account::Account;
 pub use admin::{AdminOverview, AdminUsers};
@@ -20,3 +21,4 @@ pub use forbidden::Forbidden;
 pub use home::Home;
 pub use monitor::{MonitorEdit, MonitorNew, MonitorPage};
 pub use not_found::NotFound;
+pub use status_page::StatusPage;

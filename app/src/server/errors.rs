@@ -8,6 +8,7 @@ use domain::accounts::AccountError;
 use domain::channels::ChannelError;
 use domain::errors::{ErrorClass, ErrorKind};
 use domain::monitors::MonitorError;
+use domain::status_pages::PageError;
 
 use crate::error::AppError;
 
@@ -67,6 +68,17 @@ impl From<ChannelError> for AppError {
             _ => err.to_string(),
         };
         classified("channel service", err, field, message)
+    }
+}
+
+impl From<PageError> for AppError {
+    fn from(err: PageError) -> Self {
+        let field = match &err {
+            PageError::Invalid { field, .. } => Some(field.clone()),
+            _ => None,
+        };
+        let message = err.to_string();
+        classified("status page service", err, field, message)
     }
 }
 

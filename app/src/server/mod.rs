@@ -14,6 +14,7 @@ pub mod monitors;
 mod ports;
 pub mod runners;
 pub mod session;
+pub mod status;
 
 use domain::accounts::{AccountService, AdminGrant, ClientInfo, Principal};
 use domain::channels::ChannelService;

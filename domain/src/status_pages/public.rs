@@ -186,8 +186,8 @@ impl Facts {
             .iter()
             .map(|(w, title, description, monitors)| {
                 let mut components: Vec<String> = Vec::new();
-                let covered =
-                    rows.iter().filter(|r| r.monitor_id.is_some_and(|m| monitors.contains(&m)));
+                let covered = in_page_order(rows)
+                    .filter(|r| r.monitor_id.is_some_and(|m| monitors.contains(&m)));
                 for row in covered {
                     if !components.contains(&row.public_name) {
                         components.push(row.public_name.clone());
@@ -275,6 +275,16 @@ impl Facts {
             })
             .collect()
     }
+}
+
+/// The rows as a visitor reads them: each top-level component, a group
+/// followed by its members (positions count within a level).
+fn in_page_order(
+    rows: &[status_page_components::Model],
+) -> impl Iterator<Item = &status_page_components::Model> {
+    rows.iter().filter(|r| r.parent_id.is_none()).flat_map(move |top| {
+        std::iter::once(top).chain(rows.iter().filter(move |r| r.parent_id == Some(top.id)))
+    })
 }
 
 /// The healthy share in percent, rounded down to 0.01 so that a day with one

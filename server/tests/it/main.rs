@@ -26,6 +26,7 @@ mod request_options;
 mod runners;
 mod sessions;
 mod slack;
+mod status_page_html;
 mod status_pages;
 mod support;
 mod tokens;

@@ -1,0 +1,110 @@
+//! The public status page as HTML (`/status/{slug}`), through the real app
+//! on SQLite and Postgres, without a session: rendered whole on the server
+//! (it reads without JavaScript), the owner's page without the app's
+//! navigation, 90 bars per component with maintenance days drawn apart,
+//! and nothing in it (the hydration data included) that the page does not
+//! publish; unpublished and unknown pages are a real 404.
+
+#![allow(clippy::unwrap_used)]
+
+use crate::support;
+
+use chrono::{Duration, Utc};
+use domain::monitors::Status;
+use domain::testing::MonitorBuilder;
+use reqwest::Method;
+use serde_json::{json, Value};
+use support::{spawn_all, TestApp};
+
+const PAGES: &str = "/api/v1/status-pages";
+
+/// `path` fetched as a visitor: no cookie, no token.
+async fn visit(app: &TestApp, path: &str) -> (u16, String) {
+    let response = app.client.get(app.url(path)).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// Bars drawn for days: each has its day and figure as a tooltip.
+fn day_bars(html: &str) -> usize {
+    html.match_indices("<span title=\"")
+        .filter(|(at, _)| html[*at..].split('>').next().unwrap().contains("class=\"day day-"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_visitor_reads_the_whole_page_as_html_and_nothing_it_does_not_publish() {
+    for app in spawn_all().await {
+        let ann = app.user("ann").await;
+        let (_, me) = app.get("/api/v1/me", Some(&ann)).await;
+        let target = "http://127.0.0.2:9/internal-admin-path";
+        let up = app.create(&ann, MonitorBuilder::http(target).name("db-primary-eu")).await;
+        let down = app.create(&ann, MonitorBuilder::http("http://127.0.0.2:9/queue")).await;
+        let id_of = |m: &Value| m["id"].as_str().unwrap().parse::<uuid::Uuid>().unwrap();
+        let at = Utc::now() - Duration::minutes(2);
+        let db = &app.db.db;
+        domain::testing::record(db, &domain::testing::result(id_of(&up), at, Status::Up, 87)).await;
+        domain::testing::down(db, id_of(&down), at).await;
+        let page = json!({"slug": "acme", "title": "Acme status", "indexable": false,
+            "description": "Everything Acme runs", "footer": "Questions: help desk"});
+        let id = app.create(&ann, (PAGES, page)).await["id"].as_str().unwrap().to_owned();
+        let components = json!({"components": [
+            {"kind": "group", "public_name": "Core services", "members": [
+                {"kind": "monitor", "public_name": "Database", "monitor_id": up["id"], "show_latency": true},
+                {"kind": "monitor", "public_name": "Queue", "monitor_id": down["id"]},
+            ]},
+            {"kind": "monitor", "public_name": "Public API", "monitor_id": down["id"]},
+            {"kind": "static", "public_name": "Phone support", "static_state": "operational"},
+        ]});
+        let path = format!("{PAGES}/{id}/components");
+        assert_eq!(app.send(Method::PUT, &path, Some(components), Some(&ann)).await.0, 200);
+        let window = json!({"title": "Queue migration", "description": "New brokers",
+            "kind": "one_off", "time_zone": "Europe/Berlin",
+            "starts_at": Utc::now() - Duration::minutes(5), "ends_at": Utc::now() + Duration::hours(1),
+            "monitor_ids": [down["id"]]});
+        app.create(&ann, ("/api/v1/maintenance-windows", window)).await;
+
+        let (status, html) = visit(&app, "/status/acme").await;
+        let (_, unknown) = visit(&app, "/status/nobody-here").await;
+        assert_eq!(status, 404, "unpublished is not found");
+        assert!(
+            html.contains("Status page not found") && unknown.contains("Status page not found")
+        );
+        let publish = Some(json!({"published": true}));
+        app.send(Method::PATCH, &format!("{PAGES}/{id}"), publish, Some(&ann)).await;
+
+        let (status, html) = visit(&app, "/status/acme").await;
+        assert_eq!(status, 200, "{}", app.backend);
+        for shown in [
+            "Acme status",
+            "Everything Acme runs",
+            "Questions: help desk",
+            "Core services",
+            "Database",
+            "Phone support",
+            "Maintenance in progress",
+            "Queue migration",
+            "Affects: Queue, Public API",
+            r#"<meta name="robots" content="noindex""#,
+            r#"class="sparkline""#,
+        ] {
+            assert!(html.contains(shown), "{}: {shown} is not on the page", app.backend);
+        }
+        // Group, its two members and the top-level monitor: 90 days each.
+        assert_eq!(day_bars(&html), 4 * 90);
+        assert!(html.contains("day day-maintenance"), "today's bar of the queue is maintenance");
+        assert!(!html.contains("Sign in"), "the owner's page, not the app's navigation");
+
+        for private in [
+            up["id"].as_str().unwrap(),
+            down["id"].as_str().unwrap(),
+            id.as_str(),
+            me["data"]["id"].as_str().unwrap(),
+            me["data"]["email"].as_str().unwrap(),
+            "127.0.0.2",
+            "internal-admin-path",
+            "db-primary-eu",
+        ] {
+            assert!(!html.contains(private), "{private} is in the public HTML");
+        }
+    }
+}
