@@ -26,15 +26,37 @@ use leptos_router::{path, SsrMode};
 
 pub use state::Session;
 
+/// Marks a request whose page is served as plain HTML, without the
+/// hydration scripts: a status page on its custom domain, whose address
+/// (`/`) is not the route the app would hydrate. It refreshes by itself.
+#[derive(Debug, Clone, Copy)]
+pub struct PlainPage;
+
+/// Whether the request being rendered is a [`PlainPage`].
+fn plain_page() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .is_some_and(|parts| parts.extensions.get::<PlainPage>().is_some())
+    }
+    #[cfg(not(feature = "ssr"))]
+    false
+}
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let scripts = if plain_page() {
+        view! { <meta http-equiv="refresh" content="60"/> }.into_any()
+    } else {
+        view! { <HydrationScripts options/> }.into_any()
+    };
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme="light">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <HydrationScripts options/>
+                {scripts}
                 <MetaTags/>
             </head>
             <body>

@@ -158,7 +158,7 @@ impl ErrorClass for PageError {
         match self {
             Self::Invalid { .. } => ErrorKind::ValidationFailed,
             Self::NotFound => ErrorKind::NotFound,
-            Self::SlugTaken => ErrorKind::Conflict,
+            Self::SlugTaken | Self::DomainTaken(_) => ErrorKind::Conflict,
             Self::Database(_) => ErrorKind::Internal,
         }
     }
@@ -167,6 +167,7 @@ impl ErrorClass for PageError {
         match self {
             Self::Invalid { field, .. } => Some(field),
             Self::SlugTaken => Some("slug"),
+            Self::DomainTaken(_) => Some("custom_domains"),
             _ => None,
         }
     }

@@ -18,6 +18,7 @@ mod m20261207_000100_check_phases;
 mod m20261207_000200_status_pages;
 mod m20261207_000210_maintenance;
 mod m20261207_000300_api_tokens;
+mod m20261207_000310_page_domains;
 mod tables;
 
 /// Applies RunState's migrations in order.
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000200_status_pages::Migration),
             Box::new(m20261207_000210_maintenance::Migration),
             Box::new(m20261207_000300_api_tokens::Migration),
+            Box::new(m20261207_000310_page_domains::Migration),
         ]
     }
 }

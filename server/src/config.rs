@@ -276,6 +276,13 @@ impl Config {
         }
     }
 
+    /// The host of [`Config::public_url`] (lower case, no port): the
+    /// installation's own name, never a status page's custom domain.
+    pub fn public_host(&self) -> Option<String> {
+        let url = url::Url::parse(&self.public_url()).ok()?;
+        url.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase())
+    }
+
     /// How long history is kept, for the retention pass.
     pub fn retention(&self) -> domain::pipeline::retention::Retention {
         domain::pipeline::retention::Retention {

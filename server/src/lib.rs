@@ -175,6 +175,14 @@ pub fn app(state: AppState) -> Router {
         .merge(web::router(&state))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::cookie_session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::same_origin_only))
-        .with_state(state);
-    http::apply_layers(router, https)
+        .with_state(state.clone());
+    // Rewrites a status page's other addresses before `router` routes them.
+    let hosts = http::public_hosts::PublicHosts {
+        pages: state.status_pages.clone(),
+        own: state.config.public_host(),
+    };
+    let outer = Router::new()
+        .fallback_service(router)
+        .layer(axum::middleware::from_fn_with_state(hosts, http::public_hosts::route));
+    http::apply_layers(outer, https)
 }

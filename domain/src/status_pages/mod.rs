@@ -9,6 +9,7 @@
 //! another user's page is "not found", like one that does not exist.
 
 pub mod cache;
+pub mod hosts;
 pub mod input;
 pub mod maintenance;
 pub mod public;
@@ -16,6 +17,7 @@ pub mod service;
 pub mod states;
 
 pub use cache::PublicCache;
+pub use hosts::{HostMap, Hostname, MAX_DOMAINS};
 pub use input::{ComponentInput, PageInput, Slug, MAX_COMPONENTS};
 pub use kinds::{ComponentKind, ComponentState, PageTheme};
 pub use maintenance::PublicMaintenance;
@@ -34,6 +36,9 @@ pub enum PageError {
     /// Another page has this slug.
     #[error("this slug is taken by another page")]
     SlugTaken,
+    /// Another page serves this hostname.
+    #[error("{0} is already the domain of another page")]
+    DomainTaken(String),
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
 }
@@ -52,6 +57,7 @@ impl PartialEq for PageError {
                 a == b && m == n
             }
             (Self::NotFound, Self::NotFound) | (Self::SlugTaken, Self::SlugTaken) => true,
+            (Self::DomainTaken(a), Self::DomainTaken(b)) => a == b,
             _ => false,
         }
     }

@@ -14,6 +14,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::cache::PublicCache;
+use super::hosts::HostMap;
 use super::input::{validated_components, ComponentSpec, PageSettings, Slug, ValidComponent};
 use super::public::PublicPage;
 use super::{ComponentInput, ComponentKind, ComponentState, PageError, PageInput, PageTheme};
@@ -113,6 +114,7 @@ impl<A: Access> PageRef<A> {
 pub struct StatusPageService {
     db: DatabaseConnection,
     cache: Arc<PublicCache>,
+    hosts: Arc<HostMap>,
 }
 
 impl std::fmt::Debug for StatusPageService {
@@ -124,7 +126,19 @@ impl std::fmt::Debug for StatusPageService {
 impl StatusPageService {
     /// A service over `db` whose public reads are cached by `clock`.
     pub fn new(db: DatabaseConnection, clock: Clock) -> Self {
-        Self { cache: Arc::new(PublicCache::new(clock)), db }
+        Self {
+            cache: Arc::new(PublicCache::new(clock.clone())),
+            hosts: Arc::new(HostMap::new(clock)),
+            db,
+        }
+    }
+
+    pub(super) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub(super) fn hosts(&self) -> &HostMap {
+        &self.hosts
     }
 
     /// The caller's own pages, by slug.
@@ -187,6 +201,9 @@ impl StatusPageService {
         };
         let updated: PageView = row.update(&self.db).await.map_err(slug_conflict)?.into();
         self.cache.forget(&current.slug);
+        if updated.slug != current.slug {
+            self.hosts.forget();
+        }
         Ok(updated)
     }
 
@@ -194,6 +211,7 @@ impl StatusPageService {
     pub async fn delete(&self, page: PageRef<Write>) -> Result<(), PageError> {
         pages::Entity::delete_by_id(page.page.id).exec(&self.db).await?;
         self.cache.forget(&page.page.slug);
+        self.hosts.forget();
         Ok(())
     }
 

@@ -323,3 +323,67 @@ async fn the_cache_keeps_a_bounded_number_of_slugs() {
     }
     assert_eq!(cache.len(), 2);
 }
+
+#[tokio::test]
+async fn custom_domains_are_one_pages_each_and_the_host_map_follows_within_its_ttl() {
+    for test in testing::all_backends().await {
+        let db = &test.db;
+        let clock = ManualClock::at(Utc::now());
+        let pages = StatusPageService::new(db.clone(), clock.clock());
+        let (ann, bob) = (testing::user(db, Role::User).await, testing::user(db, Role::User).await);
+        let mine = pages.create(&ann, published("acme")).await.unwrap().id;
+        let theirs = pages.create(&bob, published("bobs")).await.unwrap().id;
+        let mine = pages.authorize(&ann, mine, Write).await.unwrap();
+        let theirs = pages.authorize(&bob, theirs, Write).await.unwrap();
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+
+        let saved = pages
+            .replace_domains(
+                &mine,
+                names(&["Status.Acme.test.", "status.acme.test", "up.acme.test"]),
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(saved, names(&["status.acme.test", "up.acme.test"]), "folded and deduplicated");
+        let taken = pages.replace_domains(&theirs, names(&["up.acme.test"]), None).await;
+        assert_eq!(taken.unwrap_err(), PageError::DomainTaken("up.acme.test".into()));
+        let own =
+            pages.replace_domains(&theirs, names(&["runstate.example"]), Some("runstate.example"));
+        assert!(
+            matches!(own.await.unwrap_err(), PageError::Invalid { field, .. } if field == "custom_domains[0]")
+        );
+        let bad = pages.replace_domains(&theirs, names(&["fine.example", "not a host"]), None);
+        assert!(
+            matches!(bad.await.unwrap_err(), PageError::Invalid { field, .. } if field == "custom_domains[1]")
+        );
+        assert_eq!(
+            pages.domains(&theirs).await.unwrap(),
+            Vec::<String>::new(),
+            "refusals change nothing"
+        );
+
+        assert_eq!(pages.slug_for_host("up.acme.test").await.unwrap().as_deref(), Some("acme"));
+        assert_eq!(pages.slug_for_host("elsewhere.test").await.unwrap(), None);
+        // Another process's change (a row written behind this service's back)
+        // shows once the map's TTL has passed, not before.
+        status_page_domains_insert(db, "late.acme.test", mine.view().id).await;
+        assert_eq!(pages.slug_for_host("late.acme.test").await.unwrap(), None);
+        clock.advance(domain::status_pages::hosts::HOSTS_TTL);
+        assert_eq!(pages.slug_for_host("late.acme.test").await.unwrap().as_deref(), Some("acme"));
+        // This process's own change shows at once.
+        pages.replace_domains(&mine, Vec::new(), None).await.unwrap();
+        assert_eq!(pages.slug_for_host("up.acme.test").await.unwrap(), None);
+    }
+}
+
+async fn status_page_domains_insert(db: &DatabaseConnection, host: &str, page: Uuid) {
+    domain::entities::status_page_domains::ActiveModel {
+        hostname: Set(host.into()),
+        page_id: Set(page),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+}

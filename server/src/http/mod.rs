@@ -2,6 +2,7 @@
 //! clients and shuts down gracefully.
 
 mod layers;
+pub mod public_hosts;
 mod serve;
 
 pub use layers::{apply_layers, BODY_LIMIT};

@@ -108,3 +108,51 @@ async fn a_visitor_reads_the_whole_page_as_html_and_nothing_it_does_not_publish(
         }
     }
 }
+
+/// `path` fetched as a visitor whose browser asked for `host`.
+async fn visit_at(app: &TestApp, host: &str, path: &str) -> (u16, String) {
+    let response = app.client.get(app.url(path)).header("host", host).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_custom_domain_serves_its_page_at_the_root_and_nothing_else_of_the_app() {
+    for app in spawn_all().await {
+        let (ann, bob) = (app.user("ann").await, app.user("bob").await);
+        let page = json!({"slug": "acme", "title": "Acme status", "published": true});
+        let id = app.create(&ann, (PAGES, page)).await["id"].as_str().unwrap().to_owned();
+        let other = json!({"slug": "bobs", "title": "Bob's", "published": true});
+        let bobs = app.create(&bob, (PAGES, other)).await["id"].as_str().unwrap().to_owned();
+        let domains = format!("{PAGES}/{id}/domains");
+
+        let body = Some(json!({"custom_domains": ["Status.Acme.test"]}));
+        let (status, saved) = app.send(Method::PUT, &domains, body.clone(), Some(&ann)).await;
+        assert_eq!(status, 200, "{saved}");
+        assert_eq!(saved["data"]["custom_domains"], json!(["status.acme.test"]));
+        assert_eq!(app.send(Method::PUT, &domains, body.clone(), Some(&bob)).await.0, 404);
+        let theirs = format!("{PAGES}/{bobs}/domains");
+        let (status, taken) = app.send(Method::PUT, &theirs, body, Some(&bob)).await;
+        assert_eq!((status, taken["field"].as_str()), (409, Some("custom_domains")), "{taken}");
+        let bad = Some(json!({"custom_domains": ["ok.example", "http://x"]}));
+        let (status, refused) = app.send(Method::PUT, &theirs, bad, Some(&bob)).await;
+        assert_eq!((status, refused["field"].as_str()), (422, Some("custom_domains[1]")));
+
+        let (status, html) = visit_at(&app, "status.acme.test", "/").await;
+        assert_eq!(status, 200, "{}", app.backend);
+        assert!(html.contains("Acme status") && html.contains(r#"data-testid="status-page""#));
+        assert!(!html.contains("/pkg/runstate.js"), "plain HTML: no hydration on another address");
+        let (status, json) = visit_at(&app, "status.acme.test:443", "/status.json").await;
+        assert_eq!(status, 200);
+        assert!(json.contains(r#""title":"Acme status""#), "{json}");
+        for app_path in ["/signin", "/dashboard", "/api/v1/me", "/status/bobs"] {
+            assert_eq!(visit_at(&app, "status.acme.test", app_path).await.0, 404, "{app_path}");
+        }
+        let (status, own) = visit(&app, "/").await;
+        assert_eq!(status, 200);
+        assert!(!own.contains("Acme status"), "the app's own address is the app");
+        let (status, alias) = visit(&app, "/status/acme.json").await;
+        assert_eq!((status, alias.contains(r#""slug":"acme""#)), (200, true), "{alias}");
+        let (status, hydrated) = visit(&app, "/status/acme").await;
+        assert_eq!((status, hydrated.contains("/pkg/runstate.js")), (200, true));
+    }
+}
