@@ -1,12 +1,14 @@
 //! `cargo run -p bench --release -- …`: starts a local HTTP target and
 //! RunState (embedded, or Postgres + Redis with W workers and S schedulers),
 //! creates N monitors at interval I, and measures throughput, scheduling
-//! gaps, CPU, memory, storage and API latency. A benchmark, not a test: it
+//! gaps, CPU, memory, storage and API latency; optionally a public status
+//! page's throughput. A benchmark, not a test: it
 //! prints figures and writes them as markdown and JSON.
 
 mod measure;
 mod processes;
 mod report;
+mod status_page;
 mod target;
 
 use std::path::PathBuf;
@@ -50,6 +52,13 @@ pub struct Args {
     /// The runstate binary (default: the release build in CARGO_TARGET_DIR or target/).
     #[arg(long)]
     pub bin: Option<PathBuf>,
+    /// Then publish a status page of this many monitor components and read
+    /// it under load (0: skip).
+    #[arg(long, default_value_t = 0)]
+    pub status_page: usize,
+    /// Visitors reading the status page at once.
+    #[arg(long, default_value_t = 16)]
+    pub visitors: usize,
     /// Where to write `<name>.md` and `<name>.json`.
     #[arg(long, default_value = "docs/bench-results")]
     pub out: PathBuf,
@@ -70,7 +79,15 @@ async fn main() -> anyhow::Result<()> {
     let api = measure::api_latency(&run, &monitor_ids, Duration::from_secs(args.window)).await;
     let after = measure::Snapshot::take(&run).await?;
     let gaps = measure::gaps(&run.db, before.at, after.at).await?;
-    let results = report::Results::build(&args, &before, &after, gaps, api, target.hits());
+    let mut results = report::Results::build(&args, &before, &after, gaps, api, target.hits());
+    if args.status_page > 0 {
+        println!("reading a status page of {} components…", args.status_page);
+        let window = Duration::from_secs(args.window.min(20));
+        results.status_page = Some(
+            status_page::measure(&run, &monitor_ids, args.status_page, args.visitors, window)
+                .await?,
+        );
+    }
     results.print_and_write(&args)?;
     run.stop().await;
     Ok(())

@@ -32,6 +32,8 @@ pub struct Results {
     pub stats_30d_p50_ms: u64,
     pub stats_30d_p95_ms: u64,
     pub target_requests: u64,
+    /// With `--status-page N`: the public page under load.
+    pub status_page: Option<crate::status_page::StatusPageLoad>,
 }
 
 impl Results {
@@ -82,6 +84,7 @@ impl Results {
             stats_30d_p50_ms: percentile(&api.stats_ms, 50.0),
             stats_30d_p95_ms: percentile(&api.stats_ms, 95.0),
             target_requests: hits,
+            status_page: None,
         }
     }
 
@@ -124,6 +127,16 @@ impl Results {
             self.stats_30d_p50_ms,
             self.stats_30d_p95_ms,
         );
+        let mut table = table;
+        if let Some(page) = &self.status_page {
+            for (what, load) in [("HTML `/status/{slug}`", &page.html), ("JSON", &page.json)] {
+                table.push_str(&format!(
+                    "| status page ({} components, {} visitors), {what}: req/s, p50 / p95 / p99 | {:.0}, {:.1} / {:.1} / {:.1} ms ({} failed) |\n",
+                    page.components, page.visitors, load.requests_per_s, load.p50_ms, load.p95_ms, load.p99_ms, load.failures
+                ));
+            }
+            table.push_str(&format!("| status page HTML size | {} bytes |\n", page.html_bytes));
+        }
         println!("{table}");
         std::fs::create_dir_all(&args.out)?;
         let name =
