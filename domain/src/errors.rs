@@ -159,7 +159,16 @@ impl ErrorClass for PageError {
             Self::Invalid { .. } => ErrorKind::ValidationFailed,
             Self::NotFound => ErrorKind::NotFound,
             Self::SlugTaken | Self::DomainTaken(_) => ErrorKind::Conflict,
-            Self::Database(_) => ErrorKind::Internal,
+            Self::Locked | Self::WrongPassword => ErrorKind::Unauthorized,
+            Self::Throttled { .. } => ErrorKind::RateLimited,
+            Self::Database(_) | Self::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::Throttled { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 
@@ -168,6 +177,7 @@ impl ErrorClass for PageError {
             Self::Invalid { field, .. } => Some(field),
             Self::SlugTaken => Some("slug"),
             Self::DomainTaken(_) => Some("custom_domains"),
+            Self::WrongPassword => Some("password"),
             _ => None,
         }
     }

@@ -19,6 +19,7 @@ mod m20261207_000200_status_pages;
 mod m20261207_000210_maintenance;
 mod m20261207_000300_api_tokens;
 mod m20261207_000310_page_domains;
+mod m20261207_000320_page_passwords;
 mod tables;
 
 /// Applies RunState's migrations in order.
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000210_maintenance::Migration),
             Box::new(m20261207_000300_api_tokens::Migration),
             Box::new(m20261207_000310_page_domains::Migration),
+            Box::new(m20261207_000320_page_passwords::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ pub mod ports;
 pub mod secrets;
 pub mod state;
 pub mod telemetry;
+mod unlock;
 pub mod web;
 
 use std::sync::Arc;
@@ -91,7 +92,8 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
         status_pages: domain::status_pages::StatusPageService::new(
             db.clone(),
             domain::clock::Clock::system(),
-        ),
+        )
+        .with_protection(domain::status_pages::PassKey::derive(&secret), accounts.hasher().clone()),
         monitors,
         heartbeats,
         integrations: domain::integrations::SlackIntegrationService::new(db.clone(), &key)
@@ -169,6 +171,7 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .nest("/api/v1", api::router(&state.config))
         .merge(ping::router())
+        .merge(unlock::router())
         .route("/api", axum::routing::any(api::not_found))
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .merge(ops)

@@ -8,7 +8,7 @@ use std::time::Duration;
 use kinds::{ComponentState, PageTheme};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::{use_tick, Sparkline};
 use crate::dto::{banner, state_label, ComponentView, MaintenanceNotice, PublicStatusView};
@@ -22,7 +22,9 @@ const REFRESH: Duration = Duration::from_secs(60);
 #[component]
 pub fn StatusPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
+    let problem = move || query.read().get("error").unwrap_or_default();
     let tick = use_tick(REFRESH);
     let data = Resource::new(move || (slug(), tick.get()), |(slug, _)| load_public_status(slug));
     view! {
@@ -33,6 +35,10 @@ pub fn StatusPage() -> impl IntoView {
                     Err(error) if error.is_not_found() => {
                         set_page_status(404);
                         view! { <Missing/> }.into_any()
+                    }
+                    Err(error) if error.is_signed_out() => {
+                        set_page_status(401);
+                        view! { <Locked slug=slug() problem=problem()/> }.into_any()
                     }
                     Err(error) => {
                         set_page_status(error.code.status());
@@ -55,6 +61,31 @@ fn Missing() -> impl IntoView {
         <section class="notice">
             <h1>"Status page not found"</h1>
             <p>"No published status page is at this address."</p>
+        </section>
+    }
+}
+
+/// The password form of a protected page: a plain form post (see the
+/// server's `unlock.rs`), so it works without JavaScript.
+#[component]
+fn Locked(slug: String, problem: String) -> impl IntoView {
+    let message = match problem.as_str() {
+        "wrong" => Some("That password is not right."),
+        "throttled" => Some("Too many attempts. Wait a few minutes and try again."),
+        _ => None,
+    };
+    view! {
+        <Title text="Password needed"/>
+        <Meta name="robots" content="noindex"/>
+        <section class="narrow card" data-testid="status-locked">
+            <h1>"This status page is private"</h1>
+            <form method="post" action=format!("/status/{slug}/unlock") class="stack">
+                <label for="page-password">"Password"</label>
+                <input id="page-password" name="password" type="password" required
+                    autocomplete="current-password" aria-invalid=message.is_some().to_string()/>
+                {message.map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+                <button type="submit">"Open the page"</button>
+            </form>
         </section>
     }
 }

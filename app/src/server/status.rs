@@ -2,7 +2,9 @@
 //! the public JSON), formatted for the HTML. No session is needed or used.
 
 use chrono::{DateTime, Utc};
-use domain::status_pages::{DayUptime, PublicComponent, PublicMaintenance, StatusPageService};
+use domain::status_pages::{
+    pass_in, DayUptime, PublicComponent, PublicMaintenance, StatusPageService,
+};
 use leptos::prelude::*;
 
 use crate::dto::{ComponentView, DayBar, DayLevel, MaintenanceNotice, PublicStatusView};
@@ -11,7 +13,12 @@ use crate::error::AppError;
 /// The published page at `slug` (404 for an unpublished or unknown one).
 pub async fn public_page(slug: String) -> Result<PublicStatusView, AppError> {
     let service = use_context::<StatusPageService>().ok_or_else(AppError::internal)?;
-    let page = service.public(&slug).await?;
+    // A protected page opens with the pass its password form set.
+    let cookies = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::COOKIE).cloned())
+        .and_then(|value| value.to_str().ok().map(str::to_owned))
+        .unwrap_or_default();
+    let page = service.public_for(&slug, pass_in(&cookies, &slug)).await?;
     Ok(PublicStatusView {
         slug: page.slug.clone(),
         title: page.title.clone(),

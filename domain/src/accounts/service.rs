@@ -186,6 +186,11 @@ impl AccountService {
         self
     }
 
+    /// The password hasher, behind its gate (shared by other password users).
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.hasher
+    }
+
     /// The same service hashing with `hasher` (e.g. behind another gate).
     pub fn with_hasher(mut self, hasher: PasswordHasher) -> Self {
         self.hasher = hasher;

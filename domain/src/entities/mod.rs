@@ -32,5 +32,6 @@ pub mod slack_seen_signatures;
 pub mod status_changes;
 pub mod status_page_components;
 pub mod status_page_domains;
+pub mod status_page_passwords;
 pub mod status_pages;
 pub mod users;

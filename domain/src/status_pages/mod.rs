@@ -12,6 +12,7 @@ pub mod cache;
 pub mod hosts;
 pub mod input;
 pub mod maintenance;
+pub mod protection;
 pub mod public;
 pub mod service;
 pub mod states;
@@ -21,6 +22,7 @@ pub use hosts::{HostMap, Hostname, MAX_DOMAINS};
 pub use input::{ComponentInput, PageInput, Slug, MAX_COMPONENTS};
 pub use kinds::{ComponentKind, ComponentState, PageTheme};
 pub use maintenance::PublicMaintenance;
+pub use protection::{cookie_name, pass_in, PagePass, PassKey, Protection};
 pub use public::{DayUptime, PublicComponent, PublicPage, UPTIME_DAYS};
 pub use service::{ComponentView, PageRef, PageView, StatusPageService};
 
@@ -36,6 +38,18 @@ pub enum PageError {
     /// Another page has this slug.
     #[error("this slug is taken by another page")]
     SlugTaken,
+    /// The page has a password and the visitor's pass does not open it.
+    #[error("this status page needs a password")]
+    Locked,
+    /// The password given to open a page is not its password.
+    #[error("wrong password")]
+    WrongPassword,
+    /// Too many attempts to open a page: wait.
+    #[error("too many attempts; try again in {retry_after_secs} s")]
+    Throttled { retry_after_secs: u64 },
+    /// A failure outside the database (hashing); logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// Another page serves this hostname.
     #[error("{0} is already the domain of another page")]
     DomainTaken(String),
@@ -58,6 +72,10 @@ impl PartialEq for PageError {
             }
             (Self::NotFound, Self::NotFound) | (Self::SlugTaken, Self::SlugTaken) => true,
             (Self::DomainTaken(a), Self::DomainTaken(b)) => a == b,
+            (Self::Locked, Self::Locked) | (Self::WrongPassword, Self::WrongPassword) => true,
+            (Self::Throttled { retry_after_secs: a }, Self::Throttled { retry_after_secs: b }) => {
+                a == b
+            }
             _ => false,
         }
     }

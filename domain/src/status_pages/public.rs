@@ -42,6 +42,10 @@ pub struct PublicPage {
     /// Maintenance on now or announced, soonest first.
     pub maintenance: Vec<PublicMaintenance>,
     pub generated_at: DateTime<Utc>,
+    /// The page's password hash, when it has one: the public read checks
+    /// the visitor's pass against it. Never serialized.
+    #[serde(skip)]
+    password_hash: Option<String>,
     /// Only [`PublicPage::load`] makes one.
     #[serde(skip)]
     _published: Published,
@@ -106,6 +110,7 @@ impl PublicPage {
             .await?
             .ok_or(PageError::NotFound)?;
         let rows = super::service::load_components(db, page.id).await?;
+        let password_hash = super::protection::hash_of(db, page.id).await?;
         let facts = Facts::load(db, &rows, now).await?;
         let components = facts.tree(&rows);
         let maintenance = facts.notices(&rows, now);
@@ -121,8 +126,22 @@ impl PublicPage {
             components,
             maintenance,
             generated_at: now,
+            password_hash,
             _published: Published,
         })
+    }
+}
+
+impl PublicPage {
+    /// Whether the page has a password (its answers must not be cached by
+    /// shared caches).
+    pub fn is_protected(&self) -> bool {
+        self.password_hash.is_some()
+    }
+
+    /// The password hash of a protected page.
+    pub(super) fn password_hash(&self) -> Option<&str> {
+        self.password_hash.as_deref()
     }
 }
 

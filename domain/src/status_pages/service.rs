@@ -16,12 +16,15 @@ use uuid::Uuid;
 use super::cache::PublicCache;
 use super::hosts::HostMap;
 use super::input::{validated_components, ComponentSpec, PageSettings, Slug, ValidComponent};
+use super::protection::{PassKey, Protection};
 use super::public::PublicPage;
 use super::{ComponentInput, ComponentKind, ComponentState, PageError, PageInput, PageTheme};
+use crate::accounts::PasswordHasher;
 use crate::accounts::Principal;
 use crate::clock::Clock;
 use crate::entities::{monitors, status_page_components as components, status_pages as pages};
 use crate::monitors::{Access, Write};
+use crate::ratelimit::RateLimiter;
 
 /// A status page as its owner sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +118,7 @@ pub struct StatusPageService {
     db: DatabaseConnection,
     cache: Arc<PublicCache>,
     hosts: Arc<HostMap>,
+    protection: Arc<Protection>,
 }
 
 impl std::fmt::Debug for StatusPageService {
@@ -128,9 +132,36 @@ impl StatusPageService {
     pub fn new(db: DatabaseConnection, clock: Clock) -> Self {
         Self {
             cache: Arc::new(PublicCache::new(clock.clone())),
-            hosts: Arc::new(HostMap::new(clock)),
+            hosts: Arc::new(HostMap::new(clock.clone())),
+            protection: Arc::new(Protection {
+                // Passes from a key of this process's own until the server
+                // gives the installation's (`with_protection`).
+                key: PassKey::derive(&rand::random::<[u8; 32]>()),
+                hasher: PasswordHasher::new(),
+                limiter: RateLimiter::new(db.clone(), clock),
+            }),
             db,
         }
+    }
+
+    /// The same service signing passes with `key` and hashing page
+    /// passwords with `hasher` (the accounts' one, behind the same gate).
+    pub fn with_protection(mut self, key: PassKey, hasher: PasswordHasher) -> Self {
+        let limiter = self.protection.limiter.clone();
+        self.protection = Arc::new(Protection { key, hasher, limiter });
+        self
+    }
+
+    pub(super) fn protection(&self) -> &Protection {
+        &self.protection
+    }
+
+    pub(super) async fn public_cached(&self, slug: &str) -> Result<Arc<PublicPage>, PageError> {
+        self.cache.get_or_load(slug, || PublicPage::load(&self.db, slug, Utc::now())).await
+    }
+
+    pub(super) fn forget_public(&self, slug: &str) {
+        self.cache.forget(slug);
     }
 
     pub(super) fn db(&self) -> &DatabaseConnection {
@@ -263,8 +294,10 @@ impl StatusPageService {
     /// The published page at `slug`, as anyone may read it: from the cache
     /// when it is a few seconds old at most. Unpublished and unknown slugs
     /// are the same `NotFound`.
+    /// A page with a password is `Locked` here: see
+    /// [`StatusPageService::public_for`].
     pub async fn public(&self, slug: &str) -> Result<Arc<PublicPage>, PageError> {
-        self.cache.get_or_load(slug, || PublicPage::load(&self.db, slug, Utc::now())).await
+        self.public_for(slug, None).await
     }
 
     async fn refuse_taken(&self, slug: &Slug, except: Option<Uuid>) -> Result<(), PageError> {

@@ -387,3 +387,28 @@ async fn status_page_domains_insert(db: &DatabaseConnection, host: &str, page: U
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn guessing_a_page_password_is_throttled_per_client() {
+    for test in testing::all_backends().await {
+        let db = &test.db;
+        let pages = service(db);
+        let ann = testing::user(db, Role::User).await;
+        let id = pages.create(&ann, published("acme")).await.unwrap().id;
+        let page = pages.authorize(&ann, id, Write).await.unwrap();
+        pages.set_password(&page, Some("correct horse")).await.unwrap();
+        assert_eq!(pages.public("acme").await.unwrap_err(), PageError::Locked);
+        for _ in 0..10 {
+            let wrong = pages.unlock("acme", "guess", "192.0.2.7").await.unwrap_err();
+            assert_eq!(wrong, PageError::WrongPassword);
+        }
+        let refused = pages.unlock("acme", "correct horse", "192.0.2.7").await.unwrap_err();
+        assert!(matches!(refused, PageError::Throttled { .. }), "{refused:?}");
+        let pass = pages.unlock("acme", "correct horse", "192.0.2.8").await.unwrap();
+        assert!(pages.public_for("acme", Some(&pass.value)).await.is_ok(), "another client may");
+        assert_eq!(
+            pages.unlock("nobody", "x", "192.0.2.8").await.unwrap_err(),
+            PageError::NotFound
+        );
+    }
+}

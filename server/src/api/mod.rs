@@ -20,6 +20,7 @@ mod maintenance;
 mod monitors;
 mod overview;
 mod page_domains;
+mod page_password;
 mod public_status;
 mod runners;
 mod slack;
@@ -98,6 +99,7 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(status_pages::get, status_pages::update, status_pages::delete))
         .routes(routes!(status_pages::get_components, status_pages::replace_components))
         .routes(routes!(page_domains::get, page_domains::replace))
+        .routes(routes!(page_password::get, page_password::set))
         .routes(routes!(public_status::read))
         .routes(routes!(maintenance::list, maintenance::create))
         .routes(routes!(maintenance::get, maintenance::update, maintenance::delete))

@@ -5,7 +5,7 @@
 //! ([status-pages.md](../../../docs/status-pages.md)).
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::status_pages::{
@@ -159,14 +159,20 @@ impl From<&PublicPage> for PublicStatusPage {
 
 /// A published status page, as anyone may read it: no session needed.
 #[utoipa::path(get, operation_id = "get_public_status_page", path = "/public/status/{slug}", tag = "status pages", params(("slug" = String, Path, description = "The page's slug")),
-    responses((status = 200, body = Envelope<PublicStatusPage>, headers(("Cache-Control" = String, description = "`public, max-age=5`"))),
+    responses((status = 200, body = Envelope<PublicStatusPage>, headers(("Cache-Control" = String, description = "`public, max-age=5` (`private, no-store` for a page with a password)"))),
+              (status = 401, body = ErrorBody, description = "the page has a password and the request carries no pass for it (the `rs_page_{slug}` cookie set by the page's password form)"),
               (status = 404, body = ErrorBody, description = "no published page has this slug")))]
 pub async fn read(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let page = state.status_pages.public(&slug).await?;
+    let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let pass = domain::status_pages::pass_in(cookies, &slug);
+    let page = state.status_pages.public_for(&slug, pass).await?;
     let mut response = Envelope::ok(PublicStatusPage::from(page.as_ref())).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+    // A protected page's answer is for the visitor holding the pass only.
+    let cache = if page.is_protected() { "private, no-store" } else { CACHE_CONTROL };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     Ok(response)
 }

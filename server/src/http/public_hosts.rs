@@ -67,6 +67,14 @@ fn on_custom_domain(path: &str, slug: &str) -> Option<String> {
         "/status.json" => Some(format!("/api/v1/public/status/{slug}")),
         "/feed.atom" | "/feed.rss" => Some(format!("/status/{slug}{path}")),
         "/favicon.svg" => Some(path.to_owned()),
+        // The page's own routes under its usual address (its password form).
+        _ if path
+            .strip_prefix("/status/")
+            .and_then(|p| p.strip_prefix(slug))
+            .is_some_and(|rest| rest.starts_with('/')) =>
+        {
+            Some(path.to_owned())
+        }
         _ if path.starts_with("/pkg/") => Some(path.to_owned()),
         _ => None,
     }
@@ -105,7 +113,16 @@ mod tests {
         assert_eq!(at("/status.json").as_deref(), Some("/api/v1/public/status/acme"));
         assert_eq!(at("/feed.atom").as_deref(), Some("/status/acme/feed.atom"));
         assert_eq!(at("/pkg/runstate.css").as_deref(), Some("/pkg/runstate.css"));
-        for app_path in ["/signin", "/dashboard", "/api/v1/monitors", "/rpc/x", "/status/other"] {
+        assert_eq!(at("/status/acme/unlock").as_deref(), Some("/status/acme/unlock"));
+        for app_path in [
+            "/signin",
+            "/dashboard",
+            "/api/v1/monitors",
+            "/rpc/x",
+            "/status/other",
+            "/status/acmex/unlock",
+            "/status/acme",
+        ] {
             assert_eq!(at(app_path), None, "{app_path}");
         }
     }

@@ -156,3 +156,72 @@ async fn a_custom_domain_serves_its_page_at_the_root_and_nothing_else_of_the_app
         assert_eq!((status, hydrated.contains("/pkg/runstate.js")), (200, true));
     }
 }
+
+#[tokio::test]
+async fn a_protected_page_opens_with_its_password_and_a_pass_that_dies_with_it() {
+    for app in spawn_all().await {
+        let ann = app.user("ann").await;
+        let page = json!({"slug": "acme", "title": "Acme status", "published": true});
+        let id = app.create(&ann, (PAGES, page)).await["id"].as_str().unwrap().to_owned();
+        let password = format!("{PAGES}/{id}/password");
+        let weak = Some(json!({"password": "short"}));
+        let (status, refused) = app.send(Method::PUT, &password, weak, Some(&ann)).await;
+        assert_eq!((status, refused["field"].as_str()), (422, Some("password")), "{refused}");
+        let set = Some(json!({"password": "correct horse"}));
+        let (status, saved) = app.send(Method::PUT, &password, set, Some(&ann)).await;
+        assert_eq!((status, &saved["data"]["protected"]), (200, &json!(true)), "{saved}");
+        let bob = app.user("bob").await;
+        assert_eq!(app.get(&password, Some(&bob)).await.0, 404);
+
+        let (status, html) = visit(&app, "/status/acme").await;
+        assert_eq!(status, 401);
+        assert!(html.contains(r#"data-testid="status-locked""#) && !html.contains("Acme status"));
+        assert_eq!(visit(&app, "/api/v1/public/status/acme").await.0, 401);
+
+        let unlock = |pw: &str| {
+            // The test client follows no redirects: the 303s are seen as they are.
+            app.client
+                .post(app.url("/status/acme/unlock"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("password={}", pw.replace(' ', "+")))
+                .send()
+        };
+        let wrong = unlock("not it").await.unwrap();
+        assert_eq!(wrong.status(), 303);
+        assert_eq!(wrong.headers()["location"], "/status/acme?error=wrong");
+        assert!(wrong.headers().get("set-cookie").is_none());
+        let right = unlock("correct horse").await.unwrap();
+        assert_eq!(
+            (right.status().as_u16(), &right.headers()["location"]),
+            (303, &"/status/acme".parse().unwrap())
+        );
+        let cookie = right.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(cookie.starts_with("rs_page_acme=") && cookie.contains("HttpOnly"), "{cookie}");
+        let pass = cookie.split(';').next().unwrap().to_owned();
+
+        let with_pass = |path: &str| app.client.get(app.url(path)).header("cookie", &pass).send();
+        let page = with_pass("/status/acme").await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("Acme status"));
+        let json = with_pass("/api/v1/public/status/acme").await.unwrap();
+        assert_eq!(json.status(), 200);
+        assert_eq!(json.headers()["cache-control"], "private, no-store");
+        let other = app
+            .client
+            .get(app.url("/api/v1/public/status/acme"))
+            .header("cookie", pass.replace("rs_page_acme=", "rs_page_acme=9"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), 401, "a tampered pass opens nothing");
+
+        let change = Some(json!({"password": "battery staple"}));
+        assert_eq!(app.send(Method::PUT, &password, change, Some(&ann)).await.0, 200);
+        assert_eq!(with_pass("/status/acme").await.unwrap().status(), 401, "the old pass died");
+        let open = Some(json!({"password": null}));
+        let (_, public) = app.send(Method::PUT, &password, open, Some(&ann)).await;
+        assert_eq!(public["data"]["protected"], false);
+        let (status, _) = visit(&app, "/status/acme").await;
+        assert_eq!(status, 200, "public again");
+    }
+}
