@@ -160,9 +160,15 @@ impl AccountService {
         request: TokenRequest,
         client: &ClientInfo,
     ) -> Result<NewApiToken, AccountError> {
-        use sea_orm::{PaginatorTrait, TransactionTrait};
+        use sea_orm::{ConnectionTrait, PaginatorTrait, QuerySelect};
         let request = request.validated(role)?;
-        let txn = self.db.begin().await?;
+        // Count and insert as one step per user, so two requests racing for
+        // the 50th slot cannot both take it: SQLite's write transactions run
+        // one at a time; on Postgres the owner's row is locked until commit.
+        let txn = crate::db::begin_write(&self.db).await?;
+        if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+            crate::entities::users::Entity::find_by_id(user_id).lock_exclusive().one(&txn).await?;
+        }
         let held = api_tokens::Entity::find()
             .filter(api_tokens::Column::UserId.eq(user_id))
             .filter(api_tokens::Column::RevokedAt.is_null())

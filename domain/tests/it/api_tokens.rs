@@ -89,3 +89,43 @@ async fn expiry_last_use_hashing_and_the_owner_decide_what_a_token_does() {
 async fn last_used(db: &sea_orm::DatabaseConnection, id: uuid::Uuid) -> chrono::DateTime<Utc> {
     api_tokens::Entity::find_by_id(id).one(db).await.unwrap().unwrap().last_used_at.unwrap()
 }
+
+#[tokio::test]
+async fn requests_racing_for_the_last_token_slots_never_pass_the_cap() {
+    use domain::accounts::api_tokens::MAX_TOKENS_PER_USER;
+    for test_db in testing::all_backends().await {
+        let db = &test_db.db;
+        let keys = TokenKeys::from_secret(&[7u8; 32]).unwrap();
+        let service = AccountService::new(db.clone(), keys, SignupPolicy::Open);
+        let owner = testing::user(db, Role::User).await;
+        let client = ClientInfo::default();
+        for _ in 0..MAX_TOKENS_PER_USER - 5 {
+            service
+                .create_api_token(&owner, request(TokenScope::Read, None), &client)
+                .await
+                .unwrap();
+        }
+        // 20 at once for the last 5 slots.
+        let racing = (0..20).map(|_| {
+            let (service, owner, client) = (service.clone(), owner.clone(), client.clone());
+            tokio::spawn(async move {
+                service.create_api_token(&owner, request(TokenScope::Read, None), &client).await
+            })
+        });
+        let mut made = 0;
+        for task in racing.collect::<Vec<_>>() {
+            match task.await.unwrap() {
+                Ok(_) => made += 1,
+                Err(AccountError::Forbidden(_)) => {}
+                Err(other) => panic!("{}: {other:?}", test_db.url),
+            }
+        }
+        let live = api_tokens::Entity::find()
+            .filter(api_tokens::Column::UserId.eq(owner.user_id))
+            .all(db)
+            .await
+            .unwrap()
+            .len();
+        assert_eq!((made, live as u64), (5, MAX_TOKENS_PER_USER));
+    }
+}
