@@ -2,19 +2,22 @@
 //! ordered components (`service`, `input`), what a page says about each
 //! component (`states`), and the public read: [`PublicPage`], built only
 //! from a published page by its slug, holding only what the page shows
-//! (`public`), behind a short in-process cache (`cache`).
+//! (`public`), behind a short in-process cache (`cache`). Public incidents,
+//! drafted from monitors' incidents or written by people, in `incidents`.
 //!
 //! Access to one page is a value, as for monitors: [`PageRef`], made only
 //! by [`StatusPageService::authorize`] for the page's owner or an admin;
 //! another user's page is "not found", like one that does not exist.
 
 pub mod cache;
+pub mod incidents;
 pub mod input;
 pub mod public;
 pub mod service;
 pub mod states;
 
 pub use cache::PublicCache;
+pub use incidents::{IncidentError, IncidentService, PublicIncident};
 pub use input::{ComponentInput, PageInput, Slug, MAX_COMPONENTS};
 pub use kinds::{ComponentKind, ComponentState, PageTheme};
 pub use public::{DayUptime, PublicComponent, PublicPage, UPTIME_DAYS};

@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::incidents::PublicIncident;
 use super::{states, ComponentKind, ComponentState, PageError, PageTheme};
 use crate::entities::status_pages as pages;
 use crate::entities::{check_rollups, monitor_state, monitors, status_page_components};
@@ -38,6 +39,8 @@ pub struct PublicPage {
     /// The whole page's state, from its components.
     pub state: ComponentState,
     pub components: Vec<PublicComponent>,
+    /// Published incidents, active or resolved in the last 14 days, newest first.
+    pub incidents: Vec<PublicIncident>,
     pub generated_at: DateTime<Utc>,
     /// Only [`PublicPage::load`] makes one.
     #[serde(skip)]
@@ -101,6 +104,7 @@ impl PublicPage {
         let rows = super::service::load_components(db, page.id).await?;
         let facts = Facts::load(db, &rows, now).await?;
         let components = facts.tree(&rows);
+        let incidents = super::incidents::public::recent(db, page.id, now).await?;
         Ok(Self {
             slug: page.slug,
             title: page.title,
@@ -111,6 +115,7 @@ impl PublicPage {
             indexable: page.indexable,
             state: states::combined(components.iter().map(|c| c.state)),
             components,
+            incidents,
             generated_at: now,
             _published: Published,
         })

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use super::cache::PublicCache;
 use super::input::{validated_components, ComponentSpec, PageSettings, Slug, ValidComponent};
 use super::public::PublicPage;
+use super::incidents::IncidentService;
 use super::{ComponentInput, ComponentKind, ComponentState, PageError, PageInput, PageTheme};
 use crate::accounts::Principal;
 use crate::clock::Clock;
@@ -35,6 +36,8 @@ pub struct PageView {
     pub footer: String,
     pub published: bool,
     pub indexable: bool,
+    /// Seconds before a draft from a monitor's incident publishes itself.
+    pub auto_publish_delay_secs: u32,
     pub created_at: chrono::DateTime<Utc>,
     pub updated_at: chrono::DateTime<Utc>,
 }
@@ -52,6 +55,7 @@ impl From<pages::Model> for PageView {
             footer: m.footer,
             published: m.published,
             indexable: m.indexable,
+            auto_publish_delay_secs: u32::try_from(m.auto_publish_delay_secs).unwrap_or(0),
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
@@ -69,6 +73,7 @@ impl PageView {
             footer: self.footer.clone(),
             published: self.published,
             indexable: self.indexable,
+            auto_publish_delay_secs: self.auto_publish_delay_secs,
         })
     }
 }
@@ -107,11 +112,19 @@ impl<A: Access> PageRef<A> {
     }
 }
 
+impl PageRef<Write> {
+    /// Who was let in (the author of what they write).
+    pub fn caller(&self) -> &Principal {
+        &self._grant
+    }
+}
+
 /// Status pages over one database; cheap to clone. The public reads share
 /// one [`PublicCache`].
 #[derive(Clone)]
 pub struct StatusPageService {
     db: DatabaseConnection,
+    clock: Clock,
     cache: Arc<PublicCache>,
 }
 
@@ -124,7 +137,12 @@ impl std::fmt::Debug for StatusPageService {
 impl StatusPageService {
     /// A service over `db` whose public reads are cached by `clock`.
     pub fn new(db: DatabaseConnection, clock: Clock) -> Self {
-        Self { cache: Arc::new(PublicCache::new(clock)), db }
+        Self { cache: Arc::new(PublicCache::new(clock.clone())), clock, db }
+    }
+
+    /// The pages' public incidents, sharing this service's cache and clock.
+    pub fn incidents(&self) -> IncidentService {
+        IncidentService::new(self.db.clone(), self.clock.clone(), Arc::clone(&self.cache))
     }
 
     /// The caller's own pages, by slug.
@@ -304,6 +322,8 @@ fn active(settings: PageSettings, now: chrono::DateTime<Utc>) -> pages::ActiveMo
         footer: Set(settings.footer),
         published: Set(settings.published),
         indexable: Set(settings.indexable),
+        auto_publish_delay_secs: Set(i32::try_from(settings.auto_publish_delay_secs)
+            .unwrap_or(i32::MAX)),
         updated_at: Set(now),
         ..Default::default()
     }
