@@ -153,17 +153,11 @@ impl MigrationTrait for Migration {
             .await?;
         // An internal incident's drafts, when it resolves (and for SET NULL).
         manager
-            .create_index(index(
-                "ix_public_incidents_incident",
-                vec![PublicIncidents::IncidentId],
-            ))
+            .create_index(index("ix_public_incidents_incident", vec![PublicIncidents::IncidentId]))
             .await?;
         // The sweep's due drafts.
         manager
-            .create_index(index(
-                "ix_public_incidents_publish_at",
-                vec![PublicIncidents::PublishAt],
-            ))
+            .create_index(index("ix_public_incidents_publish_at", vec![PublicIncidents::PublishAt]))
             .await?;
         manager
             .create_table(

@@ -169,6 +169,7 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .nest("/api/v1", api::router(&state.config))
         .merge(ping::router())
+        .merge(http::feeds::router())
         .route("/api", axum::routing::any(api::not_found))
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .merge(ops)

@@ -19,8 +19,8 @@ use super::notifications::{fan_out, Fanout};
 use crate::entities::{incident_events, incidents, status_changes};
 
 use crate::monitors::Status;
-use crate::status_pages;
 use crate::runners::RunnerStatus;
+use crate::status_pages;
 
 /// What a change means for incidents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,9 +14,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::cache::PublicCache;
+use super::incidents::IncidentService;
 use super::input::{validated_components, ComponentSpec, PageSettings, Slug, ValidComponent};
 use super::public::PublicPage;
-use super::incidents::IncidentService;
 use super::{ComponentInput, ComponentKind, ComponentState, PageError, PageInput, PageTheme};
 use crate::accounts::Principal;
 use crate::clock::Clock;
@@ -322,8 +322,9 @@ fn active(settings: PageSettings, now: chrono::DateTime<Utc>) -> pages::ActiveMo
         footer: Set(settings.footer),
         published: Set(settings.published),
         indexable: Set(settings.indexable),
-        auto_publish_delay_secs: Set(i32::try_from(settings.auto_publish_delay_secs)
-            .unwrap_or(i32::MAX)),
+        auto_publish_delay_secs: Set(
+            i32::try_from(settings.auto_publish_delay_secs).unwrap_or(i32::MAX)
+        ),
         updated_at: Set(now),
         ..Default::default()
     }

@@ -19,6 +19,7 @@ mod incidents;
 mod maintenance;
 mod monitors;
 mod overview;
+mod public_incidents;
 mod public_status;
 mod runners;
 mod slack;
@@ -96,6 +97,10 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(status_pages::list, status_pages::create))
         .routes(routes!(status_pages::get, status_pages::update, status_pages::delete))
         .routes(routes!(status_pages::get_components, status_pages::replace_components))
+        .routes(routes!(public_incidents::list, public_incidents::create))
+        .routes(routes!(public_incidents::get, public_incidents::update, public_incidents::delete))
+        .routes(routes!(public_incidents::post_update))
+        .routes(routes!(public_incidents::edit_update, public_incidents::delete_update))
         .routes(routes!(public_status::read))
         .routes(routes!(maintenance::list, maintenance::create))
         .routes(routes!(maintenance::get, maintenance::update, maintenance::delete))

@@ -8,9 +8,13 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::status_pages::{ComponentKind, ComponentState, PageTheme, PublicComponent, PublicPage};
+use domain::status_pages::incidents::{ComponentImpact, IncidentPhase};
+use domain::status_pages::{
+    ComponentKind, ComponentState, PageTheme, PublicComponent, PublicIncident, PublicPage,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::envelope::Envelope;
 use super::error::{ApiError, ErrorBody};
@@ -34,6 +38,8 @@ pub struct PublicStatusPage {
     /// The whole page's state.
     pub state: ComponentState,
     pub components: Vec<PublicStatusComponent>,
+    /// Published incidents, active or resolved in the last 14 days, newest first.
+    pub incidents: Vec<PublicStatusIncident>,
     /// When these figures were read (they may be up to 5 s old).
     pub generated_at: DateTime<Utc>,
 }
@@ -70,6 +76,81 @@ pub struct PublicStatusMember {
 pub struct PublicDayUptime {
     pub date: NaiveDate,
     pub uptime: Option<f64>,
+}
+
+/// A published incident: what happened, where, and its updates.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStatusIncident {
+    /// The public incident's own id.
+    pub id: Uuid,
+    pub title: String,
+    /// The latest update's phase.
+    pub phase: IncidentPhase,
+    /// Affected components by public name.
+    pub impacts: Vec<PublicStatusImpact>,
+    pub published_at: DateTime<Utc>,
+    /// Null while active.
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// Newest first.
+    pub updates: Vec<PublicStatusUpdate>,
+    /// The postmortem's markdown, once resolved and written.
+    pub postmortem: Option<String>,
+    /// The postmortem rendered safely.
+    pub postmortem_html: Option<String>,
+    pub postmortem_at: Option<DateTime<Utc>>,
+}
+
+/// A component an incident affects.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStatusImpact {
+    /// The component's public name.
+    pub component: String,
+    pub impact: ComponentImpact,
+}
+
+/// One update of a published incident.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStatusUpdate {
+    pub id: Uuid,
+    pub phase: IncidentPhase,
+    /// The markdown as written.
+    pub body: String,
+    /// The markdown rendered safely: raw HTML escaped, links `rel="nofollow noopener"`.
+    pub html: String,
+    pub posted_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+impl From<&PublicIncident> for PublicStatusIncident {
+    fn from(i: &PublicIncident) -> Self {
+        Self {
+            id: i.id,
+            title: i.title.clone(),
+            phase: i.phase,
+            impacts: i
+                .impacts
+                .iter()
+                .map(|m| PublicStatusImpact { component: m.component.clone(), impact: m.impact })
+                .collect(),
+            published_at: i.published_at,
+            resolved_at: i.resolved_at,
+            updates: i
+                .updates
+                .iter()
+                .map(|u| PublicStatusUpdate {
+                    id: u.id,
+                    phase: u.phase,
+                    body: u.body.clone(),
+                    html: u.html.clone(),
+                    posted_at: u.posted_at,
+                    edited_at: u.edited_at,
+                })
+                .collect(),
+            postmortem: i.postmortem.clone(),
+            postmortem_html: i.postmortem_html.clone(),
+            postmortem_at: i.postmortem_at,
+        }
+    }
 }
 
 fn days(c: &PublicComponent) -> Vec<PublicDayUptime> {
@@ -116,6 +197,7 @@ impl From<&PublicPage> for PublicStatusPage {
             indexable: p.indexable,
             state: p.state,
             components: p.components.iter().map(PublicStatusComponent::from).collect(),
+            incidents: p.incidents.iter().map(PublicStatusIncident::from).collect(),
             generated_at: p.generated_at,
         }
     }

@@ -108,8 +108,7 @@ pub async fn draft_for_opened<C: ConnectionTrait>(
         .await?;
         let impacts = shown.iter().map(|c| (c.id, c.public_name.clone(), impact)).collect();
         replace_impacts(txn, id, impacts).await?;
-        insert_update(txn, id, IncidentPhase::Investigating, opening_text(&name), at, None)
-            .await?;
+        insert_update(txn, id, IncidentPhase::Investigating, opening_text(&name), at, None).await?;
     }
     Ok(())
 }

@@ -113,10 +113,7 @@ pub(super) fn settable(state: PublicIncidentState) -> Result<PublicIncidentState
 /// The impacts, each component once, at most 100.
 pub(super) fn impacts(list: &[ImpactInput]) -> Result<(), IncidentError> {
     if list.len() > MAX_IMPACTS {
-        return Err(IncidentError::invalid(
-            "impacts",
-            format!("at most {MAX_IMPACTS} components"),
-        ));
+        return Err(IncidentError::invalid("impacts", format!("at most {MAX_IMPACTS} components")));
     }
     for (i, impact) in list.iter().enumerate() {
         if list[..i].iter().any(|other| other.component_id == impact.component_id) {

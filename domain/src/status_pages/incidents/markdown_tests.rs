@@ -10,8 +10,31 @@ fn tags(html: &str) -> Vec<String> {
 }
 
 const SAFE: &[&str] = &[
-    "p", "a", "em", "strong", "code", "pre", "ul", "ol", "li", "blockquote", "h1", "h2", "h3",
-    "h4", "h5", "h6", "hr", "br", "del", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "a",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "br",
+    "del",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 ];
 
 fn assert_only_safe_tags(html: &str) {
@@ -37,7 +60,9 @@ fn a_script_tag_is_shown_as_text() {
 
 #[test]
 fn a_raw_html_block_is_shown_as_text() {
-    let html = to_html("<div onclick=\"steal()\">\n<iframe src=\"https://evil.example\"></iframe>\n</div>\n\ntext");
+    let html = to_html(
+        "<div onclick=\"steal()\">\n<iframe src=\"https://evil.example\"></iframe>\n</div>\n\ntext",
+    );
     assert!(!html.contains("<div"), "{html}");
     assert!(!html.contains("<iframe"), "{html}");
     assert!(html.contains("&lt;iframe"), "{html}");

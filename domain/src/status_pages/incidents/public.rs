@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use kinds::{ComponentImpact, IncidentPhase, PublicIncidentState};
 use sea_orm::sea_query::Condition;
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 use uuid::Uuid;
 

@@ -95,7 +95,10 @@ impl IncidentService {
     }
 
     /// The page's incidents in every state, newest first (the latest 200).
-    pub async fn list(&self, page: &PageRef<impl Access>) -> Result<Vec<IncidentView>, IncidentError> {
+    pub async fn list(
+        &self,
+        page: &PageRef<impl Access>,
+    ) -> Result<Vec<IncidentView>, IncidentError> {
         let rows = incidents::Entity::find()
             .filter(incidents::Column::PageId.eq(page.view().id))
             .order_by_desc(incidents::Column::CreatedAt)
@@ -383,7 +386,10 @@ pub(super) async fn replace_impacts<C: ConnectionTrait>(
     incident: Uuid,
     list: Vec<(Uuid, String, ComponentImpact)>,
 ) -> Result<(), sea_orm::DbErr> {
-    impacts::Entity::delete_many().filter(impacts::Column::IncidentId.eq(incident)).exec(txn).await?;
+    impacts::Entity::delete_many()
+        .filter(impacts::Column::IncidentId.eq(incident))
+        .exec(txn)
+        .await?;
     for (component, name, impact) in list {
         impacts::ActiveModel {
             id: Set(Uuid::now_v7()),
