@@ -135,11 +135,11 @@ async fn sweep(ctx: &PipelineContext) -> Result<(), QueueError> {
         ctx.queues.push_many(jobs.collect()).await?;
     }
     // Drafts of public incidents whose delay is over (decision 114).
-    let published = domain::status_pages::incidents::automatic::publish_due(&ctx.db, now)
-        .await
-        .map_err(QueueError::Database)?;
-    if published > 0 {
-        tracing::info!(count = published, "published public incident drafts");
+    // A failure here must not hold up the notifications below.
+    match domain::status_pages::incidents::automatic::publish_due(&ctx.db, now).await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(count, "published public incident drafts"),
+        Err(err) => tracing::warn!(error = %err, "publishing due incident drafts failed"),
     }
     // A grace of two seconds leaves fresh notifications to the status worker.
     let notifications = due(&ctx.db, now - chrono::Duration::seconds(2), 500)

@@ -82,6 +82,7 @@ pub struct UpdatePatchRequest {
 /// One affected component and how badly.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[schema(as = PublicIncidentImpactRequest)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ImpactBody {
     /// One of this page's components.

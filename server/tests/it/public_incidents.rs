@@ -405,3 +405,23 @@ async fn feed_text_is_escaped_and_stays_valid_xml() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_failing_monitor_gets_a_published_incident_through_the_running_pipeline() {
+    for app in support::spawn_each(support::Spawn { pipeline: true, ..Default::default() }).await {
+        let ann = app.user("ann").await;
+        let (page, _, _) = page_with_monitor(&app, &ann, "acme").await;
+        let change = Some(json!({"published": true, "auto_publish_delay_secs": 0}));
+        let (status, _) =
+            app.send(Method::PATCH, &format!("{PAGES}/{page}"), change, Some(&ann)).await;
+        assert_eq!(status, 200);
+        // Nothing listens at the monitor's target: its checks fail, its
+        // incident opens, and the running scheduler's sweep publishes the draft.
+        let incidents = format!("{PAGES}/{page}/incidents");
+        let list = app
+            .wait_for(&ann, &incidents, |data| data["incidents"][0]["state"] == "published")
+            .await;
+        assert_eq!(list["incidents"].as_array().unwrap().len(), 1, "one draft, published once");
+        assert_eq!(list["incidents"][0]["title"], "Payments is unavailable");
+    }
+}
