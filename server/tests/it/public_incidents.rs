@@ -410,13 +410,19 @@ async fn feed_text_is_escaped_and_stays_valid_xml() {
 async fn a_failing_monitor_gets_a_published_incident_through_the_running_pipeline() {
     for app in support::spawn_each(support::Spawn { pipeline: true, ..Default::default() }).await {
         let ann = app.user("ann").await;
-        let (page, _, _) = page_with_monitor(&app, &ann, "acme").await;
-        let change = Some(json!({"published": true, "auto_publish_delay_secs": 0}));
-        let (status, _) =
-            app.send(Method::PATCH, &format!("{PAGES}/{page}"), change, Some(&ann)).await;
-        assert_eq!(status, 200);
-        // Nothing listens at the monitor's target: its checks fail, its
-        // incident opens, and the running scheduler's sweep publishes the draft.
+        // Paused until the page shows it, so its incident opens on a published page.
+        let monitor = app.create(&ann, MonitorBuilder::http(SECRET_TARGET).paused()).await;
+        let body = json!({"slug": "acme", "title": "Acme", "published": true, "auto_publish_delay_secs": 0});
+        let page = app.create(&ann, (PAGES, body)).await["id"].as_str().unwrap().to_owned();
+        let list = json!({"components": [
+            {"kind": "monitor", "public_name": "Payments", "monitor_id": monitor["id"]},
+        ]});
+        let path = format!("{PAGES}/{page}/components");
+        assert_eq!(app.send(Method::PUT, &path, Some(list), Some(&ann)).await.0, 200);
+        // Nothing listens at the target: its checks fail, its incident opens,
+        // and the running scheduler's sweep publishes the draft.
+        let resume = format!("/api/v1/monitors/{}/resume", monitor["id"].as_str().unwrap());
+        assert_eq!(app.send(Method::POST, &resume, None, Some(&ann)).await.0, 200);
         let incidents = format!("{PAGES}/{page}/incidents");
         let list = app
             .wait_for(&ann, &incidents, |data| data["incidents"][0]["state"] == "published")

@@ -68,9 +68,18 @@ pub struct UpdatePatch {
     pub body: Option<String>,
 }
 
-/// A title, trimmed, 1 to 200 characters.
+/// `raw` without control characters (a database may refuse NUL, a feed
+/// cannot carry most of them); `keep_lines` keeps tabs and line breaks.
+fn printable(raw: &str, keep_lines: bool) -> String {
+    raw.chars()
+        .filter(|&c| !c.is_control() || (keep_lines && matches!(c, '\t' | '\n' | '\r')))
+        .collect()
+}
+
+/// A title, trimmed, 1 to 200 characters, on one line.
 pub(super) fn title(raw: &str) -> Result<String, IncidentError> {
-    let title = raw.trim();
+    let title = printable(raw, false);
+    let title = title.trim();
     match title.chars().count() {
         0 => Err(IncidentError::invalid("title", "is required")),
         n if n > MAX_TITLE => {
@@ -82,7 +91,8 @@ pub(super) fn title(raw: &str) -> Result<String, IncidentError> {
 
 /// Markdown of an update, 1 to [`MAX_BODY`] characters after trimming.
 pub(super) fn body(field: &str, raw: &str) -> Result<String, IncidentError> {
-    let body = raw.trim();
+    let body = printable(raw, true);
+    let body = body.trim();
     match body.chars().count() {
         0 => Err(IncidentError::invalid(field, "is required")),
         n if n > MAX_BODY => {
