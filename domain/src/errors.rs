@@ -12,7 +12,7 @@ use crate::channels::ChannelError;
 use crate::integrations::IntegrationError;
 use crate::maintenance::MaintenanceError;
 use crate::monitors::MonitorError;
-use crate::status_pages::PageError;
+use crate::status_pages::{IncidentError, PageError};
 
 /// How a domain error presents itself to a client.
 pub trait ErrorClass: std::error::Error {
@@ -178,6 +178,23 @@ impl ErrorClass for PageError {
             Self::SlugTaken => Some("slug"),
             Self::DomainTaken(_) => Some("custom_domains"),
             Self::WrongPassword => Some("password"),
+            _ => None,
+        }
+    }
+}
+
+impl ErrorClass for IncidentError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Invalid { .. } => ErrorKind::ValidationFailed,
+            Self::NotFound => ErrorKind::NotFound,
+            Self::Database(_) => ErrorKind::Internal,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            Self::Invalid { field, .. } => Some(field),
             _ => None,
         }
     }

@@ -1,6 +1,7 @@
 //! The scheduler: claims due monitors and enqueues their checks; sweeps the
 //! outbox for status changes and notifications whose jobs were lost or whose
-//! retry time has come, and releases notifications held through maintenance.
+//! retry time has come, releases notifications held through maintenance and
+//! publishes public incident drafts whose delay is over.
 //! Several schedulers may run: claims never overlap.
 //! It also starts the retention pass at start and every hour, and the rollup
 //! pass at start and every minute, each as a task of its own so that neither
@@ -132,6 +133,13 @@ async fn sweep(ctx: &PipelineContext) -> Result<(), QueueError> {
     if !released.is_empty() {
         let jobs = released.into_iter().map(|notification_id| NotificationJob { notification_id });
         ctx.queues.push_many(jobs.collect()).await?;
+    }
+    // Drafts of public incidents whose delay is over (decision 114).
+    // A failure here must not hold up the notifications below.
+    match domain::status_pages::incidents::automatic::publish_due(&ctx.db, now).await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(count, "published public incident drafts"),
+        Err(err) => tracing::warn!(error = %err, "publishing due incident drafts failed"),
     }
     // A grace of two seconds leaves fresh notifications to the status worker.
     let notifications = due(&ctx.db, now - chrono::Duration::seconds(2), 500)

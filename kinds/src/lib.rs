@@ -16,7 +16,9 @@ pub use dns::{DnsAssertionOp, DnsRcode, DnsRecordType, DnsResolverMode, Severity
 pub use error::ErrorKind;
 pub use http::{AssertionOp, AssertionSource, HttpPhase, HttpVersionPref};
 pub use macros::UnknownWord;
-pub use pages::{ComponentKind, ComponentState, PageTheme};
+pub use pages::{
+    ComponentImpact, ComponentKind, ComponentState, IncidentPhase, PageTheme, PublicIncidentState,
+};
 pub use words::{
     ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MaintenanceKind, MonitorKind,
     NotificationEvent, OutageStatus, Role, RunnerStatus, StatsWindow, Status, TokenScope,

@@ -42,6 +42,40 @@ words! {
     }
 }
 
+words! {
+    /// Where a public incident stands, as the people narrating it say.
+    IncidentPhase, "investigating, identified, monitoring or resolved" {
+        /// Something is wrong; the cause is not known yet.
+        Investigating = "investigating",
+        /// The cause is known; a fix is under way.
+        Identified = "identified",
+        /// A fix is in; watching that it holds.
+        Monitoring = "monitoring",
+        Resolved = "resolved",
+    }
+}
+
+words! {
+    /// Whether the public sees a public incident.
+    PublicIncidentState, "draft, published or discarded" {
+        /// Written (by a person or from a monitor's incident) but not shown yet.
+        Draft = "draft",
+        /// Shown on the page and in its feeds.
+        Published = "published",
+        /// Never to be shown (a draft nobody wanted, or one taken down).
+        Discarded = "discarded",
+    }
+}
+
+words! {
+    /// How badly a public incident affects one component.
+    ComponentImpact, "degraded, partial_outage or major_outage" {
+        Degraded = "degraded",
+        PartialOutage = "partial_outage",
+        MajorOutage = "major_outage",
+    }
+}
+
 /// A new page follows its visitor's preference.
 impl Default for PageTheme {
     fn default() -> Self {

@@ -17,6 +17,7 @@ mod m20261207_000080_domains;
 mod m20261207_000100_check_phases;
 mod m20261207_000200_status_pages;
 mod m20261207_000210_maintenance;
+mod m20261207_000220_public_incidents;
 mod m20261207_000300_api_tokens;
 mod m20261207_000310_page_domains;
 mod m20261207_000320_page_passwords;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000100_check_phases::Migration),
             Box::new(m20261207_000200_status_pages::Migration),
             Box::new(m20261207_000210_maintenance::Migration),
+            Box::new(m20261207_000220_public_incidents::Migration),
             Box::new(m20261207_000300_api_tokens::Migration),
             Box::new(m20261207_000310_page_domains::Migration),
             Box::new(m20261207_000320_page_passwords::Migration),

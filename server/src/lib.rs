@@ -172,6 +172,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api::router(&state.config))
         .merge(ping::router())
         .merge(unlock::router())
+        .merge(http::feeds::router())
         .route("/api", axum::routing::any(api::not_found))
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .merge(ops)

@@ -25,7 +25,8 @@ pub use monitors::{
 };
 pub use runners::{OutageItem, RunnerItem, RunnersData};
 pub use status::{
-    banner, state_label, ComponentView, DayBar, DayLevel, MaintenanceNotice, PublicStatusView,
+    banner, state_label, ComponentView, DayBar, DayLevel, IncidentView, MaintenanceNotice,
+    PublicStatusView, UpdateView,
 };
 
 /// The signed-in user, as the UI needs them.

@@ -18,6 +18,8 @@ pub struct PublicStatusView {
     pub state: ComponentState,
     pub components: Vec<ComponentView>,
     pub maintenance: Vec<MaintenanceNotice>,
+    /// Published incidents, active or of the last 14 days, newest first.
+    pub incidents: Vec<IncidentView>,
     /// When the figures were read, in UTC (`2026-12-07 17:40 UTC`).
     pub generated: String,
 }
@@ -98,6 +100,30 @@ pub struct MaintenanceNotice {
     pub when: String,
     pub active: bool,
     pub components: Vec<String>,
+}
+
+/// A published incident and its updates, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentView {
+    pub title: String,
+    /// Its latest phase, in words (`Investigating`, … `Resolved`).
+    pub phase: String,
+    pub active: bool,
+    /// `API: major outage`.
+    pub impacts: Vec<String>,
+    pub updates: Vec<UpdateView>,
+    /// Rendered safely by the server (no raw HTML, safe links only).
+    pub postmortem_html: Option<String>,
+}
+
+/// One update of an incident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateView {
+    pub phase: String,
+    /// Rendered safely by the server (no raw HTML, safe links only).
+    pub html: String,
+    /// `2026-12-07 17:40 UTC`, `… (edited)`.
+    pub posted: String,
 }
 
 /// What a state is called on a page.

@@ -11,7 +11,9 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::{use_tick, Sparkline};
-use crate::dto::{banner, state_label, ComponentView, MaintenanceNotice, PublicStatusView};
+use crate::dto::{
+    banner, state_label, ComponentView, IncidentView, MaintenanceNotice, PublicStatusView,
+};
 use crate::platform::set_page_status;
 use crate::rpc::status::load_public_status;
 
@@ -107,6 +109,7 @@ fn state_class(prefix: &str, state: ComponentState) -> String {
 fn Page(page: PublicStatusView) -> impl IntoView {
     let robots = (!page.indexable).then(|| view! { <Meta name="robots" content="noindex"/> });
     let (active, upcoming): (Vec<_>, Vec<_>) = page.maintenance.into_iter().partition(|m| m.active);
+    let (open, past): (Vec<_>, Vec<_>) = page.incidents.into_iter().partition(|i| i.active);
     view! {
         <Title text=page.title.clone()/>
         {robots}
@@ -119,6 +122,7 @@ fn Page(page: PublicStatusView) -> impl IntoView {
             <p class=state_class("status-banner", page.state) role="status" data-testid="status-banner">
                 {banner(page.state)}
             </p>
+            <Incidents title="Current incidents" incidents=open/>
             <Notices title="Maintenance in progress" notices=active/>
             <section class="status-components" aria-label="Components">
                 {page.components.into_iter().map(|c| view! { <Component c/> }).collect_view()}
@@ -133,6 +137,7 @@ fn Page(page: PublicStatusView) -> impl IntoView {
                 </p>
             </section>
             <Notices title="Scheduled maintenance" notices=upcoming/>
+            <Incidents title="Recent incidents" incidents=past/>
             <footer class="status-foot muted">
                 {(!page.footer.is_empty()).then(|| view! { <p>{page.footer}</p> })}
                 <p>"Updated " {page.generated} " · Powered by RunState"</p>
@@ -196,6 +201,50 @@ fn Bars(bars: Vec<crate::dto::DayBar>, uptime: Option<String>) -> impl IntoView 
         </div>
         <p class="bars-caption muted"><span>"90 days ago"</span><span>{summary}</span><span>"Today"</span></p>
     }
+}
+
+/// Incidents with their update timelines, newest update first. Their
+/// texts are HTML the server rendered from markdown without raw HTML.
+#[component]
+fn Incidents(title: &'static str, incidents: Vec<IncidentView>) -> impl IntoView {
+    (!incidents.is_empty()).then(|| {
+        view! {
+            <section class="status-maintenance status-incidents" data-testid="status-incidents">
+                <h2>{title}</h2>
+                <ul>
+                    {incidents
+                        .into_iter()
+                        .map(|i| view! {
+                            <li class="status-incident">
+                                <strong>{i.title}</strong>" "<span class="pill">{i.phase}</span>
+                                {(!i.impacts.is_empty()).then(|| view! {
+                                    <p class="muted">{format!("Affects {}", i.impacts.join(", "))}</p>
+                                })}
+                                <ol class="timeline">
+                                    {i.updates
+                                        .into_iter()
+                                        .map(|u| view! {
+                                            <li>
+                                                <strong>{u.phase}</strong>" "
+                                                <span class="muted">{u.posted}</span>
+                                                <div class="update-body" inner_html=u.html></div>
+                                            </li>
+                                        })
+                                        .collect_view()}
+                                </ol>
+                                {i.postmortem_html.map(|html| view! {
+                                    <details class="postmortem">
+                                        <summary>"Postmortem"</summary>
+                                        <div inner_html=html></div>
+                                    </details>
+                                })}
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 #[component]

@@ -3,11 +3,14 @@
 
 use chrono::{DateTime, Utc};
 use domain::status_pages::{
-    pass_in, DayUptime, PublicComponent, PublicMaintenance, StatusPageService,
+    pass_in, DayUptime, PublicComponent, PublicIncident, PublicMaintenance, StatusPageService,
 };
+use kinds::IncidentPhase;
 use leptos::prelude::*;
 
-use crate::dto::{ComponentView, DayBar, DayLevel, MaintenanceNotice, PublicStatusView};
+use crate::dto::{
+    ComponentView, DayBar, DayLevel, IncidentView, MaintenanceNotice, PublicStatusView, UpdateView,
+};
 use crate::error::AppError;
 
 /// The published page at `slug` (404 for an unpublished or unknown one).
@@ -30,6 +33,7 @@ pub async fn public_page(slug: String) -> Result<PublicStatusView, AppError> {
         state: page.state,
         components: page.components.iter().map(component).collect(),
         maintenance: page.maintenance.iter().map(notice).collect(),
+        incidents: page.incidents.iter().map(incident).collect(),
         generated: minute(page.generated_at),
     })
 }
@@ -84,6 +88,41 @@ fn notice(m: &PublicMaintenance) -> MaintenanceNotice {
         when: format!("{} – {end}", m.starts_at.format("%Y-%m-%d %H:%M")),
         active: m.active,
         components: m.components.clone(),
+    }
+}
+
+fn incident(i: &PublicIncident) -> IncidentView {
+    IncidentView {
+        title: i.title.clone(),
+        phase: phase(i.phase).to_owned(),
+        active: i.resolved_at.is_none(),
+        impacts: i
+            .impacts
+            .iter()
+            .map(|m| format!("{}: {}", m.component, m.impact.as_str().replace('_', " ")))
+            .collect(),
+        updates: i
+            .updates
+            .iter()
+            .map(|u| UpdateView {
+                phase: phase(u.phase).to_owned(),
+                html: u.html.clone(),
+                posted: match u.edited_at {
+                    Some(_) => format!("{} (edited)", minute(u.posted_at)),
+                    None => minute(u.posted_at),
+                },
+            })
+            .collect(),
+        postmortem_html: i.postmortem_html.clone(),
+    }
+}
+
+fn phase(p: IncidentPhase) -> &'static str {
+    match p {
+        IncidentPhase::Investigating => "Investigating",
+        IncidentPhase::Identified => "Identified",
+        IncidentPhase::Monitoring => "Monitoring",
+        IncidentPhase::Resolved => "Resolved",
     }
 }
 

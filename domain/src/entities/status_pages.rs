@@ -20,6 +20,8 @@ pub struct Model {
     pub published: bool,
     /// Whether search engines may index it.
     pub indexable: bool,
+    /// Seconds after which a draft made from a monitor's incident publishes itself.
+    pub auto_publish_delay_secs: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

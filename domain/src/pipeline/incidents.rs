@@ -20,6 +20,7 @@ use crate::entities::{incident_events, incidents, status_changes};
 
 use crate::monitors::Status;
 use crate::runners::RunnerStatus;
+use crate::status_pages;
 
 /// What a change means for incidents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +143,18 @@ async fn open(
         }
         Err(err) => return Err(err),
     }
+    if change.subject.is_empty() {
+        // Status pages showing the monitor get a draft, in this transaction.
+        let status = change.to_status.parse::<Status>().unwrap_or(Status::Down);
+        status_pages::incidents::automatic::draft_for_opened(
+            txn,
+            change.monitor_id,
+            id,
+            change.at,
+            status,
+        )
+        .await?;
+    }
     let opened = if change.subject.is_empty() { format!("Went down: {cause}") } else { cause };
     timeline(txn, id, change, IncidentEventKind::Opened, opened).await?;
     notify(txn, id, change, NotificationEvent::Down).await
@@ -171,6 +184,7 @@ async fn resolve(
         format!("Runner {} is {} again", change.subject, change.to_status)
     };
     timeline(txn, incident.id, change, IncidentEventKind::Resolved, message).await?;
+    status_pages::incidents::automatic::follow_resolved(txn, incident.id, change.at).await?;
     notify(txn, incident.id, change, NotificationEvent::Up).await
 }
 

@@ -22,6 +22,10 @@ const MAX_TEXT: usize = 2_000;
 const MAX_NAME: usize = 100;
 const MAX_COMPONENT_DESCRIPTION: usize = 500;
 const MAX_URL: usize = 2_000;
+/// A new page's drafts publish themselves after five minutes.
+pub const DEFAULT_AUTO_PUBLISH_DELAY: u32 = 300;
+/// At most a day.
+const MAX_AUTO_PUBLISH_DELAY: u32 = 86_400;
 
 /// A page's public address: 3 to 60 of `[a-z0-9-]`, not starting or ending
 /// with `-`, not a reserved word.
@@ -68,6 +72,8 @@ pub struct PageInput {
     pub footer: Option<String>,
     pub published: Option<bool>,
     pub indexable: Option<bool>,
+    /// Seconds before a draft from a monitor's incident publishes itself.
+    pub auto_publish_delay_secs: Option<u32>,
 }
 
 /// A page's settings, valid.
@@ -81,6 +87,7 @@ pub struct PageSettings {
     pub footer: String,
     pub published: bool,
     pub indexable: bool,
+    pub auto_publish_delay_secs: u32,
 }
 
 impl PageInput {
@@ -98,6 +105,7 @@ impl PageInput {
             footer: String::new(),
             published: false,
             indexable: true,
+            auto_publish_delay_secs: DEFAULT_AUTO_PUBLISH_DELAY,
         };
         self.patch(&defaults)
     }
@@ -128,6 +136,16 @@ impl PageInput {
             footer,
             published: self.published.unwrap_or(current.published),
             indexable: self.indexable.unwrap_or(current.indexable),
+            auto_publish_delay_secs: match self.auto_publish_delay_secs {
+                Some(secs) if secs > MAX_AUTO_PUBLISH_DELAY => {
+                    return Err(PageError::invalid(
+                        "auto_publish_delay_secs",
+                        "must be 0 to 86400 seconds",
+                    ))
+                }
+                Some(secs) => secs,
+                None => current.auto_publish_delay_secs,
+            },
         })
     }
 }

@@ -2,7 +2,8 @@
 //! ordered components (`service`, `input`), what a page says about each
 //! component (`states`), and the public read: [`PublicPage`], built only
 //! from a published page by its slug, holding only what the page shows
-//! (`public`), behind a short in-process cache (`cache`).
+//! (`public`), behind a short in-process cache (`cache`). Public incidents,
+//! drafted from monitors' incidents or written by people, in `incidents`.
 //!
 //! Access to one page is a value, as for monitors: [`PageRef`], made only
 //! by [`StatusPageService::authorize`] for the page's owner or an admin;
@@ -10,6 +11,7 @@
 
 pub mod cache;
 pub mod hosts;
+pub mod incidents;
 pub mod input;
 pub mod maintenance;
 pub mod protection;
@@ -19,6 +21,7 @@ pub mod states;
 
 pub use cache::PublicCache;
 pub use hosts::{HostMap, Hostname, MAX_DOMAINS};
+pub use incidents::{IncidentError, IncidentService, PublicIncident};
 pub use input::{ComponentInput, PageInput, Slug, MAX_COMPONENTS};
 pub use kinds::{ComponentKind, ComponentState, PageTheme};
 pub use maintenance::PublicMaintenance;

@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::incidents::PublicIncident;
 use super::maintenance::{MaintenanceFacts, PublicMaintenance};
 use super::{states, ComponentKind, ComponentState, PageError, PageTheme};
 use crate::entities::status_pages as pages;
@@ -41,6 +42,8 @@ pub struct PublicPage {
     pub components: Vec<PublicComponent>,
     /// Maintenance on now or announced, soonest first.
     pub maintenance: Vec<PublicMaintenance>,
+    /// Published incidents, active or resolved in the last 14 days, newest first.
+    pub incidents: Vec<PublicIncident>,
     pub generated_at: DateTime<Utc>,
     /// The page's password hash, when it has one: the public read checks
     /// the visitor's pass against it. Never serialized.
@@ -114,6 +117,7 @@ impl PublicPage {
         let facts = Facts::load(db, &rows, now).await?;
         let components = facts.tree(&rows);
         let maintenance = facts.notices(&rows, now);
+        let incidents = super::incidents::public::recent(db, page.id, now).await?;
         Ok(Self {
             slug: page.slug,
             title: page.title,
@@ -125,6 +129,7 @@ impl PublicPage {
             state: states::combined(components.iter().map(|c| c.state)),
             components,
             maintenance,
+            incidents,
             generated_at: now,
             password_hash,
             _published: Published,

@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::cache::PublicCache;
 use super::hosts::HostMap;
+use super::incidents::IncidentService;
 use super::input::{validated_components, ComponentSpec, PageSettings, Slug, ValidComponent};
 use super::protection::{PassKey, Protection};
 use super::public::PublicPage;
@@ -39,6 +40,8 @@ pub struct PageView {
     pub footer: String,
     pub published: bool,
     pub indexable: bool,
+    /// Seconds before a draft from a monitor's incident publishes itself.
+    pub auto_publish_delay_secs: u32,
     pub created_at: chrono::DateTime<Utc>,
     pub updated_at: chrono::DateTime<Utc>,
 }
@@ -56,6 +59,7 @@ impl From<pages::Model> for PageView {
             footer: m.footer,
             published: m.published,
             indexable: m.indexable,
+            auto_publish_delay_secs: u32::try_from(m.auto_publish_delay_secs).unwrap_or(0),
             created_at: m.created_at,
             updated_at: m.updated_at,
         }
@@ -73,6 +77,7 @@ impl PageView {
             footer: self.footer.clone(),
             published: self.published,
             indexable: self.indexable,
+            auto_publish_delay_secs: self.auto_publish_delay_secs,
         })
     }
 }
@@ -111,11 +116,19 @@ impl<A: Access> PageRef<A> {
     }
 }
 
+impl PageRef<Write> {
+    /// Who was let in (the author of what they write).
+    pub fn caller(&self) -> &Principal {
+        &self._grant
+    }
+}
+
 /// Status pages over one database; cheap to clone. The public reads share
 /// one [`PublicCache`].
 #[derive(Clone)]
 pub struct StatusPageService {
     db: DatabaseConnection,
+    clock: Clock,
     cache: Arc<PublicCache>,
     hosts: Arc<HostMap>,
     protection: Arc<Protection>,
@@ -138,8 +151,9 @@ impl StatusPageService {
                 // gives the installation's (`with_protection`).
                 key: PassKey::derive(&rand::random::<[u8; 32]>()),
                 hasher: PasswordHasher::new(),
-                limiter: RateLimiter::new(db.clone(), clock),
+                limiter: RateLimiter::new(db.clone(), clock.clone()),
             }),
+            clock,
             db,
         }
     }
@@ -170,6 +184,11 @@ impl StatusPageService {
 
     pub(super) fn hosts(&self) -> &HostMap {
         &self.hosts
+    }
+
+    /// The pages' public incidents, sharing this service's cache and clock.
+    pub fn incidents(&self) -> IncidentService {
+        IncidentService::new(self.db.clone(), self.clock.clone(), Arc::clone(&self.cache))
     }
 
     /// The caller's own pages, by slug.
@@ -355,6 +374,9 @@ fn active(settings: PageSettings, now: chrono::DateTime<Utc>) -> pages::ActiveMo
         footer: Set(settings.footer),
         published: Set(settings.published),
         indexable: Set(settings.indexable),
+        auto_publish_delay_secs: Set(
+            i32::try_from(settings.auto_publish_delay_secs).unwrap_or(i32::MAX)
+        ),
         updated_at: Set(now),
         ..Default::default()
     }

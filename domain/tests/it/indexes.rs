@@ -165,6 +165,10 @@ async fn every_ui_api_and_pipeline_query_is_served_by_an_index() {
         .await
         .unwrap();
     indexed(&db, "public status page", PublicPage::load(&db, "acme", now)).await.unwrap();
+    let feed = domain::status_pages::incidents::Feed::load(&db, "acme", now);
+    indexed(&db, "status page feed", feed).await.unwrap();
+    let due = domain::status_pages::incidents::automatic::publish_due(&db, now);
+    indexed(&db, "public incident drafts due", due).await.unwrap();
     let maintenance = domain::maintenance::hold::held_until(&db, monitor.id(), now);
     indexed(&db, "maintenance covering a monitor", maintenance).await.unwrap();
     let held = domain::maintenance::hold::release_due(&db, now, 500);

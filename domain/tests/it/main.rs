@@ -10,6 +10,7 @@ mod history;
 mod indexes;
 mod monitor_secrets;
 mod pipeline;
+mod public_incidents;
 mod registrations;
 mod rollups;
 mod runners;

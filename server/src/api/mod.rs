@@ -21,6 +21,7 @@ mod monitors;
 mod overview;
 mod page_domains;
 mod page_password;
+mod public_incidents;
 mod public_status;
 mod runners;
 mod slack;
@@ -100,6 +101,10 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(status_pages::get_components, status_pages::replace_components))
         .routes(routes!(page_domains::get, page_domains::replace))
         .routes(routes!(page_password::get, page_password::set))
+        .routes(routes!(public_incidents::list, public_incidents::create))
+        .routes(routes!(public_incidents::get, public_incidents::update, public_incidents::delete))
+        .routes(routes!(public_incidents::post_update))
+        .routes(routes!(public_incidents::edit_update, public_incidents::delete_update))
         .routes(routes!(public_status::read))
         .routes(routes!(maintenance::list, maintenance::create))
         .routes(routes!(maintenance::get, maintenance::update, maintenance::delete))

@@ -8,11 +8,14 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::status_pages::incidents::{ComponentImpact, IncidentPhase};
 use domain::status_pages::{
-    ComponentKind, ComponentState, PageTheme, PublicComponent, PublicMaintenance, PublicPage,
+    ComponentKind, ComponentState, PageTheme, PublicComponent, PublicIncident, PublicMaintenance,
+    PublicPage,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::envelope::Envelope;
 use super::error::{ApiError, ErrorBody};
@@ -38,6 +41,8 @@ pub struct PublicStatusPage {
     pub components: Vec<PublicStatusComponent>,
     /// Maintenance on now or starting within 14 days, soonest first.
     pub maintenance: Vec<PublicStatusMaintenance>,
+    /// Published incidents, active or resolved in the last 14 days, newest first.
+    pub incidents: Vec<PublicStatusIncident>,
     /// When these figures were read (they may be up to 5 s old).
     pub generated_at: DateTime<Utc>,
 }
@@ -104,6 +109,81 @@ impl From<&PublicMaintenance> for PublicStatusMaintenance {
     }
 }
 
+/// A published incident: what happened, where, and its updates.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStatusIncident {
+    /// The public incident's own id.
+    pub id: Uuid,
+    pub title: String,
+    /// The latest update's phase.
+    pub phase: IncidentPhase,
+    /// Affected components by public name.
+    pub impacts: Vec<PublicStatusImpact>,
+    pub published_at: DateTime<Utc>,
+    /// Null while active.
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// Newest first.
+    pub updates: Vec<PublicStatusUpdate>,
+    /// The postmortem's markdown, once resolved and written.
+    pub postmortem: Option<String>,
+    /// The postmortem rendered safely.
+    pub postmortem_html: Option<String>,
+    pub postmortem_at: Option<DateTime<Utc>>,
+}
+
+/// A component an incident affects.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStatusImpact {
+    /// The component's public name.
+    pub component: String,
+    pub impact: ComponentImpact,
+}
+
+/// One update of a published incident.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStatusUpdate {
+    pub id: Uuid,
+    pub phase: IncidentPhase,
+    /// The markdown as written.
+    pub body: String,
+    /// The markdown rendered safely: raw HTML escaped, links `rel="nofollow noopener"`.
+    pub html: String,
+    pub posted_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+impl From<&PublicIncident> for PublicStatusIncident {
+    fn from(i: &PublicIncident) -> Self {
+        Self {
+            id: i.id,
+            title: i.title.clone(),
+            phase: i.phase,
+            impacts: i
+                .impacts
+                .iter()
+                .map(|m| PublicStatusImpact { component: m.component.clone(), impact: m.impact })
+                .collect(),
+            published_at: i.published_at,
+            resolved_at: i.resolved_at,
+            updates: i
+                .updates
+                .iter()
+                .map(|u| PublicStatusUpdate {
+                    id: u.id,
+                    phase: u.phase,
+                    body: u.body.clone(),
+                    html: u.html.clone(),
+                    posted_at: u.posted_at,
+                    edited_at: u.edited_at,
+                })
+                .collect(),
+            postmortem: i.postmortem.clone(),
+            postmortem_html: i.postmortem_html.clone(),
+            postmortem_at: i.postmortem_at,
+        }
+    }
+}
+
 fn days(c: &PublicComponent) -> Vec<PublicDayUptime> {
     c.uptime_days
         .iter()
@@ -152,6 +232,7 @@ impl From<&PublicPage> for PublicStatusPage {
             state: p.state,
             components: p.components.iter().map(PublicStatusComponent::from).collect(),
             maintenance: p.maintenance.iter().map(PublicStatusMaintenance::from).collect(),
+            incidents: p.incidents.iter().map(PublicStatusIncident::from).collect(),
             generated_at: p.generated_at,
         }
     }

@@ -42,6 +42,9 @@ pub struct PageRequest {
     published: Option<bool>,
     /// Whether search engines may index the page; `true` by default.
     indexable: Option<bool>,
+    /// Seconds (0 to 86400) before a draft made from a monitor's incident
+    /// publishes itself; 300 by default.
+    auto_publish_delay_secs: Option<u32>,
 }
 
 /// A status page, as its owner sees it.
@@ -58,6 +61,8 @@ pub struct PageBody {
     pub footer: String,
     pub published: bool,
     pub indexable: bool,
+    /// Seconds before a draft made from a monitor's incident publishes itself.
+    pub auto_publish_delay_secs: u32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -75,6 +80,7 @@ impl From<PageView> for PageBody {
             footer: v.footer,
             published: v.published,
             indexable: v.indexable,
+            auto_publish_delay_secs: v.auto_publish_delay_secs,
             created_at: v.created_at,
             updated_at: v.updated_at,
         }

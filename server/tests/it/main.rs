@@ -21,6 +21,7 @@ mod monitor_secrets;
 mod monitors;
 mod pipeline;
 mod processes;
+mod public_incidents;
 mod registrations;
 mod request_options;
 mod runners;

@@ -225,3 +225,26 @@ async fn a_protected_page_opens_with_its_password_and_a_pass_that_dies_with_it()
         assert_eq!(status, 200, "public again");
     }
 }
+
+#[tokio::test]
+async fn published_incidents_are_on_the_page_with_their_updates_and_drafts_are_not() {
+    for app in spawn_all().await {
+        let ann = app.user("ann").await;
+        let page = json!({"slug": "acme", "title": "Acme status", "published": true});
+        let id = app.create(&ann, (PAGES, page)).await["id"].as_str().unwrap().to_owned();
+        let incidents = format!("{PAGES}/{id}/incidents");
+        let told = json!({"title": "Checkout errors",
+            "body": "We are **looking** into it. <script>alert(1)</script> [more](javascript:alert(1))"});
+        assert_eq!(app.post(&incidents, told, Some(&ann)).await.0, 201);
+        let draft = json!({"title": "Secret draft", "body": "draft-only-text", "state": "draft"});
+        assert_eq!(app.post(&incidents, draft, Some(&ann)).await.0, 201);
+
+        let (status, html) = visit(&app, "/status/acme").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Current incidents") && html.contains("Checkout errors"));
+        assert!(html.contains("<strong>looking</strong>"), "markdown rendered");
+        assert!(!html.contains("<script>alert(1)</script>"), "raw HTML is never passed through");
+        assert!(!html.contains("href=\"javascript:"), "unsafe links are dropped");
+        assert!(!html.contains("Secret draft") && !html.contains("draft-only-text"));
+    }
+}
