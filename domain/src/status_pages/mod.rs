@@ -8,12 +8,14 @@
 //! by [`StatusPageService::authorize`] for the page's owner or an admin;
 //! another user's page is "not found", like one that does not exist.
 
+pub mod badges;
 pub mod cache;
 pub mod input;
 pub mod public;
 pub mod service;
 pub mod states;
 
+pub use badges::{BadgeMetric, BadgeSubject, BadgeTarget, Figure};
 pub use cache::PublicCache;
 pub use input::{ComponentInput, PageInput, Slug, MAX_COMPONENTS};
 pub use kinds::{ComponentKind, ComponentState, PageTheme};
