@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod assertions;
 mod auth;
+mod badges;
 mod certificates;
 mod channels;
 mod dns;
@@ -97,6 +98,8 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(status_pages::get, status_pages::update, status_pages::delete))
         .routes(routes!(status_pages::get_components, status_pages::replace_components))
         .routes(routes!(public_status::read))
+        .routes(routes!(badges::page))
+        .routes(routes!(badges::component))
         .routes(routes!(maintenance::list, maintenance::create))
         .routes(routes!(maintenance::get, maintenance::update, maintenance::delete))
 }
