@@ -54,6 +54,11 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
         service: state.heartbeats.clone(),
         public_url: state.config.public_url(),
     };
+    let status_pages = app::server::status_pages::StatusPages {
+        service: state.status_pages.clone(),
+        public_url: state.config.public_url(),
+    };
+    let maintenance = state.maintenance.clone();
     let db = state.db.clone();
     let ports = app::server::Ports(Arc::new(WebPorts(state.clone())));
     let settings = app::server::SessionSettings { secure_cookies: state.config.is_https() };
@@ -62,6 +67,8 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
         provide_context(monitors.clone());
         provide_context(channels.clone());
         provide_context(heartbeats.clone());
+        provide_context(status_pages.clone());
+        provide_context(maintenance.clone());
         provide_context(db.clone());
         provide_context(ports.clone());
         provide_context(settings);

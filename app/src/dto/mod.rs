@@ -7,6 +7,7 @@ mod certificates;
 mod channels;
 mod monitors;
 mod runners;
+mod status_pages;
 
 use kinds::{MonitorKind, Role, Status};
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,10 @@ pub use monitors::{
     NotificationItem, PhaseTimes, RunItem, StatsData, StatusCounts, TimelineItem, Uptime,
 };
 pub use runners::{OutageItem, RunnerItem, RunnersData};
+pub use status_pages::{
+    BadgeSnippets, ComponentChange, ComponentItem, MaintenanceData, MaintenanceForm,
+    MaintenanceItem, MonitorChoice, StatusPageDetail, StatusPageForm, StatusPageItem,
+};
 
 /// The signed-in user, as the UI needs them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

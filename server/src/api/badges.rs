@@ -78,6 +78,7 @@ impl BadgeFile {
 pub struct PageBadge {
     /// The page's slug.
     slug: String,
+    #[param(inline)]
     badge: BadgeFile,
 }
 
@@ -89,6 +90,7 @@ pub struct ComponentBadge {
     slug: String,
     /// The component's id, as the page's owner sees it.
     component_id: Uuid,
+    #[param(inline)]
     badge: BadgeFile,
 }
 
