@@ -69,7 +69,8 @@ pub async fn save(form: MaintenanceForm) -> Result<(), AppError> {
     if form.id.trim().is_empty() {
         service.create(&caller, input).await?;
     } else {
-        service.update(&caller, parse_id(&form.id, "maintenance window")?, input).await?;
+        let window = service.authorize(&caller, parse_id(&form.id, "maintenance window")?).await?;
+        service.update(window, input).await?;
     }
     Ok(())
 }
@@ -115,6 +116,8 @@ fn input(form: &MaintenanceForm) -> Result<MaintenanceInput, AppError> {
 /// Deletes one of the caller's windows.
 pub async fn delete(id: String) -> Result<(), AppError> {
     let caller = signed_in()?;
-    service()?.delete(&caller, parse_id(&id, "maintenance window")?).await?;
+    let service = service()?;
+    let window = service.authorize(&caller, parse_id(&id, "maintenance window")?).await?;
+    service.delete(window).await?;
     Ok(())
 }
