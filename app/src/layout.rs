@@ -36,7 +36,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// "Sign in / Sign up" for visitors; the dashboard, channels, admin pages
+/// "Sign in / Sign up" for visitors; the dashboard, channels, status pages,
+/// maintenance, admin pages
 /// (admins only), the account and sign-out for users.
 #[component]
 fn SessionLinks() -> impl IntoView {
@@ -47,6 +48,8 @@ fn SessionLinks() -> impl IntoView {
                 Ok(Some(user)) => view! {
                     <li><A href="/dashboard">"Dashboard"</A></li>
                     <li><A href="/channels">"Channels"</A></li>
+                    <li><A href="/status-pages">"Status pages"</A></li>
+                    <li><A href="/maintenance">"Maintenance"</A></li>
                     {user.is_admin().then(|| view! { <li><A href="/admin">"Admin"</A></li> })}
                     <li class="nav-account"><A href="/account">{user.email}</A></li>
                     <li>

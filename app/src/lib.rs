@@ -91,6 +91,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/monitors/:id") view=pages::MonitorPage/>
                     <Route path=path!("/monitors/:id/edit") view=pages::MonitorEdit/>
                     <Route path=path!("/channels") view=pages::Channels/>
+                    <Route path=path!("/status-pages") view=pages::StatusPages/>
+                    <Route path=path!("/status-pages/:id") view=pages::StatusPageEdit/>
+                    <Route path=path!("/maintenance") view=pages::Maintenance/>
                     // Rendered whole before the status is sent, so a non-admin gets a real 403.
                     <Route path=path!("/admin") view=pages::AdminOverview ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=pages::AdminUsers ssr=SsrMode::Async/>

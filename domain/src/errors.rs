@@ -120,7 +120,6 @@ impl ErrorClass for MaintenanceError {
         match self {
             Self::Invalid { .. } => ErrorKind::ValidationFailed,
             Self::NotFound => ErrorKind::NotFound,
-            Self::Forbidden => ErrorKind::Forbidden,
             Self::Database(_) => ErrorKind::Internal,
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod badges;
 pub mod cli;
 pub mod config;
 pub mod http;

@@ -54,7 +54,12 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
         service: state.heartbeats.clone(),
         public_url: state.config.public_url(),
     };
-    let status_pages = state.status_pages.clone();
+    let page_service = state.status_pages.clone();
+    let status_pages = app::server::status_pages::StatusPages {
+        service: state.status_pages.clone(),
+        public_url: state.config.public_url(),
+    };
+    let maintenance = state.maintenance.clone();
     let db = state.db.clone();
     let ports = app::server::Ports(Arc::new(WebPorts(state.clone())));
     let settings = app::server::SessionSettings { secure_cookies: state.config.is_https() };
@@ -64,6 +69,8 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
         provide_context(channels.clone());
         provide_context(heartbeats.clone());
         provide_context(status_pages.clone());
+        provide_context(page_service.clone());
+        provide_context(maintenance.clone());
         provide_context(db.clone());
         provide_context(ports.clone());
         provide_context(settings);

@@ -8,6 +8,7 @@ mod channels;
 mod monitors;
 mod runners;
 mod status;
+mod status_pages;
 
 use kinds::{MonitorKind, Role, Status};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,10 @@ pub use runners::{OutageItem, RunnerItem, RunnersData};
 pub use status::{
     banner, state_label, ComponentView, DayBar, DayLevel, IncidentView, MaintenanceNotice,
     PublicStatusView, UpdateView,
+};
+pub use status_pages::{
+    BadgeSnippets, ComponentChange, ComponentItem, MaintenanceData, MaintenanceForm,
+    MaintenanceItem, MonitorChoice, StatusPageDetail, StatusPageForm, StatusPageItem,
 };
 
 /// The signed-in user, as the UI needs them.

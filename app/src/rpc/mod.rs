@@ -6,3 +6,4 @@ pub mod admin;
 pub mod channels;
 pub mod monitors;
 pub mod status;
+pub mod status_pages;

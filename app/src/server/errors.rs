@@ -7,6 +7,7 @@
 use domain::accounts::AccountError;
 use domain::channels::ChannelError;
 use domain::errors::{ErrorClass, ErrorKind};
+use domain::maintenance::MaintenanceError;
 use domain::monitors::MonitorError;
 use domain::status_pages::PageError;
 
@@ -73,12 +74,29 @@ impl From<ChannelError> for AppError {
 
 impl From<PageError> for AppError {
     fn from(err: PageError) -> Self {
-        let field = match &err {
-            PageError::Invalid { field, .. } => Some(field.clone()),
-            _ => None,
+        // A component's field (`components[2].members[0].public_name`) is the
+        // add form's input of that name.
+        let field = err.field().map(|f| f.rsplit('.').next().unwrap_or(f).to_owned());
+        let message = match (&err, &field) {
+            (PageError::Invalid { message, .. }, Some(field)) => {
+                format!("{} {message}", label(field))
+            }
+            _ => err.to_string(),
         };
-        let message = err.to_string();
         classified("status page service", err, field, message)
+    }
+}
+
+impl From<MaintenanceError> for AppError {
+    fn from(err: MaintenanceError) -> Self {
+        let field = err.field().map(str::to_owned);
+        let message = match (&err, &field) {
+            (MaintenanceError::Invalid { message, .. }, Some(field)) => {
+                format!("{} {message}", label(field))
+            }
+            _ => err.to_string(),
+        };
+        classified("maintenance service", err, field, message)
     }
 }
 
@@ -175,6 +193,20 @@ pub fn label(field: &str) -> &str {
         "assertions" => "Assertions",
         "secret" => "Secret",
         "to" => "Recipients",
+        "slug" => "Address",
+        "title" => "Title",
+        "description" => "Description",
+        "logo_url" => "Logo URL",
+        "footer" => "Footer",
+        "public_name" => "Public name",
+        "monitor_id" => "Monitor",
+        "static_state" => "State",
+        "time_zone" => "Time zone",
+        "starts_at" => "Start",
+        "ends_at" => "End",
+        "rule" => "Rule",
+        "duration_secs" => "Duration",
+        "monitor_ids" => "Monitors",
         other => other,
     }
 }

@@ -10,11 +10,13 @@ pub mod dns;
 mod errors;
 pub mod heartbeats;
 pub mod history;
+pub mod maintenance;
 pub mod monitors;
 mod ports;
 pub mod runners;
 pub mod session;
 pub mod status;
+pub mod status_pages;
 
 use domain::accounts::{AccountService, AdminGrant, ClientInfo, Principal};
 use domain::channels::ChannelService;

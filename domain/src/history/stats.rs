@@ -27,7 +27,7 @@ fn bucket(window: StatsWindow) -> Duration {
 }
 
 /// The rollups whole buckets of `window` come from; `None`: raw checks.
-fn resolution(window: StatsWindow) -> Option<Resolution> {
+pub(crate) fn resolution(window: StatsWindow) -> Option<Resolution> {
     match window {
         StatsWindow::Hour => None,
         StatsWindow::Day => Some(Resolution::Minute),
@@ -73,7 +73,17 @@ pub async fn compute(
     window: StatsWindow,
     now: DateTime<Utc>,
 ) -> Result<Stats, DbErr> {
-    let (db, monitor_id) = (monitor.db(), monitor.id());
+    of_monitor(monitor.db(), monitor.id(), window, now).await
+}
+
+/// [`compute`] for a monitor the caller has already been let at some other
+/// way (a component of a published status page, for its badges).
+pub(crate) async fn of_monitor(
+    db: &DatabaseConnection,
+    monitor_id: Uuid,
+    window: StatsWindow,
+    now: DateTime<Utc>,
+) -> Result<Stats, DbErr> {
     let from = now - duration(window);
     if let Some(resolution) = resolution(window) {
         let marks = Watermarks::load(db).await?;

@@ -12,7 +12,7 @@ pub mod service;
 pub mod spec;
 
 pub use schedule::{Recurrence, Schedule, Window};
-pub use service::{MaintenanceService, MaintenanceView};
+pub use service::{MaintenanceService, MaintenanceView, WindowRef};
 pub use spec::{MaintenanceInput, MaintenanceSpec};
 
 /// What can go wrong with maintenance windows, in terms the HTTP layer maps once.
@@ -23,8 +23,6 @@ pub enum MaintenanceError {
     Invalid { field: String, message: String },
     #[error("maintenance window not found")]
     NotFound,
-    #[error("this maintenance window belongs to another user")]
-    Forbidden,
     #[error("database error")]
     Database(#[from] sea_orm::DbErr),
 }

@@ -21,6 +21,13 @@ use crate::accounts::Principal;
 use crate::clock::Clock;
 use crate::entities::{maintenance_monitors as links, maintenance_windows, monitors, users};
 
+/// Proof that the access check let someone at one window (its owner or an
+/// admin), with the window as it was loaded. No public constructor.
+#[derive(Debug)]
+pub struct WindowRef {
+    row: maintenance_windows::Model,
+}
+
 /// How many occurrences a window's view lists.
 pub const SHOWN_OCCURRENCES: usize = 3;
 
@@ -88,7 +95,8 @@ impl MaintenanceService {
         row.insert(&txn).await?;
         link(&txn, id, &monitor_ids).await?;
         txn.commit().await?;
-        self.get(caller, id).await
+        let row = maintenance_windows::Entity::find_by_id(id).one(&self.db).await?;
+        self.views(row.into_iter().collect()).await?.pop().ok_or(MaintenanceError::NotFound)
     }
 
     /// The caller's windows, oldest first.
@@ -101,25 +109,36 @@ impl MaintenanceService {
         self.views(rows).await
     }
 
-    /// One window, for its owner or an admin.
-    pub async fn get(
+    /// Lets `caller` at window `id`: its owner or an admin. Anything else,
+    /// another user's window included, is `NotFound`, as for monitors and
+    /// status pages (a window's existence is not another user's business).
+    pub async fn authorize(
         &self,
         caller: &Principal,
         id: Uuid,
-    ) -> Result<MaintenanceView, MaintenanceError> {
-        let row = self.find_authorized(caller, id).await?;
-        self.views(vec![row]).await?.pop().ok_or(MaintenanceError::NotFound)
+    ) -> Result<WindowRef, MaintenanceError> {
+        let row = maintenance_windows::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .filter(|w| w.owner_id == caller.user_id || caller.is_admin())
+            .ok_or(MaintenanceError::NotFound)?;
+        Ok(WindowRef { row })
+    }
+
+    /// One window, as the access check let the caller at it.
+    pub async fn get(&self, window: &WindowRef) -> Result<MaintenanceView, MaintenanceError> {
+        self.views(vec![window.row.clone()]).await?.pop().ok_or(MaintenanceError::NotFound)
     }
 
     /// Changes a window; absent fields stay. Notifications held by it are
     /// looked at again at once (a window shortened ends their hold).
     pub async fn update(
         &self,
-        caller: &Principal,
-        id: Uuid,
+        window: WindowRef,
         patch: MaintenanceInput,
     ) -> Result<MaintenanceView, MaintenanceError> {
-        let row = self.find_authorized(caller, id).await?;
+        let row = window.row;
+        let id = row.id;
         let owner = owner_role(&self.db, row.owner_id).await?;
         let new_monitors = patch.monitor_ids.clone().map(dedup);
         let spec = patch.patch(&row)?;
@@ -137,33 +156,19 @@ impl MaintenanceService {
         }
         hold::wake(&txn, &affected).await?;
         txn.commit().await?;
-        self.get(caller, id).await
+        let row = maintenance_windows::Entity::find_by_id(id).one(&self.db).await?;
+        self.views(row.into_iter().collect()).await?.pop().ok_or(MaintenanceError::NotFound)
     }
 
     /// Deletes a window; what it held is released by the next sweep.
-    pub async fn delete(&self, caller: &Principal, id: Uuid) -> Result<(), MaintenanceError> {
-        let row = self.find_authorized(caller, id).await?;
+    pub async fn delete(&self, window: WindowRef) -> Result<(), MaintenanceError> {
+        let row = window.row;
         let txn = crate::db::begin_write(&self.db).await?;
-        let affected = linked(&txn, id).await?;
+        let affected = linked(&txn, row.id).await?;
         maintenance_windows::Entity::delete_by_id(row.id).exec(&txn).await?;
         hold::wake(&txn, &affected).await?;
         txn.commit().await?;
         Ok(())
-    }
-
-    async fn find_authorized(
-        &self,
-        caller: &Principal,
-        id: Uuid,
-    ) -> Result<maintenance_windows::Model, MaintenanceError> {
-        let row = maintenance_windows::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .ok_or(MaintenanceError::NotFound)?;
-        if row.owner_id != caller.user_id && !caller.is_admin() {
-            return Err(MaintenanceError::Forbidden);
-        }
-        Ok(row)
     }
 
     async fn views(

@@ -179,6 +179,10 @@ fn bounded(field: &str, text: &str, min: usize, max: usize) -> Result<(), PageEr
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ComponentInput {
+    /// The id of one of the page's current components, to keep it (badge
+    /// addresses name components by id); any other id gets a new one.
+    #[serde(default)]
+    pub id: Option<Uuid>,
     pub kind: ComponentKind,
     pub public_name: String,
     #[serde(default)]
@@ -208,6 +212,8 @@ pub enum ComponentSpec {
 /// A component, valid, with the request's field path (for the monitor check).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidComponent {
+    /// The id it asks to keep.
+    pub id: Option<Uuid>,
     pub field: String,
     pub public_name: String,
     pub description: Option<String>,
@@ -283,7 +289,7 @@ fn validated(
             ComponentSpec::Group { members }
         }
     };
-    Ok(ValidComponent { field: path, public_name, description, spec })
+    Ok(ValidComponent { id: input.id, field: path, public_name, description, spec })
 }
 
 #[cfg(test)]

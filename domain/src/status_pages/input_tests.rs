@@ -54,6 +54,7 @@ fn a_patch_keeps_what_it_does_not_name_and_an_empty_logo_removes_it() {
 
 fn component(kind: ComponentKind) -> ComponentInput {
     ComponentInput {
+        id: None,
         kind,
         public_name: "API".into(),
         description: None,

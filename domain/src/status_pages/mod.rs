@@ -9,6 +9,7 @@
 //! by [`StatusPageService::authorize`] for the page's owner or an admin;
 //! another user's page is "not found", like one that does not exist.
 
+pub mod badges;
 pub mod cache;
 pub mod hosts;
 pub mod incidents;
@@ -19,6 +20,7 @@ pub mod public;
 pub mod service;
 pub mod states;
 
+pub use badges::{BadgeMetric, BadgeSubject, BadgeTarget, Figure};
 pub use cache::PublicCache;
 pub use hosts::{HostMap, Hostname, MAX_DOMAINS};
 pub use incidents::{IncidentError, IncidentService, PublicIncident};

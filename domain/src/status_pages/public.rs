@@ -313,7 +313,7 @@ fn in_page_order(
 
 /// The healthy share in percent, rounded down to 0.01 so that a day with one
 /// failure never reads 100; `None` without checks.
-fn percent(checks: i64, healthy: i64) -> Option<f64> {
+pub(super) fn percent(checks: i64, healthy: i64) -> Option<f64> {
     (checks > 0).then(|| (healthy as f64 * 10_000.0 / checks as f64).floor() / 100.0)
 }
 

@@ -286,15 +286,27 @@ impl StatusPageService {
         self.refuse_foreign_monitors(page.page.owner_id, &valid).await?;
         let page_id = page.page.id;
         let txn = crate::db::begin_write(&self.db).await?;
+        let mut keepable: HashSet<Uuid> = components::Entity::find()
+            .filter(components::Column::PageId.eq(page_id))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
         components::Entity::delete_many()
             .filter(components::Column::PageId.eq(page_id))
             .exec(&txn)
             .await?;
+        // An id of this page's is kept once; any other (or a repeat) is new.
+        let mut id_for =
+            |c: &ValidComponent| c.id.filter(|id| keepable.remove(id)).unwrap_or_else(Uuid::new_v4);
         for (position, component) in valid.iter().enumerate() {
-            let id = insert_component(&txn, page_id, None, position, component).await?;
+            let id = id_for(component);
+            insert_component(&txn, page_id, id, None, position, component).await?;
             if let ComponentSpec::Group { members } = &component.spec {
                 for (position, member) in members.iter().enumerate() {
-                    insert_component(&txn, page_id, Some(id), position, member).await?;
+                    let member_id = id_for(member);
+                    insert_component(&txn, page_id, member_id, Some(id), position, member).await?;
                 }
             }
         }
@@ -404,10 +416,11 @@ fn flatten(list: &[ValidComponent]) -> impl Iterator<Item = &ValidComponent> {
 async fn insert_component(
     txn: &impl sea_orm::ConnectionTrait,
     page_id: Uuid,
+    id: Uuid,
     parent_id: Option<Uuid>,
     position: usize,
     component: &ValidComponent,
-) -> Result<Uuid, PageError> {
+) -> Result<(), PageError> {
     let (kind, monitor_id, static_state, show_latency) = match &component.spec {
         ComponentSpec::Monitor { monitor_id, show_latency } => {
             (ComponentKind::Monitor, Some(*monitor_id), None, *show_latency)
@@ -415,7 +428,6 @@ async fn insert_component(
         ComponentSpec::Static { state } => (ComponentKind::Static, None, Some(*state), false),
         ComponentSpec::Group { .. } => (ComponentKind::Group, None, None, false),
     };
-    let id = Uuid::new_v4();
     components::ActiveModel {
         id: Set(id),
         page_id: Set(page_id),
@@ -430,7 +442,7 @@ async fn insert_component(
     }
     .insert(txn)
     .await?;
-    Ok(id)
+    Ok(())
 }
 
 /// A page's component rows, in position order.

@@ -112,6 +112,7 @@ async fn every_ui_api_and_pipeline_query_is_served_by_an_index() {
     };
     let page = pages.create(&owner, input).await.unwrap();
     let shown = ids[..10].iter().map(|id| ComponentInput {
+        id: None,
         kind: ComponentKind::Monitor,
         public_name: "API".into(),
         description: None,

@@ -3,6 +3,7 @@
 mod abuse;
 mod admins;
 mod api_tokens;
+mod badges;
 mod certificates;
 mod channels;
 mod heartbeats;

@@ -52,6 +52,7 @@ impl Fixture {
         let page = pages.create(&owner, input).await.unwrap().id;
         let grant = pages.authorize(&owner, page, Write).await.unwrap();
         let component = ComponentInput {
+            id: None,
             kind: ComponentKind::Monitor,
             public_name: "Payments".into(),
             description: None,

@@ -45,6 +45,7 @@ fn group(name: &str, members: Vec<ComponentInput>) -> ComponentInput {
 
 fn named(kind: ComponentKind, name: &str) -> ComponentInput {
     ComponentInput {
+        id: None,
         kind,
         public_name: name.into(),
         description: None,

@@ -150,36 +150,43 @@ pub async fn create(
 
 /// One maintenance window, for its owner or an admin.
 #[utoipa::path(get, operation_id = "get_maintenance_window", path = "/maintenance-windows/{id}", tag = "maintenance", params(("id" = Uuid, Path, description = "The window's id")), security(("bearer" = [])),
-    responses((status = 200, body = Envelope<WindowBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Envelope<WindowBody>), (status = 404, body = ErrorBody, description = "unknown, or another user's")))]
 pub async fn get(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<WindowBody>, ApiError> {
-    Ok(Envelope::ok(state.maintenance.get(&caller, id).await?.into()))
+    Ok(Envelope::ok({
+        let window = state.maintenance.authorize(&caller, id).await?;
+        state.maintenance.get(&window).await?.into()
+    }))
 }
 
 /// Changes a maintenance window; absent fields stay. Alerts it holds are
 /// looked at again at once: ending a window early releases them.
 #[utoipa::path(patch, operation_id = "update_maintenance_window", path = "/maintenance-windows/{id}", tag = "maintenance", params(("id" = Uuid, Path, description = "The window's id")), request_body = WindowRequest, security(("bearer" = [])),
-    responses((status = 200, body = Envelope<WindowBody>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody, description = "a field is refused; `field` names it")))]
+    responses((status = 200, body = Envelope<WindowBody>), (status = 404, body = ErrorBody, description = "unknown, or another user's"), (status = 422, body = ErrorBody, description = "a field is refused; `field` names it")))]
 pub async fn update(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
     Json(patch): Json<MaintenanceInput>,
 ) -> Result<Envelope<WindowBody>, ApiError> {
-    Ok(Envelope::ok(state.maintenance.update(&caller, id, patch).await?.into()))
+    Ok(Envelope::ok({
+        let window = state.maintenance.authorize(&caller, id).await?;
+        state.maintenance.update(window, patch).await?.into()
+    }))
 }
 
 /// Deletes a maintenance window; alerts it held are released as if it ended.
 #[utoipa::path(delete, operation_id = "delete_maintenance_window", path = "/maintenance-windows/{id}", tag = "maintenance", params(("id" = Uuid, Path, description = "The window's id")), security(("bearer" = [])),
-    responses((status = 200, body = Envelope<NoData>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Envelope<NoData>), (status = 404, body = ErrorBody, description = "unknown, or another user's")))]
 pub async fn delete(
     State(state): State<AppState>,
     Auth(caller): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Envelope<NoData>, ApiError> {
-    state.maintenance.delete(&caller, id).await?;
+    let window = state.maintenance.authorize(&caller, id).await?;
+    state.maintenance.delete(window).await?;
     Ok(Envelope::ok(NoData).with_message("maintenance window deleted"))
 }

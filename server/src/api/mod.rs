@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod assertions;
 mod auth;
+mod badges;
 mod certificates;
 mod channels;
 mod dns;
@@ -106,6 +107,8 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(public_incidents::post_update))
         .routes(routes!(public_incidents::edit_update, public_incidents::delete_update))
         .routes(routes!(public_status::read))
+        .routes(routes!(badges::page))
+        .routes(routes!(badges::component))
         .routes(routes!(maintenance::list, maintenance::create))
         .routes(routes!(maintenance::get, maintenance::update, maintenance::delete))
 }

@@ -110,6 +110,9 @@ pub struct ComponentsRequest {
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ComponentRequest {
+    /// The id of one of the page's current components to keep it (badge
+    /// addresses name components by id); otherwise, or absent, a new one.
+    id: Option<Uuid>,
     kind: ComponentKind,
     /// 1 to 100 characters: what the public page calls it.
     public_name: String,

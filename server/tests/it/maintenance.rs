@@ -177,11 +177,17 @@ async fn windows_are_their_owners_and_name_only_readable_monitors() {
         let (status, _) = app.send(Method::PATCH, &path, Some(patch), Some(&alice)).await;
         assert_eq!(status, 422);
 
-        // Another user's window: 403; an unknown one: 404; an admin may.
-        assert_eq!(app.get(&path, Some(&bob)).await.0, 403);
-        assert_eq!(app.send(Method::DELETE, &path, None, Some(&bob)).await.0, 403);
+        // Another user's window is not found, like an unknown one; an admin may.
         let unknown = format!("{WINDOWS}/{}", uuid::Uuid::now_v7());
-        assert_eq!(app.get(&unknown, Some(&alice)).await.0, 404);
+        let (status, missing) = app.get(&unknown, Some(&alice)).await;
+        assert_eq!(status, 404);
+        let (status, hidden) = app.get(&path, Some(&bob)).await;
+        assert_eq!((status, &hidden["error"]), (404, &missing["error"]), "{hidden}");
+        let title = Some(json!({ "title": "Bob was here" }));
+        assert_eq!(app.send(Method::PATCH, &path, title, Some(&bob)).await.0, 404);
+        assert_eq!(app.send(Method::DELETE, &path, None, Some(&bob)).await.0, 404);
+        let (_, still) = app.get(&path, Some(&alice)).await;
+        assert_eq!(still["data"]["title"], "Sunday patching", "bob changed nothing");
         assert_eq!(app.get(&path, Some(&admin)).await.0, 200);
         let (_, bobs_list) = app.get(WINDOWS, Some(&bob)).await;
         assert!(bobs_list["data"]["windows"].as_array().unwrap().is_empty(), "{bobs_list}");
