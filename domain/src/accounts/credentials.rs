@@ -24,13 +24,14 @@ impl Email {
         if email.is_empty() {
             return Err(invalid("it is empty"));
         }
-        if email.len() > 254 {
+        // Counted in characters, as the API's schema (`maxLength`) counts them.
+        if email.chars().count() > 254 {
             return Err(invalid("it is longer than 254 characters"));
         }
         let Some((local, domain)) = email.rsplit_once('@') else {
             return Err(invalid("it has no @"));
         };
-        if local.is_empty() || local.len() > 64 {
+        if local.is_empty() || local.chars().count() > 64 {
             return Err(invalid("the part before @ must be 1 to 64 characters"));
         }
         let domain_ok = domain.contains('.')
