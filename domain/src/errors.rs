@@ -160,13 +160,16 @@ impl ErrorClass for PageError {
             Self::SlugTaken | Self::DomainTaken(_) => ErrorKind::Conflict,
             Self::Locked | Self::WrongPassword => ErrorKind::Unauthorized,
             Self::Throttled { .. } => ErrorKind::RateLimited,
+            Self::Busy { .. } => ErrorKind::Busy,
             Self::Database(_) | Self::Internal(_) => ErrorKind::Internal,
         }
     }
 
     fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            Self::Throttled { retry_after_secs } => Some(*retry_after_secs),
+            Self::Throttled { retry_after_secs } | Self::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
             _ => None,
         }
     }

@@ -46,7 +46,7 @@ async fn unlock(
         Err(PageError::WrongPassword) => {
             Redirect::to(&format!("{page}?error=wrong")).into_response()
         }
-        Err(PageError::Throttled { .. }) => {
+        Err(PageError::Throttled { .. } | PageError::Busy { .. }) => {
             Redirect::to(&format!("{page}?error=throttled")).into_response()
         }
         Err(PageError::NotFound) => StatusCode::NOT_FOUND.into_response(),

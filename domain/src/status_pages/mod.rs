@@ -52,6 +52,9 @@ pub enum PageError {
     /// Too many attempts to open a page: wait.
     #[error("too many attempts; try again in {retry_after_secs} s")]
     Throttled { retry_after_secs: u64 },
+    /// Too many passwords are being hashed at once: retry shortly.
+    #[error("busy; try again in {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     /// A failure outside the database (hashing); logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),

@@ -226,7 +226,7 @@ impl StatusPageService {
 fn busy(err: crate::accounts::AccountError) -> PageError {
     match err {
         crate::accounts::AccountError::Busy { retry_after_secs } => {
-            PageError::Throttled { retry_after_secs }
+            PageError::Busy { retry_after_secs }
         }
         other => PageError::Internal(other.to_string()),
     }
