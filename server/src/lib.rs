@@ -181,13 +181,14 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::session::cookie_session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf::same_origin_only))
         .with_state(state.clone());
-    // Rewrites a status page's other addresses before `router` routes them.
+    // Rewrites a status page's other addresses before `router` routes them:
+    // outside everything, so that the layers inside (metrics by route
+    // template above all) see the request as routed.
     let hosts = http::public_hosts::PublicHosts {
         pages: state.status_pages.clone(),
         own: state.config.public_host(),
     };
-    let outer = Router::new()
-        .fallback_service(router)
-        .layer(axum::middleware::from_fn_with_state(hosts, http::public_hosts::route));
-    http::apply_layers(outer, https)
+    Router::new()
+        .fallback_service(http::apply_layers(router, https))
+        .layer(axum::middleware::from_fn_with_state(hosts, http::public_hosts::route))
 }
