@@ -21,10 +21,6 @@ pub struct PublicHosts {
 
 /// The middleware: rewrites the URI of a public page's other addresses.
 pub async fn route(State(hosts): State<PublicHosts>, mut req: Request, next: Next) -> Response {
-    if let Some(slug) = json_alias(req.uri().path()) {
-        let target = format!("/api/v1/public/status/{slug}");
-        return rewritten(req, &target, next).await;
-    }
     let Some(host) = req
         .headers()
         .get(header::HOST)
@@ -32,12 +28,12 @@ pub async fn route(State(hosts): State<PublicHosts>, mut req: Request, next: Nex
         .and_then(Hostname::of_header)
         .filter(|h| Some(h) != hosts.own.as_ref())
     else {
-        return next.run(req).await;
+        return own_address(req, next).await;
     };
     let slug = match hosts.pages.slug_for_host(&host).await {
         Ok(Some(slug)) => slug,
         // Another name for this installation (an IP, localhost): as usual.
-        Ok(None) => return next.run(req).await,
+        Ok(None) => return own_address(req, next).await,
         Err(err) => {
             tracing::error!(error = %err, "custom domain lookup failed");
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
@@ -51,6 +47,18 @@ pub async fn route(State(hosts): State<PublicHosts>, mut req: Request, next: Nex
             rewritten(req, &target, next).await
         }
         None => (StatusCode::NOT_FOUND, "Not found").into_response(),
+    }
+}
+
+/// A request to the installation's own address: only the JSON alias is
+/// rewritten (on a custom domain, only that page's paths exist).
+async fn own_address(req: Request, next: Next) -> Response {
+    match json_alias(req.uri().path()) {
+        Some(slug) => {
+            let target = format!("/api/v1/public/status/{slug}");
+            rewritten(req, &target, next).await
+        }
+        None => next.run(req).await,
     }
 }
 

@@ -144,7 +144,8 @@ async fn a_custom_domain_serves_its_page_at_the_root_and_nothing_else_of_the_app
         let (status, json) = visit_at(&app, "status.acme.test:443", "/status.json").await;
         assert_eq!(status, 200);
         assert!(json.contains(r#""title":"Acme status""#), "{json}");
-        for app_path in ["/signin", "/dashboard", "/api/v1/me", "/status/bobs"] {
+        for app_path in ["/signin", "/dashboard", "/api/v1/me", "/status/bobs", "/status/bobs.json"]
+        {
             assert_eq!(visit_at(&app, "status.acme.test", app_path).await.0, 404, "{app_path}");
         }
         let (status, own) = visit(&app, "/").await;
