@@ -84,6 +84,36 @@ pub async fn recent<C: ConnectionTrait>(
     build(db, rows).await
 }
 
+/// The impacts (in order) and updates (newest first) of `rows`, by
+/// incident: two queries for all of them. Shared by the public read and
+/// the owner's views, which map them to their own types.
+pub(super) async fn children<C: ConnectionTrait>(
+    db: &C,
+    rows: &[incidents::Model],
+) -> Result<(HashMap<Uuid, Vec<impacts::Model>>, HashMap<Uuid, Vec<updates::Model>>), DbErr> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut impact_rows: HashMap<Uuid, Vec<impacts::Model>> = HashMap::new();
+    for row in impacts::Entity::find()
+        .filter(impacts::Column::IncidentId.is_in(ids.clone()))
+        .order_by_asc(impacts::Column::Id)
+        .all(db)
+        .await?
+    {
+        impact_rows.entry(row.incident_id).or_default().push(row);
+    }
+    let mut update_rows: HashMap<Uuid, Vec<updates::Model>> = HashMap::new();
+    for row in updates::Entity::find()
+        .filter(updates::Column::IncidentId.is_in(ids))
+        .order_by_desc(updates::Column::PostedAt)
+        .order_by_desc(updates::Column::Id)
+        .all(db)
+        .await?
+    {
+        update_rows.entry(row.incident_id).or_default().push(row);
+    }
+    Ok((impact_rows, update_rows))
+}
+
 /// `rows` (published incidents) as the public sees them.
 pub(super) async fn build<C: ConnectionTrait>(
     db: &C,
@@ -92,46 +122,34 @@ pub(super) async fn build<C: ConnectionTrait>(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut impact_rows: HashMap<Uuid, Vec<PublicImpact>> = HashMap::new();
-    for row in impacts::Entity::find()
-        .filter(impacts::Column::IncidentId.is_in(ids.clone()))
-        .order_by_asc(impacts::Column::Id)
-        .all(db)
-        .await?
-    {
-        impact_rows
-            .entry(row.incident_id)
-            .or_default()
-            .push(PublicImpact { component: row.component_name, impact: row.impact });
-    }
-    let mut update_rows: HashMap<Uuid, Vec<PublicUpdate>> = HashMap::new();
-    for row in updates::Entity::find()
-        .filter(updates::Column::IncidentId.is_in(ids))
-        .order_by_desc(updates::Column::PostedAt)
-        .order_by_desc(updates::Column::Id)
-        .all(db)
-        .await?
-    {
-        update_rows.entry(row.incident_id).or_default().push(PublicUpdate {
-            id: row.id,
-            phase: row.phase,
-            html: markdown::to_html(&row.body),
-            body: row.body,
-            posted_at: row.posted_at,
-            edited_at: row.edited_at,
-        });
-    }
+    let (mut impact_rows, mut update_rows) = children(db, &rows).await?;
     Ok(rows
         .into_iter()
         .map(|row| PublicIncident {
             id: row.id,
             title: row.title,
             phase: row.phase,
-            impacts: impact_rows.remove(&row.id).unwrap_or_default(),
+            impacts: impact_rows
+                .remove(&row.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| PublicImpact { component: m.component_name, impact: m.impact })
+                .collect(),
             published_at: row.published_at.unwrap_or(row.created_at),
             resolved_at: row.resolved_at,
-            updates: update_rows.remove(&row.id).unwrap_or_default(),
+            updates: update_rows
+                .remove(&row.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|u| PublicUpdate {
+                    id: u.id,
+                    phase: u.phase,
+                    html: markdown::to_html(&u.body),
+                    body: u.body,
+                    posted_at: u.posted_at,
+                    edited_at: u.edited_at,
+                })
+                .collect(),
             postmortem_html: row.postmortem.as_deref().map(markdown::to_html),
             postmortem: row.postmortem,
             postmortem_at: row.postmortem_at,

@@ -409,38 +409,7 @@ async fn views(
     db: &DatabaseConnection,
     rows: Vec<incidents::Model>,
 ) -> Result<Vec<IncidentView>, IncidentError> {
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let mut impact_rows: HashMap<Uuid, Vec<ImpactView>> = HashMap::new();
-    for row in impacts::Entity::find()
-        .filter(impacts::Column::IncidentId.is_in(ids.clone()))
-        .order_by_asc(impacts::Column::Id)
-        .all(db)
-        .await?
-    {
-        impact_rows.entry(row.incident_id).or_default().push(ImpactView {
-            component_id: row.component_id,
-            component_name: row.component_name,
-            impact: row.impact,
-        });
-    }
-    let mut update_rows: HashMap<Uuid, Vec<UpdateView>> = HashMap::new();
-    for row in updates::Entity::find()
-        .filter(updates::Column::IncidentId.is_in(ids))
-        .order_by_desc(updates::Column::PostedAt)
-        .order_by_desc(updates::Column::Id)
-        .all(db)
-        .await?
-    {
-        update_rows.entry(row.incident_id).or_default().push(UpdateView {
-            id: row.id,
-            phase: row.phase,
-            body_html: markdown::to_html(&row.body),
-            body: row.body,
-            posted_at: row.posted_at,
-            edited_at: row.edited_at,
-            author_id: row.author_id,
-        });
-    }
+    let (mut impact_rows, mut update_rows) = super::public::children(db, &rows).await?;
     Ok(rows
         .into_iter()
         .map(|row| IncidentView {
@@ -449,7 +418,16 @@ async fn views(
             state: row.state,
             phase: row.phase,
             internal_incident_id: row.incident_id,
-            impacts: impact_rows.remove(&row.id).unwrap_or_default(),
+            impacts: impact_rows
+                .remove(&row.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| ImpactView {
+                    component_id: m.component_id,
+                    component_name: m.component_name,
+                    impact: m.impact,
+                })
+                .collect(),
             publish_at: row.publish_at,
             published_at: row.published_at,
             resolved_at: row.resolved_at,
@@ -458,7 +436,20 @@ async fn views(
             person_edited_at: row.person_edited_at,
             created_at: row.created_at,
             updated_at: row.updated_at,
-            updates: update_rows.remove(&row.id).unwrap_or_default(),
+            updates: update_rows
+                .remove(&row.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|u| UpdateView {
+                    id: u.id,
+                    phase: u.phase,
+                    body_html: markdown::to_html(&u.body),
+                    body: u.body,
+                    posted_at: u.posted_at,
+                    edited_at: u.edited_at,
+                    author_id: u.author_id,
+                })
+                .collect(),
         })
         .collect())
 }
