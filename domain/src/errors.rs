@@ -12,7 +12,7 @@ use crate::channels::ChannelError;
 use crate::integrations::IntegrationError;
 use crate::maintenance::MaintenanceError;
 use crate::monitors::MonitorError;
-use crate::status_pages::{IncidentError, PageError};
+use crate::status_pages::{IncidentError, PageError, SubscriberError};
 
 /// How a domain error presents itself to a client.
 pub trait ErrorClass: std::error::Error {
@@ -180,6 +180,35 @@ impl ErrorClass for PageError {
             Self::SlugTaken => Some("slug"),
             Self::DomainTaken(_) => Some("custom_domains"),
             Self::WrongPassword => Some("password"),
+            _ => None,
+        }
+    }
+}
+
+impl ErrorClass for SubscriberError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Invalid { .. } => ErrorKind::ValidationFailed,
+            Self::NotFound => ErrorKind::NotFound,
+            Self::Locked => ErrorKind::Unauthorized,
+            Self::Throttled { .. } => ErrorKind::RateLimited,
+            Self::BadLink | Self::Expired => ErrorKind::BadRequest,
+            Self::AlreadySubscribed => ErrorKind::Conflict,
+            Self::Database(_) | Self::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::Throttled { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            Self::Invalid { field, .. } => Some(field),
+            Self::AlreadySubscribed => Some("webhook_url"),
             _ => None,
         }
     }

@@ -12,6 +12,7 @@ pub mod retention;
 pub mod rollups;
 pub mod runtime;
 pub mod scheduler;
+pub mod subscribers;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod workers;

@@ -28,6 +28,8 @@ pub const JOBS_DEAD: &str = "runstate_jobs_dead_total";
 pub const HTTP_PHASE: &str = "runstate_http_phase_seconds";
 /// Notification delivery attempts, by `channel` and `outcome`.
 pub const NOTIFICATIONS: &str = "runstate_notifications_total";
+/// Status page subscribers' delivery attempts, by `kind` and `outcome`.
+pub const SUBSCRIBER_DELIVERIES: &str = "runstate_subscriber_deliveries_total";
 
 /// The `result` label of [`CHECKS`]: how the check's request to its target
 /// went, in one vocabulary for every kind.
@@ -141,5 +143,10 @@ pub fn describe() {
         NOTIFICATIONS,
         Unit::Count,
         "Notification delivery attempts, by channel and outcome (delivered, retry, failed)"
+    );
+    describe_counter!(
+        SUBSCRIBER_DELIVERIES,
+        Unit::Count,
+        "Status page subscribers' delivery attempts, by kind (email, webhook) and outcome"
     );
 }

@@ -1,7 +1,8 @@
 //! The scheduler: claims due monitors and enqueues their checks; sweeps the
 //! outbox for status changes and notifications whose jobs were lost or whose
 //! retry time has come, releases notifications held through maintenance and
-//! publishes public incident drafts whose delay is over.
+//! publishes public incident drafts whose delay is over; and runs the status
+//! page subscribers' pass (`subscribers.rs`).
 //! Several schedulers may run: claims never overlap.
 //! It also starts the retention pass at start and every hour, and the rollup
 //! pass at start and every minute, each as a task of its own so that neither
@@ -40,6 +41,7 @@ pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output
     let mut roll_up = tokio::time::interval(ROLLUP_EVERY);
     roll_up.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut rolling: Option<tokio::task::JoinHandle<_>> = None;
+    let mut notifying: Option<tokio::task::JoinHandle<_>> = None;
     let mut ticks: u32 = 0;
     loop {
         tokio::select! {
@@ -67,11 +69,19 @@ pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output
             if let Err(err) = sweep(&ctx).await {
                 tracing::warn!(error = %err, "outbox sweep failed; retrying");
             }
+            // Status page subscribers, in a task of their own: slow mail
+            // servers must not delay the checks.
+            if notifying.as_ref().is_none_or(|pass| pass.is_finished()) {
+                notifying = Some(tokio::spawn(crate::subscribers::run_pass(ctx.clone())));
+            }
         }
     }
-    for pass in
-        [pruning.map(|p| p.abort_handle()), rolling.map(|p| p.abort_handle())].into_iter().flatten()
-    {
+    let passes = [
+        pruning.map(|p| p.abort_handle()),
+        rolling.map(|p| p.abort_handle()),
+        notifying.map(|p| p.abort_handle()),
+    ];
+    for pass in passes.into_iter().flatten() {
         pass.abort();
     }
 }

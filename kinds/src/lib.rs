@@ -17,7 +17,8 @@ pub use error::ErrorKind;
 pub use http::{AssertionOp, AssertionSource, HttpPhase, HttpVersionPref};
 pub use macros::UnknownWord;
 pub use pages::{
-    ComponentImpact, ComponentKind, ComponentState, IncidentPhase, PageTheme, PublicIncidentState,
+    ComponentImpact, ComponentKind, ComponentState, IncidentPhase, PageEventKind, PageTheme,
+    PublicIncidentState, SubscriberKind, SubscriberState,
 };
 pub use words::{
     ChannelKind, DeliveryStatus, HttpMethod, IncidentEventKind, MaintenanceKind, MonitorKind,

@@ -76,6 +76,42 @@ words! {
     }
 }
 
+words! {
+    /// How a visitor follows a status page.
+    SubscriberKind, "email or webhook" {
+        /// Mails to one address, after it confirmed (double opt-in).
+        Email = "email",
+        /// Signed JSON posts to one URL, after a test delivery was answered 2xx.
+        Webhook = "webhook",
+    }
+}
+
+words! {
+    /// Where a subscription stands.
+    SubscriberState, "pending, active or unsubscribed" {
+        /// Waiting for its address to confirm; receives nothing else.
+        Pending = "pending",
+        /// Receives the page's notices.
+        Active = "active",
+        /// Left by its subscriber (or removed); receives nothing.
+        Unsubscribed = "unsubscribed",
+    }
+}
+
+words! {
+    /// What a status page tells its subscribers about.
+    PageEventKind, "incident_published, incident_updated, incident_resolved, maintenance_scheduled, maintenance_started or maintenance_ended" {
+        IncidentPublished = "incident_published",
+        /// An update posted on a published incident.
+        IncidentUpdated = "incident_updated",
+        /// An update in the `resolved` phase.
+        IncidentResolved = "incident_resolved",
+        MaintenanceScheduled = "maintenance_scheduled",
+        MaintenanceStarted = "maintenance_started",
+        MaintenanceEnded = "maintenance_ended",
+    }
+}
+
 /// A new page follows its visitor's preference.
 impl Default for PageTheme {
     fn default() -> Self {

@@ -21,6 +21,7 @@ mod m20261207_000220_public_incidents;
 mod m20261207_000300_api_tokens;
 mod m20261207_000310_page_domains;
 mod m20261207_000320_page_passwords;
+mod m20261207_000330_page_subscribers;
 mod tables;
 
 /// Applies RunState's migrations in order.
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000300_api_tokens::Migration),
             Box::new(m20261207_000310_page_domains::Migration),
             Box::new(m20261207_000320_page_passwords::Migration),
+            Box::new(m20261207_000330_page_subscribers::Migration),
         ]
     }
 }

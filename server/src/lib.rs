@@ -12,6 +12,7 @@ pub mod ping;
 pub mod ports;
 pub mod secrets;
 pub mod state;
+mod subscribe;
 pub mod telemetry;
 mod unlock;
 pub mod web;
@@ -89,12 +90,21 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
     let heartbeats = domain::heartbeats::service::HeartbeatService::new(db.clone(), &key)
         .with_pings_per_minute(config.pings_per_minute)
         .with_region(&config.region);
+    let status_pages =
+        domain::status_pages::StatusPageService::new(db.clone(), domain::clock::Clock::system())
+            .with_protection(
+                domain::status_pages::PassKey::derive(&secret),
+                accounts.hasher().clone(),
+            );
+    let subscribers = domain::status_pages::SubscriberService::new(
+        status_pages.clone(),
+        domain::status_pages::subscribers::LinkKey::derive(&secret),
+        &key,
+        domain::clock::Clock::system(),
+    );
     Ok(AppState {
-        status_pages: domain::status_pages::StatusPageService::new(
-            db.clone(),
-            domain::clock::Clock::system(),
-        )
-        .with_protection(domain::status_pages::PassKey::derive(&secret), accounts.hasher().clone()),
+        status_pages,
+        subscribers,
         monitors,
         heartbeats,
         integrations: domain::integrations::SlackIntegrationService::new(db.clone(), &key)
@@ -161,6 +171,7 @@ pub fn pipeline_context(state: &AppState) -> jobs::workers::PipelineContext {
         retention: state.config.retention(),
         results: jobs::workers::results::ResultWriter::new(state.db.clone()),
         rdap: jobs::checks::RdapDirectory::new(state.config.rdap_bootstrap_url.clone()),
+        subscribers: state.subscribers.clone(),
     }
 }
 
@@ -173,6 +184,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", api::router(&state.config))
         .merge(ping::router())
         .merge(unlock::router())
+        .merge(subscribe::router())
         .merge(http::feeds::router())
         .route("/api", axum::routing::any(api::not_found))
         .route("/api/{*rest}", axum::routing::any(api::not_found))

@@ -32,6 +32,8 @@ pub struct AppState {
     pub integrations: SlackIntegrationService,
     /// Status pages: the owners' side and the cached public read.
     pub status_pages: domain::status_pages::StatusPageService,
+    /// Status page subscriptions: taken publicly, listed for owners.
+    pub subscribers: domain::status_pages::SubscriberService,
     /// Maintenance windows over users' monitors.
     pub maintenance: domain::maintenance::MaintenanceService,
     /// The one guarded way out: checks, channel tests, notifications.

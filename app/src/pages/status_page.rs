@@ -27,13 +27,14 @@ pub fn StatusPage() -> impl IntoView {
     let query = use_query_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
     let problem = move || query.read().get("error").unwrap_or_default();
+    let subscribed = move || query.read().get("subscribe").unwrap_or_default();
     let tick = use_tick(REFRESH);
     let data = Resource::new(move || (slug(), tick.get()), |(slug, _)| load_public_status(slug));
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(page) => view! { <Page page/> }.into_any(),
+                    Ok(page) => view! { <Page page subscribed=subscribed()/> }.into_any(),
                     Err(error) if error.is_not_found() => {
                         set_page_status(404);
                         view! { <Missing/> }.into_any()
@@ -106,7 +107,7 @@ fn state_class(prefix: &str, state: ComponentState) -> String {
 }
 
 #[component]
-fn Page(page: PublicStatusView) -> impl IntoView {
+fn Page(page: PublicStatusView, subscribed: String) -> impl IntoView {
     let robots = (!page.indexable).then(|| view! { <Meta name="robots" content="noindex"/> });
     let (active, upcoming): (Vec<_>, Vec<_>) = page.maintenance.into_iter().partition(|m| m.active);
     let (open, past): (Vec<_>, Vec<_>) = page.incidents.into_iter().partition(|i| i.active);
@@ -138,11 +139,45 @@ fn Page(page: PublicStatusView) -> impl IntoView {
             </section>
             <Notices title="Scheduled maintenance" notices=upcoming/>
             <Incidents title="Recent incidents" incidents=past/>
+            <Subscribe slug=page.slug.clone() outcome=subscribed/>
             <footer class="status-foot muted">
                 {(!page.footer.is_empty()).then(|| view! { <p>{page.footer}</p> })}
                 <p>"Updated " {page.generated} " · Powered by RunState"</p>
             </footer>
         </div>
+    }
+}
+
+/// The subscribe form: a plain form post (the server's `subscribe.rs`)
+/// answered by a redirect back here with `?subscribe=sent|invalid|throttled`.
+#[component]
+fn Subscribe(slug: String, outcome: String) -> impl IntoView {
+    let (message, problem) = match outcome.as_str() {
+        "sent" => (
+            Some("Check your mailbox: the subscription starts when you follow the link we sent."),
+            false,
+        ),
+        "invalid" => (Some("That email address does not look right."), true),
+        "throttled" => (Some("Too many subscription requests. Try again in an hour."), true),
+        _ => (None, false),
+    };
+    let class = if problem { "form-error" } else { "muted" };
+    view! {
+        <section class="status-subscribe card" id="subscribe" aria-labelledby="subscribe-title">
+            <h2 id="subscribe-title">"Get notified"</h2>
+            <p class="muted">
+                "Incidents, their updates and maintenance, by email. Or follow the "
+                <a href=format!("/status/{slug}/feed.atom")>"Atom"</a>" or "
+                <a href=format!("/status/{slug}/feed.rss")>"RSS"</a>" feed."
+            </p>
+            <form method="post" action=format!("/status/{slug}/subscribe") class="row">
+                <label for="subscribe-email" class="visually-hidden">"Email"</label>
+                <input id="subscribe-email" name="email" type="email" required
+                    autocomplete="email" placeholder="you@example.org"/>
+                <button type="submit">"Subscribe"</button>
+            </form>
+            {message.map(|m| view! { <p class=class role="status" data-testid="subscribe-outcome">{m}</p> })}
+        </section>
     }
 }
 

@@ -19,6 +19,7 @@ pub mod protection;
 pub mod public;
 pub mod service;
 pub mod states;
+pub mod subscribers;
 
 pub use badges::{BadgeMetric, BadgeSubject, BadgeTarget, Figure};
 pub use cache::PublicCache;
@@ -30,6 +31,7 @@ pub use maintenance::PublicMaintenance;
 pub use protection::{cookie_name, pass_in, PagePass, PassKey, Protection};
 pub use public::{DayUptime, PublicComponent, PublicPage, UPTIME_DAYS};
 pub use service::{ComponentView, PageRef, PageView, StatusPageService};
+pub use subscribers::{SubscriberError, SubscriberService};
 
 /// Why a status page operation failed.
 #[derive(Debug, thiserror::Error)]

@@ -85,7 +85,7 @@ impl SmtpConfig {
     }
 
     /// Where the guard connects: the server, its TLS and credentials.
-    fn endpoint(&self) -> SmtpEndpoint<'_> {
+    pub(crate) fn endpoint(&self) -> SmtpEndpoint<'_> {
         let credentials = self.username.as_ref().map(|username| {
             Credentials::new(username.clone(), self.password.clone().unwrap_or_default())
         });
@@ -178,7 +178,7 @@ fn escape(text: &str) -> String {
 }
 
 /// A refusal by the guard is permanent; a failed lookup is worth a retry.
-fn send_error(err: SmtpSendError) -> DeliveryError {
+pub(super) fn send_error(err: SmtpSendError) -> DeliveryError {
     match err {
         SmtpSendError::Smtp(err) => smtp_error(err),
         SmtpSendError::Outbound(

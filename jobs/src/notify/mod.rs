@@ -7,6 +7,7 @@ pub mod email;
 mod http;
 pub mod slack;
 pub mod slack_commands;
+pub mod subscribers;
 mod test_message;
 mod text;
 pub mod webhook;

@@ -48,6 +48,8 @@ pub struct PipelineContext {
     pub results: results::ResultWriter,
     /// Where `domain` monitors find their registry's RDAP server.
     pub rdap: crate::checks::RdapDirectory,
+    /// Status page subscriptions: link signing and webhook secrets.
+    pub subscribers: domain::status_pages::SubscriberService,
 }
 
 /// Infrastructure failures are retried: the job is redelivered.

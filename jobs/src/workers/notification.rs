@@ -67,17 +67,26 @@ fn backoff(
     error: String,
     asked: Option<Duration>,
 ) -> Outcome {
-    if notification.attempts >= ctx.notification_attempts {
-        return Outcome::Failed {
-            error: format!("{error} (gave up after {} attempts)", notification.attempts),
-        };
+    next_attempt(ctx.notification_attempts, notification.attempts, error, asked)
+}
+
+/// After `attempts` of at most `max`: the next one (exponential, or what
+/// the server asked, at most an hour away), or failed.
+pub(crate) fn next_attempt(
+    max: i32,
+    attempts: i32,
+    error: String,
+    asked: Option<Duration>,
+) -> Outcome {
+    if attempts >= max {
+        return Outcome::Failed { error: format!("{error} (gave up after {attempts} attempts)") };
     }
-    let exponential = Duration::seconds(1_i64 << notification.attempts.clamp(1, 12));
+    let exponential = Duration::seconds(1_i64 << attempts.clamp(1, 12));
     let wait = asked.unwrap_or(exponential).min(MAX_BACKOFF);
     Outcome::Retry { error, after: wait }
 }
 
-fn outcome_name(outcome: &Outcome) -> &'static str {
+pub(crate) fn outcome_name(outcome: &Outcome) -> &'static str {
     match outcome {
         Outcome::Delivered => "delivered",
         Outcome::Retry { .. } => "retry",

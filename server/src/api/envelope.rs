@@ -31,6 +31,11 @@ impl<T: Serialize> Envelope<T> {
         Self { status: StatusCode::CREATED, ..Self::ok(data) }
     }
 
+    /// 202: taken, to be finished later (a confirmation mail to follow).
+    pub fn accepted(data: T) -> Self {
+        Self { status: StatusCode::ACCEPTED, ..Self::ok(data) }
+    }
+
     /// Adds a human-readable message.
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
         self.message = Some(message.into());

@@ -11,7 +11,7 @@ use domain::errors::{ErrorClass, ErrorKind};
 use domain::integrations::IntegrationError;
 use domain::maintenance::MaintenanceError;
 use domain::monitors::MonitorError;
-use domain::status_pages::{IncidentError, PageError};
+use domain::status_pages::{IncidentError, PageError, SubscriberError};
 use serde::Serialize;
 
 /// Every error an API handler can return. Internal causes are logged, never sent.
@@ -194,6 +194,12 @@ impl ApiError {
 
 impl From<PageError> for ApiError {
     fn from(err: PageError) -> Self {
+        Self::classified(err)
+    }
+}
+
+impl From<SubscriberError> for ApiError {
+    fn from(err: SubscriberError) -> Self {
         Self::classified(err)
     }
 }

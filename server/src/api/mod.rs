@@ -27,6 +27,7 @@ mod public_status;
 mod runners;
 mod slack;
 mod status_pages;
+mod subscribers;
 mod tokens;
 mod websites;
 
@@ -107,6 +108,10 @@ fn routes_with_docs() -> OpenApiRouter<AppState> {
         .routes(routes!(public_incidents::post_update))
         .routes(routes!(public_incidents::edit_update, public_incidents::delete_update))
         .routes(routes!(public_status::read))
+        .routes(routes!(subscribers::subscribe))
+        .routes(routes!(subscribers::list))
+        .routes(routes!(subscribers::export))
+        .routes(routes!(subscribers::delete))
         .routes(routes!(badges::page))
         .routes(routes!(badges::component))
         .routes(routes!(maintenance::list, maintenance::create))

@@ -103,6 +103,15 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
             dead.clone(),
             domain::clock::Clock::system(),
         ),
+        subscribers: domain::status_pages::SubscriberService::new(
+            domain::status_pages::StatusPageService::new(
+                dead.clone(),
+                domain::clock::Clock::system(),
+            ),
+            domain::status_pages::subscribers::LinkKey::derive(b"test"),
+            &domain::channels::EncryptionKey::generate(),
+            domain::clock::Clock::system(),
+        ),
         outbound: jobs::outbound::Outbound::new(Default::default()).unwrap(),
         smtp: None,
     };

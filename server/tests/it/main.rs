@@ -30,6 +30,7 @@ mod sessions;
 mod slack;
 mod status_page_html;
 mod status_pages;
+mod subscribers;
 mod support;
 mod tokens;
 mod webapp;
