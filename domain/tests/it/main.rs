@@ -18,4 +18,5 @@ mod runners;
 mod schema;
 mod sessions;
 mod status_pages;
+mod subscribers;
 mod words;
