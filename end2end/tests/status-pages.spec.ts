@@ -1,7 +1,8 @@
 // Status pages and maintenance windows from the UI: a user creates a page, adds a monitor
 // under a public name, publishes it, and a visitor without a session reads it (and its
-// badge) with the public name only; then the user creates a maintenance window and sees it
-// listed with its occurrence.
+// badge) with the public name only; the user writes an incident and posts an update that the
+// visitor then reads, the visitor subscribes with the page's form and the user sees them
+// waiting; then the user creates a maintenance window and sees it listed with its occurrence.
 import { expect, Page, test } from '@playwright/test';
 import * as path from 'node:path';
 
@@ -78,7 +79,33 @@ test('a page made in the UI is published with a monitor under its public name', 
   const badge = await visitor.request.get(`/api/v1/public/badges/${slug}/status.svg`);
   expect(badge.status()).toBe(200);
   expect(await badge.text()).toContain('Acme status');
+
+  // The owner writes an incident and posts an update; the visitor sees both.
+  await hydrated(page);
+  await page.locator('#incident-title').fill('Billing is slow');
+  await page.getByLabel('First update (markdown)').fill('We are **looking** into it.');
+  await page.getByRole('checkbox', { name: 'Billing' }).check();
+  await page.getByRole('button', { name: 'Write incident' }).click();
+  const incident = page.getByTestId('page-incident');
+  await expect(incident).toHaveCount(1);
+  await expect(incident).toContainText('Billing is slow');
+  await incident.getByLabel('Post an update').selectOption('identified');
+  await incident.getByLabel('New update (markdown)').fill('The cause is a slow disk.');
+  await incident.getByRole('button', { name: 'Post update' }).click();
+  await expect(page.getByTestId('page-incident-update')).toHaveCount(2);
+  await publicPage.reload();
+  await expect(publicPage.getByText('Billing is slow').first()).toBeVisible();
+  await expect(publicPage.getByText('The cause is a slow disk.')).toBeVisible();
+  await expect(publicPage.locator('strong', { hasText: 'looking' })).toBeVisible();
+
+  // A visitor subscribes with the page's own form; the owner sees them waiting.
+  await publicPage.getByPlaceholder('you@example.org').fill(`reader-${stamp}@example.org`);
+  await publicPage.getByRole('button', { name: 'Subscribe' }).click();
+  await expect(publicPage.getByTestId('subscribe-outcome')).toContainText('Check your mailbox');
   await visitor.close();
+  await page.reload();
+  await expect(page.getByTestId('subscriber-counts')).toContainText('0 active, 1 waiting');
+  await expect(page.getByTestId('subscriber')).toContainText(`reader-${stamp}@example.org`);
 
   // A maintenance window over the monitor.
   await page.getByRole('link', { name: 'Maintenance' }).click();

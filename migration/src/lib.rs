@@ -22,6 +22,7 @@ mod m20261207_000300_api_tokens;
 mod m20261207_000310_page_domains;
 mod m20261207_000320_page_passwords;
 mod m20261207_000330_page_subscribers;
+mod m20261207_000340_maintenance_pages;
 mod tables;
 
 /// Applies RunState's migrations in order.
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000310_page_domains::Migration),
             Box::new(m20261207_000320_page_passwords::Migration),
             Box::new(m20261207_000330_page_subscribers::Migration),
+            Box::new(m20261207_000340_maintenance_pages::Migration),
         ]
     }
 }

@@ -60,6 +60,7 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
         public_url: state.config.public_url(),
     };
     let maintenance = state.maintenance.clone();
+    let subscribers = state.subscribers.clone();
     let db = state.db.clone();
     let ports = app::server::Ports(Arc::new(WebPorts(state.clone())));
     let settings = app::server::SessionSettings { secure_cookies: state.config.is_https() };
@@ -68,6 +69,7 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
         provide_context(monitors.clone());
         provide_context(channels.clone());
         provide_context(heartbeats.clone());
+        provide_context(subscribers.clone());
         provide_context(status_pages.clone());
         provide_context(page_service.clone());
         provide_context(maintenance.clone());

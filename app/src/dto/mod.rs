@@ -6,6 +6,7 @@ mod admin;
 mod certificates;
 mod channels;
 mod monitors;
+mod page_incidents;
 mod runners;
 mod status;
 mod status_pages;
@@ -23,6 +24,9 @@ pub use monitors::{
     AssertionRow, ChannelOption, CheckItem, CheckPage, DashboardData, DnsAnswersData,
     HeartbeatData, IncidentItem, MonitorDetail, MonitorForm, MonitorFormData, MonitorRow,
     NotificationItem, PhaseTimes, RunItem, StatsData, StatusCounts, TimelineItem, Uptime,
+};
+pub use page_incidents::{
+    IncidentChange, IncidentForm, PageFollowers, PageIncidentItem, PageUpdateItem, SubscriberItem,
 };
 pub use runners::{OutageItem, RunnerItem, RunnersData};
 pub use status::{

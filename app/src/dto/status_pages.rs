@@ -16,6 +16,8 @@ pub struct StatusPageItem {
     pub footer: String,
     pub published: bool,
     pub indexable: bool,
+    /// Seconds before a draft from a monitor's incident publishes itself.
+    pub auto_publish_delay_secs: u32,
 }
 
 /// The page form as the browser posts it; checkboxes are `on` or absent.
@@ -32,6 +34,8 @@ pub struct StatusPageForm {
     pub footer: String,
     pub published: String,
     pub indexable: String,
+    /// Seconds; empty keeps the page's (or the default on create).
+    pub auto_publish_delay_secs: String,
 }
 
 /// One component of a page; a group with its members.
@@ -77,6 +81,9 @@ pub struct StatusPageDetail {
     pub badge: BadgeSnippets,
     pub components: Vec<ComponentItem>,
     pub monitors: Vec<MonitorChoice>,
+    /// Public incidents, newest first.
+    pub incidents: Vec<super::PageIncidentItem>,
+    pub subscribers: super::PageFollowers,
 }
 
 /// One change to a page's component list, as a form posts it: `add` (to
@@ -112,6 +119,9 @@ pub struct MaintenanceItem {
     pub monitor_ids: Vec<String>,
     /// The monitors' names, for the list.
     pub monitors: Vec<String>,
+    pub status_page_ids: Vec<String>,
+    /// The status pages' titles, for the list.
+    pub pages: Vec<String>,
     pub active: bool,
     /// The current and next occurrences, `start – end` in UTC.
     pub occurrences: Vec<String>,
@@ -122,6 +132,8 @@ pub struct MaintenanceItem {
 pub struct MaintenanceData {
     pub windows: Vec<MaintenanceItem>,
     pub monitors: Vec<MonitorChoice>,
+    /// The user's status pages (`name`: the title).
+    pub pages: Vec<MonitorChoice>,
 }
 
 /// The window form as the browser posts it (times in UTC).
@@ -139,4 +151,5 @@ pub struct MaintenanceForm {
     pub rule: String,
     pub duration_secs: String,
     pub monitor_ids: Vec<String>,
+    pub status_page_ids: Vec<String>,
 }

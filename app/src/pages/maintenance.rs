@@ -24,6 +24,7 @@ const FIELDS: &[&str] = &[
     "rule",
     "duration_secs",
     "monitor_ids",
+    "status_page_ids",
 ];
 
 /// The maintenance page.
@@ -49,15 +50,17 @@ pub fn Maintenance() -> impl IntoView {
                     match data.await {
                         Ok(data) => {
                             let monitors = data.monitors.clone();
+                            let pages = data.pages.clone();
                             let list = if data.windows.is_empty() {
                                 view! { <EmptyState><p>"No maintenance windows yet."</p></EmptyState> }.into_any()
                             } else {
                                 let windows = data.windows.clone();
                                 let choices = data.monitors.clone();
+                                let page_choices = data.pages.clone();
                                 view! {
                                     <ul class="channel-list">
                                         {windows.into_iter().map(|window| view! {
-                                            <WindowCard window monitors=choices.clone() update delete/>
+                                            <WindowCard window monitors=choices.clone() pages=page_choices.clone() update delete/>
                                         }).collect_view()}
                                     </ul>
                                 }.into_any()
@@ -66,7 +69,7 @@ pub fn Maintenance() -> impl IntoView {
                                 {list}
                                 <section class="card form-card" aria-labelledby="new-window-title">
                                     <h2 id="new-window-title">"Add a maintenance window"</h2>
-                                    <WindowForm window=None monitors action=create/>
+                                    <WindowForm window=None monitors pages action=create/>
                                 </section>
                             }.into_any()
                         }
@@ -83,6 +86,7 @@ pub fn Maintenance() -> impl IntoView {
 fn WindowCard(
     window: MaintenanceItem,
     monitors: Vec<MonitorChoice>,
+    pages: Vec<MonitorChoice>,
     update: ServerAction<SaveMaintenance>,
     delete: ServerAction<DeleteMaintenance>,
 ) -> impl IntoView {
@@ -102,6 +106,7 @@ fn WindowCard(
     };
     let item = StoredValue::new(window.clone());
     let monitors = StoredValue::new(monitors);
+    let pages = StoredValue::new(pages);
     view! {
         <li class="card channel" data-testid="maintenance-window">
             <div class="page-head">
@@ -112,6 +117,9 @@ fn WindowCard(
                         {schedule}
                     </p>
                     <p class="muted">"Monitors: "{if window.monitors.is_empty() { "none".to_owned() } else { window.monitors.join(", ") }}</p>
+                    {(!window.pages.is_empty()).then(|| view! {
+                        <p class="muted">"Status pages: "{window.pages.join(", ")}</p>
+                    })}
                     {(!window.occurrences.is_empty()).then(|| view! {
                         <ul class="occurrences">
                             {window.occurrences.iter().map(|o| view! { <li>{o.clone()}</li> }).collect_view()}
@@ -126,7 +134,7 @@ fn WindowCard(
                 </div>
             </div>
             <Show when=move || editing.get()>
-                <WindowForm window=Some(item.get_value()) monitors=monitors.get_value() action=update/>
+                <WindowForm window=Some(item.get_value()) monitors=monitors.get_value() pages=pages.get_value() action=update/>
             </Show>
         </li>
     }
@@ -137,6 +145,7 @@ fn WindowCard(
 fn WindowForm(
     window: Option<MaintenanceItem>,
     monitors: Vec<MonitorChoice>,
+    pages: Vec<MonitorChoice>,
     action: ServerAction<SaveMaintenance>,
 ) -> impl IntoView {
     let error: Signal<Option<AppError>> =
@@ -147,6 +156,7 @@ fn WindowForm(
     let value = move |f: fn(&MaintenanceItem) -> String| w.as_ref().map(f).unwrap_or_default();
     let kind = window.as_ref().map_or(MaintenanceKind::OneOff, |w| w.kind);
     let chosen = window.as_ref().map(|w| w.monitor_ids.clone()).unwrap_or_default();
+    let chosen_pages = window.as_ref().map(|w| w.status_page_ids.clone()).unwrap_or_default();
     let zone = value(|w| w.time_zone.clone());
     view! {
         <ActionForm action attr:class="stack" attr:novalidate=true>
@@ -189,6 +199,20 @@ fn WindowForm(
                 }).collect_view()}
             </fieldset>
             <FieldError error field="monitor_ids"/>
+            {(!pages.is_empty()).then(|| view! {
+                <fieldset>
+                    <legend>"Status pages (every monitor they show)"</legend>
+                    {pages.into_iter().map(|p| {
+                        let checked = chosen_pages.contains(&p.id);
+                        view! {
+                            <label class="check">
+                                <input type="checkbox" name="form[status_page_ids][]" value=p.id checked=checked/>" "{p.name}
+                            </label>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            })}
+            <FieldError error field="status_page_ids"/>
             <FormError error fields=FIELDS/>
             <div class="actions">
                 <button type="submit" disabled=move || action.pending().get()>

@@ -11,6 +11,7 @@ mod home;
 mod maintenance;
 mod monitor;
 mod not_found;
+mod page_incidents;
 mod status_page;
 mod status_page_edit;
 mod status_pages;

@@ -1,7 +1,8 @@
 //! `/status-pages/:id`: one status page's editor: its settings, its
 //! components (add a monitor under a public name, a static component with
 //! its state, a group with members; move up or down; remove; each change
-//! saves the whole list), the badge snippets to copy, and deleting it.
+//! saves the whole list), its public incidents and subscribers
+//! (`page_incidents.rs`), the badge snippets to copy, and deleting it.
 //! Every change is a form, so the page works before hydration too.
 
 use kinds::{ComponentKind, ComponentState, PageTheme};
@@ -14,11 +15,17 @@ use crate::components::{
     toast_results, ConfirmButton, ErrorBox, FieldError, FormError, Loading, SignedIn,
 };
 use crate::dto::{BadgeSnippets, ComponentItem, MonitorChoice, StatusPageDetail, StatusPageItem};
+use crate::rpc::page_incidents::{
+    ChangePublicIncident, CreatePublicIncident, RemovePageSubscriber,
+};
 use crate::rpc::status_pages::{
     load_status_page, ChangeComponents, DeleteStatusPage, SaveStatusPage,
 };
 
-const PAGE_FIELDS: &[&str] = &["slug", "title", "description", "logo_url", "theme", "footer"];
+use super::page_incidents::{IncidentsPanel, SubscribersPanel};
+
+const PAGE_FIELDS: &[&str] =
+    &["slug", "title", "description", "logo_url", "theme", "footer", "auto_publish_delay_secs"];
 const COMPONENT_FIELDS: &[&str] =
     &["kind", "public_name", "monitor_id", "static_state", "parent_id"];
 const STATES: &[ComponentState] = &[
@@ -37,10 +44,27 @@ pub fn StatusPageEdit() -> impl IntoView {
     let save = ServerAction::<SaveStatusPage>::new();
     let change = ServerAction::<ChangeComponents>::new();
     let delete = ServerAction::<DeleteStatusPage>::new();
+    let actions = Actions {
+        create_incident: ServerAction::<CreatePublicIncident>::new(),
+        change_incident: ServerAction::<ChangePublicIncident>::new(),
+        remove_subscriber: ServerAction::<RemovePageSubscriber>::new(),
+    };
     let detail = Resource::new(
-        move || (id.get(), save.version().get(), change.version().get()),
+        move || {
+            (
+                id.get(),
+                save.version().get(),
+                change.version().get(),
+                actions.create_incident.version().get(),
+                actions.change_incident.version().get(),
+                actions.remove_subscriber.version().get(),
+            )
+        },
         |(id, ..)| load_status_page(id),
     );
+    toast_results(actions.create_incident.value(), |()| Some("Incident written".to_owned()));
+    toast_results(actions.change_incident.value(), |()| Some("Incident saved".to_owned()));
+    toast_results(actions.remove_subscriber.value(), |()| Some("Subscriber removed".to_owned()));
     toast_results(save.value(), |p: &StatusPageItem| Some(format!("Page “{}” saved", p.title)));
     toast_results(change.value(), |()| Some("Components saved".to_owned()));
     let navigate = use_navigate();
@@ -56,7 +80,7 @@ pub fn StatusPageEdit() -> impl IntoView {
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match detail.await {
-                        Ok(detail) => view! { <Editor detail save change delete/> }.into_any(),
+                        Ok(detail) => view! { <Editor detail save change delete actions/> }.into_any(),
                         Err(error) => view! { <ErrorBox error/> }.into_any(),
                     }
                 })}
@@ -65,14 +89,29 @@ pub fn StatusPageEdit() -> impl IntoView {
     }
 }
 
+/// The editor's incident and subscriber actions.
+#[derive(Clone, Copy)]
+struct Actions {
+    create_incident: ServerAction<CreatePublicIncident>,
+    change_incident: ServerAction<ChangePublicIncident>,
+    remove_subscriber: ServerAction<RemovePageSubscriber>,
+}
+
 #[component]
 fn Editor(
     detail: StatusPageDetail,
     save: ServerAction<SaveStatusPage>,
     change: ServerAction<ChangeComponents>,
     delete: ServerAction<DeleteStatusPage>,
+    actions: Actions,
 ) -> impl IntoView {
-    let StatusPageDetail { page, public_url, badge, components, monitors } = detail;
+    let StatusPageDetail { page, public_url, badge, components, monitors, incidents, subscribers } =
+        detail;
+    let named: Vec<(String, String)> = components
+        .iter()
+        .flat_map(|c| std::iter::once(c).chain(&c.members))
+        .map(|c| (c.id.clone(), c.public_name.clone()))
+        .collect();
     let page_id = page.id.clone();
     let groups: Vec<(String, String)> = components
         .iter()
@@ -120,6 +159,9 @@ fn Editor(
             }}
             <AddComponent page_id=page_id.clone() monitors groups action=change/>
         </section>
+        <IncidentsPanel page_id=page_id.clone() incidents components=named
+            create=actions.create_incident change=actions.change_incident/>
+        <SubscribersPanel page_id=page_id.clone() followers=subscribers remove=actions.remove_subscriber/>
         <section class="card" aria-labelledby="badges-title">
             <h2 id="badges-title">"Badges"</h2>
             <p class="hint">
@@ -164,6 +206,13 @@ fn Settings(page: StatusPageItem, action: ServerAction<SaveStatusPage>) -> impl 
                 <label for="page-footer">"Footer"</label>
                 <textarea id="page-footer" name="form[footer]">{page.footer.clone()}</textarea>
                 <FieldError error field="footer" id="page-footer"/>
+                <label for="page-delay">"Draft delay (seconds)"</label>
+                <input id="page-delay" name="form[auto_publish_delay_secs]" type="number" min="0" max="86400"
+                    value=page.auto_publish_delay_secs.to_string() aria-describedby="page-delay-hint"/>
+                <p class="hint" id="page-delay-hint">
+                    "When a monitor on this page goes down, its draft incident is published after this long unless someone edits or discards it (0: at once)."
+                </p>
+                <FieldError error field="auto_publish_delay_secs" id="page-delay"/>
                 <label class="check">
                     <input type="checkbox" id="page-published" name="form[published]" checked=page.published/>
                     " Published (readable by anyone)"

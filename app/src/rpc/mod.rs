@@ -5,5 +5,6 @@ pub mod account;
 pub mod admin;
 pub mod channels;
 pub mod monitors;
+pub mod page_incidents;
 pub mod status;
 pub mod status_pages;

@@ -9,7 +9,7 @@ use domain::channels::ChannelError;
 use domain::errors::{ErrorClass, ErrorKind};
 use domain::maintenance::MaintenanceError;
 use domain::monitors::MonitorError;
-use domain::status_pages::PageError;
+use domain::status_pages::{IncidentError, PageError, SubscriberError};
 
 use crate::error::AppError;
 
@@ -84,6 +84,27 @@ impl From<PageError> for AppError {
             _ => err.to_string(),
         };
         classified("status page service", err, field, message)
+    }
+}
+
+impl From<IncidentError> for AppError {
+    fn from(err: IncidentError) -> Self {
+        let field = err.field().map(str::to_owned);
+        let message = match (&err, &field) {
+            (IncidentError::Invalid { message, .. }, Some(field)) => {
+                format!("{} {message}", label(field))
+            }
+            _ => err.to_string(),
+        };
+        classified("public incident service", err, field, message)
+    }
+}
+
+impl From<SubscriberError> for AppError {
+    fn from(err: SubscriberError) -> Self {
+        let field = err.field().map(str::to_owned);
+        let message = err.to_string();
+        classified("subscriber service", err, field, message)
     }
 }
 
@@ -207,6 +228,11 @@ pub fn label(field: &str) -> &str {
         "rule" => "Rule",
         "duration_secs" => "Duration",
         "monitor_ids" => "Monitors",
+        "status_page_ids" => "Status pages",
+        "body" => "Text",
+        "postmortem" => "Postmortem",
+        "phase" => "Phase",
+        "auto_publish_delay_secs" => "Draft delay",
         other => other,
     }
 }

@@ -30,15 +30,29 @@ pub async fn list() -> Result<MaintenanceData, AppError> {
         .into_iter()
         .map(|m| MonitorChoice { id: m.id.to_string(), name: m.name })
         .collect();
+    let pages: Vec<MonitorChoice> = use_context::<super::status_pages::StatusPages>()
+        .ok_or_else(AppError::internal)?
+        .service
+        .list(&caller)
+        .await?
+        .into_iter()
+        .map(|p| MonitorChoice { id: p.id.to_string(), name: p.title })
+        .collect();
     let windows = service()?.list(&caller).await?;
     Ok(MaintenanceData {
-        windows: windows.into_iter().map(|w| item(w, &monitors)).collect(),
+        windows: windows.into_iter().map(|w| item(w, &monitors, &pages)).collect(),
         monitors,
+        pages,
     })
 }
 
-fn item(w: MaintenanceView, monitors: &[MonitorChoice]) -> MaintenanceItem {
+fn item(
+    w: MaintenanceView,
+    monitors: &[MonitorChoice],
+    pages: &[MonitorChoice],
+) -> MaintenanceItem {
     let ids: Vec<String> = w.monitor_ids.iter().map(ToString::to_string).collect();
+    let page_ids: Vec<String> = w.status_page_ids.iter().map(ToString::to_string).collect();
     let utc = |at: DateTime<Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
     MaintenanceItem {
         id: w.id.to_string(),
@@ -52,6 +66,8 @@ fn item(w: MaintenanceView, monitors: &[MonitorChoice]) -> MaintenanceItem {
         duration_secs: w.duration_secs.map(|s| s.to_string()).unwrap_or_default(),
         monitors: monitors.iter().filter(|m| ids.contains(&m.id)).map(|m| m.name.clone()).collect(),
         monitor_ids: ids,
+        pages: pages.iter().filter(|p| page_ids.contains(&p.id)).map(|p| p.name.clone()).collect(),
+        status_page_ids: page_ids,
         active: w.active,
         occurrences: w
             .occurrences
@@ -99,6 +115,11 @@ fn input(form: &MaintenanceForm) -> Result<MaintenanceInput, AppError> {
         .iter()
         .map(|id| id.parse().map_err(|_| AppError::invalid("monitor_ids", "Unknown monitor")))
         .collect::<Result<Vec<_>, _>>()?;
+    let status_page_ids = form
+        .status_page_ids
+        .iter()
+        .map(|id| id.parse().map_err(|_| AppError::invalid("status_page_ids", "Unknown page")))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(MaintenanceInput {
         title: Some(form.title.clone()),
         description: Some(form.description.clone()),
@@ -109,6 +130,7 @@ fn input(form: &MaintenanceForm) -> Result<MaintenanceInput, AppError> {
         rule: text(&form.rule),
         duration_secs,
         monitor_ids: Some(monitor_ids),
+        status_page_ids: Some(status_page_ids),
         ..Default::default()
     })
 }

@@ -12,6 +12,7 @@ pub mod heartbeats;
 pub mod history;
 pub mod maintenance;
 pub mod monitors;
+pub mod page_incidents;
 mod ports;
 pub mod runners;
 pub mod session;

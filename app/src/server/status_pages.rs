@@ -26,7 +26,7 @@ pub struct StatusPages {
     pub public_url: String,
 }
 
-fn pages() -> Result<StatusPages, AppError> {
+pub(super) fn pages() -> Result<StatusPages, AppError> {
     use_context::<StatusPages>().ok_or_else(AppError::internal)
 }
 
@@ -41,6 +41,7 @@ fn item(v: PageView) -> StatusPageItem {
         footer: v.footer,
         published: v.published,
         indexable: v.indexable,
+        auto_publish_delay_secs: v.auto_publish_delay_secs,
     }
 }
 
@@ -70,8 +71,7 @@ pub async fn save(form: StatusPageForm) -> Result<StatusPageItem, AppError> {
         footer: Some(form.footer.clone()),
         published: Some(form.published == "on"),
         indexable: Some(form.indexable == "on"),
-        // Not in the editor's form yet: kept as it is (the API sets it).
-        auto_publish_delay_secs: None,
+        auto_publish_delay_secs: delay(&form.auto_publish_delay_secs)?,
     };
     if form.id.trim().is_empty() {
         // A new page is indexable unless its form says otherwise; the
@@ -81,6 +81,16 @@ pub async fn save(form: StatusPageForm) -> Result<StatusPageItem, AppError> {
     }
     let page = service.authorize(&caller, parse_id(&form.id, "status page")?, Write).await?;
     Ok(item(service.update(page, input).await?))
+}
+
+/// The draft delay as typed: empty keeps the page's.
+fn delay(raw: &str) -> Result<Option<u32>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => raw.parse().map(Some).map_err(|_| {
+            AppError::invalid("auto_publish_delay_secs", "The delay is a number of seconds")
+        }),
+    }
 }
 
 /// Deletes one of the caller's pages.
@@ -106,18 +116,35 @@ pub async fn detail(id: String) -> Result<StatusPageDetail, AppError> {
         .into_iter()
         .map(|m| MonitorChoice { id: m.id.to_string(), name: m.name })
         .collect();
-    let page = item(page.view().clone());
+    let page_ref = page;
+    let page = item(page_ref.view().clone());
     let badges = Badges { public_url: &public_url, slug: &page.slug };
     let name_of =
         |id: &uuid::Uuid| monitors.iter().find(|m| m.id == id.to_string()).map(|m| m.name.clone());
+    let incidents = super::page_incidents::incidents_of(&page_ref).await?;
+    let public_names = component_names(&components);
+    let subscribers = super::page_incidents::followers_of(&page_ref, &|id| {
+        public_names.iter().find(|(c, _)| c == id).map(|(_, n)| n.clone())
+    })
+    .await?;
     let components = components.iter().map(|c| component(c, &badges, &name_of)).collect();
     Ok(StatusPageDetail {
+        incidents,
+        subscribers,
         public_url: badges.page_url(),
         badge: badges.snippets(&page.title, "status.svg"),
         page,
         components,
         monitors,
     })
+}
+
+/// Every component's id and public name, members included.
+fn component_names(list: &[ComponentView]) -> Vec<(uuid::Uuid, String)> {
+    list.iter()
+        .flat_map(|c| std::iter::once(c).chain(&c.members))
+        .map(|c| (c.id, c.public_name.clone()))
+        .collect()
 }
 
 /// Where a page's badges are.

@@ -15,6 +15,7 @@ pub mod incident_events;
 pub mod incidents;
 pub mod invitations;
 pub mod maintenance_monitors;
+pub mod maintenance_pages;
 pub mod maintenance_windows;
 pub mod monitor_certificates;
 pub mod monitor_channels;

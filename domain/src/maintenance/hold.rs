@@ -23,7 +23,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::spec::MaintenanceSpec;
-use crate::entities::{maintenance_monitors, maintenance_windows, notifications};
+use crate::entities::{maintenance_windows, notifications};
 
 /// Why a held notification was never sent (its `last_error`).
 pub const SUPPRESSED: &str = "cancelled by a later change inside a maintenance window";
@@ -35,13 +35,8 @@ pub async fn held_until<C: ConnectionTrait>(
     monitor: Uuid,
     now: DateTime<Utc>,
 ) -> Result<Option<DateTime<Utc>>, DbErr> {
-    let windows: Vec<Uuid> = maintenance_monitors::Entity::find()
-        .filter(maintenance_monitors::Column::MonitorId.eq(monitor))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.window_id)
-        .collect();
+    let windows: Vec<Uuid> =
+        super::coverage::windows_covering(db, &[monitor]).await?.into_keys().collect();
     if windows.is_empty() {
         return Ok(None);
     }

@@ -3,8 +3,11 @@
 //! notifications are held; when the window ends, only the net change is
 //! sent (docs/maintenance.md). The schedule ([`schedule`], [`rrule`]) and
 //! the request's validation ([`spec`]) are pure; [`service`] is the owner's
-//! CRUD and [`hold`] the pipeline's side: holding and releasing.
+//! CRUD and [`hold`] the pipeline's side: holding and releasing;
+//! [`coverage`] says which windows cover which monitors (directly, or
+//! through a status page the window names).
 
+pub mod coverage;
 pub mod hold;
 pub mod rrule;
 pub mod schedule;

@@ -1,7 +1,8 @@
 //! Maintenance windows for their owner: create, list, read, change,
 //! delete. Owner-scoped like integrations: a user sees and changes their
 //! own; an admin may read or change anyone's by id. A window names only
-//! monitors its owner may read (their own, or any for an admin owner); any
+//! monitors its owner may read (their own, or any for an admin owner) and
+//! status pages of the owner's (covering every monitor they show); any
 //! other id is refused as a field error that does not say whether it exists.
 
 use std::collections::HashMap;
@@ -16,7 +17,7 @@ use uuid::Uuid;
 
 use super::schedule::Window;
 use super::spec::{MaintenanceInput, MaintenanceSpec};
-use super::{hold, MaintenanceError};
+use super::{coverage, hold, MaintenanceError};
 use crate::accounts::Principal;
 use crate::clock::Clock;
 use crate::entities::{maintenance_monitors as links, maintenance_windows, monitors, users};
@@ -45,6 +46,8 @@ pub struct MaintenanceView {
     pub rule: Option<String>,
     pub duration_secs: Option<i64>,
     pub monitor_ids: Vec<Uuid>,
+    /// Status pages whose shown monitors it covers too.
+    pub status_page_ids: Vec<Uuid>,
     /// Whether an occurrence covers the present.
     pub active: bool,
     /// The current occurrence (if any) and the next ones, up to three.
@@ -81,9 +84,11 @@ impl MaintenanceService {
     ) -> Result<MaintenanceView, MaintenanceError> {
         let now = self.clock.now();
         let monitor_ids = dedup(input.monitor_ids.clone().unwrap_or_default());
+        let page_ids = dedup(input.status_page_ids.clone().unwrap_or_default());
         let spec = input.create(now)?;
         let txn = crate::db::begin_write(&self.db).await?;
         check_monitors(&txn, caller.user_id, caller.role, &monitor_ids).await?;
+        coverage::check_pages(&txn, caller.user_id, caller.role, &page_ids).await?;
         let id = Uuid::now_v7();
         let mut row = maintenance_windows::ActiveModel {
             id: Set(id),
@@ -94,6 +99,7 @@ impl MaintenanceService {
         fill(&mut row, spec, now);
         row.insert(&txn).await?;
         link(&txn, id, &monitor_ids).await?;
+        coverage::link_pages(&txn, id, &page_ids).await?;
         txn.commit().await?;
         let row = maintenance_windows::Entity::find_by_id(id).one(&self.db).await?;
         self.views(row.into_iter().collect()).await?.pop().ok_or(MaintenanceError::NotFound)
@@ -141,6 +147,7 @@ impl MaintenanceService {
         let id = row.id;
         let owner = owner_role(&self.db, row.owner_id).await?;
         let new_monitors = patch.monitor_ids.clone().map(dedup);
+        let new_pages = patch.status_page_ids.clone().map(dedup);
         let spec = patch.patch(&row)?;
         let now = self.clock.now();
         let txn = crate::db::begin_write(&self.db).await?;
@@ -153,6 +160,11 @@ impl MaintenanceService {
             links::Entity::delete_many().filter(links::Column::WindowId.eq(id)).exec(&txn).await?;
             link(&txn, id, &ids).await?;
             affected.extend(ids);
+        }
+        if let Some(ids) = new_pages {
+            coverage::check_pages(&txn, owner.0, owner.1, &ids).await?;
+            coverage::link_pages(&txn, id, &ids).await?;
+            affected.extend(coverage::monitors_on(&txn, &ids).await?);
         }
         hold::wake(&txn, &affected).await?;
         txn.commit().await?;
@@ -177,12 +189,14 @@ impl MaintenanceService {
     ) -> Result<Vec<MaintenanceView>, MaintenanceError> {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let mut monitors = monitors_of(&self.db, &ids).await?;
+        let mut pages = coverage::pages_of(&self.db, &ids).await?;
         let now = self.clock.now();
         let mut views = Vec::with_capacity(rows.len());
         for r in rows {
             let schedule = MaintenanceSpec::of_row(&r)?.schedule;
             views.push(MaintenanceView {
                 monitor_ids: monitors.remove(&r.id).unwrap_or_default(),
+                status_page_ids: pages.remove(&r.id).unwrap_or_default(),
                 active: schedule.occurrence_at(now).is_some(),
                 occurrences: schedule.upcoming(now, SHOWN_OCCURRENCES),
                 id: r.id,
@@ -224,8 +238,12 @@ async fn owner_role(
     Ok((user.id, user.role))
 }
 
+/// Every monitor window `window` covers now: linked, or on a page it names.
 async fn linked(db: &impl ConnectionTrait, window: Uuid) -> Result<Vec<Uuid>, MaintenanceError> {
-    Ok(monitors_of(db, &[window]).await?.remove(&window).unwrap_or_default())
+    let mut monitors = monitors_of(db, &[window]).await?.remove(&window).unwrap_or_default();
+    let pages = coverage::pages_of(db, &[window]).await?.remove(&window).unwrap_or_default();
+    monitors.extend(coverage::monitors_on(db, &pages).await?);
+    Ok(monitors)
 }
 
 async fn monitors_of(

@@ -35,6 +35,8 @@ pub struct MaintenanceInput {
     pub duration_secs: Option<i64>,
     /// The monitors it covers: the window owner's (or readable by them).
     pub monitor_ids: Option<Vec<Uuid>>,
+    /// Status pages whose shown monitors it covers: the window owner's.
+    pub status_page_ids: Option<Vec<Uuid>>,
     /// Accepted and ignored: server-owned fields a client may echo back.
     #[serde(default)]
     pub id: Option<serde_json::Value>,

@@ -4,14 +4,14 @@
 //! starting within [`NOTICE_DAYS`] are listed with their title and
 //! description (the owner writes those for the public, as for incidents).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::entities::{maintenance_monitors, maintenance_windows};
+use crate::entities::maintenance_windows;
 use crate::maintenance::{MaintenanceSpec, Window};
 
 /// How far ahead a page announces a window.
@@ -58,14 +58,7 @@ impl MaintenanceFacts {
         if monitors.is_empty() {
             return Ok(facts);
         }
-        let mut covered: HashMap<Uuid, BTreeSet<Uuid>> = HashMap::new();
-        for link in maintenance_monitors::Entity::find()
-            .filter(maintenance_monitors::Column::MonitorId.is_in(monitors.to_vec()))
-            .all(db)
-            .await?
-        {
-            covered.entry(link.window_id).or_default().insert(link.monitor_id);
-        }
+        let mut covered = crate::maintenance::coverage::windows_covering(db, monitors).await?;
         if covered.is_empty() {
             return Ok(facts);
         }

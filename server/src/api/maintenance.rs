@@ -44,6 +44,9 @@ pub struct WindowRequest {
     duration_secs: Option<i64>,
     /// The monitors it covers: ones the window's owner can read.
     monitor_ids: Option<Vec<Uuid>>,
+    /// Status pages of the window's owner: it covers every monitor they
+    /// show, as they are when read (a component added later too).
+    status_page_ids: Option<Vec<Uuid>>,
     /// Server-owned fields a client may echo back: accepted and ignored.
     #[schema(read_only, value_type = Option<String>, format = Uuid)]
     id: Option<serde_json::Value>,
@@ -87,6 +90,8 @@ pub struct WindowBody {
     pub rule: Option<String>,
     pub duration_secs: Option<i64>,
     pub monitor_ids: Vec<Uuid>,
+    /// Status pages whose shown monitors it covers too.
+    pub status_page_ids: Vec<Uuid>,
     /// Whether an occurrence covers the present: the monitors' alerts are held.
     pub active: bool,
     /// The current occurrence (if any) and the next ones, up to three.
@@ -109,6 +114,7 @@ impl From<MaintenanceView> for WindowBody {
             rule: v.rule,
             duration_secs: v.duration_secs,
             monitor_ids: v.monitor_ids,
+            status_page_ids: v.status_page_ids,
             active: v.active,
             occurrences: v.occurrences.into_iter().map(Occurrence::from).collect(),
             created_at: v.created_at,

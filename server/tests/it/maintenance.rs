@@ -221,3 +221,52 @@ async fn windows_are_their_owners_and_name_only_readable_monitors() {
         assert_eq!(app.get(&path, Some(&alice)).await.0, 404);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_window_over_a_status_page_covers_every_monitor_the_page_shows() {
+    for app in spawn_each(Spawn { pipeline: true, ..Default::default() }).await {
+        let (token, other) = (app.user("maint-page").await, app.user("maint-other").await);
+        let (shown_target, free_target) =
+            (Recorder::start("/shown").await, Recorder::start("/unshown").await);
+        let hook = Recorder::start("/hooks/maintenance-page").await;
+        let channel = app.create(&token, ChannelBuilder::webhook(&hook.url)).await;
+        let shown = monitor(&app, &token, "shown", &shown_target, &channel).await;
+        let free = monitor(&app, &token, "unshown", &free_target, &channel).await;
+        let body =
+            json!({"slug": format!("maint-{}", app.backend), "title": "Acme", "published": true});
+        let page = app.create(&token, ("/api/v1/status-pages", body)).await;
+        let page_id = page["id"].as_str().unwrap();
+        let list =
+            json!({"components": [{"kind": "monitor", "public_name": "API", "monitor_id": shown}]});
+        let path = format!("/api/v1/status-pages/{page_id}/components");
+        assert_eq!(app.send(Method::PUT, &path, Some(list), Some(&token)).await.0, 200);
+
+        let window = json!({
+            "title": "Planned work",
+            "kind": "one_off",
+            "starts_at": Utc::now() - Duration::minutes(1),
+            "ends_at": Utc::now() + Duration::hours(1),
+            "status_page_ids": [page_id],
+        });
+        let (status, refused) = app.post(WINDOWS, window.clone(), Some(&other)).await;
+        assert_eq!(
+            (status, refused["field"].as_str()),
+            (422, Some("status_page_ids")),
+            "{refused}"
+        );
+        let created = app.create(&token, (WINDOWS, window)).await;
+        assert_eq!(created["status_page_ids"], json!([page_id]), "{created}");
+        assert_eq!(created["monitor_ids"], json!([]));
+
+        shown_target.set_status(503);
+        free_target.set_status(503);
+        let free_log = format!("/api/v1/monitors/{free}/notifications");
+        app.wait_for(&token, &free_log, |d| count(d, "down", "delivered") == 1).await;
+        let log = format!("/api/v1/monitors/{shown}/notifications");
+        app.wait_for(&token, &log, |d| count(d, "down", "held") == 1).await;
+        let public = format!("/api/v1/public/status/maint-{}", app.backend);
+        let (_, read) = app.get(&public, None).await;
+        assert_eq!(read["data"]["components"][0]["state"], "maintenance", "{read}");
+        assert!(hook.seen().iter().all(|s| s.json()["data"]["monitor_name"] == "unshown"));
+    }
+}

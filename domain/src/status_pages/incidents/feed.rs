@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::markdown;
 use crate::entities::public_incident_updates as updates;
 use crate::entities::public_incidents as incidents;
-use crate::entities::{maintenance_monitors, maintenance_windows, status_pages as pages};
+use crate::entities::{maintenance_windows, status_pages as pages};
 use crate::maintenance::spec::MaintenanceSpec;
 use crate::status_pages::PageError;
 
@@ -166,15 +166,8 @@ async fn maintenance_entries(
     if monitors.is_empty() {
         return Ok(Vec::new());
     }
-    let windows: Vec<Uuid> = maintenance_monitors::Entity::find()
-        .filter(maintenance_monitors::Column::MonitorId.is_in(monitors))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|l| l.window_id)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
+    let windows: Vec<Uuid> =
+        crate::maintenance::coverage::windows_covering(db, &monitors).await?.into_keys().collect();
     if windows.is_empty() {
         return Ok(Vec::new());
     }

@@ -31,7 +31,7 @@ use crate::entities::status_page_components as components;
 use crate::entities::status_page_deliveries as deliveries;
 use crate::entities::status_page_events as events;
 use crate::entities::status_page_subscribers as subscribers;
-use crate::entities::{maintenance_monitors, maintenance_windows, status_pages as pages};
+use crate::entities::{maintenance_windows, status_pages as pages};
 use crate::maintenance::MaintenanceSpec;
 
 /// Incident notices are sent up to this late (after a long outage of the sender).
@@ -200,15 +200,17 @@ async fn maintenance_notices(
     if by_monitor.is_empty() {
         return Ok(Vec::new());
     }
-    let mut covered: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for link in maintenance_monitors::Entity::find()
-        .filter(maintenance_monitors::Column::MonitorId.is_in(by_monitor.keys().copied()))
-        .all(db)
-        .await?
-    {
-        let ids = by_monitor.get(&link.monitor_id).cloned().unwrap_or_default();
-        covered.entry(link.window_id).or_default().extend(ids);
-    }
+    let monitors: Vec<Uuid> = by_monitor.keys().copied().collect();
+    let mut covered: HashMap<Uuid, Vec<Uuid>> =
+        crate::maintenance::coverage::windows_covering(db, &monitors)
+            .await?
+            .into_iter()
+            .map(|(window, monitors)| {
+                let shown =
+                    monitors.iter().flat_map(|m| by_monitor.get(m).cloned().unwrap_or_default());
+                (window, shown.collect())
+            })
+            .collect();
     if covered.is_empty() {
         return Ok(Vec::new());
     }
