@@ -99,7 +99,13 @@ pub async fn start(args: &Args) -> anyhow::Result<Run> {
         clippy::disallowed_methods,
         reason = "a client of RunState itself, not an outbound path"
     )]
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
+    // Answers are read as sent (a browser's decompression is not the server's
+    // cost): visitors that ask for gzip say so themselves.
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .no_gzip()
+        .no_deflate()
+        .build()?;
     let started = Instant::now();
     while client.get(format!("{api}/readyz")).send().await.map(|r| r.status().is_success()).ok()
         != Some(true)

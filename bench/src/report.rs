@@ -135,7 +135,10 @@ impl Results {
                     page.components, page.visitors, load.requests_per_s, load.p50_ms, load.p95_ms, load.p99_ms, load.failures
                 ));
             }
-            table.push_str(&format!("| status page HTML size | {} bytes |\n", page.html_bytes));
+            table.push_str(&format!(
+                "| status page HTML size | {} bytes ({} gzipped, as browsers get it) |\n",
+                page.html_bytes, page.html_gzip_bytes
+            ));
         }
         println!("{table}");
         std::fs::create_dir_all(&args.out)?;

@@ -23,6 +23,9 @@ pub struct PageLoad {
     pub failures: u64,
 }
 
+/// What a browser says it accepts: visitors get the page as browsers do.
+const BROWSER_ENCODINGS: &str = "gzip, deflate, br, zstd";
+
 /// Both addresses, and the page measured.
 #[derive(Debug, Default, Serialize)]
 pub struct StatusPageLoad {
@@ -31,6 +34,8 @@ pub struct StatusPageLoad {
     pub html: PageLoad,
     pub json: PageLoad,
     pub html_bytes: usize,
+    /// The same page as sent to a browser (gzip).
+    pub html_gzip_bytes: usize,
 }
 
 /// Publishes a page showing the first `components` monitors (latency shown
@@ -72,11 +77,21 @@ pub async fn measure(
         .error_for_status()?;
     let html_url = format!("{}/status/bench", run.api);
     let html_bytes =
-        run.client.get(&html_url).send().await?.error_for_status()?.text().await?.len();
+        run.client.get(&html_url).send().await?.error_for_status()?.bytes().await?.len();
+    let html_gzip_bytes = run
+        .client
+        .get(&html_url)
+        .header("accept-encoding", BROWSER_ENCODINGS)
+        .send()
+        .await?
+        .error_for_status()?
+        .bytes()
+        .await?
+        .len();
     let html = hammer(run, &html_url, visitors, window).await;
     let json =
         hammer(run, &format!("{}/api/v1/public/status/bench", run.api), visitors, window).await;
-    Ok(StatusPageLoad { components: list.len(), visitors, html, json, html_bytes })
+    Ok(StatusPageLoad { components: list.len(), visitors, html, json, html_bytes, html_gzip_bytes })
 }
 
 /// `visitors` loops, each asking for `url` again as soon as it has an answer.
@@ -91,7 +106,8 @@ async fn hammer(run: &Run, url: &str, visitors: usize, window: Duration) -> Page
         tasks.push(tokio::spawn(async move {
             while started.elapsed() < window {
                 let t = Instant::now();
-                let ok = match client.get(&url).send().await {
+                let request = client.get(&url).header("accept-encoding", BROWSER_ENCODINGS);
+                let ok = match request.send().await {
                     Ok(r) if r.status().is_success() => r.bytes().await.is_ok(),
                     _ => false,
                 };

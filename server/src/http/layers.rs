@@ -1,5 +1,6 @@
 //! Layers every request passes through: request ids, tracing, metrics,
-//! limits, panic recovery and security headers.
+//! limits, panic recovery, security headers, and gzip for the public reads
+//! (`compress.rs`).
 
 use std::time::{Duration, Instant};
 
@@ -28,6 +29,8 @@ static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Wraps the whole app in the standard layers; `https` turns on HSTS.
 pub fn apply_layers<S: Clone + Send + Sync + 'static>(router: Router<S>, https: bool) -> Router<S> {
     let mut router = router
+        .layer(middleware::from_fn(super::compress::mark_public))
+        .layer(super::compress::layer())
         .layer(middleware::from_fn(record_metrics))
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(reject_large_bodies))

@@ -249,3 +249,50 @@ async fn published_incidents_are_on_the_page_with_their_updates_and_drafts_are_n
         assert!(!html.contains("Secret draft") && !html.contains("draft-only-text"));
     }
 }
+
+#[tokio::test]
+async fn the_public_page_is_gzipped_for_clients_that_ask_and_signed_in_pages_never_are() {
+    use std::io::Read;
+    let app = support::spawn_sqlite(Default::default()).await;
+    let ann = app.user("ann").await;
+    let page = json!({"slug": "zipped", "title": "Zipped status", "published": true});
+    app.create(&ann, (PAGES, page)).await;
+    // A client that shows the answer as sent (the suite's own decompresses).
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a client of RunState itself, not an outbound path"
+    )]
+    let raw = reqwest::Client::builder().no_gzip().no_deflate().build().unwrap();
+    let get = |path: &str, token: Option<&str>| {
+        let mut request = raw.get(app.url(path)).header("accept-encoding", "gzip");
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    for path in ["/status/zipped", "/api/v1/public/status/zipped", "/status/zipped/feed.atom"] {
+        let response = get(path, None).await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["content-encoding"], "gzip", "{path}");
+        let mut text = String::new();
+        let bytes = response.bytes().await.unwrap();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).unwrap();
+        assert!(text.contains("Zipped status"), "{path}: {text}");
+    }
+    // Without asking, nothing is compressed.
+    let plain = raw.get(app.url("/status/zipped")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    // The signed-in API and app pages are never compressed.
+    let api = get("/api/v1/status-pages", Some(&ann)).await.unwrap();
+    assert_eq!(api.status(), 200);
+    assert!(api.headers().get("content-encoding").is_none());
+    let app_page = raw
+        .get(app.url("/status-pages"))
+        .header("accept-encoding", "gzip")
+        .header("cookie", format!("rs_access={ann}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(app_page.status(), 200);
+    assert!(app_page.headers().get("content-encoding").is_none());
+}
