@@ -83,6 +83,33 @@ pub async fn now<C: ConnectionTrait>(db: &C) -> Result<DateTime<Utc>, DbErr> {
 }
 
 /// A cheap round trip, for readiness probes.
+/// Whether every one of `ids` (distinct) is a row of `E` owned by `owner`
+/// through `owner_col`, or merely exists when `any_owner` (an admin). Used
+/// where a request names rows it may link to: one answer for "missing" and
+/// "not yours".
+pub async fn all_owned<E, C>(
+    db: &C,
+    id_col: E::Column,
+    owner_col: E::Column,
+    ids: &[uuid::Uuid],
+    owner: uuid::Uuid,
+    any_owner: bool,
+) -> Result<bool, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    C: ConnectionTrait,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    if ids.is_empty() {
+        return Ok(true);
+    }
+    let mut query = E::find().filter(id_col.is_in(ids.to_vec()));
+    if !any_owner {
+        query = query.filter(owner_col.eq(owner));
+    }
+    Ok(query.all(db).await?.len() == ids.len())
+}
+
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())
 }

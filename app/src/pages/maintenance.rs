@@ -187,30 +187,11 @@ fn WindowForm(
             <label for=at("duration")>"Duration in seconds (repeating)"</label>
             <input id=at("duration") name="form[duration_secs]" inputmode="numeric" value=value(|w| w.duration_secs.clone())/>
             <FieldError error field="duration_secs"/>
-            <fieldset>
-                <legend>"Monitors"</legend>
-                {monitors.into_iter().map(|m| {
-                    let checked = chosen.contains(&m.id);
-                    view! {
-                        <label class="check">
-                            <input type="checkbox" name="form[monitor_ids][]" value=m.id checked=checked/>" "{m.name}
-                        </label>
-                    }
-                }).collect_view()}
-            </fieldset>
+            <Checklist legend="Monitors" name="form[monitor_ids][]" choices=monitors chosen/>
             <FieldError error field="monitor_ids"/>
             {(!pages.is_empty()).then(|| view! {
-                <fieldset>
-                    <legend>"Status pages (every monitor they show)"</legend>
-                    {pages.into_iter().map(|p| {
-                        let checked = chosen_pages.contains(&p.id);
-                        view! {
-                            <label class="check">
-                                <input type="checkbox" name="form[status_page_ids][]" value=p.id checked=checked/>" "{p.name}
-                            </label>
-                        }
-                    }).collect_view()}
-                </fieldset>
+                <Checklist legend="Status pages (every monitor they show)" name="form[status_page_ids][]"
+                    choices=pages chosen=chosen_pages/>
             })}
             <FieldError error field="status_page_ids"/>
             <FormError error fields=FIELDS/>
@@ -220,5 +201,28 @@ fn WindowForm(
                 </button>
             </div>
         </ActionForm>
+    }
+}
+
+/// A fieldset of checkboxes, one per choice, the chosen ones checked.
+#[component]
+fn Checklist(
+    legend: &'static str,
+    name: &'static str,
+    choices: Vec<MonitorChoice>,
+    chosen: Vec<String>,
+) -> impl IntoView {
+    view! {
+        <fieldset>
+            <legend>{legend}</legend>
+            {choices.into_iter().map(|c| {
+                let checked = chosen.contains(&c.id);
+                view! {
+                    <label class="check">
+                        <input type="checkbox" name=name value=c.id checked=checked/>" "{c.name}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
     }
 }

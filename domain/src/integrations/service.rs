@@ -322,15 +322,8 @@ async fn check_monitors(
     owner: Uuid,
     ids: &[Uuid],
 ) -> Result<(), IntegrationError> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let found = monitors::Entity::find()
-        .filter(monitors::Column::Id.is_in(ids.to_vec()))
-        .filter(monitors::Column::OwnerId.eq(owner))
-        .all(db)
-        .await?;
-    if found.len() != ids.len() {
+    let (id, by) = (monitors::Column::Id, monitors::Column::OwnerId);
+    if !crate::db::all_owned::<monitors::Entity, _>(db, id, by, ids, owner, false).await? {
         return Err(IntegrationError::invalid(
             "monitor_ids",
             "every monitor must exist and belong to the integration's owner",

@@ -100,14 +100,9 @@ pub(super) async fn check_pages<C: ConnectionTrait>(
     role: Role,
     ids: &[Uuid],
 ) -> Result<(), MaintenanceError> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let mut query = pages::Entity::find().filter(pages::Column::Id.is_in(ids.to_vec()));
-    if role != Role::Admin {
-        query = query.filter(pages::Column::OwnerId.eq(owner));
-    }
-    if query.all(db).await?.len() != ids.len() {
+    let (id, by) = (pages::Column::Id, pages::Column::OwnerId);
+    let admin = role == Role::Admin;
+    if !crate::db::all_owned::<pages::Entity, _>(db, id, by, ids, owner, admin).await? {
         return Err(MaintenanceError::invalid(
             "status_page_ids",
             "every status page must exist and be the window owner's",

@@ -270,14 +270,9 @@ async fn check_monitors(
     role: Role,
     ids: &[Uuid],
 ) -> Result<(), MaintenanceError> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let mut query = monitors::Entity::find().filter(monitors::Column::Id.is_in(ids.to_vec()));
-    if role != Role::Admin {
-        query = query.filter(monitors::Column::OwnerId.eq(owner));
-    }
-    if query.all(db).await?.len() != ids.len() {
+    let (id, by) = (monitors::Column::Id, monitors::Column::OwnerId);
+    let admin = role == Role::Admin;
+    if !crate::db::all_owned::<monitors::Entity, _>(db, id, by, ids, owner, admin).await? {
         return Err(MaintenanceError::invalid(
             "monitor_ids",
             "every monitor must exist and be one the window's owner can read",
