@@ -16,6 +16,7 @@ enum MaintenancePages {
 enum MaintenanceWindows {
     Table,
     Id,
+    Announce,
 }
 
 #[derive(DeriveIden)]
@@ -30,6 +31,14 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(MaintenanceWindows::Table)
+                    .add_column(boolean(MaintenanceWindows::Announce).default(true))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -68,6 +77,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_table(Table::drop().table(MaintenancePages::Table).to_owned()).await
+        manager.drop_table(Table::drop().table(MaintenancePages::Table).to_owned()).await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(MaintenanceWindows::Table)
+                    .drop_column(MaintenanceWindows::Announce)
+                    .to_owned(),
+            )
+            .await
     }
 }

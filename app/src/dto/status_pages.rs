@@ -122,6 +122,8 @@ pub struct MaintenanceItem {
     pub status_page_ids: Vec<String>,
     /// The status pages' titles, for the list.
     pub pages: Vec<String>,
+    /// Whether status page subscribers are told of it.
+    pub announce: bool,
     pub active: bool,
     /// The current and next occurrences, `start – end` in UTC.
     pub occurrences: Vec<String>,
@@ -152,4 +154,6 @@ pub struct MaintenanceForm {
     pub duration_secs: String,
     pub monitor_ids: Vec<String>,
     pub status_page_ids: Vec<String>,
+    /// `on`: tell the pages' subscribers.
+    pub announce: String,
 }

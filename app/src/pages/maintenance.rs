@@ -157,6 +157,7 @@ fn WindowForm(
     let kind = window.as_ref().map_or(MaintenanceKind::OneOff, |w| w.kind);
     let chosen = window.as_ref().map(|w| w.monitor_ids.clone()).unwrap_or_default();
     let chosen_pages = window.as_ref().map(|w| w.status_page_ids.clone()).unwrap_or_default();
+    let announce = window.as_ref().is_none_or(|w| w.announce);
     let zone = value(|w| w.time_zone.clone());
     view! {
         <ActionForm action attr:class="stack" attr:novalidate=true>
@@ -194,6 +195,10 @@ fn WindowForm(
                     choices=pages chosen=chosen_pages/>
             })}
             <FieldError error field="status_page_ids"/>
+            <label class="check">
+                <input type="checkbox" name="form[announce]" checked=announce/>
+                " Tell the subscribers of the status pages it concerns when it is planned, starts and ends"
+            </label>
             <FormError error fields=FIELDS/>
             <div class="actions">
                 <button type="submit" disabled=move || action.pending().get()>

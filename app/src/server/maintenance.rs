@@ -68,6 +68,7 @@ fn item(
         monitor_ids: ids,
         pages: pages.iter().filter(|p| page_ids.contains(&p.id)).map(|p| p.name.clone()).collect(),
         status_page_ids: page_ids,
+        announce: w.announce,
         active: w.active,
         occurrences: w
             .occurrences
@@ -131,6 +132,7 @@ fn input(form: &MaintenanceForm) -> Result<MaintenanceInput, AppError> {
         duration_secs,
         monitor_ids: Some(monitor_ids),
         status_page_ids: Some(status_page_ids),
+        announce: Some(form.announce == "on"),
         ..Default::default()
     })
 }

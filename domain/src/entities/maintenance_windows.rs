@@ -24,6 +24,9 @@ pub struct Model {
     pub rule: Option<String>,
     /// How long each occurrence of a recurring window lasts.
     pub duration_secs: Option<i64>,
+    /// Whether the subscribers of the status pages it concerns are told
+    /// when it is created, starts and ends.
+    pub announce: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -48,6 +48,8 @@ pub struct MaintenanceView {
     pub monitor_ids: Vec<Uuid>,
     /// Status pages whose shown monitors it covers too.
     pub status_page_ids: Vec<Uuid>,
+    /// Whether status page subscribers are told of it.
+    pub announce: bool,
     /// Whether an occurrence covers the present.
     pub active: bool,
     /// The current occurrence (if any) and the next ones, up to three.
@@ -85,6 +87,7 @@ impl MaintenanceService {
         let now = self.clock.now();
         let monitor_ids = dedup(input.monitor_ids.clone().unwrap_or_default());
         let page_ids = dedup(input.status_page_ids.clone().unwrap_or_default());
+        let announce = input.announce.unwrap_or(true);
         let spec = input.create(now)?;
         let txn = crate::db::begin_write(&self.db).await?;
         check_monitors(&txn, caller.user_id, caller.role, &monitor_ids).await?;
@@ -93,6 +96,7 @@ impl MaintenanceService {
         let mut row = maintenance_windows::ActiveModel {
             id: Set(id),
             owner_id: Set(caller.user_id),
+            announce: Set(announce),
             created_at: Set(now),
             ..Default::default()
         };
@@ -148,12 +152,16 @@ impl MaintenanceService {
         let owner = owner_role(&self.db, row.owner_id).await?;
         let new_monitors = patch.monitor_ids.clone().map(dedup);
         let new_pages = patch.status_page_ids.clone().map(dedup);
+        let announce = patch.announce;
         let spec = patch.patch(&row)?;
         let now = self.clock.now();
         let txn = crate::db::begin_write(&self.db).await?;
         let mut affected = linked(&txn, id).await?;
         let mut active: maintenance_windows::ActiveModel = row.into();
         fill(&mut active, spec, now);
+        if let Some(announce) = announce {
+            active.announce = Set(announce);
+        }
         active.update(&txn).await?;
         if let Some(ids) = new_monitors {
             check_monitors(&txn, owner.0, owner.1, &ids).await?;
@@ -197,6 +205,7 @@ impl MaintenanceService {
             views.push(MaintenanceView {
                 monitor_ids: monitors.remove(&r.id).unwrap_or_default(),
                 status_page_ids: pages.remove(&r.id).unwrap_or_default(),
+                announce: r.announce,
                 active: schedule.occurrence_at(now).is_some(),
                 occurrences: schedule.upcoming(now, SHOWN_OCCURRENCES),
                 id: r.id,

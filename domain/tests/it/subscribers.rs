@@ -225,3 +225,32 @@ async fn maintenance_ended_long_ago_is_not_announced_late() {
         assert_eq!(notices_for(db, everything).await, 0);
     }
 }
+
+#[tokio::test]
+async fn a_window_not_announced_tells_nobody() {
+    for test in testing::all_backends().await {
+        let db = &test.db;
+        let t0: DateTime<Utc> = Utc::now() - Duration::hours(3);
+        let clock = ManualClock::at(t0);
+        let f = Fixture::new(db, clock.clock()).await;
+        let everything = f.active(db, "all@example.org", &[]).await;
+        let windows = MaintenanceService::new(db.clone()).with_clock(clock.clock());
+        let (start, end) = (t0 + Duration::minutes(30), t0 + Duration::minutes(90));
+        let input = MaintenanceInput {
+            title: Some("Quiet work".into()),
+            kind: Some(MaintenanceKind::OneOff),
+            starts_at: Some(start),
+            ends_at: Some(end),
+            monitor_ids: Some(vec![f.monitor]),
+            announce: Some(false),
+            ..Default::default()
+        };
+        let window = windows.create(&f.owner, input).await.unwrap();
+        assert!(!window.announce);
+        for now in [start - Duration::minutes(1), start + Duration::minutes(1), end] {
+            assert_eq!(events::record_due(db, now).await.unwrap(), 0, "at {now}");
+        }
+        events::fan_out(db, 100).await.unwrap();
+        assert_eq!(notices_for(db, everything).await, 0);
+    }
+}

@@ -47,6 +47,9 @@ pub struct WindowRequest {
     /// Status pages of the window's owner: it covers every monitor they
     /// show, as they are when read (a component added later too).
     status_page_ids: Option<Vec<Uuid>>,
+    /// Whether the subscribers of the status pages it concerns are told
+    /// when it is created, starts and ends; `true` when absent on create.
+    announce: Option<bool>,
     /// Server-owned fields a client may echo back: accepted and ignored.
     #[schema(read_only, value_type = Option<String>, format = Uuid)]
     id: Option<serde_json::Value>,
@@ -92,6 +95,8 @@ pub struct WindowBody {
     pub monitor_ids: Vec<Uuid>,
     /// Status pages whose shown monitors it covers too.
     pub status_page_ids: Vec<Uuid>,
+    /// Whether status page subscribers are told of it.
+    pub announce: bool,
     /// Whether an occurrence covers the present: the monitors' alerts are held.
     pub active: bool,
     /// The current occurrence (if any) and the next ones, up to three.
@@ -115,6 +120,7 @@ impl From<MaintenanceView> for WindowBody {
             duration_secs: v.duration_secs,
             monitor_ids: v.monitor_ids,
             status_page_ids: v.status_page_ids,
+            announce: v.announce,
             active: v.active,
             occurrences: v.occurrences.into_iter().map(Occurrence::from).collect(),
             created_at: v.created_at,

@@ -219,7 +219,7 @@ async fn maintenance_notices(
         .all(db)
         .await?;
     let mut notices = Vec::new();
-    for row in windows {
+    for row in windows.into_iter().filter(|w| w.announce) {
         let Ok(spec) = MaintenanceSpec::of_row(&row) else { continue };
         let mut components = covered.remove(&row.id).unwrap_or_default();
         components.sort();
