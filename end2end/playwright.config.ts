@@ -68,6 +68,10 @@ export default defineConfig({
       // The tests' stand-ins listen on 127.0.0.2, the one address the guard allows here:
       // a path that skipped the guard's checks would not be caught with all of loopback allowed.
       RUNSTATE_ALLOW_TARGETS: '127.0.0.2/32',
+      // A mail server nobody answers at: status page subscriptions by email are taken (and
+      // their confirmation mails retried) as on a server that sends mail.
+      RUNSTATE_SMTP_URL: 'smtp://127.0.0.2:2525',
+      RUNSTATE_SMTP_FROM: 'RunState <runstate@example.org>',
       // The tests check every second; users may not by default (30 s).
       RUNSTATE_MIN_INTERVAL: '1',
       // The admin the admin-console tests sign in as (end2end/tests/webapp.spec.ts).

@@ -23,6 +23,9 @@ const TICK: Duration = Duration::from_millis(200);
 const BATCH: u64 = 1000;
 /// Every this many ticks, the outbox is swept and queue depths measured.
 const SWEEP_EVERY: u32 = 5;
+/// How often pages' notices to subscribers are looked for (a few queries
+/// per page with subscribers); deliveries are sent every sweep.
+const RECORD_NOTICES_EVERY: Duration = Duration::from_secs(5);
 /// How often old history is deleted.
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 /// How often check rollups are brought up to date (a minute is final two
@@ -42,6 +45,7 @@ pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output
     roll_up.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut rolling: Option<tokio::task::JoinHandle<_>> = None;
     let mut notifying: Option<tokio::task::JoinHandle<_>> = None;
+    let mut recorded_at: Option<std::time::Instant> = None;
     let mut ticks: u32 = 0;
     loop {
         tokio::select! {
@@ -72,7 +76,12 @@ pub async fn run(ctx: PipelineContext, shutdown: impl std::future::Future<Output
             // Status page subscribers, in a task of their own: slow mail
             // servers must not delay the checks.
             if notifying.as_ref().is_none_or(|pass| pass.is_finished()) {
-                notifying = Some(tokio::spawn(crate::subscribers::run_pass(ctx.clone())));
+                let record = recorded_at.is_none_or(|at| at.elapsed() >= RECORD_NOTICES_EVERY);
+                if record {
+                    recorded_at = Some(std::time::Instant::now());
+                }
+                let pass = crate::subscribers::run_pass(ctx.clone(), record);
+                notifying = Some(tokio::spawn(pass));
             }
         }
     }

@@ -21,20 +21,23 @@ const ROUNDS: usize = 8;
 /// Deliveries in flight at once.
 const CONCURRENCY: usize = 8;
 
-/// One pass; failures are logged and the next pass tries again.
-pub async fn run_pass(ctx: PipelineContext) {
-    if let Err(err) = pass(&ctx).await {
+/// One pass (looking for new notices too when `record`); failures are
+/// logged and the next pass tries again.
+pub async fn run_pass(ctx: PipelineContext, record: bool) {
+    if let Err(err) = pass(&ctx, record).await {
         tracing::warn!(error = %err, "status page subscribers' pass failed; retrying");
     }
 }
 
-async fn pass(ctx: &PipelineContext) -> Result<(), sea_orm::DbErr> {
-    let now = domain::db::now(&ctx.db).await?;
-    let recorded = events::record_due(&ctx.db, now).await?;
-    if recorded > 0 {
-        tracing::info!(count = recorded, "status page notices recorded");
+async fn pass(ctx: &PipelineContext, record: bool) -> Result<(), sea_orm::DbErr> {
+    if record {
+        let now = domain::db::now(&ctx.db).await?;
+        let recorded = events::record_due(&ctx.db, now).await?;
+        if recorded > 0 {
+            tracing::info!(count = recorded, "status page notices recorded");
+        }
+        events::fan_out(&ctx.db, FAN_OUT_BATCH).await?;
     }
-    events::fan_out(&ctx.db, FAN_OUT_BATCH).await?;
     for _ in 0..ROUNDS {
         let work = deliveries::claim_due(&ctx.db, ctx.notification_lease, BATCH).await?;
         if work.is_empty() {

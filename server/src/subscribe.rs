@@ -2,7 +2,8 @@
 //! JavaScript (decision 128):
 //! - `POST /status/{slug}/subscribe` with `email`: sends the confirmation
 //!   mail and returns the visitor to the page with `?subscribe=sent` (or
-//!   `invalid`, `throttled`), which the page shows;
+//!   `invalid`, `throttled`, or `unavailable` on a server that sends no
+//!   email), which the page shows;
 //! - `/status/{slug}/subscription/confirm?token=…`: GET shows a button,
 //!   POST confirms. A link scanner that fetches the mail's link therefore
 //!   confirms nothing: only a person's click does;
@@ -56,6 +57,9 @@ async fn subscribe(
     let cookies =
         headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let pass = domain::status_pages::pass_in(cookies, &slug);
+    if state.smtp.is_none() {
+        return Redirect::to(&format!("{page}?subscribe=unavailable#subscribe")).into_response();
+    }
     let outcome =
         match state.subscribers.subscribe_email(&slug, pass, &form.email, None, client.key()).await
         {

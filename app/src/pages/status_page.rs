@@ -159,6 +159,9 @@ fn Subscribe(slug: String, outcome: String) -> impl IntoView {
         ),
         "invalid" => (Some("That email address does not look right."), true),
         "throttled" => (Some("Too many subscription requests. Try again in an hour."), true),
+        "unavailable" => {
+            (Some("This server does not send email: follow the Atom or RSS feed instead."), true)
+        }
         _ => (None, false),
     };
     let class = if problem { "form-error" } else { "muted" };

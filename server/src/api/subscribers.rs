@@ -22,6 +22,10 @@ use super::extract::{Json, Path};
 use crate::auth::{Auth, Client};
 use crate::state::AppState;
 
+/// Why an email subscription is refused on a server that sends no mail.
+pub const NO_MAIL: &str = "this server sends no email (RUNSTATE_SMTP_URL is not set): subscribe \
+                           with a webhook or follow the page's feeds";
+
 /// A subscription: exactly one of `email` and `webhook_url`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = SubscribeRequest)]
@@ -92,7 +96,7 @@ impl From<SubscriberView> for SubscriberBody {
               (status = 401, body = ErrorBody, description = "the page has a password and the request carries no pass for it"),
               (status = 404, body = ErrorBody, description = "no published page has this slug"),
               (status = 409, body = ErrorBody, description = "`field`: `webhook_url`, already subscribed"),
-              (status = 422, body = ErrorBody, description = "`field`: `email`, `webhook_url` (also when the test delivery failed) or `component_ids[i]`"),
+              (status = 422, body = ErrorBody, description = "`field`: `email` (also on a server that sends no email), `webhook_url` (also when the test delivery failed) or `component_ids[i]`"),
               (status = 429, body = ErrorBody, description = "too many requests from this client or to this address; see `Retry-After`")))]
 pub async fn subscribe(
     State(state): State<AppState>,
@@ -105,6 +109,9 @@ pub async fn subscribe(
     let pass = domain::status_pages::pass_in(cookies, &slug);
     let components = request.component_ids.as_deref();
     match (request.email, request.webhook_url) {
+        (Some(_), None) if state.smtp.is_none() => {
+            Err(ApiError::Unprocessable { field: "email".into(), message: NO_MAIL.into() })
+        }
         (Some(email), None) => {
             state
                 .subscribers

@@ -220,7 +220,14 @@ async fn webhooks_subscribe_through_a_signed_test_delivery_and_get_signed_notice
 
 #[tokio::test]
 async fn subscriptions_are_limited_validated_and_listed_for_the_owner_only() {
-    for app in spawn_each(Spawn::default()).await {
+    // A mail server that is never reached: nothing is sent without the pipeline.
+    let args = vec![
+        "--smtp-url".into(),
+        format!("smtp://{STAND_IN_HOST}:9"),
+        "--smtp-from".into(),
+        "status@runstate.test".into(),
+    ];
+    for app in spawn_each(Spawn { args, ..Default::default() }).await {
         let (ann, bob) = (app.user("ann").await, app.user("bob").await);
         let (page, _) = page(&app, &ann, "limits").await;
         let subscribe = "/api/v1/public/status/limits/subscribers";
@@ -287,4 +294,27 @@ async fn subscriptions_are_limited_validated_and_listed_for_the_owner_only() {
         assert_eq!(app.send(Method::DELETE, &one, None, Some(&ann)).await.0, 200);
         assert_eq!(subscriber_states(&app, &ann, &page).await.len(), 6);
     }
+}
+
+#[tokio::test]
+async fn a_server_that_sends_no_mail_takes_no_email_subscriptions() {
+    let app = support::spawn_sqlite(Spawn::default()).await;
+    let ann = app.user("ann").await;
+    page(&app, &ann, "quiet").await;
+    let (status, body) = app
+        .post("/api/v1/public/status/quiet/subscribers", json!({"email": "a@example.org"}), None)
+        .await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("email")), "{body}");
+    let (status, _) = post_form(&app, "/status/quiet/subscribe", "email=a%40example.org").await;
+    assert_eq!(status, 303);
+    let response = app
+        .client
+        .post(app.url("/status/quiet/subscribe"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=a%40example.org")
+        .send()
+        .await
+        .unwrap();
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?subscribe=unavailable#subscribe"), "{location}");
 }
