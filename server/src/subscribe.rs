@@ -58,7 +58,12 @@ async fn subscribe(
         headers.get(axum::http::header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let pass = domain::status_pages::pass_in(cookies, &slug);
     if state.smtp.is_none() {
-        return Redirect::to(&format!("{page}?subscribe=unavailable#subscribe")).into_response();
+        return match state.subscribers.check_open(&slug, pass).await {
+            Ok(()) => Redirect::to(&format!("{page}?subscribe=unavailable#subscribe")),
+            Err(SubscriberError::Locked) => Redirect::to(&page),
+            Err(_) => return StatusCode::NOT_FOUND.into_response(),
+        }
+        .into_response();
     }
     let outcome =
         match state.subscribers.subscribe_email(&slug, pass, &form.email, None, client.key()).await

@@ -26,20 +26,34 @@ use crate::state::AppState;
 pub const NO_MAIL: &str = "this server sends no email (RUNSTATE_SMTP_URL is not set): subscribe \
                            with a webhook or follow the page's feeds";
 
-/// A subscription: exactly one of `email` and `webhook_url`.
+/// A subscription: by email or by webhook (exactly one).
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = SubscribeRequest)]
+#[serde(untagged)]
+pub enum SubscribeRequest {
+    Email(EmailSubscription),
+    Webhook(WebhookSubscription),
+}
+
+/// Notices mailed to an address, after it confirms.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct SubscribeRequest {
-    /// Where notices are mailed, after the address confirms.
+pub struct EmailSubscription {
     #[schema(max_length = 254)]
-    pub email: Option<String>,
-    /// Where notices are posted (signed per Standard Webhooks), after a test
-    /// delivery is answered 2xx.
-    #[schema(max_length = 2048)]
-    pub webhook_url: Option<String>,
+    pub email: String,
     /// Only notices about these components (ids of the page's components);
     /// absent or empty: the whole page.
+    pub component_ids: Option<Vec<Uuid>>,
+}
+
+/// Notices posted to a URL (signed per Standard Webhooks), after a test
+/// delivery is answered 2xx.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSubscription {
+    #[schema(max_length = 2048)]
+    pub webhook_url: String,
+    /// As for email.
     pub component_ids: Option<Vec<Uuid>>,
 }
 
@@ -107,15 +121,18 @@ pub async fn subscribe(
 ) -> Result<Response, ApiError> {
     let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let pass = domain::status_pages::pass_in(cookies, &slug);
-    let components = request.component_ids.as_deref();
-    match (request.email, request.webhook_url) {
-        (Some(_), None) if state.smtp.is_none() => {
-            Err(ApiError::Unprocessable { field: "email".into(), message: NO_MAIL.into() })
-        }
-        (Some(email), None) => {
+    match request {
+        SubscribeRequest::Email(request) => {
+            if state.smtp.is_none() {
+                // The page's own answer (404, 401) first: the mail is the second question.
+                state.subscribers.check_open(&slug, pass).await?;
+                let field = "email".into();
+                return Err(ApiError::Unprocessable { field, message: NO_MAIL.into() });
+            }
+            let components = request.component_ids.as_deref();
             state
                 .subscribers
-                .subscribe_email(&slug, pass, &email, components, client.key())
+                .subscribe_email(&slug, pass, &request.email, components, client.key())
                 .await?;
             let body = SubscribeBody {
                 kind: SubscriberKind::Email,
@@ -126,11 +143,11 @@ pub async fn subscribe(
             let message = "check your mailbox: the subscription starts when its link is followed";
             Ok(Envelope::accepted(body).with_message(message).into_response())
         }
-        (None, Some(url)) => {
-            let pending = state
-                .subscribers
-                .begin_webhook(&slug, pass, &url, components, client.key())
-                .await?;
+        SubscribeRequest::Webhook(request) => {
+            let components = request.component_ids.as_deref();
+            let url = &request.webhook_url;
+            let pending =
+                state.subscribers.begin_webhook(&slug, pass, url, components, client.key()).await?;
             let public_url = state.config.public_url();
             let links = Links { base: &public_url, key: state.subscribers.links() };
             let tested = send_test(
@@ -157,10 +174,6 @@ pub async fn subscribe(
             };
             Ok(Envelope::created(body).into_response())
         }
-        _ => Err(ApiError::Unprocessable {
-            field: "email".into(),
-            message: "give exactly one of email and webhook_url".into(),
-        }),
     }
 }
 

@@ -236,8 +236,12 @@ async fn subscriptions_are_limited_validated_and_listed_for_the_owner_only() {
         let foreign = json!({"email": "a@example.org", "component_ids": [uuid::Uuid::new_v4()]});
         let (status, body) = app.post(subscribe, foreign, None).await;
         assert_eq!((status, body["field"].as_str()), (422, Some("component_ids[0]")), "{body}");
-        let (status, _) = app.post(subscribe, json!({}), None).await;
-        assert_eq!(status, 422, "neither email nor webhook_url");
+        for neither_or_both in
+            [json!({}), json!({"email": "a@b.org", "webhook_url": "http://x.org"})]
+        {
+            let (status, _) = app.post(subscribe, neither_or_both, None).await;
+            assert_eq!(status, 400, "exactly one of email and webhook_url");
+        }
         let (status, _) = app
             .post("/api/v1/public/status/nope/subscribers", json!({"email": "a@b.org"}), None)
             .await;
@@ -305,6 +309,11 @@ async fn a_server_that_sends_no_mail_takes_no_email_subscriptions() {
         .post("/api/v1/public/status/quiet/subscribers", json!({"email": "a@example.org"}), None)
         .await;
     assert_eq!((status, body["field"].as_str()), (422, Some("email")), "{body}");
+    let unknown = "/api/v1/public/status/nope/subscribers";
+    let (status, _) = app.post(unknown, json!({"email": "a@example.org"}), None).await;
+    assert_eq!(status, 404, "an unknown page is the first answer");
+    let (status, _) = post_form(&app, "/status/nope/subscribe", "email=a%40example.org").await;
+    assert_eq!(status, 404);
     let (status, _) = post_form(&app, "/status/quiet/subscribe", "email=a%40example.org").await;
     assert_eq!(status, 303);
     let response = app

@@ -149,6 +149,12 @@ impl SubscriberService {
         Ok(Page { id: row.id, slug: row.slug, title: row.title })
     }
 
+    /// Whether the published page at `slug` opens with `pass` (`NotFound`,
+    /// `Locked` otherwise).
+    pub async fn check_open(&self, slug: &str, pass: Option<&str>) -> Result<(), SubscriberError> {
+        self.page(slug, pass).await.map(|_| ())
+    }
+
     /// Counts one request from `client` (and to `address`), refusing it past the limits.
     async fn throttle(&self, client: &str, address: Option<&str>) -> Result<(), SubscriberError> {
         let mut keys = vec![(&PER_CLIENT, client)];
