@@ -61,7 +61,11 @@ async fn subscribe(
         return match state.subscribers.check_open(&slug, pass).await {
             Ok(()) => Redirect::to(&format!("{page}?subscribe=unavailable#subscribe")),
             Err(SubscriberError::Locked) => Redirect::to(&page),
-            Err(_) => return StatusCode::NOT_FOUND.into_response(),
+            Err(SubscriberError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+            Err(err) => {
+                tracing::error!(error = %err, "status page subscription failed");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
         }
         .into_response();
     }

@@ -97,6 +97,28 @@ impl Fixture {
     }
 }
 
+/// A one-off window over the fixture's monitor, made at the clock's time.
+async fn window(
+    f: &Fixture,
+    db: &DatabaseConnection,
+    clock: &ManualClock,
+    (title, start, end): (&str, DateTime<Utc>, DateTime<Utc>),
+    announce: Option<bool>,
+) -> domain::maintenance::MaintenanceView {
+    let windows = MaintenanceService::new(db.clone()).with_clock(clock.clock());
+    let input = MaintenanceInput {
+        title: Some(title.into()),
+        description: Some("Payments may be slow.".into()),
+        kind: Some(MaintenanceKind::OneOff),
+        starts_at: Some(start),
+        ends_at: Some(end),
+        monitor_ids: Some(vec![f.monitor]),
+        announce,
+        ..Default::default()
+    };
+    windows.create(&f.owner, input).await.unwrap()
+}
+
 async fn notices_for(db: &DatabaseConnection, subscriber: Uuid) -> u64 {
     deliveries::Entity::find()
         .filter(deliveries::Column::SubscriberId.eq(subscriber))
@@ -154,18 +176,8 @@ async fn maintenance_is_announced_once_to_the_subscribers_of_its_components() {
         let of_website = f.active(db, "website@example.org", &[website]).await;
         let pending = f.subscribe(db, "pending@example.org", &[]).await;
 
-        let windows = MaintenanceService::new(db.clone()).with_clock(clock.clock());
         let (start, end) = (t0 + Duration::minutes(30), t0 + Duration::minutes(90));
-        let input = MaintenanceInput {
-            title: Some("Database upgrade".into()),
-            description: Some("Payments may be slow.".into()),
-            kind: Some(MaintenanceKind::OneOff),
-            starts_at: Some(start),
-            ends_at: Some(end),
-            monitor_ids: Some(vec![f.monitor]),
-            ..Default::default()
-        };
-        windows.create(&f.owner, input).await.unwrap();
+        window(&f, db, &clock, ("Database upgrade", start, end), None).await;
 
         let before = events::record_due(db, start - Duration::minutes(1)).await.unwrap();
         assert_eq!(before, 1, "scheduled only");
@@ -207,17 +219,8 @@ async fn maintenance_ended_long_ago_is_not_announced_late() {
         let clock = ManualClock::at(t0);
         let f = Fixture::new(db, clock.clock()).await;
         let everything = f.active(db, "all@example.org", &[]).await;
-        let windows = MaintenanceService::new(db.clone()).with_clock(clock.clock());
         let (start, end) = (t0 + Duration::minutes(10), t0 + Duration::minutes(20));
-        let input = MaintenanceInput {
-            title: Some("Short".into()),
-            kind: Some(MaintenanceKind::OneOff),
-            starts_at: Some(start),
-            ends_at: Some(end),
-            monitor_ids: Some(vec![f.monitor]),
-            ..Default::default()
-        };
-        windows.create(&f.owner, input).await.unwrap();
+        window(&f, db, &clock, ("Short", start, end), None).await;
         // The sender was down from before the start until hours after the end.
         let now = end + events::MAINTENANCE_LATE + Duration::minutes(1);
         assert_eq!(events::record_due(db, now).await.unwrap(), 0);
@@ -234,18 +237,8 @@ async fn a_window_not_announced_tells_nobody() {
         let clock = ManualClock::at(t0);
         let f = Fixture::new(db, clock.clock()).await;
         let everything = f.active(db, "all@example.org", &[]).await;
-        let windows = MaintenanceService::new(db.clone()).with_clock(clock.clock());
         let (start, end) = (t0 + Duration::minutes(30), t0 + Duration::minutes(90));
-        let input = MaintenanceInput {
-            title: Some("Quiet work".into()),
-            kind: Some(MaintenanceKind::OneOff),
-            starts_at: Some(start),
-            ends_at: Some(end),
-            monitor_ids: Some(vec![f.monitor]),
-            announce: Some(false),
-            ..Default::default()
-        };
-        let window = windows.create(&f.owner, input).await.unwrap();
+        let window = window(&f, db, &clock, ("Quiet work", start, end), Some(false)).await;
         assert!(!window.announce);
         for now in [start - Duration::minutes(1), start + Duration::minutes(1), end] {
             assert_eq!(events::record_due(db, now).await.unwrap(), 0, "at {now}");

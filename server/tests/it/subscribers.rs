@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex};
 
 use crate::support;
 
-use jobs::testing::{smtp_stand_in, verify_standard_webhook, Mail, Recorder, STAND_IN_HOST};
+use jobs::testing::{
+    smtp_stand_in, verify_standard_webhook, Mail, Recorder, Tripwire, STAND_IN_HOST,
+};
 use reqwest::Method;
 use serde_json::json;
 use support::{eventually, spawn_each, Spawn, TestApp};
@@ -326,4 +328,19 @@ async fn a_server_that_sends_no_mail_takes_no_email_subscriptions() {
         .unwrap();
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.ends_with("?subscribe=unavailable#subscribe"), "{location}");
+}
+
+#[tokio::test]
+async fn a_webhook_on_a_denied_address_is_refused_without_a_connection() {
+    let app = support::spawn_sqlite(Spawn::default()).await;
+    let ann = app.user("ann").await;
+    page(&app, &ann, "guarded").await;
+    // 127.0.0.1 is loopback but not the stand-ins' allowed 127.0.0.2/32.
+    let tripwire = Tripwire::start("127.0.0.1").await;
+    let url = format!("http://127.0.0.1:{}/hook", tripwire.port());
+    let (status, body) = app
+        .post("/api/v1/public/status/guarded/subscribers", json!({"webhook_url": url}), None)
+        .await;
+    assert_eq!((status, body["field"].as_str()), (422, Some("webhook_url")), "{body}");
+    assert_eq!(tripwire.connections(), 0, "the guard refused before connecting");
 }
