@@ -168,6 +168,19 @@ mod tests {
         assert_eq!(&bytes[..], br#"{"n":10,"ratio":0.5}"#);
     }
 
+    /// Schemathesis sent this one: serde_json's fast float parser read it one
+    /// step off (…676.75), which is no longer whole, and a valid integer got
+    /// a 400. Correct rounding (`float_roundtrip`) reads it exactly.
+    #[tokio::test]
+    async fn large_whole_floats_read_exactly() {
+        let (status, body) =
+            send("application/json", r#"{"n": 2062622204212677.0, "m": 9007199254740992.0}"#)
+                .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["n"].as_i64(), Some(2_062_622_204_212_677));
+        assert_eq!(body["m"].as_i64(), Some(9_007_199_254_740_992));
+    }
+
     #[tokio::test]
     async fn well_formed_json_passes_through() {
         let (status, body) = send("application/json", "{\"a\": 1}").await;
