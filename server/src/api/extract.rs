@@ -174,8 +174,7 @@ mod tests {
     #[tokio::test]
     async fn large_whole_floats_read_exactly() {
         let (status, body) =
-            send("application/json", r#"{"n": 2062622204212677.0, "m": 9007199254740992.0}"#)
-                .await;
+            send("application/json", r#"{"n": 2062622204212677.0, "m": 9007199254740992.0}"#).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body["n"].as_i64(), Some(2_062_622_204_212_677));
         assert_eq!(body["m"].as_i64(), Some(9_007_199_254_740_992));
