@@ -42,6 +42,8 @@ pub async fn run_pass(db: DatabaseConnection, retention: Retention) -> Pruned {
             minute_rollups = total.minute_rollups,
             hour_rollups = total.hour_rollups,
             day_rollups = total.day_rollups,
+            pings = total.pings,
+            subscriber_rows = total.subscriber_rows,
             "deleted history past its retention"
         );
     }

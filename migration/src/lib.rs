@@ -23,6 +23,8 @@ mod m20261207_000310_page_domains;
 mod m20261207_000320_page_passwords;
 mod m20261207_000330_page_subscribers;
 mod m20261207_000340_maintenance_pages;
+mod m20261208_000350_tags;
+mod m20261208_000360_subscriber_retention;
 mod tables;
 
 /// Applies RunState's migrations in order.
@@ -52,6 +54,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000320_page_passwords::Migration),
             Box::new(m20261207_000330_page_subscribers::Migration),
             Box::new(m20261207_000340_maintenance_pages::Migration),
+            Box::new(m20261208_000350_tags::Migration),
+            Box::new(m20261208_000360_subscriber_retention::Migration),
         ]
     }
 }

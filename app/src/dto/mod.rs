@@ -23,7 +23,7 @@ pub use channels::{ChannelCreated, ChannelForm, ChannelItem, TestOutcome};
 pub use monitors::{
     AssertionRow, ChannelOption, CheckItem, CheckPage, DashboardData, DnsAnswersData,
     HeartbeatData, IncidentItem, MonitorDetail, MonitorForm, MonitorFormData, MonitorRow,
-    NotificationItem, PhaseTimes, RunItem, StatsData, StatusCounts, TimelineItem, Uptime,
+    NotificationItem, PhaseTimes, RunItem, StatsData, StatusCounts, TagChip, TimelineItem, Uptime,
 };
 pub use page_incidents::{
     IncidentChange, IncidentForm, PageFollowers, PageIncidentItem, PageUpdateItem, SubscriberItem,

@@ -30,6 +30,16 @@ pub struct MonitorRow {
     pub sparkline: Vec<Option<u32>>,
     /// The owner's email (admin overview only).
     pub owner: Option<String>,
+    /// Its tags, sorted.
+    pub tags: Vec<TagChip>,
+}
+
+/// A tag as a chip: its name and the hue it is drawn in (the same for the
+/// same name everywhere).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagChip {
+    pub name: String,
+    pub hue: u16,
 }
 
 /// What the dashboard shows.
@@ -329,6 +339,8 @@ pub struct MonitorForm {
     pub recoveries: String,
     /// Ids of the channels to notify (checkboxes named `form[channel_ids][]`).
     pub channel_ids: Vec<String>,
+    /// Comma-separated tags.
+    pub tags: String,
     /// An HTTP monitor's assertions, in order (rows named `form[assertions][N][…]`).
     pub assertions: Vec<AssertionRow>,
     /// `auto`, `http1` or `http2`.

@@ -122,6 +122,8 @@ pub struct MaintenanceItem {
     pub status_page_ids: Vec<String>,
     /// The status pages' titles, for the list.
     pub pages: Vec<String>,
+    /// The tags whose monitors it covers.
+    pub tags: Vec<String>,
     /// Whether status page subscribers are told of it.
     pub announce: bool,
     pub active: bool,
@@ -154,6 +156,8 @@ pub struct MaintenanceForm {
     pub duration_secs: String,
     pub monitor_ids: Vec<String>,
     pub status_page_ids: Vec<String>,
+    /// Comma-separated tags.
+    pub tags: String,
     /// `on`: tell the pages' subscribers.
     pub announce: String,
 }

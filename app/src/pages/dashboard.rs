@@ -12,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 use crate::components::{
     use_tick, EmptyState, ErrorBox, Loading, SignedIn, Sparkline, StatusBadge,
 };
-use crate::dto::{status_label, MonitorRow, StatusCounts};
+use crate::dto::{status_label, MonitorRow, StatusCounts, TagChip};
 use crate::rpc::monitors::load_dashboard;
 
 /// How often the dashboard asks for fresh statuses.
@@ -24,10 +24,11 @@ pub fn Dashboard() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.read().get("status").unwrap_or_default();
     let search = move || query.read().get("q").unwrap_or_default();
+    let tag = move || query.read().get("tag").unwrap_or_default();
     let tick = use_tick(REFRESH);
     let data = Resource::new(
-        move || (status(), search(), tick.get()),
-        |(status, search, _)| load_dashboard(status, search),
+        move || (status(), search(), tag(), tick.get()),
+        |(status, search, tag, _)| load_dashboard(status, search, tag),
     );
     view! {
         <Title text="Dashboard"/>
@@ -36,12 +37,14 @@ pub fn Dashboard() -> impl IntoView {
                 <h1>"Your monitors"</h1>
                 <A href="/monitors/new" attr:class="button">"Add monitor"</A>
             </div>
-            <Filters status=Signal::derive(status) search=Signal::derive(search)/>
+            <Filters status=Signal::derive(status) search=Signal::derive(search)
+                tag=Signal::derive(tag)/>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(data) => {
-                            let filtered = !status().is_empty() || !search().is_empty();
+                            let filtered =
+                                !status().is_empty() || !search().is_empty() || !tag().is_empty();
                             view! {
                                 <Counts counts=data.counts/>
                                 <MonitorTable rows=data.monitors filtered total=data.counts.total/>
@@ -58,7 +61,7 @@ pub fn Dashboard() -> impl IntoView {
 
 /// Status and search filters: a GET form, so the URL can be shared.
 #[component]
-fn Filters(status: Signal<String>, search: Signal<String>) -> impl IntoView {
+fn Filters(status: Signal<String>, search: Signal<String>, tag: Signal<String>) -> impl IntoView {
     let words = [Status::Up, Status::Down, Status::Degraded, Status::Paused, Status::Unknown];
     let options = std::iter::once(("", "All"))
         .chain(words.into_iter().map(|status| (status.as_str(), status_label(status))));
@@ -77,6 +80,9 @@ fn Filters(status: Signal<String>, search: Signal<String>) -> impl IntoView {
             <label for="filter-search">"Search"</label>
             <input id="filter-search" name="q" type="search" placeholder="Name or URL"
                 value=move || search.get()/>
+            <label for="filter-tag">"Tag"</label>
+            <input id="filter-tag" name="tag" type="search" placeholder="Any"
+                value=move || tag.get()/>
             <button type="submit">"Filter"</button>
         </Form>
     }
@@ -166,6 +172,7 @@ pub fn MonitorLine(row: MonitorRow) -> impl IntoView {
                     <A href=href attr:class="monitor-name">{row.name.clone()}</A>
                     <span class="muted target">{row.target.clone()}</span>
                     {row.owner.clone().map(|owner| view! { <span class="muted owner">{owner}</span> })}
+                    <TagChips tags=row.tags.clone()/>
                 </div>
             </td>
             <td data-label="Response">{latency_text(row.latest_ms)}</td>
@@ -179,6 +186,27 @@ pub fn MonitorLine(row: MonitorRow) -> impl IntoView {
             <td data-label="Recent"><Sparkline values=row.sparkline.clone()/></td>
         </tr>
     }
+}
+
+/// A monitor's tags; each links to the dashboard filtered by it.
+#[component]
+pub fn TagChips(tags: Vec<TagChip>) -> impl IntoView {
+    (!tags.is_empty()).then(|| {
+        view! {
+            <ul class="tags" aria-label="Tags">
+                {tags
+                    .into_iter()
+                    .map(|t| {
+                        // A tag's characters are query-safe but the space (domain::monitors::tags).
+                        let href = format!("/dashboard?tag={}", t.name.replace(' ', "%20"));
+                        view! {
+                            <li><a class="tag" href=href style=format!("--tag-hue: {}", t.hue)>{t.name}</a></li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
 }
 
 /// `123 ms`, or a dash before the first answer.

@@ -25,6 +25,7 @@ const FIELDS: &[&str] = &[
     "duration_secs",
     "monitor_ids",
     "status_page_ids",
+    "tags",
 ];
 
 /// The maintenance page.
@@ -117,6 +118,9 @@ fn WindowCard(
                         {schedule}
                     </p>
                     <p class="muted">"Monitors: "{if window.monitors.is_empty() { "none".to_owned() } else { window.monitors.join(", ") }}</p>
+                    {(!window.tags.is_empty()).then(|| view! {
+                        <p class="muted">"Monitors tagged: "{window.tags.join(", ")}</p>
+                    })}
                     {(!window.pages.is_empty()).then(|| view! {
                         <p class="muted">"Status pages: "{window.pages.join(", ")}</p>
                     })}
@@ -195,6 +199,9 @@ fn WindowForm(
                     choices=pages chosen=chosen_pages/>
             })}
             <FieldError error field="status_page_ids"/>
+            <label for=at("tags")>"Monitors with a tag (comma-separated)"</label>
+            <input id=at("tags") name="form[tags]" placeholder="prod, database" value=value(|w| w.tags.join(", "))/>
+            <FieldError error field="tags"/>
             <label class="check">
                 <input type="checkbox" name="form[announce]" checked=announce/>
                 " Tell the subscribers of the status pages it concerns when it is planned, starts and ends"

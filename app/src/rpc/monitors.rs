@@ -11,8 +11,14 @@ use crate::error::AppError;
 
 /// The caller's monitors, filtered by status and a search text, with counts.
 #[server(prefix = "/rpc", endpoint = "dashboard")]
-pub async fn load_dashboard(status: String, search: String) -> Result<DashboardData, AppError> {
-    crate::server::monitors::dashboard(status, search).await.map_err(crate::server::with_status)
+pub async fn load_dashboard(
+    status: String,
+    search: String,
+    tag: String,
+) -> Result<DashboardData, AppError> {
+    crate::server::monitors::dashboard(status, search, tag)
+        .await
+        .map_err(crate::server::with_status)
 }
 
 /// One monitor with its uptime, incidents and notifications.

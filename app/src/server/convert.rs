@@ -8,7 +8,7 @@ use domain::probe::Phases;
 
 use crate::dto::{
     AssertionRow, CertificateData, CertificateItem, CheckItem, IncidentItem, MonitorRow,
-    NotificationItem, PhaseTimes, RegistrationData, StatsData, TimelineItem, When,
+    NotificationItem, PhaseTimes, RegistrationData, StatsData, TagChip, TimelineItem, When,
 };
 
 /// A moment as text, and how long before `now` it was.
@@ -67,6 +67,11 @@ pub fn monitor_row(
         uptime_24h,
         sparkline,
         owner: None,
+        tags: view
+            .tags
+            .iter()
+            .map(|t| TagChip { name: t.clone(), hue: domain::monitors::tags::hue(t) })
+            .collect(),
     }
 }
 

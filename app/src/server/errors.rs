@@ -195,6 +195,7 @@ pub fn label(field: &str) -> &str {
         "confirmations" => "Confirmations",
         "recoveries" => "Recoveries",
         "channel_ids" => "Channels",
+        "tags" => "Tags",
         "github_owner" => "Owner",
         "github_repo" => "Repository",
         "github_token" => "Token",

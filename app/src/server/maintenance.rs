@@ -68,6 +68,7 @@ fn item(
         monitor_ids: ids,
         pages: pages.iter().filter(|p| page_ids.contains(&p.id)).map(|p| p.name.clone()).collect(),
         status_page_ids: page_ids,
+        tags: w.tags,
         announce: w.announce,
         active: w.active,
         occurrences: w
@@ -132,6 +133,7 @@ fn input(form: &MaintenanceForm) -> Result<MaintenanceInput, AppError> {
         duration_secs,
         monitor_ids: Some(monitor_ids),
         status_page_ids: Some(status_page_ids),
+        tags: Some(domain::monitors::tags::split(&form.tags)),
         announce: Some(form.announce == "on"),
         ..Default::default()
     })

@@ -33,12 +33,17 @@ const DASHBOARD_LIMIT: u64 = 500;
 const HISTORY_LIMIT: u64 = 20;
 
 /// The caller's monitors (filtered) with counts over all of them.
-pub async fn dashboard(status: String, search: String) -> Result<DashboardData, AppError> {
+pub async fn dashboard(
+    status: String,
+    search: String,
+    tag: String,
+) -> Result<DashboardData, AppError> {
     let caller = signed_in()?;
     let db = database()?;
     let filter = MonitorFilter {
         status: parse_status(&status)?,
         search: Some(search).filter(|s| !s.trim().is_empty()),
+        tag: Some(tag).filter(|t| !t.trim().is_empty()),
         limit: DASHBOARD_LIMIT,
         ..Default::default()
     };
@@ -314,6 +319,7 @@ fn form_of(view: &MonitorView) -> MonitorForm {
         confirmations: view.confirmations.to_string(),
         recoveries: view.recoveries.to_string(),
         channel_ids: view.channel_ids.iter().map(Uuid::to_string).collect(),
+        tags: view.tags.join(", "),
         assertions: http.map(|h| convert::assertion_rows(&h.assertions)).unwrap_or_default(),
         ..Default::default()
     };
@@ -362,6 +368,7 @@ fn input_of(form: &MonitorForm, current: Option<&MonitorView>) -> Result<Monitor
                 })
                 .collect::<Result<_, _>>()?,
         ),
+        tags: Some(domain::monitors::tags::split(&form.tags)),
         ..Default::default()
     };
     match kind {

@@ -1,6 +1,7 @@
-//! What a window covers: the monitors linked to it, and every monitor shown
-//! on a status page it names, as the page is when read (so a component
-//! added to the page later is covered too). Every reader of "which windows
+//! What a window covers: the monitors linked to it, every monitor shown on
+//! a status page it names, and every monitor of its owner carrying one of
+//! its tags, as pages and tags are when read (so a component added to the
+//! page or a tag put on a monitor later is covered too). Every reader of "which windows
 //! cover these monitors" — the pipeline's hold, the public page, its feeds
 //! and its subscribers' notices — asks [`windows_covering`].
 
@@ -12,8 +13,8 @@ use uuid::Uuid;
 
 use super::MaintenanceError;
 use crate::entities::{
-    maintenance_monitors, maintenance_pages, status_page_components as components,
-    status_pages as pages,
+    maintenance_monitors, maintenance_pages, maintenance_tags, maintenance_windows, monitor_tags,
+    monitors as monitor_rows, status_page_components as components, status_pages as pages,
 };
 
 /// For each window covering any of `monitors`, which of them it covers.
@@ -42,18 +43,137 @@ pub async fn windows_covering<C: ConnectionTrait>(
             on_page.entry(c.page_id).or_default().insert(monitor);
         }
     }
-    if on_page.is_empty() {
-        return Ok(covered);
+    if !on_page.is_empty() {
+        for link in maintenance_pages::Entity::find()
+            .filter(maintenance_pages::Column::PageId.is_in(on_page.keys().copied()))
+            .all(db)
+            .await?
+        {
+            let shown = on_page.get(&link.page_id).cloned().unwrap_or_default();
+            covered.entry(link.window_id).or_default().extend(shown);
+        }
     }
-    for link in maintenance_pages::Entity::find()
-        .filter(maintenance_pages::Column::PageId.is_in(on_page.keys().copied()))
+    for (window, tagged) in by_tags(db, monitors).await? {
+        covered.entry(window).or_default().extend(tagged);
+    }
+    Ok(covered)
+}
+
+/// Windows naming a tag one of `monitors` carries, with the monitors they
+/// cover that way: only their owner's (an admin's `prod` window does not
+/// mute another user's `prod` monitors).
+async fn by_tags<C: ConnectionTrait>(
+    db: &C,
+    monitors: &[Uuid],
+) -> Result<BTreeMap<Uuid, BTreeSet<Uuid>>, DbErr> {
+    let mut out: BTreeMap<Uuid, BTreeSet<Uuid>> = BTreeMap::new();
+    let tagged = monitor_tags::Entity::find()
+        .filter(monitor_tags::Column::MonitorId.is_in(monitors.to_vec()))
+        .all(db)
+        .await?;
+    if tagged.is_empty() {
+        return Ok(out);
+    }
+    let mut carriers: BTreeMap<&str, Vec<Uuid>> = BTreeMap::new();
+    for row in &tagged {
+        carriers.entry(row.tag.as_str()).or_default().push(row.monitor_id);
+    }
+    let named = maintenance_tags::Entity::find()
+        .filter(maintenance_tags::Column::Tag.is_in(carriers.keys().map(|t| (*t).to_owned())))
+        .all(db)
+        .await?;
+    if named.is_empty() {
+        return Ok(out);
+    }
+    let window_ids: BTreeSet<Uuid> = named.iter().map(|n| n.window_id).collect();
+    let window_owner: BTreeMap<Uuid, Uuid> = maintenance_windows::Entity::find()
+        .filter(maintenance_windows::Column::Id.is_in(window_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w.owner_id))
+        .collect();
+    let monitor_owner: BTreeMap<Uuid, Uuid> = monitor_rows::Entity::find()
+        .filter(monitor_rows::Column::Id.is_in(tagged.iter().map(|t| t.monitor_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.owner_id))
+        .collect();
+    for n in named {
+        let Some(owner) = window_owner.get(&n.window_id) else { continue };
+        let mine = carriers
+            .get(n.tag.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|m| monitor_owner.get(m) == Some(owner));
+        out.entry(n.window_id).or_default().extend(mine);
+    }
+    out.retain(|_, covered| !covered.is_empty());
+    Ok(out)
+}
+
+/// The monitors of `owner` carrying any of `tags`.
+pub async fn monitors_tagged<C: ConnectionTrait>(
+    db: &C,
+    owner: Uuid,
+    tags: &[String],
+) -> Result<Vec<Uuid>, DbErr> {
+    if tags.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids: Vec<Uuid> = monitor_tags::Entity::find()
+        .filter(monitor_tags::Column::Tag.is_in(tags.to_vec()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| t.monitor_id)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let owned = monitor_rows::Entity::find()
+        .filter(monitor_rows::Column::Id.is_in(ids))
+        .filter(monitor_rows::Column::OwnerId.eq(owner))
+        .all(db)
+        .await?;
+    Ok(owned.into_iter().map(|m| m.id).collect())
+}
+
+/// The tags each of `windows` names, sorted.
+pub async fn tags_of<C: ConnectionTrait>(
+    db: &C,
+    windows: &[Uuid],
+) -> Result<BTreeMap<Uuid, Vec<String>>, DbErr> {
+    let mut out: BTreeMap<Uuid, Vec<String>> = BTreeMap::new();
+    for row in maintenance_tags::Entity::find()
+        .filter(maintenance_tags::Column::WindowId.is_in(windows.to_vec()))
         .all(db)
         .await?
     {
-        let shown = on_page.get(&link.page_id).cloned().unwrap_or_default();
-        covered.entry(link.window_id).or_default().extend(shown);
+        out.entry(row.window_id).or_default().push(row.tag);
     }
-    Ok(covered)
+    out.values_mut().for_each(|tags| tags.sort_unstable());
+    Ok(out)
+}
+
+/// Replaces the tags window `id` names (normalised already).
+pub(super) async fn link_tags<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    tags: &[String],
+) -> Result<(), DbErr> {
+    maintenance_tags::Entity::delete_many()
+        .filter(maintenance_tags::Column::WindowId.eq(id))
+        .exec(db)
+        .await?;
+    if tags.is_empty() {
+        return Ok(());
+    }
+    let rows = tags
+        .iter()
+        .map(|tag| maintenance_tags::ActiveModel { window_id: Set(id), tag: Set(tag.clone()) });
+    maintenance_tags::Entity::insert_many(rows).exec(db).await?;
+    Ok(())
 }
 
 /// The monitors the pages show.

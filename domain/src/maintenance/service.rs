@@ -48,6 +48,8 @@ pub struct MaintenanceView {
     pub monitor_ids: Vec<Uuid>,
     /// Status pages whose shown monitors it covers too.
     pub status_page_ids: Vec<Uuid>,
+    /// The owner's monitors carrying any of these tags are covered too.
+    pub tags: Vec<String>,
     /// Whether status page subscribers are told of it.
     pub announce: bool,
     /// Whether an occurrence covers the present.
@@ -87,6 +89,7 @@ impl MaintenanceService {
         let now = self.clock.now();
         let monitor_ids = dedup(input.monitor_ids.clone().unwrap_or_default());
         let page_ids = dedup(input.status_page_ids.clone().unwrap_or_default());
+        let tags = tags(input.tags.as_deref().unwrap_or_default())?;
         let announce = input.announce.unwrap_or(true);
         let spec = input.create(now)?;
         let txn = crate::db::begin_write(&self.db).await?;
@@ -104,6 +107,7 @@ impl MaintenanceService {
         row.insert(&txn).await?;
         link(&txn, id, &monitor_ids).await?;
         coverage::link_pages(&txn, id, &page_ids).await?;
+        coverage::link_tags(&txn, id, &tags).await?;
         txn.commit().await?;
         let row = maintenance_windows::Entity::find_by_id(id).one(&self.db).await?;
         self.views(row.into_iter().collect()).await?.pop().ok_or(MaintenanceError::NotFound)
@@ -152,11 +156,13 @@ impl MaintenanceService {
         let owner = owner_role(&self.db, row.owner_id).await?;
         let new_monitors = patch.monitor_ids.clone().map(dedup);
         let new_pages = patch.status_page_ids.clone().map(dedup);
+        let new_tags = patch.tags.as_deref().map(tags).transpose()?;
         let announce = patch.announce;
         let spec = patch.patch(&row)?;
         let now = self.clock.now();
         let txn = crate::db::begin_write(&self.db).await?;
         let mut affected = linked(&txn, id).await?;
+        affected.extend(tagged(&txn, &row).await?);
         let mut active: maintenance_windows::ActiveModel = row.into();
         fill(&mut active, spec, now);
         if let Some(announce) = announce {
@@ -174,6 +180,10 @@ impl MaintenanceService {
             coverage::link_pages(&txn, id, &ids).await?;
             affected.extend(coverage::monitors_on(&txn, &ids).await?);
         }
+        if let Some(tags) = new_tags {
+            coverage::link_tags(&txn, id, &tags).await?;
+            affected.extend(coverage::monitors_tagged(&txn, owner.0, &tags).await?);
+        }
         hold::wake(&txn, &affected).await?;
         txn.commit().await?;
         let row = maintenance_windows::Entity::find_by_id(id).one(&self.db).await?;
@@ -184,7 +194,8 @@ impl MaintenanceService {
     pub async fn delete(&self, window: WindowRef) -> Result<(), MaintenanceError> {
         let row = window.row;
         let txn = crate::db::begin_write(&self.db).await?;
-        let affected = linked(&txn, row.id).await?;
+        let mut affected = linked(&txn, row.id).await?;
+        affected.extend(tagged(&txn, &row).await?);
         maintenance_windows::Entity::delete_by_id(row.id).exec(&txn).await?;
         hold::wake(&txn, &affected).await?;
         txn.commit().await?;
@@ -198,6 +209,7 @@ impl MaintenanceService {
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let mut monitors = monitors_of(&self.db, &ids).await?;
         let mut pages = coverage::pages_of(&self.db, &ids).await?;
+        let mut tags = coverage::tags_of(&self.db, &ids).await?;
         let now = self.clock.now();
         let mut views = Vec::with_capacity(rows.len());
         for r in rows {
@@ -205,6 +217,7 @@ impl MaintenanceService {
             views.push(MaintenanceView {
                 monitor_ids: monitors.remove(&r.id).unwrap_or_default(),
                 status_page_ids: pages.remove(&r.id).unwrap_or_default(),
+                tags: tags.remove(&r.id).unwrap_or_default(),
                 announce: r.announce,
                 active: schedule.occurrence_at(now).is_some(),
                 occurrences: schedule.upcoming(now, SHOWN_OCCURRENCES),
@@ -253,6 +266,21 @@ async fn linked(db: &impl ConnectionTrait, window: Uuid) -> Result<Vec<Uuid>, Ma
     let pages = coverage::pages_of(db, &[window]).await?.remove(&window).unwrap_or_default();
     monitors.extend(coverage::monitors_on(db, &pages).await?);
     Ok(monitors)
+}
+
+/// The monitors window `row` covers through its tags now.
+async fn tagged(
+    db: &impl ConnectionTrait,
+    row: &maintenance_windows::Model,
+) -> Result<Vec<Uuid>, MaintenanceError> {
+    let tags = coverage::tags_of(db, &[row.id]).await?.remove(&row.id).unwrap_or_default();
+    Ok(coverage::monitors_tagged(db, row.owner_id, &tags).await?)
+}
+
+/// A request's tags, normalised; the error names `tags`.
+fn tags(raw: &[String]) -> Result<Vec<String>, MaintenanceError> {
+    crate::monitors::tags::normalize(raw, "tags")
+        .map_err(|e| MaintenanceError::invalid(e.field, e.message))
 }
 
 async fn monitors_of(

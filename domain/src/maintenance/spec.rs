@@ -37,6 +37,8 @@ pub struct MaintenanceInput {
     pub monitor_ids: Option<Vec<Uuid>>,
     /// Status pages whose shown monitors it covers: the window owner's.
     pub status_page_ids: Option<Vec<Uuid>>,
+    /// Tags: the window owner's monitors carrying any of them.
+    pub tags: Option<Vec<String>>,
     /// Whether the pages' subscribers are told of it (default: yes).
     pub announce: Option<bool>,
     /// Accepted and ignored: server-owned fields a client may echo back.

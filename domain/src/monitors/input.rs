@@ -142,6 +142,8 @@ pub struct MonitorInput {
     pub confirmations: Option<i64>,
     pub recoveries: Option<i64>,
     pub channel_ids: Option<Vec<Uuid>>,
+    /// Labels; see [`super::tags`].
+    pub tags: Option<Vec<String>>,
     pub paused: Option<bool>,
     pub http: Option<HttpInput>,
     pub tcp: Option<TcpSpec>,
@@ -172,6 +174,8 @@ pub struct MonitorSettings {
     pub confirmations: i32,
     pub recoveries: i32,
     pub channel_ids: Vec<Uuid>,
+    /// Normalised tags, sorted.
+    pub tags: Vec<String>,
     pub paused: bool,
 }
 
@@ -290,6 +294,7 @@ impl MonitorInput {
             confirmations,
             recoveries: bounded("recoveries", self.recoveries, RECOVERIES)?,
             channel_ids: dedup(self.channel_ids.unwrap_or_default()),
+            tags: super::tags::normalize(&self.tags.unwrap_or_default(), "tags")?,
             paused: self.paused.unwrap_or(false),
         })
     }
@@ -346,6 +351,7 @@ impl MonitorInput {
             confirmations: Some(self.confirmations.unwrap_or(current.confirmations.into())),
             recoveries: Some(self.recoveries.unwrap_or(current.recoveries.into())),
             channel_ids: Some(self.channel_ids.unwrap_or_else(|| current.channel_ids.clone())),
+            tags: Some(self.tags.unwrap_or_else(|| current.tags.clone())),
             paused: Some(self.paused.unwrap_or(current.paused)),
             ..Default::default()
         };

@@ -10,6 +10,7 @@ mod secrets;
 pub mod service;
 pub mod spec;
 pub mod status;
+pub mod tags;
 pub mod view;
 
 pub use access::{Access, MonitorRef, Read, Write};

@@ -23,7 +23,7 @@ use super::{MonitorKind, SpecError, Status};
 use crate::accounts::Principal;
 use crate::channels::crypto::Sealer;
 use crate::channels::{EncryptionKey, OpenError};
-use crate::entities::{channels, monitor_channels, monitor_state, monitors};
+use crate::entities::{channels, monitor_channels, monitor_state, monitor_tags, monitors};
 use crate::quotas::{self, Quota, QuotaExceeded, Quotas};
 
 /// Why a monitor operation failed.
@@ -170,6 +170,7 @@ impl MonitorService {
         .insert(&txn)
         .await?;
         link_channels(&txn, id, &settings.channel_ids).await?;
+        super::tags::set(&txn, id, &settings.tags).await?;
         if let Target::Heartbeat(_) = settings.target {
             crate::heartbeats::store::create(&txn, &self.sealer, id, now).await?;
         }
@@ -217,6 +218,15 @@ impl MonitorService {
                         Expr::expr(Func::lower(Expr::col(monitors::Column::Target))).like(pattern),
                     ),
             );
+        }
+        if let Some(tag) = filter.tag.as_deref() {
+            let tag = tag.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let ids = monitor_tags::Entity::find()
+                .select_only()
+                .column(monitor_tags::Column::MonitorId)
+                .filter(monitor_tags::Column::Tag.eq(tag));
+            query = query
+                .filter(monitors::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(ids)));
         }
         if let Some(status) = filter.status {
             let ids = monitor_state::Entity::find()
@@ -317,6 +327,11 @@ impl MonitorService {
             .exec(&txn)
             .await?;
         link_channels(&txn, id, &settings.channel_ids).await?;
+        if current.tags != settings.tags {
+            super::tags::set(&txn, id, &settings.tags).await?;
+            // A tag taken off may end a window's hold on its notifications.
+            crate::maintenance::hold::wake(&txn, &[id]).await?;
+        }
         txn.commit().await?;
         self.get_unchecked(id).await
     }
@@ -343,17 +358,19 @@ pub(super) async fn load_views(
         .collect();
     let mut links: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
     for link in monitor_channels::Entity::find()
-        .filter(monitor_channels::Column::MonitorId.is_in(ids))
+        .filter(monitor_channels::Column::MonitorId.is_in(ids.clone()))
         .all(db)
         .await?
     {
         links.entry(link.monitor_id).or_default().push(link.channel_id);
     }
+    let mut tags = super::tags::of(db, &ids).await?;
     rows.into_iter()
         .map(|m| {
             let state = states.get(&m.id);
             let channel_ids = links.remove(&m.id).unwrap_or_default();
-            MonitorView::build(m, state, channel_ids)
+            let tags = tags.remove(&m.id).unwrap_or_default();
+            MonitorView::build(m, state, channel_ids, tags)
         })
         .collect()
 }

@@ -25,6 +25,8 @@ pub struct MonitorView {
     pub confirmations: i32,
     pub recoveries: i32,
     pub channel_ids: Vec<Uuid>,
+    /// Its tags, sorted.
+    pub tags: Vec<String>,
     pub paused: bool,
     pub status: Status,
     pub status_since: DateTime<Utc>,
@@ -54,6 +56,7 @@ impl MonitorView {
         m: monitors::Model,
         state: Option<&monitor_state::Model>,
         channel_ids: Vec<Uuid>,
+        tags: Vec<String>,
     ) -> Result<Self, super::service::MonitorError> {
         let target = Target::from_config(m.kind, &m.config)?;
         let (mut http, mut tcp, mut github_spec) = (None, None, None);
@@ -82,6 +85,7 @@ impl MonitorView {
             confirmations: m.confirmations,
             recoveries: m.recoveries,
             channel_ids,
+            tags,
             paused: m.paused,
             status: state.map_or(Status::Unknown, |s| s.status),
             status_since: state.map_or(m.created_at, |s| s.status_since),
@@ -130,6 +134,7 @@ impl MonitorView {
             confirmations: self.confirmations,
             recoveries: self.recoveries,
             channel_ids: self.channel_ids.clone(),
+            tags: self.tags.clone(),
             paused: self.paused,
         })
     }
@@ -141,6 +146,8 @@ pub struct MonitorFilter {
     pub status: Option<Status>,
     pub kind: Option<MonitorKind>,
     pub search: Option<String>,
+    /// Only monitors carrying this tag (normalised like a stored one).
+    pub tag: Option<String>,
     pub cursor: Option<String>,
     pub limit: u64,
     /// Admins only: every user's monitors.

@@ -44,6 +44,8 @@ pub struct Pruned {
     pub day_rollups: u64,
     /// Heartbeat pings beyond the newest kept per monitor.
     pub pings: u64,
+    /// Status page events, confirmation mails and inactive subscriptions.
+    pub subscriber_rows: u64,
 }
 
 impl Pruned {
@@ -57,6 +59,7 @@ impl Pruned {
             self.hour_rollups,
             self.day_rollups,
             self.pings,
+            self.subscriber_rows,
         ]
         .into_iter()
         .any(|n| n >= batch)
@@ -71,6 +74,7 @@ impl Pruned {
         self.hour_rollups += other.hour_rollups;
         self.day_rollups += other.day_rollups;
         self.pings += other.pings;
+        self.subscriber_rows += other.subscriber_rows;
     }
 }
 
@@ -131,6 +135,9 @@ pub async fn prune_batch(
     crate::ratelimit::prune(db, now).await?;
     let pings =
         crate::heartbeats::store::prune(db, crate::heartbeats::store::PINGS_KEPT, batch).await?;
+    let subscriber_rows =
+        crate::status_pages::subscribers::prune::prune_batch(db, now - retention.outages, batch)
+            .await?;
     Ok(Pruned {
         checks,
         status_changes,
@@ -139,6 +146,7 @@ pub async fn prune_batch(
         hour_rollups: hours,
         day_rollups: days,
         pings,
+        subscriber_rows,
     })
 }
 

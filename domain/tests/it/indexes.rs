@@ -123,6 +123,20 @@ async fn every_ui_api_and_pipeline_query_is_served_by_an_index() {
     });
     let page = pages.authorize(&owner, page.id, Write).await.unwrap();
     pages.replace_components(&page, shown.collect()).await.unwrap();
+    // Tags, and a window naming one: the tag paths of the reads below.
+    for id in &ids[..5] {
+        domain::monitors::tags::set(&test_db.db, *id, &["prod".to_owned()]).await.unwrap();
+    }
+    let window = domain::maintenance::MaintenanceInput {
+        title: Some("Freeze".into()),
+        kind: Some(kinds::MaintenanceKind::OneOff),
+        starts_at: Some(now - Duration::hours(1)),
+        ends_at: Some(now + Duration::hours(1)),
+        tags: Some(vec!["prod".into()]),
+        ..Default::default()
+    };
+    let windows = domain::maintenance::MaintenanceService::new(test_db.db.clone());
+    windows.create(&owner, window).await.unwrap();
     test_db.db.execute_unprepared("ANALYZE").await.unwrap();
 
     // One connection, so the counters read are this session's too.
@@ -136,6 +150,9 @@ async fn every_ui_api_and_pipeline_query_is_served_by_an_index() {
     let filter = MonitorFilter { limit: 100, ..Default::default() };
 
     indexed(&db, "dashboard list", service.list(&owner, &filter)).await.unwrap();
+    let tagged = MonitorFilter { tag: Some("prod".into()), ..filter.clone() };
+    let page = indexed(&db, "dashboard by tag", service.list(&owner, &tagged)).await.unwrap();
+    assert_eq!(page.monitors.len(), 5);
     indexed(&db, "status counts", summary::status_counts(&db, &owner, false)).await.unwrap();
     indexed(&db, "24 h uptime", summary::uptime(&db, &ids, now - Duration::hours(24)))
         .await

@@ -247,3 +247,40 @@ async fn a_window_not_announced_tells_nobody() {
         assert_eq!(notices_for(db, everything).await, 0);
     }
 }
+
+/// The retention pass takes events (their deliveries with them) and
+/// subscriptions never confirmed or left, once older than the outage
+/// retention; an active subscriber and anything recent stay.
+#[tokio::test]
+async fn retention_prunes_old_events_and_inactive_subscriptions() {
+    use domain::entities::status_page_events as page_events;
+    use domain::pipeline::retention::{prune_batch, Retention};
+    for test in testing::all_backends().await {
+        let db = &test.db;
+        let t0: DateTime<Utc> = Utc::now() - Duration::days(40);
+        let clock = ManualClock::at(t0);
+        let f = Fixture::new(db, clock.clock()).await;
+        let kept = f.active(db, "kept@example.org", &[]).await;
+        let never = f.subscribe(db, "never@example.org", &[]).await;
+        let left = f.active(db, "left@example.org", &[]).await;
+        f.subscribers.unsubscribe(&f.subscribers.links().unsubscribe_token(left)).await.unwrap();
+        let (start, end) = (t0 + Duration::minutes(30), t0 + Duration::minutes(90));
+        window(&f, db, &clock, ("Old work", start, end), None).await;
+        assert_eq!(events::record_due(db, start + Duration::minutes(1)).await.unwrap(), 2);
+        events::fan_out(db, 100).await.unwrap();
+        assert_eq!(notices_for(db, kept).await, 2);
+        let recent = Fixture::new(db, Clock::system()).await;
+        let waiting = recent.subscribe(db, "waiting@example.org", &[]).await;
+
+        let pruned = prune_batch(db, Retention::default(), Utc::now(), 500).await.unwrap();
+        assert!(pruned.subscriber_rows >= 4, "{pruned:?}");
+        assert_eq!(page_events::Entity::find().count(db).await.unwrap(), 0);
+        assert_eq!(notices_for(db, kept).await, 0, "gone with their events");
+        let ids: Vec<Uuid> =
+            subs::Entity::find().all(db).await.unwrap().into_iter().map(|s| s.id).collect();
+        assert!(ids.contains(&kept) && ids.contains(&waiting), "{ids:?}");
+        assert!(!ids.contains(&never) && !ids.contains(&left), "{ids:?}");
+        let again = prune_batch(db, Retention::default(), Utc::now(), 500).await.unwrap();
+        assert_eq!(again.subscriber_rows, 0, "nothing left to prune");
+    }
+}

@@ -47,6 +47,10 @@ pub struct WindowRequest {
     /// Status pages of the window's owner: it covers every monitor they
     /// show, as they are when read (a component added later too).
     status_page_ids: Option<Vec<Uuid>>,
+    /// Tags: it covers every monitor of the window's owner carrying one of
+    /// them, as tagged when read (normalised like a monitor's tags).
+    #[schema(schema_with = super::monitors::tags_schema)]
+    tags: Option<Vec<String>>,
     /// Whether the subscribers of the status pages it concerns are told
     /// when it is created, starts and ends; `true` when absent on create.
     announce: Option<bool>,
@@ -95,6 +99,8 @@ pub struct WindowBody {
     pub monitor_ids: Vec<Uuid>,
     /// Status pages whose shown monitors it covers too.
     pub status_page_ids: Vec<Uuid>,
+    /// Its owner's monitors carrying one of these tags are covered too.
+    pub tags: Vec<String>,
     /// Whether status page subscribers are told of it.
     pub announce: bool,
     /// Whether an occurrence covers the present: the monitors' alerts are held.
@@ -120,6 +126,7 @@ impl From<MaintenanceView> for WindowBody {
             duration_secs: v.duration_secs,
             monitor_ids: v.monitor_ids,
             status_page_ids: v.status_page_ids,
+            tags: v.tags,
             announce: v.announce,
             active: v.active,
             occurrences: v.occurrences.into_iter().map(Occurrence::from).collect(),

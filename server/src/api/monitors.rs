@@ -27,6 +27,8 @@ pub struct ListQuery {
     pub kind: Option<String>,
     /// Part of the name or target.
     pub search: Option<String>,
+    /// Only monitors carrying this tag (any case).
+    pub tag: Option<String>,
     /// From the previous page's `next_cursor`.
     pub cursor: Option<String>,
     /// Page size, 1 to 500 (default 100).
@@ -52,6 +54,8 @@ pub struct MonitorBody {
     pub confirmations: i32,
     pub recoveries: i32,
     pub channel_ids: Vec<Uuid>,
+    /// Lowercase labels, sorted.
+    pub tags: Vec<String>,
     pub paused: bool,
     pub status: Status,
     pub status_since: DateTime<Utc>,
@@ -183,6 +187,7 @@ impl From<MonitorView> for MonitorBody {
             confirmations: m.confirmations,
             recoveries: m.recoveries,
             channel_ids: m.channel_ids,
+            tags: m.tags,
             paused: m.paused,
             status: m.status,
             status_since: m.status_since,
@@ -271,6 +276,8 @@ pub struct MonitorRequest {
     recoveries: Option<i64>,
     /// The caller's channels to notify.
     channel_ids: Option<Vec<Uuid>>,
+    #[schema(schema_with = tags_schema)]
+    tags: Option<Vec<String>>,
     paused: Option<bool>,
     http: Option<HttpRequest>,
     tcp: Option<TcpBody>,
@@ -454,6 +461,25 @@ fn expiry_days_schema() -> utoipa::openapi::schema::Array {
         .build()
 }
 
+/// `tags` in a request: at most 20 strings of 1 to 40 characters (the
+/// bounds apply to the text as sent, before trimming).
+pub(super) fn tags_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+    let tag = ObjectBuilder::new()
+        .schema_type(SchemaType::Type(Type::String))
+        .min_length(Some(1))
+        .max_length(Some(domain::monitors::tags::MAX_LEN));
+    ArrayBuilder::new()
+        .items(tag)
+        .max_items(Some(domain::monitors::tags::MAX_TAGS))
+        .description(Some(
+            "Labels: trimmed, lowercased and merged when equal; letters, digits, spaces and \
+             `- _ . : /` only. Replaces the current tags on a change.",
+        ))
+        .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+        .build()
+}
+
 /// The monitor in the path.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Path)]
@@ -524,6 +550,7 @@ pub async fn list(
         status,
         kind,
         search: query.search,
+        tag: query.tag,
         cursor: query.cursor,
         limit: query.limit.unwrap_or(100),
         all_users: query.all.unwrap_or(false),

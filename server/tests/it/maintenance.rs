@@ -270,3 +270,64 @@ async fn a_window_over_a_status_page_covers_every_monitor_the_page_shows() {
         assert!(hook.seen().iter().all(|s| s.json()["data"]["monitor_name"] == "unshown"));
     }
 }
+
+/// A window naming a tag holds the alerts of its owner's monitors carrying
+/// it (in any case), not another user's with the same tag; taking the tag
+/// off a monitor releases what the window held at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_window_over_a_tag_covers_its_owners_tagged_monitors() {
+    for app in spawn_each(Spawn { pipeline: true, ..Default::default() }).await {
+        let (token, other) = (app.user("maint-tag").await, app.user("maint-tag-other").await);
+        let targets = [
+            Recorder::start("/tagged").await,
+            Recorder::start("/untagged").await,
+            Recorder::start("/others").await,
+        ];
+        let hook = Recorder::start("/hooks/maintenance-tag").await;
+        let channel = app.create(&token, ChannelBuilder::webhook(&hook.url)).await;
+        let other_hook = Recorder::start("/hooks/maintenance-tag-other").await;
+        let other_channel = app.create(&other, ChannelBuilder::webhook(&other_hook.url)).await;
+        let tagged = monitor(&app, &token, "tagged", &targets[0], &channel).await;
+        let untagged = monitor(&app, &token, "untagged", &targets[1], &channel).await;
+        let theirs = monitor(&app, &other, "theirs", &targets[2], &other_channel).await;
+        for (id, who, tags) in
+            [(&tagged, &token, json!([" Prod ", "EU"])), (&theirs, &other, json!(["prod"]))]
+        {
+            let path = format!("/api/v1/monitors/{id}");
+            let (status, changed) =
+                app.send(Method::PATCH, &path, Some(json!({"tags": tags})), Some(who)).await;
+            assert_eq!(status, 200, "{changed}");
+        }
+        let (_, mine) = app.get("/api/v1/monitors?tag=PROD", Some(&token)).await;
+        let listed: Vec<&Value> = mine["data"]["monitors"].as_array().unwrap().iter().collect();
+        assert_eq!(listed.len(), 1, "{mine}");
+        assert_eq!(listed[0]["id"], json!(tagged));
+        assert_eq!(listed[0]["tags"], json!(["eu", "prod"]));
+
+        let window = json!({
+            "title": "Production freeze",
+            "kind": "one_off",
+            "starts_at": Utc::now() - Duration::minutes(1),
+            "ends_at": Utc::now() + Duration::hours(1),
+            "tags": ["PROD"],
+        });
+        let mut bad = window.clone();
+        bad["tags"] = json!(["a&b"]);
+        let created = app.create(&token, (WINDOWS, window)).await;
+        assert_eq!(created["tags"], json!(["prod"]), "{created}");
+        let (status, refused) = app.post(WINDOWS, bad, Some(&token)).await;
+        assert_eq!((status, refused["field"].as_str()), (422, Some("tags")), "{refused}");
+
+        targets.iter().for_each(|t| t.set_status(503));
+        let log = |id: &str| format!("/api/v1/monitors/{id}/notifications");
+        app.wait_for(&token, &log(&untagged), |d| count(d, "down", "delivered") == 1).await;
+        app.wait_for(&other, &log(&theirs), |d| count(d, "down", "delivered") == 1).await;
+        app.wait_for(&token, &log(&tagged), |d| count(d, "down", "held") == 1).await;
+        assert!(hook.seen().iter().all(|s| s.json()["data"]["monitor_name"] == "untagged"));
+
+        let path = format!("/api/v1/monitors/{tagged}");
+        let untag = json!({"tags": ["eu"]});
+        assert_eq!(app.send(Method::PATCH, &path, Some(untag), Some(&token)).await.0, 200);
+        app.wait_for(&token, &log(&tagged), |d| count(d, "down", "delivered") == 1).await;
+    }
+}

@@ -55,6 +55,7 @@ const FIELDS: &[&str] = &[
     "confirmations",
     "recoveries",
     "channel_ids",
+    "tags",
 ];
 
 /// `/monitors/new`.
@@ -243,6 +244,9 @@ fn Fields(
                 <Input id="monitor-recoveries" field="recoveries" label="Successes before up"
                     value=value(|f| &f.recoveries) error kind="number"/>
             </div>
+            <Input id="monitor-tags" field="tags" label="Tags" value=value(|f| &f.tags) error
+                placeholder="prod, eu, database"
+                hint="Optional, comma-separated. A maintenance window can cover every monitor with a tag."/>
             <ChannelChoice channels selected=f.with_value(|f| f.channel_ids.clone())/>
             <FieldError error field="channel_ids"/>
             <FormError error fields=FIELDS/>

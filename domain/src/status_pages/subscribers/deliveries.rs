@@ -49,7 +49,7 @@ pub struct DeliveryWork {
     pub page_title: String,
 }
 
-const OPEN: [DeliveryStatus; 3] =
+pub(super) const OPEN: [DeliveryStatus; 3] =
     [DeliveryStatus::Pending, DeliveryStatus::Retrying, DeliveryStatus::Sending];
 
 /// Takes up to `limit` due deliveries, each for `lease`; deliveries whose

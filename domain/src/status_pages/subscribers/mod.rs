@@ -11,6 +11,7 @@
 
 pub mod deliveries;
 pub mod events;
+pub mod prune;
 pub mod service;
 pub mod tokens;
 
