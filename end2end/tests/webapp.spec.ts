@@ -176,6 +176,7 @@ test('a monitor goes down and recovers live, with chart, checks and incident', a
   await page.getByRole('link', { name: 'Edit' }).click();
   await expect(page.getByLabel('Interval (seconds)')).toHaveValue('1');
   await page.getByLabel('Name').fill('Local target (edited)');
+  await page.getByLabel('Tags').fill('Prod, EU  west');
   // Request options fold away until one is set; accepting invalid certificates warns on the page.
   await page.getByTestId('request-options').locator('summary').click();
   await page.getByLabel('HTTP version').selectOption('http1');
@@ -187,9 +188,11 @@ test('a monitor goes down and recovers live, with chart, checks and incident', a
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByTestId('monitor-name')).toHaveText('Local target (edited)');
   await expect(page.getByTestId('monitor-warning')).toContainText('Invalid certificates are accepted');
+  await expect(page.locator('.monitor-summary .tag')).toHaveText(['eu west', 'prod']);
   await page.getByRole('link', { name: 'Edit' }).click();
   await expect(page.getByTestId('certificate-options')).toHaveAttribute('open', '');
   await expect(page.getByLabel('Warn at days left')).toHaveValue('30, 3');
+  await expect(page.getByLabel('Tags')).toHaveValue('eu west, prod');
   await expect(page.getByLabel('Notify when the site presents another certificate')).toBeChecked();
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByTestId('monitor-name')).toHaveText('Local target (edited)');
@@ -211,6 +214,17 @@ test('a monitor goes down and recovers live, with chart, checks and incident', a
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page.getByTestId('empty')).toContainText('No monitor matches');
   await page.getByLabel('Search').fill('local');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(row).toHaveCount(1);
+  // Tags show as chips; a chip filters the dashboard by its tag.
+  await expect(row.locator('.tag')).toHaveText(['eu west', 'prod']);
+  await row.getByRole('link', { name: 'prod', exact: true }).click();
+  await expect(page).toHaveURL(/\/dashboard\?tag=prod$/);
+  await expect(row).toHaveCount(1);
+  await page.getByLabel('Tag', { exact: true }).fill('staging');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByTestId('empty')).toContainText('No monitor matches');
+  await page.getByLabel('Tag', { exact: true }).fill('');
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(row).toHaveCount(1);
   await page.screenshot({ path: path.join(screenshots, 'dashboard.png'), fullPage: true });

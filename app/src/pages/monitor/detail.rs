@@ -22,7 +22,7 @@ use crate::components::{
     toast_results, use_tick, ConfirmButton, ErrorBox, Loading, SignedIn, StatusBadge, Toasts,
 };
 use crate::dto::{kind_name, MonitorDetail};
-use crate::pages::dashboard::{latency_text, percent_text};
+use crate::pages::dashboard::{latency_text, percent_text, TagChips};
 use crate::rpc::monitors::{
     load_checks, load_monitor, load_stats, AcceptDnsAnswer, DeleteMonitor, SetMonitorPaused,
 };
@@ -142,6 +142,7 @@ fn Summary(detail: MonitorDetail, actions: Actions) -> impl IntoView {
                 <div>
                     <h1 data-testid="monitor-name">{row.name.clone()}</h1>
                     <p class="muted target">{format!("{} · {}", kind_name(row.kind), row.target)}</p>
+                    <TagChips tags=row.tags.clone()/>
                 </div>
                 <div class="actions">
                     <A href=format!("/monitors/{}/edit", row.id) attr:class="button secondary">"Edit"</A>
