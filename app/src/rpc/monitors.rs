@@ -14,7 +14,8 @@ use crate::error::AppError;
 pub async fn load_dashboard(
     status: String,
     search: String,
-    tag: String,
+    // Optional: a client from before tags sends none.
+    #[server(default)] tag: String,
 ) -> Result<DashboardData, AppError> {
     crate::server::monitors::dashboard(status, search, tag)
         .await
