@@ -1,6 +1,7 @@
 //! The subscription forms of status pages, plain HTML that works without
 //! JavaScript (decision 128):
-//! - `POST /status/{slug}/subscribe` with `email`: sends the confirmation
+//! - `POST /status/{slug}/subscribe` with `email` (and any number of
+//!   `component` ids; none: the whole page): sends the confirmation
 //!   mail and returns the visitor to the page with `?subscribe=sent` (or
 //!   `invalid`, `throttled`, or `unavailable` on a server that sends no
 //!   email), which the page shows;
@@ -15,7 +16,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Extension, Form, Router};
+use axum::{Extension, Router};
 use domain::status_pages::incidents::markdown::escape;
 use domain::status_pages::SubscriberError;
 use serde::Deserialize;
@@ -23,10 +24,31 @@ use serde::Deserialize;
 use crate::auth::Client;
 use crate::state::AppState;
 
-/// The subscribe form's field.
-#[derive(Debug, Deserialize)]
-pub struct SubscribeForm {
+/// The subscribe form's fields: `email`, and a `component` per box ticked
+/// (a repeated key, which serde's urlencoded reader does not collect).
+#[derive(Debug, Default)]
+struct SubscribeForm {
     email: String,
+    components: Vec<String>,
+}
+
+impl SubscribeForm {
+    fn parse(body: &[u8]) -> Self {
+        let mut form = Self::default();
+        for (key, value) in form_urlencoded::parse(body) {
+            match key.as_ref() {
+                "email" => form.email = value.into_owned(),
+                "component" => form.components.push(value.into_owned()),
+                _ => {}
+            }
+        }
+        form
+    }
+
+    /// The chosen components; `None` when a value is not an id.
+    fn component_ids(&self) -> Option<Vec<uuid::Uuid>> {
+        self.components.iter().map(|raw| raw.parse().ok()).collect()
+    }
 }
 
 /// The token of a confirmation or unsubscribe link.
@@ -50,8 +72,9 @@ async fn subscribe(
     Client(client): Client,
     plain: Option<Extension<app::PlainPage>>,
     headers: axum::http::HeaderMap,
-    Form(form): Form<SubscribeForm>,
+    body: axum::body::Bytes,
 ) -> Response {
+    let form = SubscribeForm::parse(&body);
     // On its custom domain the page is at `/`.
     let page = if plain.is_some() { "/".to_owned() } else { format!("/status/{slug}") };
     let cookies =
@@ -69,19 +92,25 @@ async fn subscribe(
         }
         .into_response();
     }
-    let outcome =
-        match state.subscribers.subscribe_email(&slug, pass, &form.email, None, client.key()).await
-        {
-            Ok(()) => "sent",
-            Err(SubscriberError::Invalid { .. }) => "invalid",
-            Err(SubscriberError::Throttled { .. }) => "throttled",
-            Err(SubscriberError::Locked) => return Redirect::to(&page).into_response(),
-            Err(SubscriberError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
-            Err(err) => {
-                tracing::error!(error = %err, "status page subscription failed");
-                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            }
-        };
+    let Some(chosen) = form.component_ids() else {
+        return Redirect::to(&format!("{page}?subscribe=invalid#subscribe")).into_response();
+    };
+    let chosen = (!chosen.is_empty()).then_some(chosen.as_slice());
+    let outcome = match state
+        .subscribers
+        .subscribe_email(&slug, pass, &form.email, chosen, client.key())
+        .await
+    {
+        Ok(()) => "sent",
+        Err(SubscriberError::Invalid { .. }) => "invalid",
+        Err(SubscriberError::Throttled { .. }) => "throttled",
+        Err(SubscriberError::Locked) => return Redirect::to(&page).into_response(),
+        Err(SubscriberError::NotFound) => return StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = %err, "status page subscription failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
     Redirect::to(&format!("{page}?subscribe={outcome}#subscribe")).into_response()
 }
 

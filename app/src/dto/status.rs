@@ -27,6 +27,8 @@ pub struct PublicStatusView {
 /// One component, or a group with its members.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComponentView {
+    /// Its id: what the subscribe form's checkboxes send.
+    pub id: String,
     pub name: String,
     pub description: Option<String>,
     pub state: ComponentState,

@@ -111,6 +111,8 @@ fn Page(page: PublicStatusView, subscribed: String) -> impl IntoView {
     let robots = (!page.indexable).then(|| view! { <Meta name="robots" content="noindex"/> });
     let (active, upcoming): (Vec<_>, Vec<_>) = page.maintenance.into_iter().partition(|m| m.active);
     let (open, past): (Vec<_>, Vec<_>) = page.incidents.into_iter().partition(|i| i.active);
+    let choices: Vec<(String, String)> =
+        page.components.iter().map(|c| (c.id.clone(), c.name.clone())).collect();
     view! {
         <Title text=page.title.clone()/>
         {robots}
@@ -139,7 +141,7 @@ fn Page(page: PublicStatusView, subscribed: String) -> impl IntoView {
             </section>
             <Notices title="Scheduled maintenance" notices=upcoming/>
             <Incidents title="Recent incidents" incidents=past/>
-            <Subscribe slug=page.slug.clone() outcome=subscribed/>
+            <Subscribe slug=page.slug.clone() outcome=subscribed components=choices/>
             <footer class="status-foot muted">
                 {(!page.footer.is_empty()).then(|| view! { <p>{page.footer}</p> })}
                 <p>"Updated " {page.generated} " · Powered by RunState"</p>
@@ -151,7 +153,7 @@ fn Page(page: PublicStatusView, subscribed: String) -> impl IntoView {
 /// The subscribe form: a plain form post (the server's `subscribe.rs`)
 /// answered by a redirect back here with `?subscribe=sent|invalid|throttled`.
 #[component]
-fn Subscribe(slug: String, outcome: String) -> impl IntoView {
+fn Subscribe(slug: String, outcome: String, components: Vec<(String, String)>) -> impl IntoView {
     let (message, problem) = match outcome.as_str() {
         "sent" => (
             Some("Check your mailbox: the subscription starts when you follow the link we sent."),
@@ -178,6 +180,20 @@ fn Subscribe(slug: String, outcome: String) -> impl IntoView {
                 <input id="subscribe-email" name="email" type="email" required
                     autocomplete="email" placeholder="you@example.org"/>
                 <button type="submit">"Subscribe"</button>
+                // None ticked: the whole page. A group brings its members.
+                {(components.len() > 1).then(|| view! {
+                    <details class="subscribe-components">
+                        <summary>"Only some components"</summary>
+                        {components
+                            .into_iter()
+                            .map(|(id, name)| view! {
+                                <label class="check">
+                                    <input type="checkbox" name="component" value=id/>" "{name}
+                                </label>
+                            })
+                            .collect_view()}
+                    </details>
+                })}
             </form>
             {message.map(|m| view! { <p class=class role="status" data-testid="subscribe-outcome">{m}</p> })}
         </section>

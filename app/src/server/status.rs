@@ -40,6 +40,7 @@ pub async fn public_page(slug: String) -> Result<PublicStatusView, AppError> {
 
 fn component(c: &PublicComponent) -> ComponentView {
     ComponentView {
+        id: c.id.to_string(),
         name: c.name.clone(),
         description: c.description.clone(),
         state: c.state,

@@ -60,6 +60,9 @@ struct Published;
 /// One component as the public sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PublicComponent {
+    /// The component's own id (public: its badge's address, and what a
+    /// subscriber chooses; never a monitor's id).
+    pub id: Uuid,
     /// The public name the owner gave it (never the monitor's own name).
     pub name: String,
     pub description: Option<String>,
@@ -275,6 +278,7 @@ impl Facts {
             _ => (ComponentState::NoData, Vec::new(), None),
         };
         PublicComponent {
+            id: row.id,
             name: row.public_name.clone(),
             description: row.description.clone(),
             kind: row.kind,

@@ -50,6 +50,9 @@ pub struct PublicStatusPage {
 /// One component of a published page.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicStatusComponent {
+    /// The component's id: its badges' address, and what a subscriber may
+    /// choose (`component_ids`).
+    pub id: Uuid,
     pub name: String,
     pub description: Option<String>,
     pub kind: ComponentKind,
@@ -66,6 +69,7 @@ pub struct PublicStatusComponent {
 /// A group's member on a published page.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicStatusMember {
+    pub id: Uuid,
     pub name: String,
     pub description: Option<String>,
     pub kind: ComponentKind,
@@ -194,6 +198,7 @@ fn days(c: &PublicComponent) -> Vec<PublicDayUptime> {
 impl From<&PublicComponent> for PublicStatusMember {
     fn from(c: &PublicComponent) -> Self {
         Self {
+            id: c.id,
             name: c.name.clone(),
             description: c.description.clone(),
             kind: c.kind,
@@ -208,6 +213,7 @@ impl From<&PublicComponent> for PublicStatusComponent {
     fn from(c: &PublicComponent) -> Self {
         let member = PublicStatusMember::from(c);
         Self {
+            id: member.id,
             name: member.name,
             description: member.description,
             kind: member.kind,

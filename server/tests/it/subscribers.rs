@@ -344,3 +344,59 @@ async fn a_webhook_on_a_denied_address_is_refused_without_a_connection() {
     assert_eq!((status, body["field"].as_str()), (422, Some("webhook_url")), "{body}");
     assert_eq!(tripwire.connections(), 0, "the guard refused before connecting");
 }
+
+/// The page's own form subscribes to the components ticked (their ids as
+/// the public JSON shows them), or to the whole page when none is; a value
+/// that is not one of the page's components is refused.
+#[tokio::test]
+async fn the_page_form_subscribes_to_the_components_ticked() {
+    let (smtp_port, _mails) = smtp_stand_in("250 recipient ok").await;
+    let smtp = vec![
+        "--smtp-url".into(),
+        format!("smtp://{STAND_IN_HOST}:{smtp_port}"),
+        "--smtp-from".into(),
+        "status@runstate.test".into(),
+    ];
+    let app = support::spawn_sqlite(Spawn { args: smtp, ..Default::default() }).await;
+    let ann = app.user("ann").await;
+    let (page, _) = page(&app, &ann, "chosen").await;
+    let (_, public) = app.get("/api/v1/public/status/chosen", None).await;
+    let billing = public["data"]["components"][1]["id"].as_str().unwrap().to_owned();
+    assert_eq!(public["data"]["components"][1]["name"], "Billing", "{public}");
+    let (_, html) = app.page("/status/chosen", "").await;
+    let boxes = html.matches("type=\"checkbox\" name=\"component\"").count();
+    assert_eq!(boxes, 2, "a box per component in the page's form");
+    assert!(html.contains(&format!("value=\"{billing}\"")));
+
+    let redirect = |body: String| {
+        let app = &app;
+        async move {
+            let response = app
+                .client
+                .post(app.url("/status/chosen/subscribe"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 303);
+            response.headers()["location"].to_str().unwrap().to_owned()
+        }
+    };
+    let chosen = redirect(format!("email=some%40example.org&component={billing}")).await;
+    assert!(chosen.ends_with("?subscribe=sent#subscribe"), "{chosen}");
+    let whole = redirect("email=all%40example.org".into()).await;
+    assert!(whole.ends_with("?subscribe=sent#subscribe"), "{whole}");
+    for bad in ["component=nope", "component=01a25317-9765-7217-bf23-ab6dfb28792d"] {
+        let refused = redirect(format!("email=bad%40example.org&{bad}")).await;
+        assert!(refused.ends_with("?subscribe=invalid#subscribe"), "{bad}: {refused}");
+    }
+
+    let (_, list) = app.get(&format!("{PAGES}/{page}/subscribers"), Some(&ann)).await;
+    let by_address = |address: &str| {
+        list["data"].as_array().unwrap().iter().find(|s| s["address"] == address).cloned()
+    };
+    assert_eq!(by_address("some@example.org").unwrap()["component_ids"], json!([billing]));
+    assert_eq!(by_address("all@example.org").unwrap()["component_ids"], json!(null));
+    assert!(by_address("bad@example.org").is_none(), "{list}");
+}
