@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use migration::{Migrator, MigratorTrait};
+use migration::{MigrationStatus, Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
@@ -20,6 +20,12 @@ pub enum DbOpenError {
     Connect(#[source] DbErr),
     #[error("cannot apply migrations: {0}")]
     Migrate(#[source] DbErr),
+    /// A process that does not migrate found the schema older than itself.
+    #[error(
+        "the database schema is {pending} migration(s) behind this binary (next: {next}); \
+         run `runstate migrate` with this version first"
+    )]
+    Behind { pending: usize, next: String },
 }
 
 /// Connects to `url` (sqlite:// or postgres://) with settings suited to each.
@@ -49,6 +55,30 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbOpenError> {
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbOpenError> {
     Migrator::up(db, None).await.map_err(DbOpenError::Migrate)
+}
+
+/// Every migration this binary has, in order, and whether the database has
+/// applied it. Read-only: nothing is created. A database that applied a
+/// migration this binary does not know (a newer binary ran) is an error.
+pub async fn schema_status(db: &DatabaseConnection) -> Result<Vec<(String, bool)>, DbErr> {
+    Ok(Migrator::get_migration_with_status_read_only(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.name().to_owned(), m.status() == MigrationStatus::Applied))
+        .collect())
+}
+
+/// Refuses a schema with migrations pending, for the processes of a
+/// distributed setup that must not migrate on their own (`runstate migrate`
+/// does, once, before they start).
+pub async fn require_current(db: &DatabaseConnection) -> Result<(), DbOpenError> {
+    let status = schema_status(db).await.map_err(DbOpenError::Migrate)?;
+    let pending: Vec<&String> =
+        status.iter().filter(|(_, applied)| !applied).map(|(name, _)| name).collect();
+    match pending.first() {
+        None => Ok(()),
+        Some(next) => Err(DbOpenError::Behind { pending: pending.len(), next: (*next).clone() }),
+    }
 }
 
 /// Connects and migrates: what `runstate all` and the tests do on start.

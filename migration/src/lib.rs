@@ -2,6 +2,7 @@
 //! tables; the same code runs on SQLite (embedded mode) and Postgres.
 
 pub use sea_orm_migration::prelude::*;
+pub use sea_orm_migration::MigrationStatus;
 
 mod m20261122_000001_initial;
 mod m20261122_000002_invitations;

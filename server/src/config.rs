@@ -29,10 +29,40 @@ pub enum Command {
     /// The pusher: enqueues due checks.
     Scheduler,
     /// Applies database migrations and exits.
-    Migrate,
+    Migrate(MigrateArgs),
+    /// Copies the embedded SQLite database to FILE while the server runs.
+    Backup(BackupArgs),
+    /// Restores a backup into an empty data directory.
+    Restore(RestoreArgs),
     /// Operator tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+}
+
+/// Options of `runstate migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// List applied and pending migrations instead of applying them.
+    #[arg(long)]
+    pub status: bool,
+}
+
+/// Options of `runstate backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (a new file).
+    pub file: PathBuf,
+    /// Put the data directory's keys in the copy too. Without `data.key`
+    /// the sealed secrets (channel targets, tokens) cannot be read.
+    #[arg(long)]
+    pub with_keys: bool,
+}
+
+/// Options of `runstate restore`.
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A file written by `runstate backup`.
+    pub file: PathBuf,
 }
 
 /// Options of `runstate worker`.

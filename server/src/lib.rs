@@ -34,6 +34,8 @@ pub async fn build_state(config: Config, migrate: bool) -> anyhow::Result<AppSta
     let db = domain::db::connect(&url).await?;
     if migrate {
         domain::db::migrate(&db).await?;
+    } else {
+        domain::db::require_current(&db).await?;
     }
     let queue_config = jobs::QueueConfig {
         namespace: config.queue_namespace.clone(),

@@ -115,3 +115,29 @@ async fn deleting_a_user_deletes_their_monitors() {
         assert!(left.is_none(), "the monitor outlived its owner on {}", test_db.url);
     }
 }
+
+/// A process that must not migrate refuses a schema that is behind, and
+/// names the next migration; the status lists every migration in order.
+#[tokio::test]
+async fn a_schema_behind_the_binary_is_refused_until_migrated() {
+    for test_db in domain::testing::all_backends().await {
+        let db = &test_db.db;
+        assert!(domain::db::schema_status(db).await.unwrap().iter().all(|(_, applied)| *applied));
+        domain::db::require_current(db).await.unwrap();
+
+        Migrator::down(db, Some(2)).await.unwrap();
+        let status = domain::db::schema_status(db).await.unwrap();
+        assert_eq!(status.len(), Migrator::migrations().len());
+        let pending: Vec<&str> =
+            status.iter().filter(|(_, a)| !a).map(|(name, _)| name.as_str()).collect();
+        assert_eq!(pending.len(), 2, "{status:?}");
+        match domain::db::require_current(db).await {
+            Err(domain::db::DbOpenError::Behind { pending: 2, next }) => {
+                assert_eq!(next, pending[0]);
+            }
+            other => panic!("expected Behind, got {other:?}"),
+        }
+        domain::db::migrate(db).await.unwrap();
+        domain::db::require_current(db).await.unwrap();
+    }
+}

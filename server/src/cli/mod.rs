@@ -1,6 +1,7 @@
 //! The process commands of DESIGN.md: `all` (default), `serve`, `worker`,
 //! `scheduler`, `migrate` and `admin`.
 
+pub mod backup;
 mod signal;
 
 use anyhow::Context;
@@ -30,7 +31,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Roles { scheduler: true, ..Roles::workers(&[], 1).map_err(anyhow::Error::msg)? };
             run_pipeline(cli.config, roles).await
         }
-        Command::Migrate => migrate(cli.config).await,
+        Command::Migrate(args) if args.status => migration_status(cli.config).await,
+        Command::Migrate(_) => migrate(cli.config).await,
+        Command::Backup(args) => backup::backup(&cli.config, &args.file, args.with_keys).await,
+        Command::Restore(args) => backup::restore(&cli.config, &args.file).await,
         Command::Admin(cmd) => admin(cli.config, cmd).await,
     }
 }
@@ -109,6 +113,18 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
     let db = domain::db::connect(&url).await?;
     domain::db::migrate(&db).await?;
     tracing::info!(database = %domain::db::redact(&url), "migrations applied");
+    Ok(())
+}
+
+/// Prints each migration this binary has and whether the database applied it.
+async fn migration_status(config: Config) -> anyhow::Result<()> {
+    let db = domain::db::connect(&config.database_url()).await?;
+    let status = domain::db::schema_status(&db).await?;
+    for (name, applied) in &status {
+        println!("{} {name}", if *applied { "applied" } else { "pending" });
+    }
+    let pending = status.iter().filter(|(_, applied)| !applied).count();
+    println!("{} applied, {pending} pending", status.len() - pending);
     Ok(())
 }
 

@@ -48,7 +48,7 @@ fn help_documents_every_setting() {
     ] {
         assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
     }
-    for command in ["serve", "worker", "scheduler", "migrate", "admin"] {
+    for command in ["serve", "worker", "scheduler", "migrate", "backup", "restore", "admin"] {
         assert!(help.contains(command), "--help lacks {command}");
     }
 }

@@ -6,6 +6,7 @@ mod abuse;
 mod access;
 mod accounts;
 mod assertions;
+mod backups;
 mod badges;
 mod binary;
 mod certificates;
