@@ -34,6 +34,9 @@ pub enum Command {
     Backup(BackupArgs),
     /// Restores a backup into an empty data directory.
     Restore(RestoreArgs),
+    /// Exits 0 when the server on --bind answers /healthz (a container's
+    /// HEALTHCHECK: the image has no curl).
+    Healthcheck,
     /// Operator tasks.
     #[command(subcommand)]
     Admin(AdminCommand),

@@ -35,6 +35,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate(_) => migrate(cli.config).await,
         Command::Backup(args) => backup::backup(&cli.config, &args.file, args.with_keys).await,
         Command::Restore(args) => backup::restore(&cli.config, &args.file).await,
+        Command::Healthcheck => healthcheck(cli.config.bind).await,
         Command::Admin(cmd) => admin(cli.config, cmd).await,
     }
 }
@@ -113,6 +114,41 @@ async fn migrate(config: Config) -> anyhow::Result<()> {
     let db = domain::db::connect(&url).await?;
     domain::db::migrate(&db).await?;
     tracing::info!(database = %domain::db::redact(&url), "migrations applied");
+    Ok(())
+}
+
+/// Asks `GET /healthz` of the server listening on `bind` (on loopback when it
+/// listens on every address), with a plain HTTP/1.0 request: 3 s at most.
+async fn healthcheck(bind: std::net::SocketAddr) -> anyhow::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut addr = bind;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            std::net::SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    let ask = async {
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "a client of this very server on loopback, not an outbound path"
+        )]
+        let mut stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n").await?;
+        let mut head = [0u8; 12];
+        stream.read_exact(&mut head).await?;
+        anyhow::Ok(head)
+    };
+    let head = tokio::time::timeout(std::time::Duration::from_secs(3), ask)
+        .await
+        .with_context(|| format!("no answer from {addr} within 3 s"))??;
+    // `HTTP/1.1 200`: the status code is bytes 9 to 12.
+    anyhow::ensure!(
+        &head[9..12] == b"200",
+        "{addr}/healthz answered {}",
+        String::from_utf8_lossy(&head)
+    );
+    println!("healthy");
     Ok(())
 }
 

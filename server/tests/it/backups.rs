@@ -131,3 +131,35 @@ async fn backups_taken_while_checks_are_written_restore_whole() {
     let keys = db.execute_unprepared("SELECT 1 FROM runstate_backup_keys").await;
     assert!(keys.is_err(), "the keys' table is dropped on restore");
 }
+
+/// `runstate healthcheck` (the container's HEALTHCHECK) passes against a
+/// running server on its --bind and fails when nothing answers there.
+#[test]
+fn healthcheck_asks_the_server_on_its_bind_address() {
+    let data = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let bind = format!("0.0.0.0:{port}");
+    let refused = runstate(data.path(), &["healthcheck", "--bind", &bind]);
+    assert!(!refused.status.success(), "nothing listens yet");
+    let mut server = Command::new(BIN)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUNSTATE_DATA_DIR", data.path())
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let healthy = loop {
+        let out = runstate(data.path(), &["healthcheck", "--bind", &bind]);
+        if out.status.success() || std::time::Instant::now() > deadline {
+            break out;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert_eq!(ok(&healthy).trim(), "healthy");
+}
