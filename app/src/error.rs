@@ -24,7 +24,16 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::new(ErrorKind::Unavailable, format!("the server could not be reached: {value}"))
+        match value {
+            // Only the server reads a call's arguments: the caller sent a bad one.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                Self::new(ErrorKind::BadRequest, value.to_string())
+            }
+            _ => Self::new(
+                ErrorKind::Unavailable,
+                format!("the server could not be reached: {value}"),
+            ),
+        }
     }
 }
 

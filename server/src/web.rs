@@ -40,6 +40,36 @@ pub fn router(state: &AppState) -> Router<AppState> {
             context,
             app::shell,
         ))
+        .layer(axum::middleware::from_fn(bad_arguments_are_400))
+}
+
+/// server_fn answers every error raised before our code runs with a 500,
+/// unreadable arguments included; those say `bad_request` (`app::error`),
+/// and the caller gets a 400 instead.
+async fn bad_arguments_are_400(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let rpc = request.uri().path().starts_with("/rpc/");
+    let response = next.run(request).await;
+    if !rpc || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // An error body is a short JSON object; anything larger is not one of these.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let code = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v.get("code").and_then(|c| c.as_str()).map(str::to_owned));
+    if code.as_deref() == Some("bad_request") {
+        parts.status = StatusCode::BAD_REQUEST;
+        parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// What pages and server functions get from the server for each request:

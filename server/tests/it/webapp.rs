@@ -72,6 +72,10 @@ async fn server_functions_need_a_session_and_admin_ones_the_admin_role() {
             (&body["code"], &body["field"]),
             (&json!("validation_failed"), &json!("status"))
         );
+        // Arguments the call cannot be read from are the caller's mistake, not a 500.
+        let (status, body) = app.rpc("dashboard", &[("status", "")], Some(&ann)).await;
+        assert_eq!((status, &body["code"]), (400, &json!("bad_request")), "{body}");
+        assert!(body["message"].as_str().unwrap().contains("search"), "{body}");
     }
 }
 
