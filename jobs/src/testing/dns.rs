@@ -53,9 +53,25 @@ impl DnsStandIn {
     /// Listens on `addr` (a loopback address; port 0 picks one free for both).
     pub async fn start_on(addr: SocketAddr) -> std::io::Result<Self> {
         assert!(addr.ip().is_loopback(), "stand-ins listen on loopback only");
-        let udp = UdpSocket::bind(addr).await?;
-        let addr = udp.local_addr()?;
-        let tcp = TcpListener::bind(addr).await?;
+        // With port 0 the UDP port is free for UDP only: a TCP socket may hold the same
+        // number. Try new ports a few times before giving up (a named port is tried once).
+        let attempts = if addr.port() == 0 { 20 } else { 1 };
+        let mut last = None;
+        let mut bound = None;
+        for _ in 0..attempts {
+            let udp = UdpSocket::bind(addr).await?;
+            let local = udp.local_addr()?;
+            match TcpListener::bind(local).await {
+                Ok(tcp) => {
+                    bound = Some((udp, tcp, local));
+                    break;
+                }
+                Err(err) => last = Some(err),
+            }
+        }
+        let Some((udp, tcp, addr)) = bound else {
+            return Err(last.unwrap_or_else(|| std::io::Error::other("no port")));
+        };
         let stand_in = Self {
             addr,
             zone: Arc::default(),
