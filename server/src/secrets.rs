@@ -48,13 +48,8 @@ fn stored_or_generated(data_dir: &Path, name: &str, len: usize) -> anyhow::Resul
     let mut secret = vec![0u8; len];
     rand::rng().fill_bytes(&mut secret);
     let encoded = base64::engine::general_purpose::STANDARD.encode(&secret);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(&path) {
-        Ok(mut file) => {
-            file.write_all(encoded.as_bytes())?;
+    match write_new_private(&path, encoded.as_bytes()) {
+        Ok(()) => {
             tracing::info!(path = %path.display(), "generated a new secret");
             Ok(secret)
         }
@@ -64,6 +59,17 @@ fn stored_or_generated(data_dir: &Path, name: &str, len: usize) -> anyhow::Resul
         }
         Err(err) => Err(err).with_context(|| format!("cannot write {}", path.display())),
     }
+}
+
+/// Writes `contents` to a new file at `path` that only its owner may read
+/// (mode 0600 from its creation, never wider); an existing file is an
+/// `AlreadyExists` error.
+pub(crate) fn write_new_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents)
 }
 
 #[cfg(test)]

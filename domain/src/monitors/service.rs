@@ -220,7 +220,7 @@ impl MonitorService {
             );
         }
         if let Some(tag) = filter.tag.as_deref() {
-            let tag = tag.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let tag = super::tags::canonical(tag);
             let ids = monitor_tags::Entity::find()
                 .select_only()
                 .column(monitor_tags::Column::MonitorId)

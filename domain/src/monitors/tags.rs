@@ -33,7 +33,7 @@ pub fn normalize(raw: &[String], field: &str) -> Result<Vec<String>, SpecError> 
         if tag.chars().count() > MAX_LEN {
             return Err(SpecError::new(field, format!("a tag is at most {MAX_LEN} characters")));
         }
-        let tag = tag.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let tag = canonical(tag);
         if tag.is_empty() {
             return Err(SpecError::new(field, "a tag cannot be empty"));
         }
@@ -46,6 +46,12 @@ pub fn normalize(raw: &[String], field: &str) -> Result<Vec<String>, SpecError> 
         tags.insert(tag);
     }
     Ok(tags.into_iter().collect())
+}
+
+/// A tag as stored: inner runs of spaces made one, trimmed, lowercased.
+/// A filter compares in this form too.
+pub fn canonical(tag: &str) -> String {
+    tag.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 fn allowed(c: char) -> bool {

@@ -90,11 +90,7 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
     for (name, value) in &keys {
         let path = config.data_dir.join(name);
         if !path.exists() {
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            std::io::Write::write_all(&mut options.open(&path)?, value.as_bytes())?;
+            crate::secrets::write_new_private(&path, value.as_bytes())?;
         }
     }
     let db = domain::db::connect(&url).await?;
